@@ -1,0 +1,32 @@
+# paramcalc: `make run` and `make test` are all the set-up a fresh machine needs.
+PREFIX ?= /usr/local
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run build test install deps bench clean format
+
+# libedit-dev provides libedit.pc, editline/readline.h and histedit.h.
+deps:
+	@pkg-config --exists libedit 2>/dev/null || { \
+	  echo "installing libedit-dev"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libedit-dev pkg-config; }
+
+build: deps
+	$(SWIFT) build -c release --static-swift-stdlib
+
+run: build
+	@.build/release/paramcalc
+
+test: deps
+	$(SWIFT) build
+	$(SWIFT) test
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 .build/release/paramcalc $(DESTDIR)$(PREFIX)/bin/paramcalc
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build

@@ -1,0 +1,30 @@
+#ifndef PARAMCALC_CEDITLINE_SHIM_H
+#define PARAMCALC_CEDITLINE_SHIM_H
+
+/// Fixed-argument wrappers around libedit and signal handling, for what Swift cannot call
+/// directly (variadic functions, C global function pointers, async-signal-safe handlers).
+
+/// Prepares libedit's readline emulation: program name, in-memory history bounded to `history_size`.
+void pc_editline_init(const char *name, int history_size);
+
+/// Reads one line at `prompt`. Returns a malloc'd string (free it) or NULL at end of input or after
+/// Ctrl-C; `pc_take_interrupt()` tells the two apart.
+char *pc_editline_read(const char *prompt);
+
+/// Appends a line to the in-memory history.
+void pc_editline_add_history(const char *line);
+
+/// Sets the word generator used for Tab completion: `generator(text, state)` returns a malloc'd
+/// candidate for state 0, 1, 2, ... and NULL when there are no more.
+void pc_editline_set_completion(char *(*generator)(const char *text, int state));
+
+/// Installs a SIGINT handler (without SA_RESTART) that only records the signal.
+void pc_install_interrupt_handler(void);
+
+/// Returns 1 once after each SIGINT since the last call, 0 otherwise.
+int pc_take_interrupt(void);
+
+/// Ignores SIGPIPE so that a write to a closed pipe returns EPIPE instead of killing the process.
+void pc_ignore_sigpipe(void);
+
+#endif

@@ -1,0 +1,431 @@
+/// Reads one line of paramcalc's language into a `Command`, working on the line's bytes.
+///
+/// Tokens are separated by spaces or tabs outside parentheses, so `input (None, 25)` is two
+/// tokens. `#` starts a comment. A blank or comment-only line gives `nil`.
+public struct CommandParser {
+  /// The command words, for completion and did-you-mean.
+  public static let commands = [
+    "input", "add", "insert", "remove", "set", "undo", "redo", "clear", "summary", "total",
+    "explain", "layers", "help", "save", "load", "quit", "exit",
+  ]
+
+  /// Nesting deeper than this is refused (it is never needed, and keeps parsing bounded).
+  static let maxDepth = 32
+
+  public static func parse(_ line: String) throws(ParamCalcError) -> Command? {
+    var copy = line
+    let result = copy.withUTF8 { buffer in
+      Result { () throws(ParamCalcError) -> Command? in try parse(bytes: buffer) }
+    }
+    return try result.get()
+  }
+
+  public static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(ParamCalcError) -> Command? {
+    var p = CommandParser(bytes)
+    return try p.command()
+  }
+
+  let b: UnsafeBufferPointer<UInt8>
+  var tokens: [Span] = []
+
+  init(_ bytes: UnsafeBufferPointer<UInt8>) { b = bytes }
+
+  // MARK: tokens
+
+  static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
+
+  mutating func tokenize() throws(ParamCalcError) {
+    var i = 0
+    let n = b.count
+    while i < n {
+      let c = b[i]
+      if CommandParser.isSpace(c) {
+        i += 1
+        continue
+      }
+      if c == UInt8(ascii: "#") { break }
+      let start = i
+      var depth = 0
+      var quote: UInt8 = 0
+      while i < n {
+        let c = b[i]
+        if quote != 0 {
+          if c == quote { quote = 0 }
+        } else if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
+          quote = c
+        } else if c == UInt8(ascii: "(") {
+          depth += 1
+          if depth > CommandParser.maxDepth {
+            throw .syntax("parentheses nested too deeply", at: Span(i, i + 1))
+          }
+        } else if c == UInt8(ascii: ")") {
+          if depth == 0 {
+            throw .syntax(
+              "unmatched ')'", at: Span(i, i + 1), hint: "remove it or add the '(' it closes")
+          }
+          depth -= 1
+        } else if depth == 0 && (CommandParser.isSpace(c) || c == UInt8(ascii: "#")) {
+          break
+        }
+        if c < 0x20 && c != 0x09 && c != 0x0D {
+          throw .syntax(
+            "unexpected control character (byte \(c))", at: Span(i, i + 1),
+            hint: "commands are plain text")
+        }
+        i += 1
+      }
+      if quote != 0 {
+        throw .syntax("unclosed quote", at: Span(start, i), hint: "close the string with its quote")
+      }
+      if depth > 0 {
+        throw .syntax(
+          "unclosed '('", at: Span(start, i), hint: "add the ')' that closes it")
+      }
+      tokens.append(Span(start, i))
+    }
+  }
+
+  func text(_ s: Span) -> String {
+    String(decoding: UnsafeBufferPointer(rebasing: b[s.start..<s.end]), as: UTF8.self)
+  }
+
+  func lower(_ s: Span) -> String { text(s).lowercased() }
+
+  // MARK: commands
+
+  mutating func command() throws(ParamCalcError) -> Command? {
+    try tokenize()
+    guard let first = tokens.first else { return nil }
+    let word = lower(first)
+    let rest = tokens.dropFirst()
+    let end = Span(b.count, b.count + 1)
+    func noMore(_ name: String) throws(ParamCalcError) {
+      if let extra = rest.first {
+        throw .extraTokens(at: Span(extra.start, tokens.last!.end), command: name)
+      }
+    }
+    switch word {
+    case "input":
+      guard let t = rest.first else {
+        throw .missingOperand(command: "input", what: "the input dimensions, e.g. 'input (None,25)' or 'input 28x28x1'", at: end)
+      }
+      if rest.count > 1 {
+        throw .extraTokens(at: Span(rest[rest.startIndex + 1].start, tokens.last!.end), command: "input")
+      }
+      return .input(try dims(t), at: t)
+    case "add":
+      return .add(try layerRequest(Array(rest), command: "add", end: end))
+    case "insert":
+      let (n, span) = try index(rest.first, command: "insert", end: end)
+      return .insert(
+        index: n, indexSpan: span,
+        try layerRequest(Array(rest.dropFirst()), command: "insert", end: end))
+    case "remove":
+      let (n, span) = try index(rest.first, command: "remove", end: end)
+      if rest.count > 1 {
+        throw .extraTokens(at: Span(rest[rest.startIndex + 1].start, tokens.last!.end), command: "remove")
+      }
+      return .remove(index: n, indexSpan: span)
+    case "set":
+      let (n, span) = try index(rest.first, command: "set", end: end)
+      let args = try arguments(Array(rest.dropFirst()), command: "set")
+      if args.isEmpty {
+        throw .missingOperand(command: "set", what: "at least one key=value to change, e.g. 'set 2 units=64'", at: end)
+      }
+      return .set(index: n, indexSpan: span, arguments: args)
+    case "undo":
+      try noMore(word)
+      return .undo
+    case "redo":
+      try noMore(word)
+      return .redo
+    case "clear":
+      try noMore(word)
+      return .clear
+    case "summary":
+      try noMore(word)
+      return .summary
+    case "total":
+      try noMore(word)
+      return .total
+    case "layers":
+      try noMore(word)
+      return .layers
+    case "quit", "exit":
+      try noMore(word)
+      return .quit
+    case "explain":
+      guard let t = rest.first else { return .explain(.last) }
+      if rest.count > 1 {
+        throw .extraTokens(at: Span(rest[rest.startIndex + 1].start, tokens.last!.end), command: "explain")
+      }
+      if lower(t) == "all" { return .explain(.all) }
+      let (n, span) = try index(t, command: "explain", end: end)
+      return .explain(.layer(n, at: span))
+    case "help":
+      guard let t = rest.first else { return .help(topic: nil, at: end) }
+      // `help bidirectional lstm` asks about the wrapped layer's wrapper; the first word decides.
+      return .help(topic: lower(t), at: t)
+    case "save", "load":
+      guard let t = rest.first else {
+        throw .missingOperand(command: word, what: "a file name, e.g. '\(word) model.pc'", at: end)
+      }
+      let span = Span(t.start, tokens.last!.end)
+      var path = text(span)
+      if path.count >= 2, let f = path.first, f == "'" || f == "\"", path.last == f {
+        path = String(path.dropFirst().dropLast())
+      }
+      return word == "save" ? .save(path: path, at: span) : .load(path: path, at: span)
+    default:
+      let all = CommandParser.commands
+      throw .unknownCommand(text(first), at: first, suggestion: Suggestion.nearest(to: word, in: all))
+    }
+  }
+
+  func index(_ t: Span?, command: String, end: Span) throws(ParamCalcError) -> (Int, Span) {
+    guard let t else {
+      throw .missingOperand(command: command, what: "a layer number (as 'summary' shows them)", at: end)
+    }
+    let v = try value(t)
+    guard case .int(let n) = v else {
+      throw .syntax("expected a layer number, found '\(text(t))'", at: t, hint: "layers are numbered from 1, as 'summary' shows them")
+    }
+    return (n, t)
+  }
+
+  func layerRequest(_ toks: [Span], command: String, end: Span) throws(ParamCalcError) -> LayerRequest {
+    guard let typeTok = toks.first, !containsEquals(typeTok) else {
+      throw .missingOperand(
+        command: command, what: "a layer type, e.g. '\(command == "add" ? "add" : "insert 1") dense units=10' ('layers' lists them)",
+        at: toks.first ?? end)
+    }
+    var request = LayerRequest(type: lower(typeTok), typeSpan: typeTok, arguments: [])
+    var rest = toks.dropFirst()
+    if let second = rest.first, !containsEquals(second) {
+      request.inner = lower(second)
+      request.innerSpan = second
+      rest = rest.dropFirst()
+    }
+    request.arguments = try arguments(Array(rest), command: command)
+    return request
+  }
+
+  func containsEquals(_ s: Span) -> Bool {
+    for i in s.start..<s.end where b[i] == UInt8(ascii: "=") { return true }
+    return false
+  }
+
+  func arguments(_ toks: [Span], command: String) throws(ParamCalcError) -> [Argument] {
+    var out: [Argument] = []
+    out.reserveCapacity(toks.count)
+    for t in toks {
+      var eq = -1
+      for i in t.start..<t.end where b[i] == UInt8(ascii: "=") {
+        eq = i
+        break
+      }
+      if eq < 0 {
+        throw .syntax(
+          "expected key=value, found '\(text(t))'", at: t,
+          hint: "arguments are written key=value, e.g. units=64")
+      }
+      if eq == t.start {
+        throw .syntax("missing argument name before '='", at: Span(t.start, t.start + 1))
+      }
+      let keySpan = Span(t.start, eq)
+      let valueSpan = Span(eq + 1, t.end)
+      if valueSpan.start == valueSpan.end {
+        throw .syntax("missing value after '='", at: t, hint: "write key=value, e.g. units=64")
+      }
+      var key = lower(keySpan)
+      if let long = Argument.shortNames[key] { key = long }
+      for k in key.utf8 where !(k == UInt8(ascii: "_") || (k >= 0x61 && k <= 0x7A) || (k >= 0x30 && k <= 0x39)) {
+        throw .syntax("'\(text(keySpan))' is not an argument name", at: keySpan, hint: "argument names are letters, digits and '_'")
+      }
+      if let prior = out.first(where: { $0.key == key }) {
+        _ = prior
+        throw .repeatedArgument(key, at: t)
+      }
+      out.append(Argument(key: key, value: try value(valueSpan), span: t, valueSpan: valueSpan))
+    }
+    return out
+  }
+
+  // MARK: values
+
+  func value(_ s: Span, depth: Int = 0) throws(ParamCalcError) -> Value {
+    var s = trimmed(s)
+    if s.start == s.end { throw .syntax("missing value", at: s) }
+    let c = b[s.start]
+    if c == UInt8(ascii: "(") {
+      guard b[s.end - 1] == UInt8(ascii: ")") else {
+        throw .syntax("malformed tuple '\(text(s))'", at: s, hint: "write tuples as (3,3) or 3x3")
+      }
+      return .tuple(try tupleItems(Span(s.start + 1, s.end - 1), whole: s, depth: depth + 1))
+    }
+    if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
+      guard s.end - s.start >= 2, b[s.end - 1] == c else {
+        throw .syntax("unclosed quote", at: s)
+      }
+      return .string(text(Span(s.start + 1, s.end - 1)))
+    }
+    for i in s.start..<s.end where b[i] == UInt8(ascii: "(") || b[i] == UInt8(ascii: ")") {
+      throw .syntax("malformed value '\(text(s))'", at: s, hint: "write tuples as (3,3) or 3x3")
+    }
+    let word = text(s)
+    switch word.lowercased() {
+    case "true": return .bool(true)
+    case "false": return .bool(false)
+    case "none", "?": return .none
+    default: break
+    }
+    if let n = try integer(s) { return .int(n) }
+    if isNumeric(s), let d = Double(word), d.isFinite { return .float(d) }
+    if isNumeric(s) {
+      throw .syntax("malformed number '\(word)'", at: s)
+    }
+    // NxMxK: a tuple of sizes.
+    if let dims = try crossDims(s) { return .tuple(dims) }
+    s = Span(s.start, s.end)
+    return .string(word)
+  }
+
+  func trimmed(_ s: Span) -> Span {
+    var a = s.start
+    var z = s.end
+    while a < z, CommandParser.isSpace(b[a]) { a += 1 }
+    while z > a, CommandParser.isSpace(b[z - 1]) { z -= 1 }
+    return Span(a, z)
+  }
+
+  func tupleItems(_ inner: Span, whole: Span, depth: Int) throws(ParamCalcError) -> [Value] {
+    var items: [Value] = []
+    var d = 0
+    var start = inner.start
+    var i = inner.start
+    var sawComma = false
+    while i <= inner.end {
+      let atEnd = i == inner.end
+      let c: UInt8 = atEnd ? 0 : b[i]
+      if !atEnd && c == UInt8(ascii: "(") { d += 1 }
+      if !atEnd && c == UInt8(ascii: ")") { d -= 1 }
+      if atEnd || (d == 0 && c == UInt8(ascii: ",")) {
+        let item = trimmed(Span(start, i))
+        if item.start == item.end {
+          // `(784,)` is a one-item tuple; `()` is empty; anything else is a hole.
+          if !(atEnd && (sawComma || items.isEmpty)) {
+            throw .syntax("malformed tuple '\(text(whole))': empty item", at: whole, hint: "write tuples as (3,3) or 3x3")
+          }
+        } else {
+          items.append(try value(item, depth: depth))
+        }
+        if !atEnd { sawComma = true }
+        start = i + 1
+      }
+      i += 1
+    }
+    return items
+  }
+
+  func isNumeric(_ s: Span) -> Bool {
+    var digit = false
+    for i in s.start..<s.end {
+      let c = b[i]
+      if c >= 0x30 && c <= 0x39 {
+        digit = true
+        continue
+      }
+      if c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") || c == UInt8(ascii: "e")
+        || c == UInt8(ascii: "E") || c == UInt8(ascii: "_")
+      {
+        continue
+      }
+      return false
+    }
+    return digit
+  }
+
+  /// An integer literal, or nil if the text is not one; throws when it does not fit in 64 bits.
+  func integer(_ s: Span) throws(ParamCalcError) -> Int? {
+    var i = s.start
+    var negative = false
+    if b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") {
+      negative = b[i] == UInt8(ascii: "-")
+      i += 1
+    }
+    if i == s.end { return nil }
+    var n = 0
+    var overflow = false
+    while i < s.end {
+      let c = b[i]
+      guard c >= 0x30 && c <= 0x39 else { return nil }
+      let digit = Int(c - 0x30)
+      let (m, o1) = n.multipliedReportingOverflow(by: 10)
+      let (r, o2) = negative ? m.subtractingReportingOverflow(digit) : m.addingReportingOverflow(digit)
+      if o1 || o2 { overflow = true }
+      n = r
+      i += 1
+    }
+    if overflow {
+      throw .overflow("the number \(text(s))", at: s)
+    }
+    return n
+  }
+
+  /// `28x28x1` or `?x25`: sizes joined by `x`.
+  func crossDims(_ s: Span) throws(ParamCalcError) -> [Value]? {
+    var parts: [Span] = []
+    var start = s.start
+    for i in s.start...s.end where i == s.end || b[i] == UInt8(ascii: "x") || b[i] == UInt8(ascii: "X") {
+      parts.append(Span(start, i))
+      start = i + 1
+    }
+    guard parts.count > 1 else { return nil }
+    var out: [Value] = []
+    for p in parts {
+      if p.end - p.start == 1 && b[p.start] == UInt8(ascii: "?") {
+        out.append(.none)
+        continue
+      }
+      if p.start == p.end { return nil }
+      for i in p.start..<p.end where !(b[i] >= 0x30 && b[i] <= 0x39) { return nil }
+      guard let n = try integer(p) else { return nil }
+      out.append(.int(n))
+    }
+    return out
+  }
+
+  /// The dimensions of `input`: `(None,25)`, `(784,)`, `28x28x1`, `784`.
+  func dims(_ t: Span) throws(ParamCalcError) -> Shape {
+    try CommandParser.shape(from: try value(t), at: t, what: "input")
+  }
+
+  /// Reads a shape from a value: a tuple of sizes and `None`, or a single size.
+  public static func shape(from v: Value, at t: Span, what: String) throws(ParamCalcError) -> Shape {
+    let items: [Value]
+    switch v {
+    case .tuple(let xs): items = xs
+    case .int: items = [v]
+    case .none: items = [v]
+    default:
+      throw .syntax(
+        "\(what) dimensions must be sizes such as (None,25) or 28x28x1", at: t,
+        hint: "write e.g. 'input (None,25)', 'input (784,)' or 'input 28x28x1'")
+    }
+    if items.isEmpty {
+      throw .syntax("\(what) needs at least one dimension", at: t, hint: "write e.g. 'input (784,)'")
+    }
+    var dims: [Int?] = []
+    for item in items {
+      switch item {
+      case .int(let n) where n > 0: dims.append(n)
+      case .none: dims.append(nil)
+      case .int(let n):
+        throw .syntax("\(what) dimensions must be positive, found \(n)", at: t)
+      default:
+        throw .syntax("\(what) dimensions must be sizes or None, found \(item.script)", at: t)
+      }
+    }
+    return Shape(dims)
+  }
+}

@@ -1,0 +1,53 @@
+/// Renders an error the one way paramcalc shows errors:
+///
+///     model.pc:3:5: error: unknown layer type 'convv1d'
+///       add convv1d filters=64
+///           ^~~~~~~
+///     help: did you mean 'conv1d'? ('layers' lists the layer types)
+public enum DiagnosticRenderer {
+  public static func render(_ e: ParamCalcError, file: String, line: Int, text: String, style: Style = .plain) -> String {
+    if case .inLoadedFile(let path, let inner, let innerText, let underlying) = e {
+      var out = render(underlying, file: path, line: inner, text: innerText, style: style)
+      out += "\(file):\(line):\(column(e, in: text)): note: while loading '\(path)' (the model is unchanged)\n"
+      out += quote(text, span: Span(0, 0), style: style)
+      return out
+    }
+    let col = column(e, in: text)
+    var out = "\(file):\(line):\(col): \(style.error)error:\(style.reset) \(e.message)\n"
+    out += quote(text, span: e.span, style: style)
+    if let h = e.hint { out += "\(style.hint)help:\(style.reset) \(h)\n" }
+    return out
+  }
+
+  /// The 1-based column of the error, counted in characters.
+  public static func column(_ e: ParamCalcError, in text: String) -> Int {
+    displayColumn(e.span.start, in: text) + 1
+  }
+
+  /// Characters before byte offset `offset` (a tab counts as one).
+  static func displayColumn(_ offset: Int, in text: String) -> Int {
+    var n = 0
+    var i = 0
+    for b in text.utf8 {
+      if i >= offset { break }
+      if b & 0xC0 != 0x80 { n += 1 }
+      i += 1
+    }
+    return n + max(0, offset - i)
+  }
+
+  static func quote(_ text: String, span: Span, style: Style) -> String {
+    // Control characters would garble the terminal: show them as spaces.
+    var shown = ""
+    for u in text.unicodeScalars {
+      shown.unicodeScalars.append(u.value < 0x20 || u.value == 0x7F ? " " : u)
+    }
+    let start = displayColumn(span.start, in: text)
+    let width = max(1, displayColumn(span.end, in: text) - start)
+    var out = "  " + shown + "\n"
+    if span.end > span.start || span.start > 0 {
+      out += "  " + String(repeating: " ", count: start) + style.error + "^" + String(repeating: "~", count: width - 1) + style.reset + "\n"
+    }
+    return out
+  }
+}

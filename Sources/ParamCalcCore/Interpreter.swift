@@ -1,0 +1,116 @@
+/// What a command produced, for a renderer to show.
+public enum Response: Sendable {
+  case edit(command: String, EditOutcome)
+  case summary
+  case total
+  case explain([Int])
+  case layers
+  case help(String)
+  /// The executable writes `script` to `path` (paramcalc's core does no I/O).
+  case save(path: String, script: String)
+  /// The executable reads `path` and calls `Interpreter.load`.
+  case load(path: String, at: Span)
+  case quit
+}
+
+/// Runs commands on a session. Pure: file reading and writing are left to the caller.
+public struct Interpreter: Sendable {
+  public var session: Session
+
+  public init(session: Session = Session()) { self.session = session }
+
+  /// Parses and runs one line. Blank and comment lines give `nil`.
+  public mutating func run(line: String) throws(ParamCalcError) -> (Command, Response)? {
+    guard let command = try CommandParser.parse(line) else { return nil }
+    return (command, try execute(command, lineLength: line.utf8.count))
+  }
+
+  public mutating func execute(_ command: Command, lineLength: Int) throws(ParamCalcError) -> Response {
+    let whole = Span(0, lineLength)
+    let end = Span(lineLength, lineLength + 1)
+    switch command {
+    case .input(let shape, _):
+      return .edit(command: "input", try session.setInput(shape, at: whole))
+    case .add(let request):
+      let built = try session.catalog.build(request, end: end)
+      return .edit(command: "add", try session.add(built, at: request.typeSpan))
+    case .insert(let index, let indexSpan, let request):
+      guard index >= 1 && index <= session.layers.count + 1 else {
+        throw .indexOutOfRange(index, count: session.layers.count, at: indexSpan, allowsOnePast: true)
+      }
+      let built = try session.catalog.build(request, end: end)
+      return .edit(command: "insert", try session.insert(built, at: index, span: request.typeSpan, indexSpan: indexSpan))
+    case .remove(let index, let span):
+      return .edit(command: "remove", try session.remove(at: index, span: span))
+    case .set(let index, let span, let arguments):
+      return .edit(command: "set", try session.set(index, arguments: arguments, indexSpan: span, span: whole))
+    case .undo:
+      return .edit(command: "undo", try session.undo(at: whole))
+    case .redo:
+      return .edit(command: "redo", try session.redo(at: whole))
+    case .clear:
+      return .edit(command: "clear", try session.clear(at: whole))
+    case .summary: return .summary
+    case .total: return .total
+    case .explain(let target):
+      switch target {
+      case .all:
+        return .explain(Array(1..<(session.layers.count + 1)))
+      case .last:
+        guard !session.layers.isEmpty else {
+          throw .indexOutOfRange(1, count: 0, at: whole, allowsOnePast: false)
+        }
+        return .explain([session.layers.count])
+      case .layer(let i, let span):
+        guard i >= 1 && i <= session.layers.count else {
+          throw .indexOutOfRange(i, count: session.layers.count, at: span, allowsOnePast: false)
+        }
+        return .explain([i])
+      }
+    case .layers: return .layers
+    case .help(let topic, let span):
+      return .help(try Help.text(topic: topic, catalog: session.catalog, at: span))
+    case .save(let path, _):
+      return .save(path: path, script: script)
+    case .load(let path, let span):
+      return .load(path: path, at: span)
+    case .quit: return .quit
+    }
+  }
+
+  /// A script that rebuilds the model exactly: its input and one `add` per layer.
+  public var script: String {
+    var out = "# paramcalc model: \(session.layers.count) layers, \(Format.thousands(session.total)) params\n"
+    if let input = session.input { out += "input " + Format.scriptDims(input) + "\n" }
+    for l in session.layers { out += l.spec.script + "\n" }
+    return out
+  }
+
+  /// Runs the lines of a loaded file on a fresh model and, if every line succeeds, replaces the
+  /// model with it as one undoable step. The first failing line aborts the load with its position.
+  public mutating func load<S: Sequence>(lines: S, path: String, at span: Span) throws(ParamCalcError) -> EditOutcome
+  where S.Element == String {
+    var fresh = Interpreter(session: Session(catalog: session.catalog))
+    var number = 0
+    for line in lines {
+      number += 1
+      do throws(ParamCalcError) {
+        guard let command = try CommandParser.parse(line) else { continue }
+        switch command {
+        case .input, .add, .insert, .remove, .set, .undo, .redo, .clear:
+          _ = try fresh.execute(command, lineLength: line.utf8.count)
+        case .save, .load:
+          throw ParamCalcError.syntax("'\(command.name)' cannot be used inside a loaded file", at: Span(0, line.utf8.count))
+        case .quit:
+          break
+        default:
+          continue
+        }
+        if case .quit = command { break }
+      } catch {
+        throw .inLoadedFile(path: path, line: number, text: line, underlying: error)
+      }
+    }
+    return try session.replace(with: fresh.session, at: span)
+  }
+}

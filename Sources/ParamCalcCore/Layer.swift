@@ -1,0 +1,116 @@
+/// What every layer type provides: its output shape and weights on a given input, and the
+/// explanation of its count. Each layer family file implements this next to its formula.
+public protocol LayerModel: Sendable {
+  /// The Keras class name (`Conv1D`); wrappers as `Bidirectional(LSTM)`.
+  var typeName: String { get }
+  /// The output shape and weight variables on `input`, or Keras's reason to refuse it.
+  func infer(_ input: Shape) throws(Refusal) -> Inference
+  /// The formula of the count, substituted, and the meaning of every term.
+  func explain(_ input: Shape, _ inference: Inference) -> Explanation
+}
+
+/// Why Keras refuses a layer on an input (worded as Keras words it where it can).
+public enum Refusal: Error, Equatable, Sendable {
+  case reason(String)
+  case overflow(String)
+}
+
+/// One weight variable, as Keras lists it in `layer.weights`.
+public struct Weight: Equatable, Sendable {
+  public var name: String
+  public var shape: [Int]
+  public var trainable: Bool
+  public var count: Int
+
+  public init(_ name: String, _ shape: [Int], trainable: Bool = true) throws(Refusal) {
+    self.name = name
+    self.shape = shape
+    self.trainable = trainable
+    do { count = try Checked.product(shape) } catch { throw .overflow("the size of weight '\(name)'") }
+  }
+}
+
+/// A layer's output shape and weights on its input, with the counts they add up to.
+public struct Inference: Equatable, Sendable {
+  public var output: Shape
+  public var weights: [Weight]
+  public var trainable: Int
+  public var nonTrainable: Int
+
+  public init(output: Shape, weights: [Weight] = []) throws(Refusal) {
+    self.output = output
+    self.weights = weights
+    var t = 0
+    var nt = 0
+    do {
+      for w in weights {
+        if w.trainable { t = try Checked.add(t, w.count) } else { nt = try Checked.add(nt, w.count) }
+      }
+      _ = try Checked.add(t, nt)
+    } catch { throw .overflow("the parameter count") }
+    trainable = t
+    nonTrainable = nt
+  }
+
+  public var params: Int { trainable + nonTrainable }
+
+  /// The same weights, all frozen (`trainable=false`).
+  public func frozen() -> Inference {
+    var copy = self
+    for i in copy.weights.indices { copy.weights[i].trainable = false }
+    copy.nonTrainable += copy.trainable
+    copy.trainable = 0
+    return copy
+  }
+}
+
+/// The explanation of one layer's count: the formula in symbols, with numbers, and each term.
+public struct Explanation: Equatable, Sendable {
+  /// In symbols, with `*` for multiplication: `(kernel_size * input_channels + 1) * filters`.
+  public var formula: String
+  /// The same with the values: `(5 * 25 + 1) * 64`.
+  public var substituted: String
+  public var terms: [Term]
+  /// How the output shape follows from the input (for every layer; the whole story for those
+  /// without weights).
+  public var shapeRule: String
+  /// Anything else worth saying: why there are no weights, why some are not trained.
+  public var notes: [String]
+
+  public init(
+    formula: String, substituted: String, terms: [Term], shapeRule: String, notes: [String] = []
+  ) {
+    self.formula = formula
+    self.substituted = substituted
+    self.terms = terms
+    self.shapeRule = shapeRule
+    self.notes = notes
+  }
+
+  /// For a layer without weights: its count is 0, and the reason.
+  public static func noWeights(_ why: String, shapeRule: String) -> Explanation {
+    Explanation(formula: "0", substituted: "0", terms: [], shapeRule: shapeRule, notes: [why])
+  }
+}
+
+/// One term of a formula: its name, value, where the value comes from, and what it means.
+public struct Term: Equatable, Sendable {
+  public enum Source: String, Sendable {
+    case argument = "argument"
+    case defaultValue = "default"
+    case inputShape = "input shape"
+    case derived = "derived"
+    case constant = "constant"
+  }
+  public var name: String
+  public var value: Int
+  public var source: Source
+  public var meaning: String
+
+  public init(_ name: String, _ value: Int, _ source: Source, _ meaning: String) {
+    self.name = name
+    self.value = value
+    self.source = source
+    self.meaning = meaning
+  }
+}

@@ -1,0 +1,184 @@
+/// A layer type paramcalc knows: its Keras name, documentation, and how to build it from arguments.
+public struct LayerDescriptor: Sendable {
+  public var name: String
+  public var family: String
+  public var summary: String
+  /// The count formula in symbols, for `help`.
+  public var formula: String
+  public var arguments: [ArgumentSpec]
+  /// Arguments Keras accepts for this type that change neither counts nor shapes.
+  public var inert: [String]
+  /// Builds the layer from its arguments (it reads them through the reader).
+  public var make: @Sendable (inout ArgumentReader) throws(ParamCalcError) -> any LayerModel
+  /// For a wrapper (`Bidirectional`): builds it around an inner layer type; `accepts` names the
+  /// inner types it takes (nil: any).
+  public var wrap:
+    (@Sendable (LayerDescriptor, inout ArgumentReader) throws(ParamCalcError) -> any LayerModel)?
+  public var accepts: [String]?
+
+  public init(
+    name: String, family: String, summary: String, formula: String, arguments: [ArgumentSpec],
+    inert: [String] = [],
+    make: @escaping @Sendable (inout ArgumentReader) throws(ParamCalcError) -> any LayerModel
+  ) {
+    self.name = name
+    self.family = family
+    self.summary = summary
+    self.formula = formula
+    self.arguments = arguments
+    self.inert = inert
+    self.make = make
+  }
+
+  public var isWrapper: Bool { wrap != nil }
+
+  /// Keras's automatic layer name: the class name in snake case (`PReLU` is `p_re_lu`).
+  public var snakeName: String { LayerDescriptor.snakeCase(name) }
+
+  static func snakeCase(_ name: String) -> String {
+    // Keras: re.sub("(.)([A-Z][a-z]+)", r"\1_\2"), then re.sub("([a-z])([A-Z])", r"\1_\2"), lower.
+    let c = Array(name)
+    var step1: [Character] = []
+    var i = 0
+    while i < c.count {
+      if i > 0, c[i].isUppercase, i + 1 < c.count, c[i + 1].isLowercase, c[i].isASCII {
+        step1.append("_")
+      }
+      step1.append(c[i])
+      i += 1
+    }
+    var out = ""
+    for (j, ch) in step1.enumerated() {
+      if j > 0, ch.isUppercase, step1[j - 1].isLowercase { out.append("_") }
+      out.append(ch)
+    }
+    return out.lowercased()
+  }
+}
+
+/// Every layer type paramcalc knows, looked up by name case-insensitively.
+public struct LayerCatalog: Sendable {
+  public let descriptors: [LayerDescriptor]
+  let byName: [String: Int]
+
+  public init(_ descriptors: [LayerDescriptor]) {
+    self.descriptors = descriptors
+    var map: [String: Int] = [:]
+    for (i, d) in descriptors.enumerated() { map[d.name.lowercased()] = i }
+    byName = map
+  }
+
+  public subscript(name: String) -> LayerDescriptor? {
+    byName[name.lowercased()].map { descriptors[$0] }
+  }
+
+  /// The catalog of this version of paramcalc.
+  public static let standard = LayerCatalog(
+    coreLayers + activationLayers + convolutionLayers + poolingLayers + normalizationLayers
+      + recurrentLayers + reshapingLayers + attentionLayers + wrapperLayers)
+
+  /// Keras layer classes paramcalc does not compute yet: refused with "not supported yet"
+  /// rather than "unknown".
+  public static let knownToKeras: [String] = [
+    "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose", "SeparableConv1D", "SeparableConv2D",
+    "DepthwiseConv1D", "DepthwiseConv2D", "EinsumDense", "Attention", "AdditiveAttention",
+    "GroupQueryAttention", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "RNN", "Masking", "Lambda",
+    "Identity", "Add", "Concatenate", "Multiply", "Average", "Maximum", "Minimum", "Subtract", "Dot",
+    "RMSNormalization", "SpectralNormalization", "ReversibleEmbedding", "CategoryEncoding",
+    "Rescaling", "Resizing", "Normalization", "GaussianNoise", "GaussianDropout", "AlphaDropout",
+    "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "ActivityRegularization",
+    "Permute", "RepeatVector", "UpSampling1D", "UpSampling2D", "UpSampling3D", "ZeroPadding1D",
+    "ZeroPadding2D", "ZeroPadding3D", "Cropping1D", "Cropping2D", "Cropping3D",
+    "MultiHeadAttention", "TimeDistributed", "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D",
+    "AdaptiveAveragePooling3D", "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D",
+  ]
+
+  /// Resolves a request into a layer: the descriptor, the built model, and what was given.
+  /// Splits off `trainable` and `input_shape`, which belong to the model, not the layer type.
+  public func build(_ request: LayerRequest, end: Span) throws(ParamCalcError) -> BuiltLayer {
+    guard let d = self[request.type] else { throw unknown(request.type, at: request.typeSpan) }
+    var args = request.arguments
+    var trainable = true
+    var inputShape: Shape?
+    if let i = args.firstIndex(where: { $0.key == "trainable" }) {
+      guard case .bool(let b) = args[i].value else {
+        throw .invalidValue(argument: "trainable", message: "expected true or false, found '\(args[i].value.script)'", at: args[i].valueSpan)
+      }
+      trainable = b
+      args.remove(at: i)
+    }
+    if let i = args.firstIndex(where: { $0.key == "input_shape" }) {
+      inputShape = try CommandParser.shape(from: args[i].value, at: args[i].valueSpan, what: "input_shape")
+      args.remove(at: i)
+    }
+    let model: any LayerModel
+    let inert: [Argument]
+    if let wrap = d.wrap {
+      guard let innerName = request.inner, let innerSpan = request.innerSpan else {
+        throw .missingOperand(
+          command: "add", what: "the layer it wraps, e.g. 'add \(d.name.lowercased()) \((d.accepts?.first ?? "dense").lowercased()) ...'",
+          at: Span(request.typeSpan.end, request.typeSpan.end + 1))
+      }
+      guard let inner = self[innerName] else { throw unknown(innerName, at: innerSpan) }
+      if let accepts = d.accepts, !accepts.contains(inner.name) {
+        throw .invalidValue(
+          argument: d.name, message: "wraps only " + accepts.joined(separator: ", ") + ", not \(inner.name)", at: innerSpan)
+      }
+      var reader = ArgumentReader(layer: "\(d.name)(\(inner.name))", arguments: args, end: end)
+      model = try wrap(inner, &reader)
+      inert = try reader.finish(known: (d.arguments + inner.arguments).map(\.name), inert: d.inert + inner.inert)
+    } else {
+      if let extra = request.inner, let span = request.innerSpan {
+        throw .syntax("expected key=value after '\(d.name.lowercased())', found '\(extra)'", at: span, hint: "arguments are written key=value, e.g. units=64")
+      }
+      var reader = ArgumentReader(layer: d.name, arguments: args, end: end)
+      model = try d.make(&reader)
+      inert = try reader.finish(known: d.arguments.map(\.name), inert: d.inert)
+    }
+    return BuiltLayer(
+      spec: LayerSpec(type: d.name, inner: request.inner.flatMap { self[$0]?.name }, arguments: args, trainable: trainable),
+      model: model, inert: inert, inputShape: inputShape)
+  }
+
+  func unknown(_ name: String, at span: Span) -> ParamCalcError {
+    if let k = LayerCatalog.knownToKeras.first(where: { $0.lowercased() == name.lowercased() }) {
+      return .unsupportedLayer(k, at: span)
+    }
+    let names = descriptors.map { $0.name.lowercased() }
+    return .unknownLayer(name, at: span, suggestion: Suggestion.nearest(to: name, in: names))
+  }
+}
+
+/// What a line asked for, resolved: enough to rebuild it (`save`, `set`) and the built model.
+public struct BuiltLayer: Sendable {
+  public var spec: LayerSpec
+  public var model: any LayerModel
+  /// Arguments accepted that affect neither count nor shape (`activation=relu`).
+  public var inert: [Argument]
+  /// `input_shape=` given on the layer, if any.
+  public var inputShape: Shape?
+}
+
+/// A layer as the user specified it.
+public struct LayerSpec: Equatable, Sendable {
+  /// The Keras class name of the type (or of the wrapper).
+  public var type: String
+  /// The Keras class name of the wrapped type, for wrappers.
+  public var inner: String?
+  public var arguments: [Argument]
+  public var trainable: Bool
+
+  /// The `add` line that rebuilds this layer.
+  public var script: String {
+    var out = "add " + type.lowercased()
+    if let inner { out += " " + inner.lowercased() }
+    for a in arguments { out += " " + a.key + "=" + a.value.script }
+    if !trainable { out += " trainable=false" }
+    return out
+  }
+
+  /// The request that rebuilds this layer (spans point into `script`).
+  public var request: LayerRequest {
+    LayerRequest(type: type.lowercased(), typeSpan: Span(4, 4 + type.utf8.count), inner: inner?.lowercased(), innerSpan: inner.map { _ in Span(0, 0) }, arguments: arguments + (trainable ? [] : [Argument(key: "trainable", value: .bool(false), span: .none, valueSpan: .none)]))
+  }
+}

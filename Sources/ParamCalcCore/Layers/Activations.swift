@@ -1,0 +1,127 @@
+// Activation layers: ReLU, LeakyReLU, PReLU, ELU, Softmax.
+// Source: keras/src/layers/activations/*.py (Keras 3). Only PReLU has weights.
+
+let activationLayers: [LayerDescriptor] = [
+  LayerDescriptor(
+    name: "ReLU", family: "Activation", summary: "max(x, 0), optionally capped and leaky; no weights",
+    formula: "0",
+    arguments: [
+      ArgumentSpec("max_value", "None", "upper cap of the output"),
+      ArgumentSpec("negative_slope", "0.0", "slope below the threshold"),
+      ArgumentSpec("threshold", "0.0", "where the function turns"),
+    ],
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      if let a = r.arguments.first(where: { $0.key == "max_value" }), case .none = a.value {
+        r.ignore(["max_value"])
+      } else {
+        _ = try r.number("max_value", default: 0, in: 0...Double.greatestFiniteMagnitude)
+      }
+      _ = try r.number("negative_slope", default: 0, in: 0...Double.greatestFiniteMagnitude)
+      _ = try r.number("threshold", default: 0, in: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
+      return Identity(typeName: "ReLU", why: "ReLU has no weights: max(x, 0) needs no learned numbers.")
+    }),
+  LayerDescriptor(
+    name: "LeakyReLU", family: "Activation", summary: "x for x > 0, negative_slope * x otherwise; no weights",
+    formula: "0", arguments: [ArgumentSpec("negative_slope", "0.3", "slope for x < 0 (a fixed number, not learned)")],
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      if r.arguments.contains(where: { $0.key == "alpha" }) {
+        _ = try r.number("alpha", default: 0.3, in: 0...Double.greatestFiniteMagnitude)
+      }
+      _ = try r.number("negative_slope", default: 0.3, in: 0...Double.greatestFiniteMagnitude)
+      return Identity(
+        typeName: "LeakyReLU",
+        why: "LeakyReLU has no weights: its negative_slope is fixed, not learned (PReLU learns it).")
+    }),
+  LayerDescriptor(
+    name: "PReLU", family: "Activation",
+    summary: "a leaky ReLU whose slope for x < 0 is learned, one per input position unless shared",
+    formula: "product of the input dimensions, with each shared axis counted as 1",
+    arguments: [ArgumentSpec("shared_axes", "None", "axes (1 = first after the batch) that share one slope")],
+    inert: ["alpha_initializer", "alpha_regularizer", "alpha_constraint"],
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      let shared = try r.intList("shared_axes")
+      return PReLU(sharedAxes: shared?.values ?? [])
+    }),
+  LayerDescriptor(
+    name: "ELU", family: "Activation", summary: "x for x > 0, alpha * (exp(x) - 1) otherwise; no weights",
+    formula: "0", arguments: [ArgumentSpec("alpha", "1.0", "scale of the negative part (fixed)")],
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      _ = try r.number("alpha", default: 1, in: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
+      return Identity(typeName: "ELU", why: "ELU has no weights: its alpha is fixed, not learned.")
+    }),
+  LayerDescriptor(
+    name: "Softmax", family: "Activation", summary: "exponentials normalised to sum to 1 along an axis; no weights",
+    formula: "0", arguments: [ArgumentSpec("axis", "-1", "the axis normalised")],
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      let axis = try r.intList("axis")?.values ?? [-1]
+      return Softmax(axes: axis)
+    }),
+]
+
+struct Softmax: LayerModel {
+  let axes: [Int]
+  var typeName: String { "Softmax" }
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    let rank = input.rank + 1
+    for a in axes where a >= rank || a < -rank {
+      throw .reason("axis \(a) is out of bounds for an input of rank \(rank) \(input.description)")
+    }
+    return try Inference(output: input)
+  }
+
+  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+    .noWeights(
+      "Softmax has no weights: exp(x) / sum(exp(x)) needs no learned numbers.",
+      shapeRule: "output shape = input shape \(input.description)")
+  }
+}
+
+struct PReLU: LayerModel {
+  let sharedAxes: [Int]
+  var typeName: String { "PReLU" }
+
+  func alphaShape(_ input: Shape) throws(Refusal) -> [Int] {
+    var dims = input.dims
+    for a in sharedAxes {
+      guard a >= 1 && a <= dims.count else {
+        throw .reason("shared_axes=\(a) is not an axis of the input \(input.description): axes are 1 to \(dims.count)")
+      }
+      dims[a - 1] = 1
+    }
+    var out: [Int] = []
+    for d in dims {
+      guard let d else {
+        throw .reason(
+          "shapes used to initialize variables must be fully-defined (no None dimensions): alpha would have shape "
+            + "(" + dims.map { $0.map(String.init) ?? "None" }.joined(separator: ", ") + ")"
+            + "; share the unknown axes with shared_axes")
+      }
+      out.append(d)
+    }
+    return out
+  }
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    try Inference(output: input, weights: [try Weight("alpha", try alphaShape(input))])
+  }
+
+  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+    let shape = inference.weights.first?.shape ?? []
+    var terms: [Term] = []
+    for (i, d) in shape.enumerated() {
+      let shared = sharedAxes.contains(i + 1)
+      terms.append(
+        Term(
+          "axis_\(i + 1)", d, shared ? .argument : .inputShape,
+          shared ? "axis \(i + 1) is in shared_axes: one slope serves all its positions"
+            : "axis \(i + 1) of the input: a separate slope at each of its positions"))
+    }
+    return Explanation(
+      formula: shape.indices.map { "axis_\($0 + 1)" }.joined(separator: " * "),
+      substituted: shape.map(String.init).joined(separator: " * "),
+      terms: terms,
+      shapeRule: "output shape = input shape \(input.description)",
+      notes: ["alpha has the input's shape (batch excluded) with every shared axis set to 1"])
+  }
+}

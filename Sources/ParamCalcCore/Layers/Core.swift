@@ -1,0 +1,243 @@
+// Core layers: Dense, Embedding, Flatten, Reshape, Dropout, Activation.
+// Sources: keras/src/layers/core/dense.py, embedding.py; reshaping/flatten.py, reshape.py;
+// regularization/dropout.py; activations/activation.py (Keras 3).
+
+let coreLayers: [LayerDescriptor] = [
+  LayerDescriptor(
+    name: "Dense", family: "Core",
+    summary: "fully connected: every output unit sees every input feature of the last axis",
+    formula: "(input_features + 1) * units",
+    arguments: [
+      ArgumentSpec("units", "required", "number of output units"),
+      ArgumentSpec("use_bias", "true", "add one bias per unit"),
+    ],
+    inert: weightInertArguments,
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      let given = r.given
+      return Dense(
+        units: try r.int("units", example: "add dense units=64"),
+        useBias: try r.bool("use_bias", default: true), given: given)
+    }),
+  LayerDescriptor(
+    name: "Embedding", family: "Core",
+    summary: "a lookup table: one learned vector of output_dim numbers per token id",
+    formula: "input_dim * output_dim",
+    arguments: [
+      ArgumentSpec("input_dim", "required", "vocabulary size: how many token ids"),
+      ArgumentSpec("output_dim", "required", "length of each token's vector"),
+    ],
+    inert: [
+      "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero",
+      "lora_rank", "lora_alpha", "weights",
+    ],
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      let given = r.given
+      return Embedding(
+        inputDim: try r.int("input_dim", example: "add embedding input_dim=1000 output_dim=64"),
+        outputDim: try r.int("output_dim", example: "add embedding input_dim=1000 output_dim=64"),
+        given: given)
+    }),
+  LayerDescriptor(
+    name: "Flatten", family: "Core", summary: "joins all dimensions after the batch into one",
+    formula: "0", arguments: [], inert: ["data_format"],
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in Flatten() }),
+  LayerDescriptor(
+    name: "Reshape", family: "Core",
+    summary: "the same numbers in a new shape (one dimension may be -1: inferred)", formula: "0",
+    arguments: [ArgumentSpec("target_shape", "required", "the new shape without the batch, e.g. (4,8) or (-1,8)")],
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      guard let (target, span) = try r.intList("target_shape") else {
+        throw r.missing("target_shape", example: "add reshape target_shape=(4,8)")
+      }
+      if target.filter({ $0 == -1 }).count > 1 {
+        throw .invalidValue(argument: "target_shape", message: "at most one dimension can be -1", at: span)
+      }
+      if target.contains(where: { $0 == 0 || $0 < -1 }) {
+        throw .invalidValue(argument: "target_shape", message: "dimensions must be positive or -1", at: span)
+      }
+      return Reshape(target: target)
+    }),
+  LayerDescriptor(
+    name: "Dropout", family: "Core",
+    summary: "during training, zeroes a fraction `rate` of its inputs; no weights",
+    formula: "0", arguments: [ArgumentSpec("rate", "required", "fraction of inputs dropped, 0 to 1")],
+    inert: ["noise_shape", "seed"],
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      guard r.arguments.contains(where: { $0.key == "rate" }) else {
+        throw r.missing("rate", example: "add dropout rate=0.5")
+      }
+      let rate = try r.number("rate", default: 0, in: 0...1)
+      return Identity(
+        typeName: "Dropout",
+        why: "Dropout has no weights: it zeroes a random \(Value.format(rate)) of its inputs during training and passes them through at inference.")
+    }),
+  LayerDescriptor(
+    name: "Activation", family: "Core",
+    summary: "applies an activation function element-wise; no weights",
+    formula: "0", arguments: [ArgumentSpec("activation", "required", "the function, e.g. relu, tanh, gelu")],
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      guard let a = r.take("activation") else {
+        throw r.missing("activation", example: "add activation activation=relu")
+      }
+      let name: String
+      switch a.value {
+      case .string(let s): name = s.lowercased()
+      case .none: name = "linear"
+      default:
+        throw .invalidValue(argument: "activation", message: "expected a function name such as relu, found '\(a.value.script)'", at: a.valueSpan)
+      }
+      guard activationNames.contains(name) else {
+        var m = "unknown activation function '\(name)'"
+        if let s = Suggestion.nearest(to: name, in: activationNames) { m += " (did you mean '\(s)'?)" }
+        throw .invalidValue(argument: "activation", message: m, at: a.valueSpan)
+      }
+      return Identity(
+        typeName: "Activation",
+        why: "Activation has no weights: it applies \(name) to each number on its own.")
+    }),
+]
+
+/// Activation functions Keras 3 knows by name (keras/src/activations/__init__.py).
+let activationNames = [
+  "relu", "relu6", "leaky_relu", "elu", "selu", "softplus", "softsign", "soft_shrink",
+  "sparse_plus", "silu", "swish", "gelu", "glu", "tanh", "tanh_shrink", "sigmoid",
+  "exponential", "hard_sigmoid", "hard_silu", "hard_swish", "hard_tanh", "hard_shrink",
+  "linear", "mish", "log_softmax", "log_sigmoid", "softmax", "celu", "squareplus", "sparsemax",
+  "threshold", "sparse_sigmoid",
+]
+
+/// The last input dimension, which sizes a kernel: Keras refuses an unknown one.
+func knownLast(_ input: Shape, _ layer: String) throws(Refusal) -> Int {
+  guard let c = input.last else {
+    throw .reason(
+      "the last dimension of the input \(input.description) is unknown (None); \(layer) needs it to size its weights")
+  }
+  return c
+}
+
+struct Dense: LayerModel {
+  let units: Int
+  let useBias: Bool
+  let given: Given
+  var typeName: String { "Dense" }
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    let n = try knownLast(input, "Dense")
+    var w = [try Weight("kernel", [n, units])]
+    if useBias { w.append(try Weight("bias", [units])) }
+    return try Inference(output: input.replacingLast(with: units), weights: w)
+  }
+
+  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+    let n = input.last ?? 0
+    var terms = [
+      Term("input_features", n, .inputShape, "the last dimension of the input: each unit has one weight per input feature"),
+      Term("units", units, given.source("units"), "the number of output units (neurons)"),
+    ]
+    if useBias {
+      terms.append(Term("1", 1, given.source("use_bias"), "the bias: one extra number per unit, added after the weighted sum (use_bias=true)"))
+    }
+    let rank = input.rank
+    var rule = "output = input with its last dimension \(n) replaced by units \(units): \(input.description) -> \(inference.output.description)"
+    if rank > 1 {
+      rule += "; Dense acts on the last axis only, the same weights at every position of the others"
+    }
+    return Explanation(
+      formula: useBias ? "(input_features + 1) * units" : "input_features * units",
+      substituted: useBias ? "(\(n) + 1) * \(units)" : "\(n) * \(units)",
+      terms: terms, shapeRule: rule)
+  }
+}
+
+struct Embedding: LayerModel {
+  let inputDim: Int
+  let outputDim: Int
+  let given: Given
+  var typeName: String { "Embedding" }
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    try Inference(
+      output: Shape(input.dims + [outputDim]),
+      weights: [try Weight("embeddings", [inputDim, outputDim])])
+  }
+
+  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+    Explanation(
+      formula: "input_dim * output_dim", substituted: "\(inputDim) * \(outputDim)",
+      terms: [
+        Term("input_dim", inputDim, .argument, "the vocabulary size: one row of the table per token id 0 to \(inputDim - 1)"),
+        Term("output_dim", outputDim, .argument, "the length of the vector each token id is mapped to"),
+      ],
+      shapeRule: "each token id becomes a vector of \(outputDim): \(input.description) -> \(inference.output.description)",
+      notes: ["the input is token ids (integers); the table has no bias"])
+  }
+}
+
+struct Flatten: LayerModel {
+  var typeName: String { "Flatten" }
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    let n: Int?
+    do { n = try input.elementCount() } catch { throw .overflow("the flattened size") }
+    return try Inference(output: Shape([n]))
+  }
+
+  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+    let known = input.isFullyKnown
+    let dims = input.dims.map { $0.map(String.init) ?? "None" }.joined(separator: " * ")
+    return .noWeights(
+      "Flatten has no weights: it only rearranges the numbers.",
+      shapeRule: known
+        ? "output size = product of the input dimensions = \(dims) = \(inference.output.dims[0]!)"
+        : "output size = product of the input dimensions = \(dims), unknown (None) because one of them is")
+  }
+}
+
+struct Reshape: LayerModel {
+  let target: [Int]
+  var typeName: String { "Reshape" }
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    let total: Int?
+    do { total = try input.elementCount() } catch { throw .overflow("the input size") }
+    let shown = "(" + target.map(String.init).joined(separator: ", ") + (target.count == 1 ? ",)" : ")")
+    guard let total else {
+      // Keras: with an unknown input size, -1 stays unknown and nothing is checked.
+      return try Inference(output: Shape(target.map { $0 == -1 ? nil : $0 }))
+    }
+    var known = 1
+    for d in target where d != -1 {
+      do { known = try Checked.multiply(known, d) } catch { throw .overflow("the target size") }
+    }
+    if !target.contains(-1) {
+      if known != total {
+        throw .reason(
+          "the total size of the tensor must be unchanged: the input has \(total) numbers, target_shape=\(shown) has \(known)")
+      }
+      return try Inference(output: Shape(target.map { $0 }))
+    }
+    if total % known != 0 {
+      throw .reason(
+        "the total size of the tensor must be unchanged: \(total) numbers cannot be divided by the specified dimensions of target_shape=\(shown)")
+    }
+    return try Inference(output: Shape(target.map { $0 == -1 ? total / known : $0 }))
+  }
+
+  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+    .noWeights(
+      "Reshape has no weights: the same numbers, arranged differently.",
+      shapeRule: "output = target_shape with -1 replaced so the count of numbers is unchanged: \(input.description) -> \(inference.output.description)")
+  }
+}
+
+/// A layer without weights that keeps the shape of its input (Dropout, Activation, ReLU, ...).
+struct Identity: LayerModel {
+  let typeName: String
+  let why: String
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference { try Inference(output: input) }
+
+  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+    .noWeights(why, shapeRule: "output shape = input shape \(input.description)")
+  }
+}

@@ -1,0 +1,203 @@
+// Normalization: BatchNormalization, LayerNormalization, GroupNormalization, UnitNormalization.
+// Source: keras/src/layers/normalization/*.py (Keras 3).
+
+let normInert = [
+  "momentum", "epsilon", "beta_initializer", "gamma_initializer", "beta_regularizer",
+  "gamma_regularizer", "beta_constraint", "gamma_constraint",
+]
+
+let normalizationLayers: [LayerDescriptor] = [
+  LayerDescriptor(
+    name: "BatchNormalization", family: "Normalization",
+    summary: "normalises each channel with batch statistics; learns a scale and an offset per channel",
+    formula: "4 * channels (gamma, beta trained; moving_mean, moving_variance not)",
+    arguments: [
+      ArgumentSpec("axis", "-1", "the channel axis"),
+      ArgumentSpec("center", "true", "learn beta, an offset per channel"),
+      ArgumentSpec("scale", "true", "learn gamma, a scale per channel"),
+    ],
+    inert: normInert + ["moving_mean_initializer", "moving_variance_initializer", "synchronized"],
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      let given = r.given
+      let axis = try r.intList("axis")?.values ?? [-1]
+      return Normalization(
+        kind: .batch, axes: axis, center: try r.bool("center", default: true),
+        scale: try r.bool("scale", default: true), groups: 0, given: given)
+    }),
+  LayerDescriptor(
+    name: "LayerNormalization", family: "Normalization",
+    summary: "normalises each sample over its features; learns a scale and an offset per feature",
+    formula: "(scale + center) * features",
+    arguments: [
+      ArgumentSpec("axis", "-1", "the axis (or axes) normalised"),
+      ArgumentSpec("center", "true", "learn beta, an offset per feature"),
+      ArgumentSpec("scale", "true", "learn gamma, a scale per feature"),
+    ],
+    inert: normInert,
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      let given = r.given
+      let axis = try r.intList("axis")?.values ?? [-1]
+      return Normalization(
+        kind: .layer, axes: axis, center: try r.bool("center", default: true),
+        scale: try r.bool("scale", default: true), groups: 0, given: given)
+    }),
+  LayerDescriptor(
+    name: "GroupNormalization", family: "Normalization",
+    summary: "normalises groups of channels per sample; learns a scale and an offset per channel",
+    formula: "(scale + center) * channels",
+    arguments: [
+      ArgumentSpec("groups", "32", "number of channel groups (-1: one per channel)"),
+      ArgumentSpec("axis", "-1", "the channel axis"),
+      ArgumentSpec("center", "true", "learn beta, an offset per channel"),
+      ArgumentSpec("scale", "true", "learn gamma, a scale per channel"),
+    ],
+    inert: normInert,
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      let given = r.given
+      var groups = 32
+      if let a = r.arguments.first(where: { $0.key == "groups" }), case .int(-1) = a.value {
+        r.ignore(["groups"])
+        groups = -1
+      } else {
+        groups = try r.int("groups", default: 32)
+      }
+      let axis = try r.int("axis", default: -1, min: Int.min)
+      return Normalization(
+        kind: .group, axes: [axis], center: try r.bool("center", default: true),
+        scale: try r.bool("scale", default: true), groups: groups, given: given)
+    }),
+  LayerDescriptor(
+    name: "UnitNormalization", family: "Normalization",
+    summary: "scales each sample to unit L2 norm along an axis; no weights", formula: "0",
+    arguments: [ArgumentSpec("axis", "-1", "the axis (or axes) normalised")],
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      let axes = try r.intList("axis")?.values ?? [-1]
+      return UnitNormalization(axes: axes)
+    }),
+]
+
+/// Resolves a Keras axis (negative counts from the end; 0 is the batch) to an index into the
+/// shape without the batch.
+func resolveAxis(_ axis: Int, _ input: Shape) throws(Refusal) -> Int {
+  let full = input.rank + 1
+  let a = axis < 0 ? axis + full : axis
+  guard a >= 0 && a < full else {
+    throw .reason("axis \(axis) is out of bounds for an input of rank \(full) \(input.description)")
+  }
+  if a == 0 {
+    throw .reason("axis \(axis) is the batch axis, whose size is unknown (None)")
+  }
+  return a - 1
+}
+
+struct Normalization: LayerModel {
+  enum Kind { case batch, layer, group }
+  let kind: Kind
+  let axes: [Int]
+  let center: Bool
+  let scale: Bool
+  let groups: Int
+  let given: Given
+
+  var typeName: String {
+    switch kind {
+    case .batch: return "BatchNormalization"
+    case .layer: return "LayerNormalization"
+    case .group: return "GroupNormalization"
+    }
+  }
+
+  func paramShape(_ input: Shape) throws(Refusal) -> [Int] {
+    var shape: [Int] = []
+    for axis in axes {
+      let i = try resolveAxis(axis, input)
+      guard let d = input.dims[i] else {
+        throw .reason(
+          "axis \(axis) of the input should have a defined dimension, but the layer received an input with shape \(input.description)")
+      }
+      shape.append(d)
+    }
+    if kind == .group {
+      let dim = shape[0]
+      let g = groups == -1 ? dim : groups
+      if dim < g {
+        throw .reason("number of groups (\(g)) cannot be more than the number of channels (\(dim))")
+      }
+      if dim % g != 0 {
+        throw .reason("number of groups (\(g)) must be a multiple of the number of channels (\(dim))")
+      }
+    }
+    return shape
+  }
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    let shape = try paramShape(input)
+    var w: [Weight] = []
+    if scale { w.append(try Weight("gamma", shape)) }
+    if center { w.append(try Weight("beta", shape)) }
+    if kind == .batch {
+      w.append(try Weight("moving_mean", shape, trainable: false))
+      w.append(try Weight("moving_variance", shape, trainable: false))
+    }
+    return try Inference(output: input, weights: w)
+  }
+
+  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+    let shape = (try? paramShape(input)) ?? [0]
+    let n = shape.reduce(1, *)
+    let what = kind == .layer ? "features" : "channels"
+    let k = (scale ? 1 : 0) + (center ? 1 : 0)
+    var terms = [
+      Term(
+        what, n, .inputShape,
+        kind == .layer
+          ? "the size of the normalised axis (\(axes.map(String.init).joined(separator: ","))) of the input: one gamma and one beta per feature"
+          : "the size of the channel axis of the input: one of each statistic per channel")
+    ]
+    var formula: String
+    var substituted: String
+    var notes: [String] = []
+    if kind == .batch {
+      terms.append(Term("gamma", scale ? 1 : 0, given.source("scale"), "a learned scale per channel (scale=\(scale))"))
+      terms.append(Term("beta", center ? 1 : 0, given.source("center"), "a learned offset per channel (center=\(center))"))
+      terms.append(Term("moving_mean", 1, .constant, "the running mean per channel, updated during training, not by gradients"))
+      terms.append(Term("moving_variance", 1, .constant, "the running variance per channel, likewise not trained"))
+      formula = "(gamma + beta + moving_mean + moving_variance) * channels"
+      substituted = "(\(scale ? 1 : 0) + \(center ? 1 : 0) + 1 + 1) * \(n)"
+      notes.append(
+        "moving_mean and moving_variance are non-trainable: they are averages of the batch statistics, kept for inference, never changed by backpropagation")
+    } else {
+      terms.append(Term("gamma", scale ? 1 : 0, given.source("scale"), "a learned scale per \(what.dropLast()) (scale=\(scale))"))
+      terms.append(Term("beta", center ? 1 : 0, given.source("center"), "a learned offset per \(what.dropLast()) (center=\(center))"))
+      formula = "(gamma + beta) * \(what)"
+      substituted = "(\(scale ? 1 : 0) + \(center ? 1 : 0)) * \(n)"
+      if kind == .group {
+        let g = groups == -1 ? n : groups
+        terms.append(
+          Term(
+            "groups", g, given.source("groups"),
+            "the channels are normalised in \(g) groups of \(g > 0 ? n / g : 0); groups change the statistics, not the count"))
+      }
+    }
+    _ = k
+    return Explanation(
+      formula: formula, substituted: substituted, terms: terms,
+      shapeRule: "output shape = input shape \(input.description)", notes: notes)
+  }
+}
+
+struct UnitNormalization: LayerModel {
+  let axes: [Int]
+  var typeName: String { "UnitNormalization" }
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    for a in axes { _ = try resolveAxis(a, input) }
+    return try Inference(output: input)
+  }
+
+  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+    .noWeights(
+      "UnitNormalization has no weights: it divides by the L2 norm, which needs no learned numbers.",
+      shapeRule: "output shape = input shape \(input.description)")
+  }
+}

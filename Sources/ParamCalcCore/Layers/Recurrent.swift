@@ -1,0 +1,175 @@
+// Recurrent layers: SimpleRNN, LSTM, GRU, and the Bidirectional wrapper over them.
+// Source: keras/src/layers/rnn/simple_rnn.py, lstm.py, gru.py, bidirectional.py (Keras 3);
+// LSTM: Hochreiter & Schmidhuber 1997; GRU: Cho et al. 2014 (reset_after: the cuDNN variant,
+// with separate input and recurrent biases).
+
+let rnnInert =
+  weightInertArguments + [
+    "recurrent_activation", "recurrent_initializer", "recurrent_regularizer", "recurrent_constraint",
+    "dropout", "recurrent_dropout", "go_backwards", "stateful", "unroll", "seed", "unit_forget_bias",
+    "use_cudnn", "time_major", "zero_output_for_mask",
+  ]
+
+let recurrentLayers: [LayerDescriptor] = [
+  rnnDescriptor("SimpleRNN", gates: 1, summary: "a fully connected layer whose output feeds back at the next step"),
+  rnnDescriptor("LSTM", gates: 4, summary: "long short-term memory: input, forget, cell and output gates"),
+  rnnDescriptor("GRU", gates: 3, summary: "gated recurrent unit: update, reset and candidate gates"),
+]
+
+func rnnDescriptor(_ name: String, gates: Int, summary: String) -> LayerDescriptor {
+  var args = [
+    ArgumentSpec("units", "required", "size of the hidden state = output features"),
+    ArgumentSpec("use_bias", "true", "add biases"),
+    ArgumentSpec("return_sequences", "false", "output every step, not only the last"),
+  ]
+  if name == "GRU" { args.append(ArgumentSpec("reset_after", "true", "reset gate after the matrix product (two biases)")) }
+  let formula =
+    name == "SimpleRNN"
+    ? "input_features * units + units * units + units"
+    : "\(gates) * (input_features * units + units * units + \(name == "GRU" ? "2 * " : "")units)"
+  return LayerDescriptor(
+    name: name, family: "Recurrent", summary: summary, formula: formula, arguments: args,
+    inert: rnnInert,
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      let given = r.given
+      let units = try r.int("units", example: "add \(name.lowercased()) units=32")
+      let useBias = try r.bool("use_bias", default: true)
+      let seq = try r.bool("return_sequences", default: false)
+      if try r.bool("return_state", default: false) {
+        throw .invalidValue(
+          argument: "return_state",
+          message: "return_state=true makes the layer return several tensors; paramcalc follows one tensor through the model",
+          at: r.arguments.first { $0.key == "return_state" }!.valueSpan)
+      }
+      let resetAfter = name == "GRU" ? try r.bool("reset_after", default: true) : false
+      return Recurrent(
+        name: name, gates: gates, units: units, useBias: useBias, returnSequences: seq,
+        resetAfter: resetAfter, given: given)
+    })
+}
+
+struct Recurrent: LayerModel {
+  let name: String
+  let gates: Int
+  let units: Int
+  let useBias: Bool
+  let returnSequences: Bool
+  let resetAfter: Bool
+  let given: Given
+  var typeName: String { name }
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    if input.rank != 2 {
+      throw .reason(
+        "expected an input of rank 3 (batch, timesteps, features), found rank \(input.rank + 1) with shape \(input.description)")
+    }
+    let n = try knownLast(input, name)
+    let width: Int
+    do { width = try Checked.multiply(gates, units) } catch { throw .overflow("the gate width") }
+    var w = [try Weight("kernel", [n, width]), try Weight("recurrent_kernel", [units, width])]
+    if useBias { w.append(try Weight("bias", resetAfter ? [2, width] : [width])) }
+    let out: [Int?] = returnSequences ? [input.dims[0], units] : [units]
+    return try Inference(output: Shape(out), weights: w)
+  }
+
+  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+    let n = input.last ?? 0
+    let biasF = resetAfter ? "2 * units" : "units"
+    let biasS = resetAfter ? "2 * \(units)" : "\(units)"
+    var inner = "input_features * units + units * units"
+    var innerS = "\(n) * \(units) + \(units) * \(units)"
+    if useBias {
+      inner += " + " + biasF
+      innerS += " + " + biasS
+    }
+    var terms: [Term] = []
+    if gates > 1 {
+      let what =
+        name == "LSTM"
+        ? "the 4 gates of an LSTM (input, forget, cell candidate, output), each a full set of weights"
+        : "the 3 gates of a GRU (update, reset, candidate), each a full set of weights"
+      terms.append(Term("gates", gates, .constant, what))
+    }
+    terms.append(Term("input_features", n, .inputShape, "the last dimension of the input: features read at each step (kernel)"))
+    terms.append(
+      Term("units", units, given.source("units"), "the size of the hidden state; the previous state feeds back through units * units weights (recurrent_kernel)"))
+    if useBias {
+      terms.append(
+        Term(
+          resetAfter ? "2 * units" : "units (bias)", resetAfter ? 2 * units : units, given.source("use_bias"),
+          resetAfter
+            ? "two biases per gate unit (reset_after=true): one for the input product, one for the recurrent product"
+            : "one bias per gate unit"))
+    }
+    let formula = gates > 1 ? "gates * (\(inner))" : inner
+    let substituted = gates > 1 ? "\(gates) * (\(innerS))" : innerS
+    let rule =
+      returnSequences
+      ? "return_sequences=true: one output of \(units) per step: \(input.description) -> \(inference.output.description)"
+      : "return_sequences=false: only the last step's output of \(units): \(input.description) -> \(inference.output.description)"
+    return Explanation(formula: formula, substituted: substituted, terms: terms, shapeRule: rule)
+  }
+}
+
+let wrapperLayers: [LayerDescriptor] = [bidirectionalDescriptor]
+
+let bidirectionalDescriptor: LayerDescriptor = {
+  var d = LayerDescriptor(
+    name: "Bidirectional", family: "Wrapper",
+    summary: "runs a recurrent layer forwards and a copy backwards, and merges the two outputs",
+    formula: "2 * (the wrapped layer's count)",
+    arguments: [ArgumentSpec("merge_mode", "concat", "concat, sum, mul or ave")],
+    inert: ["backward_layer", "weights"],
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      throw .missingOperand(command: "add", what: "the layer it wraps, e.g. 'add bidirectional lstm units=32'", at: r.end)
+    })
+  d.accepts = ["SimpleRNN", "LSTM", "GRU"]
+  d.wrap = { (inner: LayerDescriptor, r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+    let mode = try r.choice("merge_mode", ["concat", "sum", "mul", "ave", "none"], default: "concat")
+    if mode == "none" {
+      throw .invalidValue(
+        argument: "merge_mode",
+        message: "merge_mode=None returns the two directions as two tensors; paramcalc follows one tensor through the model",
+        at: r.arguments.first { $0.key == "merge_mode" }!.valueSpan)
+    }
+    var innerReader = r
+    let layer = try inner.make(&innerReader)
+    r = innerReader
+    return Bidirectional(inner: layer, mergeMode: mode)
+  }
+  return d
+}()
+
+struct Bidirectional: LayerModel {
+  let inner: any LayerModel
+  let mergeMode: String
+  var typeName: String { "Bidirectional(\(inner.typeName))" }
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    let one = try inner.infer(input)
+    var out = one.output
+    if mergeMode == "concat" {
+      guard let last = out.last else { throw .reason("the wrapped layer's output has no known last dimension") }
+      do { out = out.replacingLast(with: try Checked.multiply(last, 2)) } catch { throw .overflow("the output size") }
+    }
+    return try Inference(output: out, weights: one.weights + one.weights)
+  }
+
+  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+    let half = (try? inner.infer(input)) ?? inference
+    let e = inner.explain(input, half)
+    var terms = [Term("directions", 2, .constant, "a forward layer and a backward copy, each with its own weights")]
+    terms += e.terms
+    let merged: String
+    switch mergeMode {
+    case "concat": merged = "merge_mode=concat joins the two outputs, doubling the last dimension"
+    case "sum": merged = "merge_mode=sum adds the two outputs"
+    case "mul": merged = "merge_mode=mul multiplies the two outputs"
+    default: merged = "merge_mode=ave averages the two outputs"
+    }
+    return Explanation(
+      formula: "2 * (\(e.formula))", substituted: "2 * (\(e.substituted))", terms: terms,
+      shapeRule: merged + ": \(input.description) -> \(inference.output.description)",
+      notes: ["the weights are listed twice, forward layer first, as Keras lists them"])
+  }
+}

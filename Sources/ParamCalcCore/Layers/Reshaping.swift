@@ -1,0 +1,1 @@
+let reshapingLayers: [LayerDescriptor] = []

@@ -1,0 +1,100 @@
+/// Every error paramcalc reports, with the columns of the line it points at.
+/// Messages and hints are worded here, and rendered in one place (`DiagnosticRenderer`).
+public enum ParamCalcError: Error, Equatable, Sendable {
+  /// The line could not be read as a command: a malformed tuple or number, an unbalanced parenthesis.
+  case syntax(String, at: Span, hint: String? = nil)
+  case unknownCommand(String, at: Span, suggestion: String?)
+  case unknownLayer(String, at: Span, suggestion: String?)
+  case unsupportedLayer(String, at: Span)
+  case unknownArgument(String, layer: String, at: Span, suggestion: String?)
+  case repeatedArgument(String, at: Span)
+  case missingArgument(String, layer: String, at: Span, example: String)
+  case invalidValue(argument: String, message: String, at: Span)
+  case extraTokens(at: Span, command: String)
+  case missingOperand(command: String, what: String, at: Span)
+  case indexOutOfRange(Int, count: Int, at: Span, allowsOnePast: Bool)
+  case noInputShape(at: Span)
+  /// Keras refuses the layer on its input: `reason` says why, as Keras does.
+  case refused(layer: String, reason: String, at: Span)
+  /// An edit that would make a later layer invalid.
+  case breaksLayer(index: Int, layer: String, reason: String, at: Span)
+  case overflow(String, at: Span)
+  case nothingTo(String, at: Span)
+  case file(path: String, reason: String, at: Span)
+  /// An error at a line of a file being loaded, wrapped with where it happened.
+  indirect case inLoadedFile(path: String, line: Int, text: String, underlying: ParamCalcError)
+
+  /// Columns the caret goes under.
+  public var span: Span {
+    switch self {
+    case .syntax(_, let at, _), .unknownCommand(_, let at, _), .unknownLayer(_, let at, _),
+      .unsupportedLayer(_, let at), .unknownArgument(_, _, let at, _), .repeatedArgument(_, let at),
+      .missingArgument(_, _, let at, _), .invalidValue(_, _, let at), .extraTokens(let at, _),
+      .missingOperand(_, _, let at), .indexOutOfRange(_, _, let at, _), .noInputShape(let at),
+      .refused(_, _, let at), .breaksLayer(_, _, _, let at), .overflow(_, let at),
+      .nothingTo(_, let at), .file(_, _, let at):
+      return at
+    case .inLoadedFile:
+      return Span(0, 0)
+    }
+  }
+
+  public var message: String {
+    switch self {
+    case .syntax(let m, _, _): return m
+    case .unknownCommand(let c, _, _): return "unknown command '\(c)'"
+    case .unknownLayer(let t, _, _): return "unknown layer type '\(t)'"
+    case .unsupportedLayer(let t, _):
+      return "layer type '\(t)' is not supported yet"
+    case .unknownArgument(let a, let layer, _, _): return "\(layer) has no argument '\(a)'"
+    case .repeatedArgument(let a, _): return "argument '\(a)' is given twice"
+    case .missingArgument(let a, let layer, _, _): return "\(layer) needs the argument '\(a)'"
+    case .invalidValue(let a, let m, _): return "\(a): \(m)"
+    case .extraTokens(_, let c): return "unexpected text after '\(c)'"
+    case .missingOperand(let c, let what, _): return "'\(c)' needs \(what)"
+    case .indexOutOfRange(let i, let n, _, let onePast):
+      if n == 0 && !onePast { return "layer \(i) does not exist: the model has no layers" }
+      let top = onePast ? n + 1 : n
+      return "layer \(i) does not exist: layers are numbered 1 to \(top)"
+    case .noInputShape: return "the model has no input shape"
+    case .refused(let layer, let reason, _): return "\(layer) cannot be applied here: \(reason)"
+    case .breaksLayer(let i, let layer, let reason, _):
+      return "this change would break layer #\(i) (\(layer)): \(reason)"
+    case .overflow(let what, _): return "overflow: \(what) does not fit in a 64-bit integer"
+    case .nothingTo(let what, _): return "nothing to \(what)"
+    case .file(let path, let reason, _): return "\(path): \(reason)"
+    case .inLoadedFile(let path, let line, _, let inner):
+      return "in \(path):\(line): \(inner.message)"
+    }
+  }
+
+  public var hint: String? {
+    switch self {
+    case .syntax(_, _, let h): return h
+    case .unknownCommand(_, _, let s):
+      return s.map { "did you mean '\($0)'? ('help' lists the commands)" }
+        ?? "'help' lists the commands"
+    case .unknownLayer(_, _, let s):
+      return s.map { "did you mean '\($0)'? ('layers' lists the layer types)" }
+        ?? "'layers' lists the layer types"
+    case .unsupportedLayer: return "'layers' lists the layer types paramcalc computes"
+    case .unknownArgument(_, let layer, _, let s):
+      let list = "'help \(layer.lowercased())' lists its arguments"
+      return s.map { "did you mean '\($0)'? (\(list))" } ?? list
+    case .repeatedArgument: return "give each argument once"
+    case .missingArgument(_, _, _, let example): return "for example: \(example)"
+    case .invalidValue: return nil
+    case .extraTokens(_, let c): return "'help \(c)' shows how to write it"
+    case .missingOperand(let c, _, _): return "'help \(c)' shows how to write it"
+    case .indexOutOfRange: return "'summary' shows the layers and their numbers"
+    case .noInputShape:
+      return "give one first, e.g. 'input (None,25)', or put input_shape=(None,25) on the first layer"
+    case .refused, .breaksLayer: return nil
+    case .overflow: return nil
+    case .nothingTo: return nil
+    case .file: return nil
+    case .inLoadedFile(_, _, _, let inner): return inner.hint
+    }
+  }
+}
+

@@ -1,0 +1,87 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import ParamCalcCore
+
+/// File input and output for `save`, `load` and script arguments.
+enum Files {
+  static func reason(_ code: Int32) -> String { String(cString: strerror(code)).lowercased() }
+
+  /// Writes `text` to `path` atomically: a temporary file beside it, then a rename.
+  static func save(_ text: String, to path: String, at span: Span) throws(ParamCalcError) {
+    let temp = path + ".tmp-\(getpid())"
+    let fd = Glibc.open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    if fd < 0 { throw .file(path: path, reason: "cannot write: " + reason(errno), at: span) }
+    var bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+      let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        let e = errno
+        close(fd)
+        unlink(temp)
+        throw .file(path: path, reason: "cannot write: " + reason(e), at: span)
+      }
+      offset += n
+    }
+    if fsync(fd) != 0 || close(fd) != 0 {
+      let e = errno
+      unlink(temp)
+      throw .file(path: path, reason: "cannot write: " + reason(e), at: span)
+    }
+    if rename(temp, path) != 0 {
+      let e = errno
+      unlink(temp)
+      throw .file(path: path, reason: "cannot write: " + reason(e), at: span)
+    }
+    bytes.removeAll()
+  }
+
+  /// Opens a script for reading: a clear error when it is missing or unreadable.
+  static func open(forReading path: String, at span: Span) throws(ParamCalcError) -> Int32 {
+    var st = stat()
+    if stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+      throw .file(path: path, reason: "is a directory, not a script", at: span)
+    }
+    let fd = Glibc.open(path, O_RDONLY)
+    if fd < 0 { throw .file(path: path, reason: "cannot read: " + reason(errno), at: span) }
+    return fd
+  }
+
+  /// The lines of a script to load, refusing binary content (NUL bytes, invalid UTF-8).
+  static func lines(of path: String, at span: Span) throws(ParamCalcError) -> [String] {
+    let fd = try open(forReading: path, at: span)
+    defer { close(fd) }
+    var reader = LineReader(fd: fd)
+    var out: [String] = []
+    var number = 0
+    while let line = reader.nextChecked() {
+      number += 1
+      switch line {
+      case .text(let s): out.append(s)
+      case .binary(let why):
+        throw .file(path: path, reason: "line \(number) \(why): not a paramcalc script", at: span)
+      }
+    }
+    if reader.failure != 0 { throw .file(path: path, reason: "cannot read: " + reason(reader.failure), at: span) }
+    return out
+  }
+}
+
+extension LineReader {
+  enum Checked {
+    case text(String)
+    case binary(String)
+  }
+
+  /// The next line, or why it is not text.
+  mutating func nextChecked() -> Checked? {
+    guard let line = next() else { return nil }
+    if line.utf8.contains(0) { return .binary("has a NUL byte") }
+    if line.unicodeScalars.contains("\u{FFFD}") { return .binary("is not valid UTF-8") }
+    return .text(line)
+  }
+}

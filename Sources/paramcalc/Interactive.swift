@@ -1,0 +1,55 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import CEditLineShim
+import ParamCalcCore
+
+/// Words offered by Tab: the commands, then the layer types.
+nonisolated(unsafe) private var completionWords: [String] = []
+nonisolated(unsafe) private var completionMatches: [String] = []
+
+private let complete: @convention(c) (UnsafePointer<CChar>?, Int32) -> UnsafeMutablePointer<CChar>? = { text, state in
+  if state == 0 {
+    let prefix = text.map { String(cString: $0).lowercased() } ?? ""
+    completionMatches = completionWords.filter { $0.hasPrefix(prefix) }
+  }
+  let i = Int(state)
+  guard i < completionMatches.count else { return nil }
+  return strdup(completionMatches[i])
+}
+
+extension Runner {
+  /// The interactive prompt: libedit line editing and history; Ctrl-C cancels the line, Ctrl-D
+  /// or `quit` leaves. Errors are shown and the session goes on.
+  mutating func interactive() -> Int32 {
+    pc_editline_init("paramcalc", 1000)
+    completionWords = CommandParser.commands + interpreter.session.catalog.descriptors.map { $0.name.lowercased() }
+    pc_editline_set_completion(complete)
+    out.line("paramcalc \(ParamCalc.version) — type 'help' for commands, 'layers' for layer types, Ctrl-D to quit")
+    out.flush()
+    var number = 0
+    while true {
+      _ = pc_take_interrupt()
+      guard let raw = pc_editline_read("paramcalc> ") else {
+        if pc_take_interrupt() != 0 {
+          // Ctrl-C: drop the line being typed, keep the model.
+          out.line("^C")
+          out.flush()
+          continue
+        }
+        out.line("")
+        out.flush()
+        return 0
+      }
+      let text = String(cString: raw)
+      free(raw)
+      number += 1
+      if !text.allSatisfy({ $0 == " " || $0 == "\t" }) { pc_editline_add_history(text) }
+      line(text, number: number, file: "<stdin>")
+      out.flush()
+      if quit { return 0 }
+    }
+  }
+}

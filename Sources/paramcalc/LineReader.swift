@@ -1,0 +1,70 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import CEditLineShim
+
+/// Reads lines from a file descriptor in large chunks, splitting on `\n` (a `\r` before it is
+/// dropped). Stops at end of file, or when SIGINT arrives (`interrupted` is then true).
+struct LineReader {
+  let fd: Int32
+  var buffer: [UInt8] = []
+  var start = 0
+  var eof = false
+  private(set) var interrupted = false
+  private(set) var failure: Int32 = 0
+
+  init(fd: Int32) { self.fd = fd }
+
+  mutating func next() -> String? {
+    while true {
+      if let nl = buffer[start...].firstIndex(of: 0x0A) {
+        var end = nl
+        if end > start && buffer[end - 1] == 0x0D { end -= 1 }
+        let line = String(decoding: buffer[start..<end], as: UTF8.self)
+        start = nl + 1
+        return line
+      }
+      if eof {
+        guard start < buffer.count else { return nil }
+        var end = buffer.count
+        if buffer[end - 1] == 0x0D { end -= 1 }
+        let line = String(decoding: buffer[start..<end], as: UTF8.self)
+        start = buffer.count
+        return line
+      }
+      fill()
+      if interrupted { return nil }
+    }
+  }
+
+  mutating func fill() {
+    if start > 0 {
+      buffer.removeFirst(start)
+      start = 0
+    }
+    let chunk = 1 << 16
+    let old = buffer.count
+    buffer.reserveCapacity(old + chunk)
+    var got = 0
+    buffer.append(contentsOf: repeatElement(0, count: chunk))
+    while true {
+      got = buffer.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress! + old, chunk) }
+      if got >= 0 { break }
+      if errno == EINTR {
+        if pc_take_interrupt() != 0 {
+          interrupted = true
+          got = 0
+          break
+        }
+        continue
+      }
+      failure = errno
+      got = 0
+      break
+    }
+    buffer.removeLast(chunk - got)
+    if got == 0 { eof = true }
+  }
+}

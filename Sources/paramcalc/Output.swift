@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A buffered writer on a file descriptor. A write to a closed pipe ends the program quietly.
+final class Output {
+  let fd: Int32
+  var buffer: [UInt8] = []
+  let limit = 1 << 16
+
+  init(fd: Int32) {
+    self.fd = fd
+    buffer.reserveCapacity(limit + 4096)
+  }
+
+  func write(_ s: String) {
+    buffer.append(contentsOf: s.utf8)
+    if buffer.count >= limit { flush() }
+  }
+
+  func line(_ s: String) {
+    write(s)
+    buffer.append(0x0A)
+  }
+
+  func flush() {
+    var offset = 0
+    while offset < buffer.count {
+      let n = buffer.withUnsafeBytes { raw in
+        Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+      }
+      if n < 0 {
+        if errno == EINTR { continue }
+        // EPIPE (the reader went away) or another failure: nothing more can be shown.
+        buffer.removeAll()
+        exit(errno == EPIPE ? 0 : 1)
+      }
+      offset += n
+    }
+    buffer.removeAll(keepingCapacity: true)
+  }
+}

@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import ArgumentParser
+import CEditLineShim
+import ParamCalcCore
+
+@main
+struct ParamCalc: ParsableCommand {
+  static let version = "0.1.0"
+
+  static let configuration = CommandConfiguration(
+    commandName: "paramcalc",
+    abstract: "How many parameters a neural network has, layer by layer, and why — exact to Keras 3.",
+    discussion: """
+      At a terminal, paramcalc is an interactive prompt: type 'help' there. Given files, or fed a
+      script on standard input, it runs the script: each command's output on stdout, errors on
+      stderr as FILE:LINE:COL with the line and a caret. Exit status: 0 when every line succeeded,
+      1 when one failed, 130 after Ctrl-C.
+
+      Example:
+        printf 'input (None,25)\\nadd conv1d filters=64 kernel_size=5\\nexplain\\n' | paramcalc
+      """,
+    version: version)
+
+  @Flag(help: "Print one JSON object per command line on stdout (diagnostics stay on stderr).")
+  var json = false
+
+  @Flag(help: "Stop at the first line in error.")
+  var bail = false
+
+  @Flag(name: .customLong("no-color"), help: "Never use colours (NO_COLOR and TERM=dumb do the same).")
+  var noColor = false
+
+  @ArgumentParser.Argument(help: "Scripts to run in order ('-' is standard input). Without any, standard input is read.")
+  var files: [String] = []
+
+  func run() throws {
+    pc_ignore_sigpipe()
+    pc_install_interrupt_handler()
+    let env = Environment()
+    let colorOut = !noColor && !json && env.colorAllowed && isatty(1) != 0
+    let colorErr = !noColor && env.colorAllowed && isatty(2) != 0
+    var runner = Runner(
+      json: json, bail: bail, out: Output(fd: 1), err: Output(fd: 2),
+      outStyle: colorOut ? .ansi : .plain, errStyle: colorErr ? .ansi : .plain)
+    let status: Int32
+    if files.isEmpty && isatty(0) != 0 && !json {
+      status = runner.interactive()
+    } else {
+      status = runner.scripts(files.isEmpty ? ["-"] : files)
+    }
+    runner.out.flush()
+    runner.err.flush()
+    throw ExitCode(status)
+  }
+}
+
+/// What the environment says about colours.
+struct Environment {
+  let colorAllowed: Bool
+  init() {
+    let noColor = getenv("NO_COLOR").map { String(cString: $0) } ?? ""
+    let term = getenv("TERM").map { String(cString: $0) } ?? ""
+    colorAllowed = noColor.isEmpty && term != "dumb"
+  }
+}

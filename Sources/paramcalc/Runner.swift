@@ -1,0 +1,116 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import CEditLineShim
+import ParamCalcCore
+
+/// Runs lines through the interpreter and shows what they did: the loop shared by script mode
+/// and the interactive prompt.
+struct Runner {
+  let json: Bool
+  let bail: Bool
+  let out: Output
+  let err: Output
+  let outStyle: Style
+  let errStyle: Style
+  var interpreter = Interpreter()
+  var failed = false
+  var quit = false
+
+  init(json: Bool, bail: Bool, out: Output, err: Output, outStyle: Style, errStyle: Style) {
+    self.json = json
+    self.bail = bail
+    self.out = out
+    self.err = err
+    self.outStyle = outStyle
+    self.errStyle = errStyle
+  }
+
+  /// Runs one line; returns false when it failed.
+  @discardableResult
+  mutating func line(_ text: String, number: Int, file: String) -> Bool {
+    var command: Command?
+    do throws(ParamCalcError) {
+      guard let c = try CommandParser.parse(text) else { return true }
+      command = c
+      var response = try interpreter.execute(c, lineLength: text.utf8.count)
+      switch response {
+      case .save(let path, let script):
+        try Files.save(script, to: path, at: Span(0, text.utf8.count))
+      case .load(let path, let span):
+        let lines = try Files.lines(of: path, at: span)
+        response = .edit(command: "load", try interpreter.load(lines: lines, path: path, at: span))
+      case .quit:
+        quit = true
+      default: break
+      }
+      if json {
+        out.line(JSONRenderer.render(response, command: c, line: number, session: interpreter.session))
+      } else {
+        out.write(TextRenderer(style: outStyle).render(response, command: c, session: interpreter.session))
+      }
+      return true
+    } catch {
+      failed = true
+      out.flush()
+      err.write(DiagnosticRenderer.render(error, file: file, line: number, text: text, style: errStyle))
+      err.flush()
+      if json {
+        let name = command?.name ?? firstWord(text)
+        out.line(JSONRenderer.error(error, command: name, line: number, column: DiagnosticRenderer.column(error, in: text)))
+      }
+      return false
+    }
+  }
+
+  /// The command word of a line that did not parse, when it names one.
+  func firstWord(_ text: String) -> String? {
+    let word = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map { $0.lowercased() }
+    guard let word, CommandParser.commands.contains(word) else { return nil }
+    return word == "exit" ? "quit" : word
+  }
+
+  /// Script mode: every file in turn ('-' is standard input). Returns the exit status.
+  mutating func scripts(_ files: [String]) -> Int32 {
+    for file in files {
+      let name = file == "-" ? "<stdin>" : file
+      let fd: Int32
+      if file == "-" {
+        fd = 0
+      } else {
+        do throws(ParamCalcError) {
+          fd = try Files.open(forReading: file, at: Span(0, 0))
+        } catch {
+          err.line("paramcalc: error: \(error.message)")
+          err.flush()
+          return 1
+        }
+      }
+      var reader = LineReader(fd: fd)
+      var number = 0
+      while let text = reader.next() {
+        number += 1
+        if pc_take_interrupt() != 0 { return interrupted() }
+        let ok = line(text, number: number, file: name)
+        if quit { return failed ? 1 : 0 }
+        if !ok && bail { return 1 }
+      }
+      if reader.interrupted { return interrupted() }
+      if reader.failure != 0 {
+        err.line("paramcalc: error: \(name): cannot read: \(Files.reason(reader.failure))")
+        return 1
+      }
+      if fd != 0 { close(fd) }
+    }
+    return failed ? 1 : 0
+  }
+
+  mutating func interrupted() -> Int32 {
+    out.flush()
+    err.line("paramcalc: interrupted")
+    err.flush()
+    return 130
+  }
+}
