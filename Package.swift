@@ -28,7 +28,7 @@ let package = Package(
     .testTarget(name: "ParamCalcCoreTests", dependencies: ["ParamCalcCore"]),
     .testTarget(
       name: "ParamCalcEndToEndTests",
-      dependencies: ["ParamCalcCore"],
+      dependencies: ["ParamCalcCore", "paramcalc"],
       resources: [.copy("Fixtures")]
     ),
   ],

@@ -56,6 +56,14 @@ public struct Argument: Hashable, Sendable {
     self.valueSpan = valueSpan
   }
 
+  /// Two arguments are the same when their key and value are: where they were written does not matter.
+  public static func == (a: Argument, b: Argument) -> Bool { a.key == b.key && a.value == b.value }
+
+  public func hash(into h: inout Hasher) {
+    h.combine(key)
+    h.combine(value)
+  }
+
   /// Short names people type, and the Keras argument each stands for.
   public static let shortNames: [String: String] = [
     "kernel": "kernel_size", "bias": "use_bias", "stride": "strides", "dilation": "dilation_rate",

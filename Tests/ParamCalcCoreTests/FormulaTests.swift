@@ -1,0 +1,158 @@
+import Testing
+
+@testable import ParamCalcCore
+
+@Suite("Formulas and shape rules")
+struct FormulaTests {
+  // The seed article's two worked examples.
+  @Test func seedConv1D() throws {
+    let l = try layer("(None,25)", "add conv1d filters=64 kernel_size=5")
+    #expect(l.inference.params == 8_064)
+    #expect(l.output == Shape([nil, 64]))
+    #expect(weights(l) == ["kernel[5, 25, 64]", "bias[64]"])
+    let e = l.model.explain(l.input, l.inference)
+    #expect(e.formula == "(kernel_size * input_channels + 1) * filters")
+    #expect(e.substituted == "(5 * 25 + 1) * 64")
+  }
+
+  @Test func seedConv2D() throws {
+    let l = try layer("(None,None,25)", "add conv2d filters=64 kernel_size=(3,3)")
+    #expect(l.inference.params == 14_464)
+    #expect(l.model.explain(l.input, l.inference).substituted == "(3 * 3 * 25 + 1) * 64")
+  }
+
+  @Test(arguments: [
+    ("(100,8)", "add conv1d filters=4 kernel_size=3", [98, 4] as [Int?], 100),
+    ("(100,8)", "add conv1d filters=4 kernel_size=3 padding=same strides=2", [50, 4], 100),
+    ("(100,8)", "add conv1d filters=4 kernel_size=3 padding=causal", [100, 4], 100),
+    ("(100,8)", "add conv1d filters=4 kernel_size=3 dilation_rate=4", [92, 4], 100),
+    ("(100,8)", "add conv1d filters=4 kernel_size=3 strides=3", [33, 4], 100),
+    ("(100,8)", "add conv1d filters=4 kernel_size=3 groups=2 use_bias=false", [98, 4], 48),
+    ("(28,28,3)", "add conv2d filters=8 kernel_size=(3,5)", [26, 24, 8], 368),
+    ("(8,8,8,2)", "add conv3d filters=4 kernel_size=2 strides=(1,2,2)", [7, 4, 4, 4], 68),
+  ])
+  func convolution(input: String, line: String, output: [Int?], params: Int) throws {
+    let l = try layer(input, line)
+    #expect(l.output == Shape(output))
+    #expect(l.inference.params == params)
+  }
+
+  @Test func convolutionRefusals() {
+    // A kernel larger than its input: output size would be zero or negative.
+    #expect(error(after: ["input (3,2)"], "add conv1d filters=2 kernel_size=5") != nil)
+    // Wrong rank.
+    #expect(error(after: ["input (10,)"], "add conv1d filters=2 kernel_size=1") != nil)
+    // Channels not divisible by groups.
+    #expect(error(after: ["input (10,3)"], "add conv1d filters=2 kernel_size=1 groups=2") != nil)
+    // Unknown channels.
+    #expect(error(after: ["input (10,None)"], "add conv1d filters=2 kernel_size=1") != nil)
+    // Keras refuses strides > 1 with dilation_rate > 1.
+    #expect(error(after: ["input (10,3)"], "add conv1d filters=2 kernel_size=1 strides=2 dilation_rate=2") != nil)
+    // causal is for Conv1D only.
+    #expect(error(after: ["input (10,10,3)"], "add conv2d filters=2 kernel_size=1 padding=causal") != nil)
+  }
+
+  @Test func dense() throws {
+    let l = try layer("(784,)", "add dense units=10")
+    #expect(l.inference.params == 7_850)
+    #expect(try layer("(5,7)", "add dense units=3 use_bias=false").inference.params == 21)
+    #expect(try layer("(5,7)", "add dense units=3").output == Shape([5, 3]))
+    #expect(error(after: ["input (None,)"], "add dense units=3") != nil)
+  }
+
+  @Test func recurrent() throws {
+    // LSTM: 4 * (n*u + u*u + u); GRU reset_after: 3 * (n*u + u*u + 2u); SimpleRNN: n*u + u*u + u.
+    #expect(try layer("(None,8)", "add lstm units=16").inference.params == 4 * (8 * 16 + 16 * 16 + 16))
+    let gru = try layer("(100,1)", "add gru units=32 return_sequences=true")
+    #expect(gru.inference.params == 3_360)
+    #expect(weights(gru) == ["kernel[1, 96]", "recurrent_kernel[32, 96]", "bias[2, 96]"])
+    #expect(gru.output == Shape([100, 32]))
+    #expect(try layer("(10,4)", "add gru units=8 reset_after=false").inference.params == 3 * (4 * 8 + 64 + 8))
+    #expect(try layer("(10,4)", "add simplernn units=8").inference.params == 4 * 8 + 64 + 8)
+    #expect(try layer("(10,4)", "add simplernn units=8").output == Shape([8]))
+    #expect(error(after: ["input (10,)"], "add lstm units=4") != nil)
+  }
+
+  @Test func bidirectional() throws {
+    let l = try layer("(None,8)", "add bidirectional lstm units=16")
+    #expect(l.typeName == "Bidirectional(LSTM)")
+    #expect(l.inference.params == 2 * 4 * (8 * 16 + 16 * 16 + 16))
+    #expect(l.output == Shape([32]))
+    #expect(weights(l).count == 6)
+    let sum = try layer("(5,8)", "add bidirectional gru units=4 return_sequences=true merge_mode=sum")
+    #expect(sum.output == Shape([5, 4]))
+    #expect(error(after: ["input (5,8)"], "add bidirectional dense units=3") != nil)
+  }
+
+  @Test func normalization() throws {
+    let bn = try layer("(10,64)", "add batchnormalization")
+    #expect(bn.inference.trainable == 128 && bn.inference.nonTrainable == 128)
+    #expect(weights(bn) == ["gamma[64]", "beta[64]", "moving_mean[64]!", "moving_variance[64]!"])
+    #expect(try layer("(10,64)", "add batchnormalization center=false").inference.params == 192)
+    #expect(try layer("(10,64)", "add layernormalization scale=false").inference.params == 64)
+    #expect(try layer("(10,64)", "add groupnormalization groups=4").inference.params == 128)
+    #expect(error(after: ["input (10,6)"], "add groupnormalization groups=4") != nil)
+    #expect(error(after: ["input (10,6)"], "add groupnormalization") != nil)
+    #expect(try layer("(10,6)", "add unitnormalization").inference.params == 0)
+  }
+
+  @Test func frozenLayerCountsAsNonTrainable() throws {
+    let l = try layer("(100,1)", "add gru units=32 trainable=false")
+    #expect(l.inference.trainable == 0 && l.inference.nonTrainable == 3_360)
+  }
+
+  @Test func prelu() throws {
+    #expect(try layer("(10,4)", "add prelu").inference.params == 40)
+    #expect(weights(try layer("(100,1)", "add prelu shared_axes=(1)")) == ["alpha[1, 1]"])
+    #expect(error(after: ["input (None,4)"], "add prelu") != nil)
+    #expect(try layer("(None,4)", "add prelu shared_axes=1").inference.params == 4)
+  }
+
+  @Test func embedding() throws {
+    let l = try layer("(20,)", "add embedding input_dim=1000 output_dim=64")
+    #expect(l.inference.params == 64_000)
+    #expect(l.output == Shape([20, 64]))
+  }
+
+  @Test func pooling() throws {
+    #expect(try layer("(28,28,3)", "add maxpooling2d").output == Shape([14, 14, 3]))
+    #expect(try layer("(7,7,3)", "add averagepooling2d pool_size=2 padding=same").output == Shape([4, 4, 3]))
+    #expect(try layer("(10,3)", "add maxpooling1d pool_size=3 strides=1").output == Shape([8, 3]))
+    #expect(try layer("(None,3)", "add maxpooling1d").output == Shape([nil, 3]))
+    #expect(error(after: ["input (1,3)"], "add maxpooling1d") != nil)
+    #expect(try layer("(4,4,4,2)", "add globalaveragepooling3d keepdims=true").output == Shape([1, 1, 1, 2]))
+    #expect(try layer("(4,4,2)", "add globalmaxpooling2d").output == Shape([2]))
+    #expect(error(after: ["input (4,2)"], "add globalmaxpooling2d") != nil)
+  }
+
+  @Test func reshaping() throws {
+    #expect(try layer("(4,6)", "add flatten").output == Shape([24]))
+    #expect(try layer("(None,6)", "add flatten").output == Shape([nil]))
+    #expect(try layer("(4,6)", "add reshape target_shape=(-1,3)").output == Shape([8, 3]))
+    #expect(try layer("(None,6)", "add reshape target_shape=(-1,3)").output == Shape([nil, 3]))
+    #expect(error(after: ["input (4,6)"], "add reshape target_shape=(5,5)") != nil)
+    #expect(error(after: ["input (4,6)"], "add reshape target_shape=(-1,5)") != nil)
+  }
+
+  @Test func layersWithoutWeights() throws {
+    for line in [
+      "add dropout rate=0.5", "add activation activation=relu", "add relu", "add leakyrelu", "add elu",
+      "add softmax",
+    ] {
+      let l = try layer("(3,4)", line)
+      #expect(l.inference.params == 0, "\(line)")
+      #expect(l.output == Shape([3, 4]), "\(line)")
+    }
+    #expect(error(after: ["input (3,4)"], "add dropout rate=1.5") != nil)
+    #expect(error(after: ["input (3,4)"], "add activation activation=rleu") != nil)
+  }
+
+  @Test func overflowIsAnErrorNotAWrap() {
+    let e = error(after: ["input (10,)"], "add dense units=9223372036854775807")
+    #expect(e?.message.contains("overflow") == true)
+    let big = error(after: ["input (4294967296,4294967296)"], "add flatten")
+    #expect(big?.message.contains("overflow") == true)
+    let literal = error(after: [], "add dense units=99999999999999999999")
+    #expect(literal?.message.contains("overflow") == true)
+  }
+}
