@@ -21,6 +21,11 @@ void pc_install_interrupt_handler(void) {
   sigemptyset(&action.sa_mask);
   action.sa_flags = 0; /* no SA_RESTART: a blocked read returns EINTR */
   sigaction(SIGINT, &action, NULL);
+  /* A blocked SIGINT is inherited across exec (from a test runner's thread, say): unblock it. */
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 int pc_take_interrupt(void) {

@@ -184,6 +184,20 @@ public struct ArgumentReader {
     for i in arguments.indices where keys.contains(arguments[i].key) { read[i] = true }
   }
 
+  /// Refuses, before anything is read, an argument the layer type does not take: the first
+  /// error a user sees for `unitz=3` is the typo, not a missing `units`.
+  public func checkNames(known: [String], inert: [String]) throws(ParamCalcError) {
+    for a in arguments where !known.contains(a.key) && !inert.contains(a.key) && !commonInertArguments.contains(a.key) {
+      throw unknown(a, known: known, inert: inert)
+    }
+  }
+
+  func unknown(_ a: Argument, known: [String], inert: [String]) -> ParamCalcError {
+    .unknownArgument(
+      a.key, layer: layer, at: Span(a.span.start, a.valueSpan.start - 1),
+      suggestion: Suggestion.nearest(to: a.key, in: known + inert))
+  }
+
   /// Refuses any argument no one read. `known` lists the names the layer type takes, for the
   /// did-you-mean. Returns the arguments accepted without effect on the count.
   public mutating func finish(known: [String], inert: [String]) throws(ParamCalcError) -> [Argument] {
@@ -194,9 +208,7 @@ public struct ArgumentReader {
         kept.append(a)
         continue
       }
-      throw .unknownArgument(
-        a.key, layer: layer, at: Span(a.span.start, a.valueSpan.start - 1),
-        suggestion: Suggestion.nearest(to: a.key, in: known + inert))
+      throw unknown(a, known: known, inert: inert)
     }
     return kept
   }

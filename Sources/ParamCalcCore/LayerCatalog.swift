@@ -125,6 +125,7 @@ public struct LayerCatalog: Sendable {
           argument: d.name, message: "wraps only " + accepts.joined(separator: ", ") + ", not \(inner.name)", at: innerSpan)
       }
       var reader = ArgumentReader(layer: "\(d.name)(\(inner.name))", arguments: args, end: end)
+      try reader.checkNames(known: (d.arguments + inner.arguments).map(\.name), inert: d.inert + inner.inert)
       model = try wrap(inner, &reader)
       inert = try reader.finish(known: (d.arguments + inner.arguments).map(\.name), inert: d.inert + inner.inert)
     } else {
@@ -132,6 +133,7 @@ public struct LayerCatalog: Sendable {
         throw .syntax("expected key=value after '\(d.name.lowercased())', found '\(extra)'", at: span, hint: "arguments are written key=value, e.g. units=64")
       }
       var reader = ArgumentReader(layer: d.name, arguments: args, end: end)
+      try reader.checkNames(known: d.arguments.map(\.name), inert: d.inert)
       model = try d.make(&reader)
       inert = try reader.finish(known: d.arguments.map(\.name), inert: d.inert)
     }

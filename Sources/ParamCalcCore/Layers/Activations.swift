@@ -22,7 +22,11 @@ let activationLayers: [LayerDescriptor] = [
     }),
   LayerDescriptor(
     name: "LeakyReLU", family: "Activation", summary: "x for x > 0, negative_slope * x otherwise; no weights",
-    formula: "0", arguments: [ArgumentSpec("negative_slope", "0.3", "slope for x < 0 (a fixed number, not learned)")],
+    formula: "0",
+    arguments: [
+      ArgumentSpec("negative_slope", "0.3", "slope for x < 0 (a fixed number, not learned)"),
+      ArgumentSpec("alpha", "0.3", "the former name of negative_slope"),
+    ],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       if r.arguments.contains(where: { $0.key == "alpha" }) {
         _ = try r.number("alpha", default: 0.3, in: 0...Double.greatestFiniteMagnitude)
