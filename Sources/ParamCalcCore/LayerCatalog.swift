@@ -74,7 +74,7 @@ public struct LayerCatalog: Sendable {
 
   /// The catalog of this version of paramcalc.
   public static let standard = LayerCatalog(
-    coreLayers + activationLayers + convolutionLayers + poolingLayers + normalizationLayers
+    coreLayers + activationLayers + convolutionLayers + convolutionVariantLayers + poolingLayers + normalizationLayers
       + recurrentLayers + reshapingLayers + attentionLayers + wrapperLayers)
 
   /// Keras layer classes paramcalc does not compute yet: refused with "not supported yet"

@@ -33,7 +33,7 @@ public struct TextRenderer: Sendable {
       return indices.map { explain($0, session) }.joined(separator: "\n")
     case .layers: return Help.layerList(session.catalog) + "\n"
     case .help(let text): return text + "\n"
-    case .save(let path, _): return "  saved \(session.layers.count) layers to \(path)\n"
+    case .save(let path, _): return "  saved " + layers(session.layers.count) + " to \(path)\n"
     case .load, .quit: return ""
     }
   }
@@ -47,6 +47,8 @@ public struct TextRenderer: Sendable {
     }
     return out
   }
+
+  func layers(_ n: Int) -> String { n == 1 ? "1 layer" : "\(n) layers" }
 
   func totalText(_ s: Session) -> String { "total \(style.number(Format.thousands(s.total)))" }
 
@@ -67,10 +69,14 @@ public struct TextRenderer: Sendable {
     case .input:
       line = "input " + (s.input?.description ?? "unset")
       if !s.layers.isEmpty { line += "   \(totalText(s))" }
-    case .cleared:
-      line = "cleared   \(totalText(s))"
-    case .loaded:
-      line = "loaded \(s.layers.count) layers   \(totalText(s))"
+    case .cleared, .loaded:
+      if name == "undo" {
+        line = "restored " + (s.input.map { "input \($0.description), " } ?? "") + layers(s.layers.count) + "   \(totalText(s))"
+      } else if o.kind == .cleared {
+        line = "cleared   \(totalText(s))"
+      } else {
+        line = "loaded " + layers(s.layers.count) + "   \(totalText(s))"
+      }
     }
     if o.reinferred > 0 {
       line += style.dim("   (\(o.reinferred) later layer\(o.reinferred == 1 ? "" : "s") re-inferred)")

@@ -188,3 +188,195 @@ struct Convolution: LayerModel {
       notes: ["strides, padding and dilation_rate change the output shape, never the count"])
   }
 }
+
+// Transposed, depthwise and separable convolutions.
+// Source: keras/src/layers/convolutional/base_conv_transpose.py, base_depthwise_conv.py,
+// base_separable_conv.py; output length of a transposed convolution: deconv_output_length in
+// keras/src/utils/conv_utils.py (Keras 3).
+
+let convolutionVariantLayers: [LayerDescriptor] =
+  (1...3).map { convVariantDescriptor(.transpose, rank: $0) }
+  + (1...2).map { convVariantDescriptor(.depthwise, rank: $0) }
+  + (1...2).map { convVariantDescriptor(.separable, rank: $0) }
+
+enum ConvVariant: Sendable {
+  case transpose, depthwise, separable
+}
+
+func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor {
+  let name: String
+  let formula: String
+  var args: [ArgumentSpec] = []
+  let k = kernelSymbols(rank).joined(separator: " * ")
+  switch variant {
+  case .transpose:
+    name = "Conv\(rank)DTranspose"
+    formula = "(\(k) * input_channels + 1) * filters"
+    args.append(ArgumentSpec("filters", "required", "number of kernels = output channels"))
+  case .depthwise:
+    name = "DepthwiseConv\(rank)D"
+    formula = "(\(k) + 1) * input_channels * depth_multiplier"
+  case .separable:
+    name = "SeparableConv\(rank)D"
+    formula = "\(k) * input_channels * depth_multiplier + (input_channels * depth_multiplier + 1) * filters"
+    args.append(ArgumentSpec("filters", "required", "number of pointwise kernels = output channels"))
+  }
+  args += [
+    ArgumentSpec("kernel_size", "required", "size of each kernel (one integer for all axes)"),
+    ArgumentSpec("strides", "1", "step between kernel positions"),
+    ArgumentSpec("padding", "valid", "valid or same"),
+    ArgumentSpec("dilation_rate", "1", "spacing between the taps of a kernel"),
+    ArgumentSpec("use_bias", "true", "add biases"),
+    ArgumentSpec("data_format", "channels_last", "channels_last only"),
+  ]
+  if variant == .transpose {
+    args.append(ArgumentSpec("output_padding", "None", "extra size added to one side of each output axis"))
+  } else {
+    args.append(ArgumentSpec("depth_multiplier", "1", "kernels per input channel"))
+  }
+  let example = "add \(name.lowercased())\(variant == .depthwise ? "" : " filters=16") kernel_size=3"
+  return LayerDescriptor(
+    name: name, family: "Convolution",
+    summary: variant == .transpose
+      ? "transposed convolution: spreads each input position over a kernel-sized output window"
+      : variant == .depthwise
+        ? "each input channel convolved with its own kernels (no mixing of channels)"
+        : "a depthwise convolution followed by a 1x1 (pointwise) convolution that mixes channels",
+    formula: formula, arguments: args,
+    inert: weightInertArguments + [
+      "depthwise_initializer", "pointwise_initializer", "depthwise_regularizer", "pointwise_regularizer",
+      "depthwise_constraint", "pointwise_constraint",
+    ],
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      let given = r.given
+      let filters = variant == .depthwise ? 0 : try r.int("filters", example: example)
+      let kernel = try r.ints("kernel_size", count: rank, example: example)
+      let ones = Array(repeating: 1, count: rank)
+      let strides = try r.ints("strides", count: rank, default: ones)
+      let padding = try r.choice("padding", ["valid", "same"], default: "valid")
+      let dilation = try r.ints("dilation_rate", count: rank, default: ones)
+      let useBias = try r.bool("use_bias", default: true)
+      let multiplier = variant == .transpose ? 1 : try r.int("depth_multiplier", default: 1)
+      var outputPadding: [Int]? = nil
+      if variant == .transpose, let a = r.arguments.first(where: { $0.key == "output_padding" }) {
+        if case .none = a.value { r.ignore(["output_padding"]) } else {
+          let op = try r.ints("output_padding", count: rank, min: 0)
+          if zip(op, strides).contains(where: { $0 >= $1 }) {
+            throw .invalidValue(argument: "output_padding", message: "must be strictly less than strides for all dimensions", at: a.valueSpan)
+          }
+          outputPadding = op
+        }
+      }
+      _ = try r.choice("data_format", ["channels_last"], default: "channels_last")
+      if strides.max()! > 1 && dilation.max()! > 1 {
+        throw .invalidValue(
+          argument: "strides", message: "strides > 1 not supported in conjunction with dilation_rate > 1",
+          at: r.arguments.first { $0.key == "strides" }!.valueSpan)
+      }
+      return ConvolutionVariant(
+        variant: variant, name: name, rank: rank, filters: filters, kernel: kernel, strides: strides,
+        padding: padding, dilation: dilation, useBias: useBias, multiplier: multiplier,
+        outputPadding: outputPadding, given: given)
+    })
+}
+
+struct ConvolutionVariant: LayerModel {
+  let variant: ConvVariant
+  let name: String
+  let rank: Int
+  let filters: Int
+  let kernel: [Int]
+  let strides: [Int]
+  let padding: String
+  let dilation: [Int]
+  let useBias: Bool
+  let multiplier: Int
+  let outputPadding: [Int]?
+  let given: Given
+  var typeName: String { name }
+
+  /// Keras's deconv_output_length.
+  func transposedLength(_ d: Int?, _ i: Int) throws(Refusal) -> Int? {
+    guard let d else { return nil }
+    do {
+      let k = try Checked.add(kernel[i], try Checked.multiply(kernel[i] - 1, dilation[i] - 1))
+      let s = strides[i]
+      if let op = outputPadding?[i] {
+        let pad = padding == "same" ? k / 2 : 0
+        return try Checked.add(try Checked.multiply(d - 1, s), k - 2 * pad + op)
+      }
+      if padding == "valid" { return try Checked.add(try Checked.multiply(d, s), max(k - s, 0)) }
+      return try Checked.multiply(d, s)
+    } catch { throw .overflow("the output size") }
+  }
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    try requireRank(input, rank, name)
+    let c = try knownLast(input, name)
+    var out: [Int?] = []
+    for i in 0..<rank {
+      if variant == .transpose {
+        let length = try transposedLength(input.dims[i], i)
+        if let length, length <= 0 { throw .reason("computed output size would be zero or negative") }
+        out.append(length)
+      } else {
+        out.append(
+          try windowOutput(
+            input.dims[i], window: kernel[i], stride: strides[i], dilation: dilation[i], padding: padding,
+            input: input))
+      }
+    }
+    let cm: Int
+    do { cm = try Checked.multiply(c, multiplier) } catch { throw .overflow("the channel count") }
+    var w: [Weight] = []
+    switch variant {
+    case .transpose:
+      out.append(filters)
+      w.append(try Weight("kernel", kernel + [filters, c]))
+      if useBias { w.append(try Weight("bias", [filters])) }
+    case .depthwise:
+      out.append(cm)
+      w.append(try Weight("kernel", kernel + [c, multiplier]))
+      if useBias { w.append(try Weight("bias", [cm])) }
+    case .separable:
+      out.append(filters)
+      w.append(try Weight("depthwise_kernel", kernel + [c, multiplier]))
+      w.append(try Weight("pointwise_kernel", Array(repeating: 1, count: rank) + [cm, filters]))
+      if useBias { w.append(try Weight("bias", [filters])) }
+    }
+    return try Inference(output: Shape(out), weights: w)
+  }
+
+  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+    let c = input.last ?? 0
+    let syms = kernelSymbols(rank)
+    let k = syms.joined(separator: " * ")
+    let kv = kernel.map(String.init).joined(separator: " * ")
+    let b = useBias ? " + 1" : ""
+    var terms: [Term] = []
+    for i in 0..<rank { terms.append(Term(syms[i], kernel[i], given.source("kernel_size"), "the kernel's extent along axis \(i + 1)")) }
+    terms.append(Term("input_channels", c, .inputShape, "the last dimension of the input"))
+    let formula: String
+    let substituted: String
+    switch variant {
+    case .transpose:
+      formula = "(\(k) * input_channels\(b)) * filters"
+      substituted = "(\(kv) * \(c)\(b)) * \(filters)"
+      terms.append(Term("filters", filters, .argument, "output channels: each has a kernel over all input channels"))
+    case .depthwise:
+      formula = "(\(k)\(b)) * input_channels * depth_multiplier"
+      substituted = "(\(kv)\(b)) * \(c) * \(multiplier)"
+      terms.append(Term("depth_multiplier", multiplier, given.source("depth_multiplier"), "kernels per input channel; output channels = input_channels * depth_multiplier"))
+    case .separable:
+      formula = "\(k) * input_channels * depth_multiplier + (input_channels * depth_multiplier\(b)) * filters"
+      substituted = "\(kv) * \(c) * \(multiplier) + (\(c) * \(multiplier)\(b)) * \(filters)"
+      terms.append(Term("depth_multiplier", multiplier, given.source("depth_multiplier"), "depthwise kernels per input channel"))
+      terms.append(Term("filters", filters, .argument, "output channels of the 1x1 pointwise convolution that mixes the depthwise outputs"))
+    }
+    if useBias { terms.append(Term("1", 1, given.source("use_bias"), "one bias per output channel (use_bias=true)")) }
+    return Explanation(
+      formula: formula, substituted: substituted, terms: terms,
+      shapeRule: "padding=\(padding), strides=\(strides.map(String.init).joined(separator: ",")): \(input.description) -> \(inference.output.description)",
+      notes: ["strides, padding and dilation_rate change the output shape, never the count"])
+  }
+}

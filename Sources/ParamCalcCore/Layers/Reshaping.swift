@@ -1,1 +1,244 @@
-let reshapingLayers: [LayerDescriptor] = []
+// Reshaping and regularisation layers without weights: Permute, RepeatVector, UpSampling1D/2D/3D,
+// ZeroPadding1D/2D/3D, Cropping1D/2D/3D, SpatialDropout1D/2D/3D, GaussianNoise, GaussianDropout.
+// Source: keras/src/layers/reshaping/*.py and regularization/*.py (Keras 3).
+
+let reshapingLayers: [LayerDescriptor] =
+  [permuteDescriptor, repeatVectorDescriptor]
+  + (1...3).map { upSamplingDescriptor(rank: $0) }
+  + (1...3).map { paddingDescriptor("ZeroPadding", rank: $0) }
+  + (1...3).map { paddingDescriptor("Cropping", rank: $0) }
+  + (1...3).map { spatialDropoutDescriptor(rank: $0) }
+  + [noiseDescriptor("GaussianNoise", key: "stddev"), noiseDescriptor("GaussianDropout", key: "rate")]
+
+let permuteDescriptor = LayerDescriptor(
+  name: "Permute", family: "Reshaping", summary: "reorders the axes after the batch; no weights",
+  formula: "0", arguments: [ArgumentSpec("dims", "required", "the new order of the axes, numbered from 1, e.g. (2,1)")],
+  make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+    guard let (dims, span) = try r.intList("dims") else { throw r.missing("dims", example: "add permute dims=(2,1)") }
+    if dims.sorted() != Array(1...max(1, dims.count)) {
+      throw .invalidValue(
+        argument: "dims", message: "must be a permutation of 1 to \(dims.count), found \(Value.tuple(dims.map { .int($0) }).script)", at: span)
+    }
+    return Permute(dims: dims)
+  })
+
+struct Permute: LayerModel {
+  let dims: [Int]
+  var typeName: String { "Permute" }
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    guard input.rank == dims.count else {
+      throw .reason("expected an input of rank \(dims.count + 1) for dims=\(Value.tuple(dims.map { .int($0) }).script), found rank \(input.rank + 1) with shape \(input.description)")
+    }
+    return try Inference(output: Shape(dims.map { input.dims[$0 - 1] }))
+  }
+
+  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+    .noWeights(
+      "Permute has no weights: it only reorders axes.",
+      shapeRule: "output axis k = input axis dims[k]: \(input.description) -> \(inference.output.description)")
+  }
+}
+
+let repeatVectorDescriptor = LayerDescriptor(
+  name: "RepeatVector", family: "Reshaping", summary: "repeats a vector n times, making a sequence; no weights",
+  formula: "0", arguments: [ArgumentSpec("n", "required", "how many times")],
+  make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+    RepeatVector(n: try r.int("n", example: "add repeatvector n=8"))
+  })
+
+struct RepeatVector: LayerModel {
+  let n: Int
+  var typeName: String { "RepeatVector" }
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    guard input.rank == 1 else {
+      throw .reason("expected an input of rank 2 (batch, features), found rank \(input.rank + 1) with shape \(input.description)")
+    }
+    return try Inference(output: Shape([n, input.dims[0]]))
+  }
+
+  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+    .noWeights(
+      "RepeatVector has no weights: it copies its input \(n) times.",
+      shapeRule: "output = (n, features): \(input.description) -> \(inference.output.description)")
+  }
+}
+
+/// Requires an input of `spatial` axes plus channels (Keras's InputSpec(ndim=spatial+2)).
+func requireSpatial(_ input: Shape, _ spatial: Int) throws(Refusal) {
+  try requireRank(input, spatial, "")
+}
+
+func upSamplingDescriptor(rank: Int) -> LayerDescriptor {
+  let name = "UpSampling\(rank)D"
+  return LayerDescriptor(
+    name: name, family: "Reshaping", summary: "repeats each step or pixel `size` times along each axis; no weights",
+    formula: "0",
+    arguments: [
+      ArgumentSpec("size", "2", "repetitions per axis"),
+      ArgumentSpec("data_format", "channels_last", "channels_last only"),
+    ],
+    inert: ["interpolation"],
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      let size = try r.ints("size", count: rank, default: Array(repeating: 2, count: rank))
+      _ = try r.choice("data_format", ["channels_last"], default: "channels_last")
+      return Resample(name: name, rank: rank, before: size.map { _ in 0 }, after: size.map { _ in 0 }, scale: size)
+    })
+}
+
+func paddingDescriptor(_ kind: String, rank: Int) -> LayerDescriptor {
+  let name = "\(kind)\(rank)D"
+  let key = kind == "Cropping" ? "cropping" : "padding"
+  let defaultAmount = kind == "Cropping" && rank > 1 ? 0 : 1
+  return LayerDescriptor(
+    name: name, family: "Reshaping",
+    summary: kind == "Cropping" ? "removes steps or pixels at the edges; no weights" : "adds zeros at the edges; no weights",
+    formula: "0",
+    arguments: [
+      ArgumentSpec(key, "\(defaultAmount)", "an integer, one per axis, or (before, after) pairs per axis"),
+      ArgumentSpec("data_format", "channels_last", "channels_last only"),
+    ],
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      let pairs = try r.pairs(key, rank: rank, default: defaultAmount)
+      _ = try r.choice("data_format", ["channels_last"], default: "channels_last")
+      let sign = kind == "Cropping" ? -1 : 1
+      return Resample(
+        name: name, rank: rank, before: pairs.map { sign * $0.0 }, after: pairs.map { sign * $0.1 },
+        scale: pairs.map { _ in 1 })
+    })
+}
+
+extension ArgumentReader {
+  /// `(before, after)` amounts per axis: `n` for all, `(a, b, ...)` symmetric per axis (for
+  /// rank 1: `(before, after)`), or `((a0, a1), (b0, b1), ...)`.
+  mutating func pairs(_ key: String, rank: Int, default d: Int) throws(ParamCalcError) -> [(Int, Int)] {
+    guard let a = take(key) else { return Array(repeating: (d, d), count: rank) }
+    func bad() -> ParamCalcError {
+      .invalidValue(
+        argument: key,
+        message: "expected a non-negative integer, \(rank == 1 ? "or (before, after)" : "\(rank) integers, or \(rank) (before, after) pairs"), found '\(a.value.script)'",
+        at: a.valueSpan)
+    }
+    func int(_ v: Value) throws(ParamCalcError) -> Int {
+      guard case .int(let n) = v, n >= 0 else { throw bad() }
+      return n
+    }
+    switch a.value {
+    case .int:
+      let n = try int(a.value)
+      return Array(repeating: (n, n), count: rank)
+    case .tuple(let items) where rank == 1:
+      guard items.count == 2 else { throw bad() }
+      return [(try int(items[0]), try int(items[1]))]
+    case .tuple(let items):
+      guard items.count == rank else { throw bad() }
+      var out: [(Int, Int)] = []
+      for item in items {
+        if case .tuple(let pair) = item {
+          guard pair.count == 2 else { throw bad() }
+          out.append((try int(pair[0]), try int(pair[1])))
+        } else {
+          let n = try int(item)
+          out.append((n, n))
+        }
+      }
+      return out
+    default: throw bad()
+    }
+  }
+}
+
+/// Changes the size of each spatial axis: `d * scale + before + after` (negative amounts crop).
+struct Resample: LayerModel {
+  let name: String
+  let rank: Int
+  let before: [Int]
+  let after: [Int]
+  let scale: [Int]
+  var typeName: String { name }
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    try requireSpatial(input, rank)
+    var out: [Int?] = []
+    for i in 0..<rank {
+      guard let d = input.dims[i] else {
+        out.append(nil)
+        continue
+      }
+      let size: Int
+      do { size = try Checked.add(try Checked.add(try Checked.multiply(d, scale[i]), before[i]), after[i]) } catch {
+        throw .overflow("the output size")
+      }
+      if size <= 0 {
+        throw .reason(
+          "cropping must be smaller than the input: axis \(i + 1) has \(d), cropping removes \(-(before[i] + after[i])) (input shape \(input.description))")
+      }
+      out.append(size)
+    }
+    out.append(input.last)
+    return try Inference(output: Shape(out))
+  }
+
+  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+    let what =
+      name.hasPrefix("UpSampling") ? "repeats values" : name.hasPrefix("Cropping") ? "removes edges" : "adds zeros"
+    return .noWeights(
+      "\(name) has no weights: it \(what), which needs no learned numbers.",
+      shapeRule: name.hasPrefix("UpSampling")
+        ? "each spatial axis times size (\(scale.map(String.init).joined(separator: ", "))): \(input.description) -> \(inference.output.description)"
+        : "each spatial axis \(name.hasPrefix("Cropping") ? "minus" : "plus") before + after: \(input.description) -> \(inference.output.description)")
+  }
+}
+
+func spatialDropoutDescriptor(rank: Int) -> LayerDescriptor {
+  let name = "SpatialDropout\(rank)D"
+  return LayerDescriptor(
+    name: name, family: "Regularization", summary: "drops whole channels during training; no weights", formula: "0",
+    arguments: [
+      ArgumentSpec("rate", "required", "fraction of channels dropped, 0 to 1"),
+      ArgumentSpec("data_format", "channels_last", "channels_last only"),
+    ],
+    inert: ["seed", "noise_shape"],
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      guard r.arguments.contains(where: { $0.key == "rate" }) else {
+        throw r.missing("rate", example: "add \(name.lowercased()) rate=0.2")
+      }
+      _ = try r.number("rate", default: 0, in: 0...1)
+      _ = try r.choice("data_format", ["channels_last"], default: "channels_last")
+      return SpatialDropout(rank: rank)
+    })
+}
+
+struct SpatialDropout: LayerModel {
+  let rank: Int
+  var typeName: String { "SpatialDropout\(rank)D" }
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    try requireSpatial(input, rank)
+    return try Inference(output: input)
+  }
+
+  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+    .noWeights(
+      "\(typeName) has no weights: it zeroes whole channels at random during training.",
+      shapeRule: "output shape = input shape \(input.description)")
+  }
+}
+
+func noiseDescriptor(_ name: String, key: String) -> LayerDescriptor {
+  LayerDescriptor(
+    name: name, family: "Regularization",
+    summary: name == "GaussianNoise" ? "adds zero-mean Gaussian noise during training; no weights"
+      : "multiplies by Gaussian noise of mean 1 during training; no weights",
+    formula: "0",
+    arguments: [ArgumentSpec(key, "required", key == "rate" ? "drop probability, 0 to 1" : "standard deviation of the noise")],
+    inert: ["seed"],
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      guard r.arguments.contains(where: { $0.key == key }) else {
+        throw r.missing(key, example: "add \(name.lowercased()) \(key)=0.1")
+      }
+      _ = try r.number(key, default: 0, in: key == "rate" ? 0...1 : 0...Double.greatestFiniteMagnitude)
+      return Identity(typeName: name, why: "\(name) has no weights: the noise is random, not learned, and only applied during training.")
+    })
+}
