@@ -3,7 +3,7 @@ PREFIX ?= /usr/local
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run build test install deps bench clean format
+.PHONY: run build test install deps clean format
 
 # libedit-dev provides libedit.pc, editline/readline.h and histedit.h.
 deps:

@@ -80,16 +80,11 @@ public struct LayerCatalog: Sendable {
   /// Keras layer classes paramcalc does not compute yet: refused with "not supported yet"
   /// rather than "unknown".
   public static let knownToKeras: [String] = [
-    "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose", "SeparableConv1D", "SeparableConv2D",
-    "DepthwiseConv1D", "DepthwiseConv2D", "EinsumDense", "Attention", "AdditiveAttention",
-    "GroupQueryAttention", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "RNN", "Masking", "Lambda",
-    "Identity", "Add", "Concatenate", "Multiply", "Average", "Maximum", "Minimum", "Subtract", "Dot",
-    "RMSNormalization", "SpectralNormalization", "ReversibleEmbedding", "CategoryEncoding",
-    "Rescaling", "Resizing", "Normalization", "GaussianNoise", "GaussianDropout", "AlphaDropout",
-    "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "ActivityRegularization",
-    "Permute", "RepeatVector", "UpSampling1D", "UpSampling2D", "UpSampling3D", "ZeroPadding1D",
-    "ZeroPadding2D", "ZeroPadding3D", "Cropping1D", "Cropping2D", "Cropping3D",
-    "MultiHeadAttention", "TimeDistributed", "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D",
+    "EinsumDense", "Attention", "AdditiveAttention", "GroupQueryAttention", "ConvLSTM1D", "ConvLSTM2D",
+    "ConvLSTM3D", "RNN", "Masking", "Lambda", "Identity", "Add", "Concatenate", "Multiply", "Average",
+    "Maximum", "Minimum", "Subtract", "Dot", "RMSNormalization", "SpectralNormalization",
+    "ReversibleEmbedding", "CategoryEncoding", "Rescaling", "Resizing", "Normalization", "AlphaDropout",
+    "ActivityRegularization", "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D",
     "AdaptiveAveragePooling3D", "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D",
   ]
 

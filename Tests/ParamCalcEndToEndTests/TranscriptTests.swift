@@ -1,3 +1,4 @@
+// Recorded by scripts/record-transcripts.py from the binary's output, then read and checked.
 import Testing
 
 /// Transcripts of the binary on scripts: stdout, stderr and exit status, exactly.
@@ -71,7 +72,7 @@ struct TranscriptTests {
         "  redo: changed #1 Conv2D  out (None, 26, 26, 16)   160 params   total 108,394   (3 later layers re-inferred)",
         "  total 108,394 params (108,362 trainable, 32 non-trainable)",
         "  cleared   total 0",
-        "  undo: cleared   total 108,394",
+        "  undo: restored input (None, 28, 28, 1), 4 layers   total 108,394",
         "Model: \"sequential\"   input (None, 28, 28, 1)",
         "┏━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━┓",
         "┃ # ┃ Layer (type)                             ┃ Output Shape       ┃ Param # ┃ Trainable ┃",
@@ -93,7 +94,7 @@ struct TranscriptTests {
         "",
       ].joined(separator: "\n"),
       status: 0),
-    Case(name: "errors", arguments: [], script: "input (None,25)\nadd conv1d filters=64 kernel=5\nadd dense units=10 units=3\nadd convv1d filters=3\nadd dense unitz=3\nadd dense\nundo undo\nremove 7\nadd dense units=0\nadd dropout rate=1.5\ninput\nadd conv2d kernel_size=(3,\nadd dense units=9223372036854775807\nadd gaussiannoise stddev=0.1\nfrobnicate\nadd conv1d filters=4 kernel_size=3 padding=sme\ninput (None,None,25)\ntotal\n",
+    Case(name: "errors", arguments: [], script: "input (None,25)\nadd conv1d filters=64 kernel=5\nadd dense units=10 units=3\nadd convv1d filters=3\nadd dense unitz=3\nadd dense\nundo undo\nremove 7\nadd dense units=0\nadd dropout rate=1.5\ninput\nadd conv2d kernel_size=(3,\nadd dense units=9223372036854775807\nadd einsumdense equation=ab,bc->ac\nfrobnicate\nadd conv1d filters=4 kernel_size=3 padding=sme\ninput (None,None,25)\ntotal\n",
       stdout: [
         "  input (None, None, 25)",
         "  #1 Conv1D  out (None, None, 64)   8,064 params   total 8,064",
@@ -142,9 +143,9 @@ struct TranscriptTests {
         "<stdin>:13:5: error: overflow: the size of weight 'kernel' does not fit in a 64-bit integer",
         "  add dense units=9223372036854775807",
         "      ^~~~~",
-        "<stdin>:14:5: error: layer type 'GaussianNoise' is not supported yet",
-        "  add gaussiannoise stddev=0.1",
-        "      ^~~~~~~~~~~~~",
+        "<stdin>:14:5: error: layer type 'EinsumDense' is not supported yet",
+        "  add einsumdense equation=ab,bc->ac",
+        "      ^~~~~~~~~~~",
         "help: 'layers' lists the layer types paramcalc computes",
         "<stdin>:15:1: error: unknown command 'frobnicate'",
         "  frobnicate",
@@ -216,6 +217,27 @@ struct TranscriptTests {
         "",
       ].joined(separator: "\n"),
       status: 0),
+    Case(name: "help", arguments: [], script: "help add\nhelp lstm\nhelp nosuch\n",
+      stdout: [
+        "add TYPE key=value ...",
+        "  Adds a layer at the end: 'add conv1d filters=64 kernel_size=5'. Wrappers: 'add bidirectional lstm units=8 merge_mode=sum'. trainable=false freezes it; input_shape=(None,25) on a first layer sets the input.",
+        "LSTM (Recurrent): long short-term memory: input, forget, cell and output gates",
+        "  params = 4 × (input_features × units + units × units + units)",
+        "  arguments:",
+        "    units             (required)      size of the hidden state = output features",
+        "    use_bias          (true)          add biases",
+        "    return_sequences  (false)         output every step, not only the last",
+        "  also: trainable=false freezes it; accepted without effect on the count: activation, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint, lora_rank, lora_alpha, recurrent_activation, recurrent_initializer, recurrent_regularizer, recurrent_constraint, dropout, recurrent_dropout, go_backwards, stateful, unroll, seed, unit_forget_bias, use_cudnn, time_major, zero_output_for_mask",
+        "",
+      ].joined(separator: "\n"),
+      stderr: [
+        "<stdin>:3:6: error: no help on 'nosuch'",
+        "  help nosuch",
+        "       ^~~~~~",
+        "help: 'help' lists the commands, 'layers' the layer types",
+        "",
+      ].joined(separator: "\n"),
+      status: 1),
   ]
 
   @Test(arguments: cases)

@@ -1,1 +1,75 @@
-let attentionLayers: [LayerDescriptor] = []
+// MultiHeadAttention, self-attention on the current tensor (query = key = value).
+// Source: keras/src/layers/attention/multi_head_attention.py (Keras 3); Vaswani et al. 2017.
+
+let attentionLayers: [LayerDescriptor] = [
+  LayerDescriptor(
+    name: "MultiHeadAttention", family: "Attention",
+    summary: "self-attention: query, key and value projections per head, then an output projection",
+    formula: "3 projections (d * heads * key_dim + heads * key_dim; value uses value_dim) + heads * value_dim * out + out",
+    arguments: [
+      ArgumentSpec("num_heads", "required", "number of attention heads"),
+      ArgumentSpec("key_dim", "required", "size of each head for query and key"),
+      ArgumentSpec("value_dim", "key_dim", "size of each head for value"),
+      ArgumentSpec("use_bias", "true", "add biases to the projections"),
+      ArgumentSpec("output_shape", "input features", "size of the output's last axis"),
+    ],
+    inert: weightInertArguments + ["dropout", "attention_axes", "seed", "flash_attention"],
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      let heads = try r.int("num_heads", example: "add multiheadattention num_heads=2 key_dim=8")
+      let key = try r.int("key_dim", example: "add multiheadattention num_heads=2 key_dim=8")
+      let value = try r.optionalInt("value_dim") ?? key
+      let bias = try r.bool("use_bias", default: true)
+      var out: Int? = nil
+      if let list = try r.intList("output_shape") {
+        guard list.values.count == 1, list.values[0] >= 1 else {
+          throw .invalidValue(argument: "output_shape", message: "paramcalc supports one positive integer here", at: list.span)
+        }
+        out = list.values[0]
+      }
+      return MultiHeadAttention(heads: heads, keyDim: key, valueDim: value, useBias: bias, outputDim: out)
+    })
+]
+
+struct MultiHeadAttention: LayerModel {
+  let heads: Int
+  let keyDim: Int
+  let valueDim: Int
+  let useBias: Bool
+  let outputDim: Int?
+  var typeName: String { "MultiHeadAttention" }
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    if input.rank < 2 {
+      throw .reason("expected an input of rank 3 or more (batch, positions..., features), found rank \(input.rank + 1) with shape \(input.description)")
+    }
+    let d = try knownLast(input, typeName)
+    let o = outputDim ?? d
+    var w: [Weight] = []
+    for (dim, _) in [(keyDim, "query"), (keyDim, "key"), (valueDim, "value")] {
+      w.append(try Weight("kernel", [d, heads, dim]))
+      if useBias { w.append(try Weight("bias", [heads, dim])) }
+    }
+    w.append(try Weight("kernel", [heads, valueDim, o]))
+    if useBias { w.append(try Weight("bias", [o])) }
+    return try Inference(output: input.replacingLast(with: o), weights: w)
+  }
+
+  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+    let d = input.last ?? 0
+    let o = outputDim ?? d
+    let b = useBias ? " + 1" : ""
+    let formula = "(d\(b)) * heads * key_dim * 2 + (d\(b)) * heads * value_dim + heads * value_dim * out\(useBias ? " + out" : "")"
+    let substituted = "(\(d)\(b)) * \(heads) * \(keyDim) * 2 + (\(d)\(b)) * \(heads) * \(valueDim) + \(heads) * \(valueDim) * \(o)\(useBias ? " + \(o)" : "")"
+    return Explanation(
+      formula: formula, substituted: substituted,
+      terms: [
+        Term("d", d, .inputShape, "the last dimension of the input: features of each position"),
+        Term("heads", heads, .argument, "number of attention heads, each with its own projections"),
+        Term("key_dim", keyDim, .argument, "size of a head's query and key (two projections: query, key)"),
+        Term("value_dim", valueDim, outputDim == nil && valueDim == keyDim ? .defaultValue : .argument, "size of a head's value"),
+        Term("out", o, outputDim == nil ? .inputShape : .argument, "size of the output projection (output_shape, by default d)"),
+      ],
+      shapeRule: "self-attention keeps the positions; the last axis becomes \(o): \(input.description) -> \(inference.output.description)",
+      notes: ["weights: query, key, value and output projections, each a kernel then a bias, as Keras lists them"])
+  }
+}

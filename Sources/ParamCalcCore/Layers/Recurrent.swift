@@ -111,7 +111,7 @@ struct Recurrent: LayerModel {
   }
 }
 
-let wrapperLayers: [LayerDescriptor] = [bidirectionalDescriptor]
+let wrapperLayers: [LayerDescriptor] = [bidirectionalDescriptor, timeDistributedDescriptor]
 
 let bidirectionalDescriptor: LayerDescriptor = {
   var d = LayerDescriptor(

@@ -1,0 +1,43 @@
+// TimeDistributed: applies the same layer at every step of the second axis.
+// Source: keras/src/layers/rnn/time_distributed.py (Keras 3). (Bidirectional is in Recurrent.swift.)
+
+let timeDistributedDescriptor: LayerDescriptor = {
+  var d = LayerDescriptor(
+    name: "TimeDistributed", family: "Wrapper",
+    summary: "applies one layer, with one set of weights, to every step of the time axis",
+    formula: "the wrapped layer's count (shared across steps)", arguments: [],
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      throw .missingOperand(command: "add", what: "the layer it wraps, e.g. 'add timedistributed dense units=8'", at: r.end)
+    })
+  d.wrap = { (inner: LayerDescriptor, r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+    if inner.isWrapper {
+      throw .invalidValue(argument: "TimeDistributed", message: "wraps one layer, not another wrapper", at: r.end)
+    }
+    return TimeDistributed(inner: try inner.make(&r))
+  }
+  return d
+}()
+
+struct TimeDistributed: LayerModel {
+  let inner: any LayerModel
+  var typeName: String { "TimeDistributed(\(inner.typeName))" }
+
+  func step(_ input: Shape) -> Shape { Shape(Array(input.dims.dropFirst())) }
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    if input.rank < 2 {
+      throw .reason("TimeDistributed needs an input of rank 3 or more (batch, time, ...), found rank \(input.rank + 1) with shape \(input.description)")
+    }
+    let one = try inner.infer(step(input))
+    return try Inference(output: Shape([input.dims[0]] + one.output.dims), weights: one.weights)
+  }
+
+  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+    let s = step(input)
+    let i = (try? inner.infer(s)) ?? inference
+    var e = inner.explain(s, i)
+    e.shapeRule = "the time axis (\(input.dims[0].map(String.init) ?? "None")) is kept and \(inner.typeName) applied at each step; " + e.shapeRule
+    e.notes.append("one set of weights serves every step: the count is the wrapped layer's")
+    return e
+  }
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Records the binary's transcripts into Tests/ParamCalcEndToEndTests/TranscriptTests.swift.
+
+Run after `swift build` when an output format changes on purpose, then read the diff: the test
+compares stdout, stderr and exit status exactly, so every change it shows must be intended.
+"""
+import subprocess, sys, pathlib
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BIN = ROOT / ".build/debug/paramcalc"
+CASES = [
+    ("seedConv1D", [], "input (None,25)\nadd conv1d filters=64 kernel_size=5\nexplain 1\n"),
+    ("seedConv2D", [], "input (None,None,25)\nadd conv2d filters=64 kernel_size=(3,3)\nexplain\n"),
+    ("editsAndTotals", [], "# a small CNN\ninput 28x28x1\nadd conv2d filters=8 kernel=3\nadd maxpooling2d\nadd flatten\n"
+     "add dense units=10\ninsert 3 batchnormalization\nremove 2\nset 1 filters=16\nundo\nredo\ntotal\nclear\nundo\nsummary\n"),
+    ("errors", [], "input (None,25)\nadd conv1d filters=64 kernel=5\nadd dense units=10 units=3\nadd convv1d filters=3\n"
+     "add dense unitz=3\nadd dense\nundo undo\nremove 7\nadd dense units=0\nadd dropout rate=1.5\ninput\n"
+     "add conv2d kernel_size=(3,\nadd dense units=9223372036854775807\nadd einsumdense equation=ab,bc->ac\nfrobnicate\n"
+     "add conv1d filters=4 kernel_size=3 padding=sme\ninput (None,None,25)\ntotal\n"),
+    ("kerasRefusal", [], "input (3,2)\nadd conv1d filters=2 kernel_size=5\nadd maxpooling2d\n"),
+    ("bail", ["--bail"], "input (4,)\nadd dense units=2\nadd dense units=0\nadd dense units=3\n"),
+    ("json", ["--json"], "input (None,25)\nadd conv1d filters=64 kernel_size=5\n\n# comment\n"
+     "add batchnormalization trainable=false\ntotal\nexplain 1\nundo\nadd convv1d\nsummary\n"),
+    ("quitStops", [], "input (4,)\nquit\nadd dense units=3\n"),
+    ("help", [], "help add\nhelp lstm\nhelp nosuch\n"),
+]
+
+
+def lit(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
+
+
+def block(s):
+    return "[\n" + "".join("        " + lit(l) + ",\n" for l in s.split("\n")) + '      ].joined(separator: "\\n")'
+
+
+out = ["// Recorded by scripts/record-transcripts.py from the binary's output, then read and checked.",
+       "import Testing", "", "/// Transcripts of the binary on scripts: stdout, stderr and exit status, exactly.",
+       '@Suite("Script mode transcripts")', "struct TranscriptTests {",
+       "  struct Case: CustomTestStringConvertible, Sendable {",
+       "    var name: String", "    var arguments: [String]", "    var script: String", "    var stdout: String",
+       "    var stderr: String", "    var status: Int32", "    var testDescription: String { name }", "  }", "",
+       "  static let cases: [Case] = ["]
+for name, args, script in CASES:
+    p = subprocess.run([str(BIN)] + args, input=script, capture_output=True, text=True, env={"PATH": "/usr/bin"})
+    out.append(f"    Case(name: {lit(name)}, arguments: [{', '.join(lit(a) for a in args)}], script: {lit(script)},")
+    out.append(f"      stdout: {block(p.stdout)},")
+    out.append(f"      stderr: {block(p.stderr)},")
+    out.append(f"      status: {p.returncode}),")
+out.append("  ]")
+out.append("""
+  @Test(arguments: cases)
+  func transcript(_ c: Case) throws {
+    let r = try Binary.run(c.arguments, stdin: c.script)
+    #expect(r.stdout == c.stdout)
+    #expect(r.stderr == c.stderr)
+    #expect(r.status == c.status)
+  }
+}
+""")
+(ROOT / "Tests/ParamCalcEndToEndTests/TranscriptTests.swift").write_text("\n".join(out))
