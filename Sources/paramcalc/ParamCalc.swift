@@ -15,13 +15,9 @@ struct ParamCalc: ParsableCommand {
     commandName: "paramcalc",
     abstract: "How many parameters a neural network has, layer by layer, and why — exact to Keras 3.",
     discussion: """
-      At a terminal, paramcalc is an interactive prompt: type 'help' there. Given files, or fed a
-      script on standard input, it runs the script: each command's output on stdout, errors on
-      stderr as FILE:LINE:COL with the line and a caret. Exit status: 0 when every line succeeded,
-      1 when one failed, 130 after Ctrl-C.
+      At a terminal, paramcalc is an interactive prompt: type 'help' there. Given files, or fed a script on standard input, it runs the script: each command's output on stdout, errors on stderr as FILE:LINE:COL with the line and a caret. Exit status: 0 when every line succeeded, 1 when one failed, 130 after Ctrl-C.
 
-      Example:
-        printf 'input (None,25)\\nadd conv1d filters=64 kernel_size=5\\nexplain\\n' | paramcalc
+      Example: printf 'input (None,25)\\nadd conv1d filters=64 kernel_size=5\\nexplain\\n' | paramcalc
       """,
     version: version)
 
