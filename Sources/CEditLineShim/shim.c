@@ -38,8 +38,9 @@ int pc_take_interrupt(void) {
 
 void pc_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
 
-void pc_editline_init(const char *name, int history_size) {
+void pc_editline_init(const char *name, int history_size, int prompt_on_stderr) {
   rl_readline_name = (char *)name;
+  if (prompt_on_stderr) rl_outstream = stderr;
   using_history();
   stifle_history(history_size);
 }

@@ -24,23 +24,25 @@ extension Runner {
   /// The interactive prompt: libedit line editing and history; Ctrl-C cancels the line, Ctrl-D
   /// or `quit` leaves. Errors are shown and the session goes on.
   mutating func interactive() -> Int32 {
-    pc_editline_init("paramcalc", 1000)
+    pc_editline_init("paramcalc", 1000, json ? 1 : 0)
     completionWords = CommandParser.commands + interpreter.session.catalog.descriptors.map { $0.name.lowercased() }
     pc_editline_set_completion(complete)
-    out.line("paramcalc \(ParamCalc.version) — type 'help' for commands, 'layers' for layer types, Ctrl-D to quit")
-    out.flush()
+    // With --json, stdout carries only JSON objects: the banner and prompt go to stderr.
+    let screen = json ? err : out
+    screen.line("paramcalc \(ParamCalc.version) — type 'help' for commands, 'layers' for layer types, Ctrl-D to quit")
+    screen.flush()
     var number = 0
     while true {
       _ = pc_take_interrupt()
       guard let raw = pc_editline_read("paramcalc> ") else {
         if pc_take_interrupt() != 0 {
           // Ctrl-C: drop the line being typed, keep the model.
-          out.line("^C")
-          out.flush()
+          screen.line("^C")
+          screen.flush()
           continue
         }
-        out.line("")
-        out.flush()
+        screen.line("")
+        screen.flush()
         return 0
       }
       let text = String(cString: raw)

@@ -43,7 +43,7 @@ struct ParamCalc: ParsableCommand {
       json: json, bail: bail, out: Output(fd: 1), err: Output(fd: 2),
       outStyle: colorOut ? .ansi : .plain, errStyle: colorErr ? .ansi : .plain)
     let status: Int32
-    if files.isEmpty && isatty(0) != 0 && !json {
+    if files.isEmpty && isatty(0) != 0 {
       status = runner.interactive()
     } else {
       status = runner.scripts(files.isEmpty ? ["-"] : files)

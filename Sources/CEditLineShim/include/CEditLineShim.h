@@ -4,8 +4,9 @@
 /// Fixed-argument wrappers around libedit and signal handling, for what Swift cannot call
 /// directly (variadic functions, C global function pointers, async-signal-safe handlers).
 
-/// Prepares libedit's readline emulation: program name, in-memory history bounded to `history_size`.
-void pc_editline_init(const char *name, int history_size);
+/// Prepares libedit's readline emulation: program name, in-memory history bounded to
+/// `history_size`; with `prompt_on_stderr`, the prompt and echo go to stderr (stdout stays JSON).
+void pc_editline_init(const char *name, int history_size, int prompt_on_stderr);
 
 /// Reads one line at `prompt`. Returns a malloc'd string (free it) or NULL at end of input or after
 /// Ctrl-C; `pc_take_interrupt()` tells the two apart.

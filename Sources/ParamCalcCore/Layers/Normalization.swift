@@ -80,10 +80,10 @@ let normalizationLayers: [LayerDescriptor] = [
 /// shape without the batch.
 func resolveAxis(_ axis: Int, _ input: Shape) throws(Refusal) -> Int {
   let full = input.rank + 1
-  let a = axis < 0 ? axis + full : axis
-  guard a >= 0 && a < full else {
+  guard axis >= -full && axis < full else {
     throw .reason("axis \(axis) is out of bounds for an input of rank \(full) \(input.description)")
   }
+  let a = axis < 0 ? axis + full : axis
   if a == 0 {
     throw .reason("axis \(axis) is the batch axis, whose size is unknown (None)")
   }
@@ -143,8 +143,8 @@ struct Normalization: LayerModel {
   }
 
   func explain(_ input: Shape, _ inference: Inference) -> Explanation {
-    let shape = (try? paramShape(input)) ?? [0]
-    let n = shape.reduce(1, *)
+    let shape = (try? paramShape(input)) ?? []
+    let n = (try? Checked.product(shape)) ?? 0
     let what = kind == .layer ? "features" : "channels"
     let k = (scale ? 1 : 0) + (center ? 1 : 0)
     var terms = [
