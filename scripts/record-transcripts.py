@@ -23,6 +23,12 @@ CASES = [
      "add batchnormalization trainable=false\ntotal\nexplain 1\nundo\nadd convv1d\nsummary\n"),
     ("quitStops", [], "input (4,)\nquit\nadd dense units=3\n"),
     ("help", [], "help add\nhelp lstm\nhelp nosuch\n"),
+    ("layers", [], "layers\n"),
+    ("saveLoad", [], "input (None,25)\nadd conv1d filters=64 kernel=5 activation=relu\nadd bidirectional gru units=8 trainable=false\n"
+     "save m.pc\nclear\nload m.pc\nsummary\nundo\ntotal\nload missing.pc\nload m.pc extra\n"),
+    ("wrongKinds", [], "input (4,)\nadd dense units=abc\nadd dense units=3 use_bias=maybe\nadd conv1d filters=2 kernel_size=(1,2)\n"
+     "input 28xx28\nexplain\nset 1 units=2\ninsert 5 dense units=2\nadd bidirectional\nadd bidirectional dense units=2\n"),
+    ("jsonErrorsAndExplainAll", ["--json"], "input (3,)\nadd dense units=2\nadd relu\nexplain all\nfrobnicate\nremove 9\n"),
 ]
 
 
@@ -41,8 +47,10 @@ out = ["// Recorded by scripts/record-transcripts.py from the binary's output, t
        "    var name: String", "    var arguments: [String]", "    var script: String", "    var stdout: String",
        "    var stderr: String", "    var status: Int32", "    var testDescription: String { name }", "  }", "",
        "  static let cases: [Case] = ["]
+import tempfile
 for name, args, script in CASES:
-    p = subprocess.run([str(BIN)] + args, input=script, capture_output=True, text=True, env={"PATH": "/usr/bin"})
+    with tempfile.TemporaryDirectory() as cwd:
+        p = subprocess.run([str(BIN)] + args, input=script, capture_output=True, text=True, env={"PATH": "/usr/bin"}, cwd=cwd)
     out.append(f"    Case(name: {lit(name)}, arguments: [{', '.join(lit(a) for a in args)}], script: {lit(script)},")
     out.append(f"      stdout: {block(p.stdout)},")
     out.append(f"      stderr: {block(p.stderr)},")

@@ -57,9 +57,7 @@ public struct Interpreter: Sendable {
       case .all:
         return .explain(Array(1..<(session.layers.count + 1)))
       case .last:
-        guard !session.layers.isEmpty else {
-          throw .indexOutOfRange(1, count: 0, at: whole, allowsOnePast: false)
-        }
+        guard !session.layers.isEmpty else { throw .nothingTo("explain: the model has no layers", at: whole) }
         return .explain([session.layers.count])
       case .layer(let i, let span):
         guard i >= 1 && i <= session.layers.count else {

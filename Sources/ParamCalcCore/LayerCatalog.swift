@@ -111,7 +111,7 @@ public struct LayerCatalog: Sendable {
     if let wrap = d.wrap {
       guard let innerName = request.inner, let innerSpan = request.innerSpan else {
         throw .missingOperand(
-          command: "add", what: "the layer it wraps, e.g. 'add \(d.name.lowercased()) \((d.accepts?.first ?? "dense").lowercased()) ...'",
+          command: "add", what: "the layer it wraps, e.g. 'add \(d.name.lowercased()) \(d.accepts == nil ? "dense units=8" : "lstm units=32")'",
           at: Span(request.typeSpan.end, request.typeSpan.end + 1))
       }
       guard let inner = self[innerName] else { throw unknown(innerName, at: innerSpan) }

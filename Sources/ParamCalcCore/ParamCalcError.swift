@@ -53,9 +53,9 @@ public enum ParamCalcError: Error, Equatable, Sendable {
     case .extraTokens(_, let c): return "unexpected text after '\(c)'"
     case .missingOperand(let c, let what, _): return "'\(c)' needs \(what)"
     case .indexOutOfRange(let i, let n, _, let onePast):
-      if n == 0 && !onePast { return "layer \(i) does not exist: the model has no layers" }
-      let top = onePast ? n + 1 : n
-      return "layer \(i) does not exist: layers are numbered 1 to \(top)"
+      if onePast { return "cannot insert at \(i): a new layer can take positions 1 to \(n + 1)" }
+      if n == 0 { return "layer \(i) does not exist: the model has no layers" }
+      return "layer \(i) does not exist: layers are numbered 1 to \(n)"
     case .noInputShape: return "the model has no input shape"
     case .refused(let layer, let reason, _): return "\(layer) cannot be applied here: \(reason)"
     case .breaksLayer(let i, let layer, let reason, _):
