@@ -1,5 +1,7 @@
 #include "CEditLineShim.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +47,42 @@ void pc_editline_init(const char *name, int history_size, int prompt_on_stderr) 
   stifle_history(history_size);
 }
 
-char *pc_editline_read(const char *prompt) { return readline(prompt); }
+static char *pc_line = NULL;
+static int pc_line_done = 0;
+
+static void pc_on_line(char *line) {
+  pc_line = line;
+  pc_line_done = 1;
+}
+
+/* libedit's callback interface, driven by poll(): a SIGINT that arrives while libedit is busy
+   (not blocked in read) is still seen, after the character being handled, so Ctrl-C always
+   cancels the line. */
+char *pc_editline_read(const char *prompt, int *interrupted) {
+  pc_line = NULL;
+  pc_line_done = 0;
+  *interrupted = 0;
+  int fd = fileno(rl_instream ? rl_instream : stdin);
+  rl_callback_handler_install(prompt, pc_on_line);
+  while (!pc_line_done) {
+    if (pc_interrupted) {
+      pc_interrupted = 0;
+      *interrupted = 1;
+      rl_replace_line("", 0);
+      break;
+    }
+    struct pollfd p = {.fd = fd, .events = POLLIN, .revents = 0};
+    int r = poll(&p, 1, -1);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (p.revents & (POLLHUP | POLLERR | POLLNVAL) && !(p.revents & POLLIN)) break;
+    rl_callback_read_char();
+  }
+  rl_callback_handler_remove();
+  return pc_line;
+}
 
 void pc_editline_add_history(const char *line) { add_history(line); }
 

@@ -6,9 +6,9 @@ public enum JSONRenderer {
     o.add("type", l.typeName)
     o.add("input_shape", l.input)
     o.add("output_shape", l.output)
-    o.add("params", l.inference.params)
-    o.add("trainable", l.inference.trainable)
-    o.add("non_trainable", l.inference.nonTrainable)
+    o.add("params", l.params)
+    o.add("trainable", l.trainable)
+    o.add("non_trainable", l.nonTrainable)
     o.add("weights", raw: JSONObject.array(l.inference.weights.map(weight)))
     return o.string
   }
@@ -74,7 +74,7 @@ public enum JSONRenderer {
   /// `{"command":"explain","line":5,"index":1,"type":"Conv1D","formula":...}`
   public static func explain(_ index: Int, _ s: Session, line: Int? = nil) -> String {
     let l = s.layers[index - 1]
-    let e = l.model.explain(l.input, l.inference)
+    let e = l.explanation
     var o = JSONObject()
     if let line {
       o.add("command", "explain")
@@ -84,9 +84,9 @@ public enum JSONRenderer {
     o.add("type", l.typeName)
     o.add("formula", e.formula)
     o.add("substituted", e.substituted)
-    o.add("params", l.inference.params)
-    o.add("trainable", l.inference.trainable)
-    o.add("non_trainable", l.inference.nonTrainable)
+    o.add("params", l.params)
+    o.add("trainable", l.trainable)
+    o.add("non_trainable", l.nonTrainable)
     let terms = e.terms.map { t -> String in
       var j = JSONObject()
       j.add("name", t.name)
@@ -101,7 +101,7 @@ public enum JSONRenderer {
     o.add("output_shape", l.output)
     o.add("shape_rule", e.shapeRule)
     var notes = e.notes
-    if !l.spec.trainable && l.inference.params > 0 { notes.append("trainable=false: every weight is frozen") }
+    if !l.spec.trainable && l.params > 0 { notes.append("trainable=false: every weight is frozen") }
     o.add("notes", raw: JSONObject.array(notes.map { n in
       var t = ""
       JSONObject.appendString(n, to: &t)

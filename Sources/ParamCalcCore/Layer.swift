@@ -6,7 +6,7 @@ public protocol LayerModel: Sendable {
   /// The output shape and weight variables on `input`, or Keras's reason to refuse it.
   func infer(_ input: Shape) throws(Refusal) -> Inference
   /// The formula of the count, substituted, and the meaning of every term.
-  func explain(_ input: Shape, _ inference: Inference) -> Explanation
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation
 }
 
 /// Why Keras refuses a layer on an input (worded as Keras words it where it can).

@@ -5,11 +5,36 @@ public struct ModelLayer: Sendable {
   /// Arguments accepted that affect neither count nor shape.
   public var inert: [Argument]
   public var input: Shape
-  /// Output shape and weights, with `trainable=false` applied.
-  public var inference: Inference
+  public var output: Shape
+  /// Counts with `trainable=false` applied.
+  public var trainable: Int
+  public var nonTrainable: Int
 
   public var typeName: String { model.typeName }
-  public var output: Shape { inference.output }
+  public var params: Int { trainable + nonTrainable }
+
+  init(spec: LayerSpec, model: any LayerModel, inert: [Argument], input: Shape, inference: Inference) {
+    self.spec = spec
+    self.model = model
+    self.inert = inert
+    self.input = input
+    output = inference.output
+    trainable = spec.trainable ? inference.trainable : 0
+    nonTrainable = spec.trainable ? inference.nonTrainable : inference.params
+  }
+
+  /// The weight variables and counts. Only counts and shapes are kept per layer (a model can
+  /// have millions of layers); the weights are inferred again, identically, when shown.
+  public var inference: Inference {
+    guard let i = try? model.infer(input) else { preconditionFailure("a layer's inference changed") }
+    return spec.trainable ? i : i.frozen()
+  }
+
+  /// Which arguments were given (the rest are defaults), for explanations.
+  public var given: Given { Given(Set(spec.arguments.map(\.key))) }
+
+  /// The explanation of this layer's count.
+  public var explanation: Explanation { model.explain(input, inference, given) }
 }
 
 /// What an edit did, for reporting: the layer concerned and how.
@@ -194,7 +219,7 @@ public struct Session: Sendable {
       guard let before = shapeBefore(i) else { throw .noInputShape(at: span) }
       let first = try inferNew(p, on: before, at: span)
       let chain = try relink(from: i, entering: first.output, at: span)
-      let totals = try totalsAfter(adding: first.inference, removing: nil, chain: chain, chainStart: i, at: span)
+      let totals = try totalsAfter(adding: first, removing: nil, chain: chain, chainStart: i, at: span)
       layers.insert(first, at: i)
       write(chain, startingAt: i + 1, totals: totals)
       let kind: EditOutcome.Kind = i == layers.count - 1 ? .added : .inserted
@@ -204,7 +229,7 @@ public struct Session: Sendable {
       var chain: [ModelLayer] = []
       if let before = shapeBefore(i) { chain = try relink(from: i + 1, entering: before, at: span) }
       let totals = try totalsAfter(
-        adding: nil, removing: removed.inference, chain: chain, chainStart: i + 1, at: span)
+        adding: nil, removing: removed, chain: chain, chainStart: i + 1, at: span)
       layers.remove(at: i)
       write(chain, startingAt: i, totals: totals)
       return EditOutcome(kind: .removed, index: i + 1, layer: removed, reinferred: chain.count)
@@ -213,7 +238,7 @@ public struct Session: Sendable {
       let new = try inferNew(p, on: before, at: span)
       let chain = try relink(from: i + 1, entering: new.output, at: span)
       let totals = try totalsAfter(
-        adding: new.inference, removing: layers[i].inference, chain: chain, chainStart: i + 1, at: span)
+        adding: new, removing: layers[i], chain: chain, chainStart: i + 1, at: span)
       layers[i] = new
       write(chain, startingAt: i + 1, totals: totals)
       return EditOutcome(kind: .changed, index: i + 1, layer: new, reinferred: chain.count)
@@ -236,7 +261,7 @@ public struct Session: Sendable {
       for p in new {
         guard let s = shape else { throw .noInputShape(at: span) }
         let l = try inferNew(p, on: s, at: span)
-        totals = try sum(totals, l.inference, sign: 1, at: span)
+        totals = try sum(totals, l, sign: 1, at: span)
         rebuilt.append(l)
         shape = l.output
       }
@@ -248,7 +273,7 @@ public struct Session: Sendable {
   }
 
   /// `totals` plus (or minus) a layer's counts, overflow-checked: the total must fit too.
-  func sum(_ totals: (Int, Int), _ i: Inference, sign: Int, at span: Span) throws(ParamCalcError) -> (Int, Int) {
+  func sum(_ totals: (Int, Int), _ i: ModelLayer, sign: Int, at span: Span) throws(ParamCalcError) -> (Int, Int) {
     do {
       let t = try Checked.add(totals.0, try Checked.multiply(sign, i.trainable))
       let nt = try Checked.add(totals.1, try Checked.multiply(sign, i.nonTrainable))
@@ -261,14 +286,14 @@ public struct Session: Sendable {
 
   /// The totals after an edit, checked before anything changes.
   func totalsAfter(
-    adding new: Inference?, removing old: Inference?, chain: [ModelLayer], chainStart: Int, at span: Span
+    adding new: ModelLayer?, removing old: ModelLayer?, chain: [ModelLayer], chainStart: Int, at span: Span
   ) throws(ParamCalcError) -> (Int, Int) {
     var totals = (trainable, nonTrainable)
     if let old { totals = try sum(totals, old, sign: -1, at: span) }
     if let new { totals = try sum(totals, new, sign: 1, at: span) }
     for (k, l) in chain.enumerated() {
-      totals = try sum(totals, layers[chainStart + k].inference, sign: -1, at: span)
-      totals = try sum(totals, l.inference, sign: 1, at: span)
+      totals = try sum(totals, layers[chainStart + k], sign: -1, at: span)
+      totals = try sum(totals, l, sign: 1, at: span)
     }
     return totals
   }
@@ -290,9 +315,7 @@ public struct Session: Sendable {
       case .overflow(let what): throw .overflow(what, at: span)
       }
     }
-    return ModelLayer(
-      spec: p.spec, model: p.model, inert: p.inert, input: shape,
-      inference: p.spec.trainable ? inference : inference.frozen())
+    return ModelLayer(spec: p.spec, model: p.model, inert: p.inert, input: shape, inference: inference)
   }
 
   /// Re-infers layers from `start` on, given the shape that now enters it, without changing

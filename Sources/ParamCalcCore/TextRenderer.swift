@@ -38,7 +38,7 @@ public struct TextRenderer: Sendable {
     }
   }
 
-  func counts(_ i: Inference) -> String {
+  func counts(_ i: ModelLayer) -> String {
     var out = "\(style.number(Format.thousands(i.params))) params"
     if i.trainable > 0 && i.nonTrainable > 0 {
       out += " (\(Format.thousands(i.trainable)) trainable, \(Format.thousands(i.nonTrainable)) non-trainable)"
@@ -54,7 +54,7 @@ public struct TextRenderer: Sendable {
 
   /// `  #1 Conv1D  out (None, None, 64)   8,064 params   total 8,064`
   public func layerLine(_ index: Int, _ l: ModelLayer, _ s: Session) -> String {
-    "#\(index) \(style.type(l.typeName))  out \(l.output.description)   \(counts(l.inference))   \(totalText(s))"
+    "#\(index) \(style.type(l.typeName))  out \(l.output.description)   \(counts(l))   \(totalText(s))"
   }
 
   func edit(_ name: String, _ o: EditOutcome, _ s: Session) -> String {
@@ -65,7 +65,7 @@ public struct TextRenderer: Sendable {
       line = layerLine(o.index!, o.layer!, s)
       if name == "undo" || name == "redo" { line = (o.kind == .changed ? "changed " : "restored ") + line }
     case .removed:
-      line = "removed #\(o.index!) \(style.type(o.layer!.typeName)) (\(Format.thousands(o.layer!.inference.params)) params)   \(totalText(s))"
+      line = "removed #\(o.index!) \(style.type(o.layer!.typeName)) (\(Format.thousands(o.layer!.params)) params)   \(totalText(s))"
     case .input:
       line = "input " + (s.input?.description ?? "unset")
       if !s.layers.isEmpty { line += "   \(totalText(s))" }
@@ -94,7 +94,7 @@ public struct TextRenderer: Sendable {
       names[base] = k + 1
       let name = k == 0 ? base : "\(base)_\(k)"
       let frozen = !l.spec.trainable ? "N" : "Y"
-      rows.append([String(i + 1), "\(name) (\(l.typeName))", l.output.description, Format.thousands(l.inference.params), frozen])
+      rows.append([String(i + 1), "\(name) (\(l.typeName))", l.output.description, Format.thousands(l.params), frozen])
     }
     let header = ["#", "Layer (type)", "Output Shape", "Param #", "Trainable"]
     var widths = header.map(\.count)
@@ -128,12 +128,13 @@ public struct TextRenderer: Sendable {
   /// The explanation of layer `index` (1-based).
   public func explain(_ index: Int, _ s: Session) -> String {
     let l = s.layers[index - 1]
-    let e = l.model.explain(l.input, l.inference)
+    let e = l.explanation
+    let inference = l.inference
     var out = "  #\(index) \(style.type(l.typeName))  \(l.input.description) -> \(l.output.description)\n"
     if e.terms.isEmpty {
       out += "  params = 0\n"
     } else {
-      out += "  \(Format.pretty(e.formula)) = \(Format.pretty(e.substituted)) = \(style.number(Format.thousands(l.inference.params)))\n"
+      out += "  \(Format.pretty(e.formula)) = \(Format.pretty(e.substituted)) = \(style.number(Format.thousands(inference.params)))\n"
       let nameWidth = e.terms.map(\.name.count).max()!
       let valueWidth = e.terms.map { Format.thousands($0.value).count }.max()!
       let sourceWidth = e.terms.map(\.source.rawValue.count).max()!
@@ -142,20 +143,20 @@ public struct TextRenderer: Sendable {
         out += "   " + style.dim(Format.pad(t.source.rawValue, sourceWidth)) + "   " + t.meaning + "\n"
       }
     }
-    if !l.inference.weights.isEmpty {
+    if !inference.weights.isEmpty {
       out += "  weights (in Keras's order):\n"
-      let shapes = l.inference.weights.map { Format.tuple($0.shape) }
-      let nameWidth = l.inference.weights.map(\.name.count).max()!
+      let shapes = inference.weights.map { Format.tuple($0.shape) }
+      let nameWidth = inference.weights.map(\.name.count).max()!
       let shapeWidth = shapes.map(\.count).max()!
-      let countWidth = l.inference.weights.map { Format.thousands($0.count).count }.max()!
-      for (w, shape) in zip(l.inference.weights, shapes) {
+      let countWidth = inference.weights.map { Format.thousands($0.count).count }.max()!
+      for (w, shape) in zip(inference.weights, shapes) {
         out += "    " + Format.pad(w.name, nameWidth) + "  " + Format.pad(shape, shapeWidth) + "  "
         out += Format.pad(Format.thousands(w.count), countWidth, right: true)
         out += w.trainable ? "\n" : "   non-trainable\n"
       }
     }
-    if !l.spec.trainable && l.inference.params > 0 {
-      out += "  trainable=false: every weight of this layer is frozen, so all \(Format.thousands(l.inference.params)) count as non-trainable\n"
+    if !l.spec.trainable && inference.params > 0 {
+      out += "  trainable=false: every weight of this layer is frozen, so all \(Format.thousands(inference.params)) count as non-trainable\n"
     }
     for n in e.notes { out += "  " + n + "\n" }
     out += "  shape: " + e.shapeRule + "\n"

@@ -1,5 +1,5 @@
 /// A value written after `key=` in a command: what Keras would receive as a Python literal.
-public indirect enum Value: Hashable, Sendable {
+public enum Value: Hashable, Sendable {
   case int(Int)
   case float(Double)
   case bool(Bool)

@@ -34,8 +34,9 @@ extension Runner {
     var number = 0
     while true {
       _ = pc_take_interrupt()
-      guard let raw = pc_editline_read("paramcalc> ") else {
-        if pc_take_interrupt() != 0 {
+      var interrupted: Int32 = 0
+      guard let raw = pc_editline_read("paramcalc> ", &interrupted) else {
+        if interrupted != 0 {
           // Ctrl-C: drop the line being typed, keep the model.
           screen.line("^C")
           screen.flush()

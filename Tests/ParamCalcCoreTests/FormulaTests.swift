@@ -10,7 +10,7 @@ struct FormulaTests {
     #expect(l.inference.params == 8_064)
     #expect(l.output == Shape([nil, 64]))
     #expect(weights(l) == ["kernel[5, 25, 64]", "bias[64]"])
-    let e = l.model.explain(l.input, l.inference)
+    let e = l.explanation
     #expect(e.formula == "(kernel_size * input_channels + 1) * filters")
     #expect(e.substituted == "(5 * 25 + 1) * 64")
   }
@@ -18,7 +18,7 @@ struct FormulaTests {
   @Test func seedConv2D() throws {
     let l = try layer("(None,None,25)", "add conv2d filters=64 kernel_size=(3,3)")
     #expect(l.inference.params == 14_464)
-    #expect(l.model.explain(l.input, l.inference).substituted == "(3 * 3 * 25 + 1) * 64")
+    #expect(l.explanation.substituted == "(3 * 3 * 25 + 1) * 64")
   }
 
   @Test(arguments: [

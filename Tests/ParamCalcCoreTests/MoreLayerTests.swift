@@ -130,7 +130,7 @@ struct ExplanationArithmeticTests {
   @Test func substitutedFormulaEqualsTheCount() throws {
     for (input, line) in Self.lines {
       let l = try layer(input, line)
-      let e = l.model.explain(l.input, l.inference)
+      let e = l.explanation
       var evaluator = Evaluator(e.substituted)
       #expect(evaluator.expression() == l.inference.params, "\(line): \(e.substituted)")
       #expect(!e.shapeRule.isEmpty)

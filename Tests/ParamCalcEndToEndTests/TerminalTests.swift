@@ -60,9 +60,18 @@ final class Terminal {
   /// Waits for the program to end and returns its exit status.
   func exitStatus() -> Int32 {
     var status: Int32 = 0
-    for _ in 0..<100 {
+    let deadline = Date().addingTimeInterval(10)
+    while Date() < deadline {
       if waitpid(pid, &status, WNOHANG) == pid { return (status >> 8) & 0xFF }
-      wait(for: "\u{0}")
+      // Drain what it prints so that it never blocks on a full terminal.
+      var buffer = [UInt8](repeating: 0, count: 4096)
+      var poller = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+      if poll(&poller, 1, 10) > 0, (poller.revents & Int16(POLLIN)) != 0 {
+        let n = read(master, &buffer, buffer.count)
+        if n > 0 { screen += String(decoding: buffer[0..<n], as: UTF8.self) } else { usleep(10_000) }
+      } else {
+        usleep(10_000)
+      }
     }
     kill(pid, SIGKILL)
     waitpid(pid, &status, 0)

@@ -8,9 +8,9 @@
 /// `history_size`; with `prompt_on_stderr`, the prompt and echo go to stderr (stdout stays JSON).
 void pc_editline_init(const char *name, int history_size, int prompt_on_stderr);
 
-/// Reads one line at `prompt`. Returns a malloc'd string (free it) or NULL at end of input or after
-/// Ctrl-C; `pc_take_interrupt()` tells the two apart.
-char *pc_editline_read(const char *prompt);
+/// Reads one line at `prompt`. Returns a malloc'd string (free it), or NULL at end of input or
+/// after Ctrl-C, which sets `*interrupted` to 1.
+char *pc_editline_read(const char *prompt, int *interrupted);
 
 /// Appends a line to the in-memory history.
 void pc_editline_add_history(const char *line);

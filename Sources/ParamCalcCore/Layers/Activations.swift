@@ -74,7 +74,7 @@ struct Softmax: LayerModel {
     return try Inference(output: input)
   }
 
-  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     .noWeights(
       "Softmax has no weights: exp(x) / sum(exp(x)) needs no learned numbers.",
       shapeRule: "output shape = input shape \(input.description)")
@@ -110,7 +110,7 @@ struct PReLU: LayerModel {
     try Inference(output: input, weights: [try Weight("alpha", try alphaShape(input))])
   }
 
-  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let shape = inference.weights.first?.shape ?? []
     var terms: [Term] = []
     for (i, d) in shape.enumerated() {

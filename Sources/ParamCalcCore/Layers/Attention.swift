@@ -54,7 +54,7 @@ struct MultiHeadAttention: LayerModel {
     return try Inference(output: input.replacingLast(with: o), weights: w)
   }
 
-  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let d = input.last ?? 0
     let o = outputDim ?? d
     let b = useBias ? " + 1" : ""

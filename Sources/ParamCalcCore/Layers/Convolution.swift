@@ -24,7 +24,6 @@ func convDescriptor(rank: Int) -> LayerDescriptor {
     ],
     inert: weightInertArguments,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let given = r.given
       let filters = try r.int("filters", example: example)
       let kernel = try r.ints("kernel_size", count: rank, example: example)
       let strides = try r.ints("strides", count: rank, default: Array(repeating: 1, count: rank))
@@ -47,7 +46,7 @@ func convDescriptor(rank: Int) -> LayerDescriptor {
       }
       return Convolution(
         rank: rank, filters: filters, kernel: kernel, strides: strides, padding: padding,
-        dilation: dilation, groups: groups, useBias: useBias, given: given)
+        dilation: dilation, groups: groups, useBias: useBias)
     })
 }
 
@@ -110,7 +109,6 @@ struct Convolution: LayerModel {
   let dilation: [Int]
   let groups: Int
   let useBias: Bool
-  let given: Given
   var typeName: String { "Conv\(rank)D" }
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
@@ -133,7 +131,7 @@ struct Convolution: LayerModel {
     return try Inference(output: Shape(out), weights: w)
   }
 
-  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let channels = input.last ?? 0
     let syms = kernelSymbols(rank)
     var f = syms.joined(separator: " * ") + " * input_channels"
@@ -248,7 +246,6 @@ func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor
       "depthwise_constraint", "pointwise_constraint",
     ],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let given = r.given
       let filters = variant == .depthwise ? 0 : try r.int("filters", example: example)
       let kernel = try r.ints("kernel_size", count: rank, example: example)
       let ones = Array(repeating: 1, count: rank)
@@ -276,7 +273,7 @@ func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor
       return ConvolutionVariant(
         variant: variant, name: name, rank: rank, filters: filters, kernel: kernel, strides: strides,
         padding: padding, dilation: dilation, useBias: useBias, multiplier: multiplier,
-        outputPadding: outputPadding, given: given)
+        outputPadding: outputPadding)
     })
 }
 
@@ -292,7 +289,6 @@ struct ConvolutionVariant: LayerModel {
   let useBias: Bool
   let multiplier: Int
   let outputPadding: [Int]?
-  let given: Given
   var typeName: String { name }
 
   /// Keras's deconv_output_length.
@@ -347,7 +343,7 @@ struct ConvolutionVariant: LayerModel {
     return try Inference(output: Shape(out), weights: w)
   }
 
-  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let c = input.last ?? 0
     let syms = kernelSymbols(rank)
     let k = syms.joined(separator: " * ")

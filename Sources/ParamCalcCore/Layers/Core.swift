@@ -13,10 +13,9 @@ let coreLayers: [LayerDescriptor] = [
     ],
     inert: weightInertArguments,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let given = r.given
       return Dense(
         units: try r.int("units", example: "add dense units=64"),
-        useBias: try r.bool("use_bias", default: true), given: given)
+        useBias: try r.bool("use_bias", default: true))
     }),
   LayerDescriptor(
     name: "Embedding", family: "Core",
@@ -31,11 +30,9 @@ let coreLayers: [LayerDescriptor] = [
       "lora_rank", "lora_alpha", "weights",
     ],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let given = r.given
       return Embedding(
         inputDim: try r.int("input_dim", example: "add embedding input_dim=1000 output_dim=64"),
-        outputDim: try r.int("output_dim", example: "add embedding input_dim=1000 output_dim=64"),
-        given: given)
+        outputDim: try r.int("output_dim", example: "add embedding input_dim=1000 output_dim=64"))
     }),
   LayerDescriptor(
     name: "Flatten", family: "Core", summary: "joins all dimensions after the batch into one",
@@ -118,7 +115,6 @@ func knownLast(_ input: Shape, _ layer: String) throws(Refusal) -> Int {
 struct Dense: LayerModel {
   let units: Int
   let useBias: Bool
-  let given: Given
   var typeName: String { "Dense" }
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
@@ -128,7 +124,7 @@ struct Dense: LayerModel {
     return try Inference(output: input.replacingLast(with: units), weights: w)
   }
 
-  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let n = input.last ?? 0
     var terms = [
       Term("input_features", n, .inputShape, "the last dimension of the input: each unit has one weight per input feature"),
@@ -152,7 +148,6 @@ struct Dense: LayerModel {
 struct Embedding: LayerModel {
   let inputDim: Int
   let outputDim: Int
-  let given: Given
   var typeName: String { "Embedding" }
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
@@ -161,7 +156,7 @@ struct Embedding: LayerModel {
       weights: [try Weight("embeddings", [inputDim, outputDim])])
   }
 
-  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     Explanation(
       formula: "input_dim * output_dim", substituted: "\(inputDim) * \(outputDim)",
       terms: [
@@ -182,7 +177,7 @@ struct Flatten: LayerModel {
     return try Inference(output: Shape([n]))
   }
 
-  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let known = input.isFullyKnown
     let dims = input.dims.map { $0.map(String.init) ?? "None" }.joined(separator: " * ")
     return .noWeights(
@@ -223,7 +218,7 @@ struct Reshape: LayerModel {
     return try Inference(output: Shape(target.map { $0 == -1 ? total / known : $0 }))
   }
 
-  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     .noWeights(
       "Reshape has no weights: the same numbers, arranged differently.",
       shapeRule: "output = target_shape with -1 replaced so the count of numbers is unchanged: \(input.description) -> \(inference.output.description)")
@@ -237,7 +232,7 @@ struct Identity: LayerModel {
 
   func infer(_ input: Shape) throws(Refusal) -> Inference { try Inference(output: input) }
 
-  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     .noWeights(why, shapeRule: "output shape = input shape \(input.description)")
   }
 }

@@ -18,11 +18,10 @@ let normalizationLayers: [LayerDescriptor] = [
     ],
     inert: normInert + ["moving_mean_initializer", "moving_variance_initializer", "synchronized"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let given = r.given
       let axis = try r.intList("axis")?.values ?? [-1]
       return Normalization(
         kind: .batch, axes: axis, center: try r.bool("center", default: true),
-        scale: try r.bool("scale", default: true), groups: 0, given: given)
+        scale: try r.bool("scale", default: true), groups: 0)
     }),
   LayerDescriptor(
     name: "LayerNormalization", family: "Normalization",
@@ -35,11 +34,10 @@ let normalizationLayers: [LayerDescriptor] = [
     ],
     inert: normInert,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let given = r.given
       let axis = try r.intList("axis")?.values ?? [-1]
       return Normalization(
         kind: .layer, axes: axis, center: try r.bool("center", default: true),
-        scale: try r.bool("scale", default: true), groups: 0, given: given)
+        scale: try r.bool("scale", default: true), groups: 0)
     }),
   LayerDescriptor(
     name: "GroupNormalization", family: "Normalization",
@@ -53,7 +51,6 @@ let normalizationLayers: [LayerDescriptor] = [
     ],
     inert: normInert,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let given = r.given
       var groups = 32
       if let a = r.arguments.first(where: { $0.key == "groups" }), case .int(-1) = a.value {
         r.ignore(["groups"])
@@ -64,7 +61,7 @@ let normalizationLayers: [LayerDescriptor] = [
       let axis = try r.int("axis", default: -1, min: Int.min)
       return Normalization(
         kind: .group, axes: [axis], center: try r.bool("center", default: true),
-        scale: try r.bool("scale", default: true), groups: groups, given: given)
+        scale: try r.bool("scale", default: true), groups: groups)
     }),
   LayerDescriptor(
     name: "UnitNormalization", family: "Normalization",
@@ -97,7 +94,6 @@ struct Normalization: LayerModel {
   let center: Bool
   let scale: Bool
   let groups: Int
-  let given: Given
 
   var typeName: String {
     switch kind {
@@ -142,7 +138,7 @@ struct Normalization: LayerModel {
     return try Inference(output: input, weights: w)
   }
 
-  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let shape = (try? paramShape(input)) ?? []
     let n = (try? Checked.product(shape)) ?? 0
     let what = kind == .layer ? "features" : "channels"
@@ -195,7 +191,7 @@ struct UnitNormalization: LayerModel {
     return try Inference(output: input)
   }
 
-  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     .noWeights(
       "UnitNormalization has no weights: it divides by the L2 norm, which needs no learned numbers.",
       shapeRule: "output shape = input shape \(input.description)")

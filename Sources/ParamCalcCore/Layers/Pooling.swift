@@ -51,7 +51,7 @@ struct Pooling: LayerModel {
     return try Inference(output: Shape(out))
   }
 
-  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     var rules: [String] = []
     for i in 0..<rank {
       rules.append(
@@ -93,7 +93,7 @@ struct GlobalPooling: LayerModel {
     return try Inference(output: Shape(out))
   }
 
-  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     .noWeights(
       "\(name) has no weights: one \(name.contains("Max") ? "maximum" : "average") per channel needs no learned numbers.",
       shapeRule: "the \(rank) spatial axes are pooled away\(keepdims ? " (kept as 1, keepdims=true)" : ""), the channels stay: \(input.description) -> \(inference.output.description)")

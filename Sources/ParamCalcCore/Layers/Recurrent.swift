@@ -31,7 +31,6 @@ func rnnDescriptor(_ name: String, gates: Int, summary: String) -> LayerDescript
     name: name, family: "Recurrent", summary: summary, formula: formula, arguments: args,
     inert: rnnInert,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let given = r.given
       let units = try r.int("units", example: "add \(name.lowercased()) units=32")
       let useBias = try r.bool("use_bias", default: true)
       let seq = try r.bool("return_sequences", default: false)
@@ -44,7 +43,7 @@ func rnnDescriptor(_ name: String, gates: Int, summary: String) -> LayerDescript
       let resetAfter = name == "GRU" ? try r.bool("reset_after", default: true) : false
       return Recurrent(
         name: name, gates: gates, units: units, useBias: useBias, returnSequences: seq,
-        resetAfter: resetAfter, given: given)
+        resetAfter: resetAfter)
     })
 }
 
@@ -55,7 +54,6 @@ struct Recurrent: LayerModel {
   let useBias: Bool
   let returnSequences: Bool
   let resetAfter: Bool
-  let given: Given
   var typeName: String { name }
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
@@ -72,7 +70,7 @@ struct Recurrent: LayerModel {
     return try Inference(output: Shape(out), weights: w)
   }
 
-  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let n = input.last ?? 0
     let biasF = resetAfter ? "2 * units" : "units"
     let biasS = resetAfter ? "2 * \(units)" : "\(units)"
@@ -155,9 +153,9 @@ struct Bidirectional: LayerModel {
     return try Inference(output: out, weights: one.weights + one.weights)
   }
 
-  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let half = (try? inner.infer(input)) ?? inference
-    let e = inner.explain(input, half)
+    let e = inner.explain(input, half, given)
     var terms = [Term("directions", 2, .constant, "a forward layer and a backward copy, each with its own weights")]
     terms += e.terms
     let merged: String

@@ -33,7 +33,7 @@ struct Permute: LayerModel {
     return try Inference(output: Shape(dims.map { input.dims[$0 - 1] }))
   }
 
-  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     .noWeights(
       "Permute has no weights: it only reorders axes.",
       shapeRule: "output axis k = input axis dims[k]: \(input.description) -> \(inference.output.description)")
@@ -58,7 +58,7 @@ struct RepeatVector: LayerModel {
     return try Inference(output: Shape([n, input.dims[0]]))
   }
 
-  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     .noWeights(
       "RepeatVector has no weights: it copies its input \(n) times.",
       shapeRule: "output = (n, features): \(input.description) -> \(inference.output.description)")
@@ -180,7 +180,7 @@ struct Resample: LayerModel {
     return try Inference(output: Shape(out))
   }
 
-  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let what =
       name.hasPrefix("UpSampling") ? "repeats values" : name.hasPrefix("Cropping") ? "removes edges" : "adds zeros"
     return .noWeights(
@@ -219,7 +219,7 @@ struct SpatialDropout: LayerModel {
     return try Inference(output: input)
   }
 
-  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     .noWeights(
       "\(typeName) has no weights: it zeroes whole channels at random during training.",
       shapeRule: "output shape = input shape \(input.description)")

@@ -32,10 +32,10 @@ struct TimeDistributed: LayerModel {
     return try Inference(output: Shape([input.dims[0]] + one.output.dims), weights: one.weights)
   }
 
-  func explain(_ input: Shape, _ inference: Inference) -> Explanation {
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let s = step(input)
     let i = (try? inner.infer(s)) ?? inference
-    var e = inner.explain(s, i)
+    var e = inner.explain(s, i, given)
     e.shapeRule = "the time axis (\(input.dims[0].map(String.init) ?? "None")) is kept and \(inner.typeName) applied at each step; " + e.shapeRule
     e.notes.append("one set of weights serves every step: the count is the wrapped layer's")
     return e
