@@ -24,64 +24,125 @@ public struct TextRenderer: Sendable {
   public init(style: Style = .plain) { self.style = style }
 
   public func render(_ response: Response, command: Command, session: Session) -> String {
+    var out: [UInt8] = []
+    render(response, command: command, session: session, into: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Appends the output of a response to `out`.
+  public func render(_ response: Response, command: Command, session: Session, into out: inout [UInt8]) {
     switch response {
-    case .edit(let name, let outcome): return edit(name, outcome, session)
-    case .summary: return summary(session)
+    case .edit(let name, let outcome): edit(name, outcome, session, into: &out)
+    case .summary: out.append(text: summary(session))
     case .total:
-      return "  total \(style.number(Format.thousands(session.total))) params (\(Format.thousands(session.trainable)) trainable, \(Format.thousands(session.nonTrainable)) non-trainable)\n"
+      out.append(ascii: "  total ")
+      number(session.total, into: &out)
+      out.append(ascii: " params (")
+      out.append(decimal: session.trainable)
+      out.append(ascii: " trainable, ")
+      out.append(decimal: session.nonTrainable)
+      out.append(ascii: " non-trainable)\n")
     case .explain(let indices):
-      return indices.map { explain($0, session) }.joined(separator: "\n")
-    case .layers: return Help.layerList(session.catalog) + "\n"
-    case .help(let text): return text + "\n"
-    case .save(let path, _): return "  saved " + layers(session.layers.count) + " to \(path)\n"
-    case .load, .quit: return ""
+      out.append(text: indices.map { explain($0, session) }.joined(separator: "\n"))
+    case .layers: out.append(text: Help.layerList(session.catalog) + "\n")
+    case .help(let text): out.append(text: text + "\n")
+    case .save(let path, _): out.append(text: "  saved " + layers(session.layers.count) + " to \(path)\n")
+    case .load, .quit: break
     }
   }
 
-  func counts(_ i: ModelLayer) -> String {
-    var out = "\(style.number(Format.thousands(i.params))) params"
-    if i.trainable > 0 && i.nonTrainable > 0 {
-      out += " (\(Format.thousands(i.trainable)) trainable, \(Format.thousands(i.nonTrainable)) non-trainable)"
-    } else if i.params > 0 && i.trainable == 0 {
-      out += " (non-trainable)"
+  func number(_ n: Int, into out: inout [UInt8]) {
+    out.append(text: style.number)
+    out.append(decimal: n)
+    out.append(text: style.reset.isEmpty || style.number.isEmpty ? "" : style.reset)
+  }
+
+  func type(_ name: String, into out: inout [UInt8]) {
+    out.append(text: style.type)
+    out.append(text: name)
+    out.append(text: style.type.isEmpty ? "" : style.reset)
+  }
+
+  func counts(_ l: ModelLayer, into out: inout [UInt8]) {
+    number(l.params, into: &out)
+    out.append(ascii: " params")
+    if l.trainable > 0 && l.nonTrainable > 0 {
+      out.append(ascii: " (")
+      out.append(decimal: l.trainable)
+      out.append(ascii: " trainable, ")
+      out.append(decimal: l.nonTrainable)
+      out.append(ascii: " non-trainable)")
+    } else if l.params > 0 && l.trainable == 0 {
+      out.append(ascii: " (non-trainable)")
     }
-    return out
   }
 
   func layers(_ n: Int) -> String { n == 1 ? "1 layer" : "\(n) layers" }
 
-  func totalText(_ s: Session) -> String { "total \(style.number(Format.thousands(s.total)))" }
-
-  /// `  #1 Conv1D  out (None, None, 64)   8,064 params   total 8,064`
-  public func layerLine(_ index: Int, _ l: ModelLayer, _ s: Session) -> String {
-    "#\(index) \(style.type(l.typeName))  out \(l.output.description)   \(counts(l))   \(totalText(s))"
+  func total(_ s: Session, into out: inout [UInt8]) {
+    out.append(ascii: "total ")
+    number(s.total, into: &out)
   }
 
-  func edit(_ name: String, _ o: EditOutcome, _ s: Session) -> String {
-    let prefix = name == "undo" || name == "redo" ? name + ": " : ""
-    var line: String
+  /// `#1 Conv1D  out (None, None, 64)   8,064 params   total 8,064`
+  public func layerLine(_ index: Int, _ l: ModelLayer, _ s: Session, into out: inout [UInt8]) {
+    out.append(UInt8(ascii: "#"))
+    out.append(decimal: index, grouped: false)
+    out.append(UInt8(ascii: " "))
+    type(l.typeName, into: &out)
+    out.append(ascii: "  out ")
+    out.append(shape: l.output)
+    out.append(ascii: "   ")
+    counts(l, into: &out)
+    out.append(ascii: "   ")
+    total(s, into: &out)
+  }
+
+  func edit(_ name: String, _ o: EditOutcome, _ s: Session, into out: inout [UInt8]) {
+    out.append(ascii: "  ")
+    let replay = name == "undo" || name == "redo"
+    if replay { out.append(text: name + ": ") }
     switch o.kind {
     case .added, .inserted, .changed:
-      line = layerLine(o.index!, o.layer!, s)
-      if name == "undo" || name == "redo" { line = (o.kind == .changed ? "changed " : "restored ") + line }
+      if replay { out.append(text: o.kind == .changed ? "changed " : "restored ") }
+      layerLine(o.index!, o.layer!, s, into: &out)
     case .removed:
-      line = "removed #\(o.index!) \(style.type(o.layer!.typeName)) (\(Format.thousands(o.layer!.params)) params)   \(totalText(s))"
+      out.append(ascii: "removed #")
+      out.append(decimal: o.index!, grouped: false)
+      out.append(UInt8(ascii: " "))
+      type(o.layer!.typeName, into: &out)
+      out.append(ascii: " (")
+      out.append(decimal: o.layer!.params)
+      out.append(ascii: " params)   ")
+      total(s, into: &out)
     case .input:
-      line = "input " + (s.input?.description ?? "unset")
-      if !s.layers.isEmpty { line += "   \(totalText(s))" }
+      out.append(ascii: "input ")
+      if let input = s.input { out.append(shape: input) } else { out.append(ascii: "unset") }
+      if !s.layers.isEmpty {
+        out.append(ascii: "   ")
+        total(s, into: &out)
+      }
     case .cleared, .loaded:
       if name == "undo" {
-        line = "restored " + (s.input.map { "input \($0.description), " } ?? "") + layers(s.layers.count) + "   \(totalText(s))"
+        out.append(ascii: "restored ")
+        if let input = s.input {
+          out.append(ascii: "input ")
+          out.append(shape: input)
+          out.append(ascii: ", ")
+        }
+        out.append(text: layers(s.layers.count))
       } else if o.kind == .cleared {
-        line = "cleared   \(totalText(s))"
+        out.append(ascii: "cleared")
       } else {
-        line = "loaded " + layers(s.layers.count) + "   \(totalText(s))"
+        out.append(text: "loaded " + layers(s.layers.count))
       }
+      out.append(ascii: "   ")
+      total(s, into: &out)
     }
     if o.reinferred > 0 {
-      line += style.dim("   (\(o.reinferred) later layer\(o.reinferred == 1 ? "" : "s") re-inferred)")
+      out.append(text: style.dim("   (\(o.reinferred) later layer\(o.reinferred == 1 ? "" : "s") re-inferred)"))
     }
-    return "  " + prefix + line + "\n"
+    out.append(UInt8(ascii: "\n"))
   }
 
   /// Keras-style summary table with a trainable column, then the totals.

@@ -20,6 +20,10 @@ final class Output {
     if buffer.count >= limit { flush() }
   }
 
+  func flushIfFull() {
+    if buffer.count >= limit { flush() }
+  }
+
   func line(_ s: String) {
     write(s)
     buffer.append(0x0A)

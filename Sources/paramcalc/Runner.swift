@@ -49,7 +49,8 @@ struct Runner {
       if json {
         out.line(JSONRenderer.render(response, command: c, line: number, session: interpreter.session))
       } else {
-        out.write(TextRenderer(style: outStyle).render(response, command: c, session: interpreter.session))
+        TextRenderer(style: outStyle).render(response, command: c, session: interpreter.session, into: &out.buffer)
+        out.flushIfFull()
       }
       return true
     } catch {
