@@ -184,32 +184,28 @@ public struct ArgumentReader {
     for i in arguments.indices where keys.contains(arguments[i].key) { read[i] = true }
   }
 
-  /// Refuses, before anything is read, an argument the layer type does not take: the first
-  /// error a user sees for `unitz=3` is the typo, not a missing `units`.
-  public func checkNames(known: [String], inert: [String]) throws(ParamCalcError) {
-    for a in arguments where !known.contains(a.key) && !inert.contains(a.key) && !commonInertArguments.contains(a.key) {
-      throw unknown(a, known: known, inert: inert)
+  /// Refuses, before anything is read, an argument the layer type (or the wrapper and the
+  /// layer it wraps) does not take: the first error a user sees for `unitz=3` is the typo, not a
+  /// missing `units`.
+  public func checkNames(_ d: LayerDescriptor, _ inner: LayerDescriptor? = nil) throws(ParamCalcError) {
+    func takes(_ d: LayerDescriptor, _ key: String) -> Bool {
+      d.arguments.contains { $0.name == key } || d.inert.contains(key)
+    }
+    for a in arguments where !takes(d, a.key) && !(inner.map { takes($0, a.key) } ?? false)
+      && !commonInertArguments.contains(a.key)
+    {
+      let known = (d.arguments + (inner?.arguments ?? [])).map(\.name) + d.inert + (inner?.inert ?? [])
+      throw .unknownArgument(
+        a.key, layer: layer, at: Span(a.span.start, a.valueSpan.start - 1),
+        suggestion: Suggestion.nearest(to: a.key, in: known))
     }
   }
 
-  func unknown(_ a: Argument, known: [String], inert: [String]) -> ParamCalcError {
-    .unknownArgument(
-      a.key, layer: layer, at: Span(a.span.start, a.valueSpan.start - 1),
-      suggestion: Suggestion.nearest(to: a.key, in: known + inert))
-  }
-
-  /// Refuses any argument no one read. `known` lists the names the layer type takes, for the
-  /// did-you-mean. Returns the arguments accepted without effect on the count.
-  public mutating func finish(known: [String], inert: [String]) throws(ParamCalcError) -> [Argument] {
+  /// The arguments no one read: those accepted without effect on the count (`checkNames` has
+  /// refused any other).
+  public func unread() -> [Argument] {
     var kept: [Argument] = []
-    for i in arguments.indices where !read[i] {
-      let a = arguments[i]
-      if inert.contains(a.key) || commonInertArguments.contains(a.key) {
-        kept.append(a)
-        continue
-      }
-      throw unknown(a, known: known, inert: inert)
-    }
+    for i in arguments.indices where !read[i] { kept.append(arguments[i]) }
     return kept
   }
 }

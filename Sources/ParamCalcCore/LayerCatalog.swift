@@ -69,7 +69,9 @@ public struct LayerCatalog: Sendable {
   }
 
   public subscript(name: String) -> LayerDescriptor? {
-    byName[name.lowercased()].map { descriptors[$0] }
+    // The parser hands names already lowercased: look them up as they are first.
+    if let i = byName[name] ?? byName[name.lowercased()] { return descriptors[i] }
+    return nil
   }
 
   /// The catalog of this version of paramcalc.
@@ -120,17 +122,17 @@ public struct LayerCatalog: Sendable {
           argument: d.name, message: "wraps only " + accepts.joined(separator: ", ") + ", not \(inner.name)", at: innerSpan)
       }
       var reader = ArgumentReader(layer: "\(d.name)(\(inner.name))", arguments: args, end: end)
-      try reader.checkNames(known: (d.arguments + inner.arguments).map(\.name), inert: d.inert + inner.inert)
+      try reader.checkNames(d, inner)
       model = try wrap(inner, &reader)
-      inert = try reader.finish(known: (d.arguments + inner.arguments).map(\.name), inert: d.inert + inner.inert)
+      inert = reader.unread()
     } else {
       if let extra = request.inner, let span = request.innerSpan {
         throw .syntax("expected key=value after '\(d.name.lowercased())', found '\(extra)'", at: span, hint: "arguments are written key=value, e.g. units=64")
       }
       var reader = ArgumentReader(layer: d.name, arguments: args, end: end)
-      try reader.checkNames(known: d.arguments.map(\.name), inert: d.inert)
+      try reader.checkNames(d)
       model = try d.make(&reader)
-      inert = try reader.finish(known: d.arguments.map(\.name), inert: d.inert)
+      inert = reader.unread()
     }
     return BuiltLayer(
       spec: LayerSpec(type: d.name, inner: request.inner.flatMap { self[$0]?.name }, arguments: args, trainable: trainable),

@@ -1,9 +1,11 @@
 /// A layer of the model: what was asked for, the built layer, and what it infers on its input.
 public struct ModelLayer: Sendable {
-  public var spec: LayerSpec
-  public var model: any LayerModel
+  /// What was asked for and the built layer, shared (not copied) by the undo history.
+  let piece: Piece
+  public var spec: LayerSpec { piece.spec }
+  public var model: any LayerModel { piece.model }
   /// Arguments accepted that affect neither count nor shape.
-  public var inert: [Argument]
+  public var inert: [Argument] { piece.inert }
   public var input: Shape
   public var output: Shape
   /// Counts with `trainable=false` applied.
@@ -13,14 +15,12 @@ public struct ModelLayer: Sendable {
   public var typeName: String { model.typeName }
   public var params: Int { trainable + nonTrainable }
 
-  init(spec: LayerSpec, model: any LayerModel, inert: [Argument], input: Shape, inference: Inference) {
-    self.spec = spec
-    self.model = model
-    self.inert = inert
+  init(piece: Piece, input: Shape, inference: Inference) {
+    self.piece = piece
     self.input = input
     output = inference.output
-    trainable = spec.trainable ? inference.trainable : 0
-    nonTrainable = spec.trainable ? inference.nonTrainable : inference.params
+    trainable = piece.spec.trainable ? inference.trainable : 0
+    nonTrainable = piece.spec.trainable ? inference.nonTrainable : inference.params
   }
 
   /// The weight variables and counts. Only counts and shapes are kept per layer (a model can
@@ -35,6 +35,20 @@ public struct ModelLayer: Sendable {
 
   /// The explanation of this layer's count.
   public var explanation: Explanation { model.explain(input, inference, given) }
+}
+
+/// A layer definition independent of where it stands: immutable, shared by the model and its
+/// undo history.
+final class Piece: Sendable {
+  let spec: LayerSpec
+  let model: any LayerModel
+  let inert: [Argument]
+
+  init(spec: LayerSpec, model: any LayerModel, inert: [Argument]) {
+    self.spec = spec
+    self.model = model
+    self.inert = inert
+  }
 }
 
 /// What an edit did, for reporting: the layer concerned and how.
@@ -70,12 +84,6 @@ public struct Session: Sendable {
   public var canUndo: Bool { !undoStack.isEmpty }
   public var canRedo: Bool { !redoStack.isEmpty }
 
-  /// A layer definition independent of where it stands.
-  struct Piece: Sendable {
-    var spec: LayerSpec
-    var model: any LayerModel
-    var inert: [Argument]
-  }
 
   enum Edit: Sendable {
     case insert(at: Int, Piece)
@@ -139,7 +147,7 @@ public struct Session: Sendable {
       throw .indexOutOfRange(index, count: layers.count, at: span, allowsOnePast: false)
     }
     let l = layers[index - 1]
-    return try commit(.remove(at: index - 1, Piece(spec: l.spec, model: l.model, inert: l.inert)), at: span)
+    return try commit(.remove(at: index - 1, l.piece), at: span)
   }
 
   /// Changes arguments of layer `index`: each given key replaces the same key, others are added.
@@ -173,7 +181,7 @@ public struct Session: Sendable {
       return EditOutcome(kind: .changed, index: index, layer: old)
     }
     return try commit(
-      .replace(at: index - 1, old: Piece(spec: old.spec, model: old.model, inert: old.inert), new: piece), at: span)
+      .replace(at: index - 1, old: old.piece, new: piece), at: span)
   }
 
   public mutating func clear(at span: Span) throws(ParamCalcError) -> EditOutcome {
@@ -185,7 +193,7 @@ public struct Session: Sendable {
     try commit(.reset(oldInput: input, old: pieces, newInput: other.input, new: other.pieces, kind: .loaded), at: span)
   }
 
-  var pieces: [Piece] { layers.map { Piece(spec: $0.spec, model: $0.model, inert: $0.inert) } }
+  var pieces: [Piece] { layers.map(\.piece) }
 
   public mutating func undo(at span: Span) throws(ParamCalcError) -> EditOutcome {
     guard let e = undoStack.last else { throw .nothingTo("undo", at: span) }
@@ -315,7 +323,7 @@ public struct Session: Sendable {
       case .overflow(let what): throw .overflow(what, at: span)
       }
     }
-    return ModelLayer(spec: p.spec, model: p.model, inert: p.inert, input: shape, inference: inference)
+    return ModelLayer(piece: p, input: shape, inference: inference)
   }
 
   /// Re-infers layers from `start` on, given the shape that now enters it, without changing
@@ -328,7 +336,7 @@ public struct Session: Sendable {
       let l = layers[i]
       if l.input == shape { break }
       do {
-        let new = try inferNew(Piece(spec: l.spec, model: l.model, inert: l.inert), on: shape, at: span)
+        let new = try inferNew(l.piece, on: shape, at: span)
         out.append(new)
         shape = new.output
       } catch {
