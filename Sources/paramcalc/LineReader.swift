@@ -17,22 +17,34 @@ struct LineReader {
 
   init(fd: Int32) { self.fd = fd }
 
+  /// The next line as a string, or nil at the end.
   mutating func next() -> String? {
+    nextBytes { String(decoding: $0, as: UTF8.self) }
+  }
+
+  /// Calls `body` with the bytes of the next line (valid only during the call), or returns nil at
+  /// the end. No copy and no string is made.
+  mutating func nextBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
     while true {
-      if let nl = buffer[start...].firstIndex(of: 0x0A) {
+      let found: Int? = buffer.withUnsafeBufferPointer { all in
+        guard start < all.count else { return nil }
+        guard let p = memchr(all.baseAddress! + start, 0x0A, all.count - start) else { return nil }
+        return all.baseAddress!.distance(to: p.assumingMemoryBound(to: UInt8.self))
+      }
+      if let nl = found {
         var end = nl
         if end > start && buffer[end - 1] == 0x0D { end -= 1 }
-        let line = String(decoding: buffer[start..<end], as: UTF8.self)
+        let from = start
         start = nl + 1
-        return line
+        return buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[from..<end])) }
       }
       if eof {
         guard start < buffer.count else { return nil }
         var end = buffer.count
         if buffer[end - 1] == 0x0D { end -= 1 }
-        let line = String(decoding: buffer[start..<end], as: UTF8.self)
+        let from = start
         start = buffer.count
-        return line
+        return buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[from..<end])) }
       }
       fill()
       if interrupted { return nil }

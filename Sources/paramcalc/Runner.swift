@@ -31,14 +31,20 @@ struct Runner {
   /// Runs one line; returns false when it failed.
   @discardableResult
   mutating func line(_ text: String, number: Int, file: String) -> Bool {
+    var copy = text
+    return copy.withUTF8 { line($0, number: number, file: file) }
+  }
+
+  /// Runs one line given as bytes; a string of it is made only to show an error.
+  mutating func line(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, file: String) -> Bool {
     var command: Command?
     do throws(ParamCalcError) {
-      guard let c = try CommandParser.parse(text) else { return true }
+      guard let c = try CommandParser.parse(bytes: bytes) else { return true }
       command = c
-      var response = try interpreter.execute(c, lineLength: text.utf8.count)
+      var response = try interpreter.execute(c, lineLength: bytes.count)
       switch response {
       case .save(let path, let script):
-        try Files.save(script, to: path, at: Span(0, text.utf8.count))
+        try Files.save(script, to: path, at: Span(0, bytes.count))
       case .load(let path, let span):
         let lines = try Files.lines(of: path, at: span)
         response = .edit(command: "load", try interpreter.load(lines: lines, path: path, at: span))
@@ -54,6 +60,7 @@ struct Runner {
       }
       return true
     } catch {
+      let text = String(decoding: bytes, as: UTF8.self)
       failed = true
       out.flush()
       err.write(DiagnosticRenderer.render(error, file: file, line: number, text: text, style: errStyle))
@@ -91,10 +98,11 @@ struct Runner {
       }
       var reader = LineReader(fd: fd)
       var number = 0
-      while let text = reader.next() {
+      while let ok = reader.nextBytes({ bytes in
         number += 1
+        return line(bytes, number: number, file: name)
+      }) {
         if pc_take_interrupt() != 0 { return interrupted() }
-        let ok = line(text, number: number, file: name)
         if quit { return failed ? 1 : 0 }
         if !ok && bail { return 1 }
       }
