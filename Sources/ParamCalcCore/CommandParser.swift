@@ -35,6 +35,7 @@ public struct CommandParser {
   static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
 
   mutating func tokenize() throws(ParamCalcError) {
+    tokens.reserveCapacity(8)
     var i = 0
     let n = b.count
     while i < n {
@@ -89,7 +90,30 @@ public struct CommandParser {
     String(decoding: UnsafeBufferPointer(rebasing: b[s.start..<s.end]), as: UTF8.self)
   }
 
-  func lower(_ s: Span) -> String { text(s).lowercased() }
+  /// The text of a span with ASCII letters lowercased (command, type and argument names).
+  func lower(_ s: Span) -> String {
+    var ascii = true
+    for i in s.start..<s.end where b[i] >= 0x80 { ascii = false }
+    guard ascii else { return text(s).lowercased() }
+    return String(unsafeUninitializedCapacity: s.end - s.start) { out in
+      for i in s.start..<s.end {
+        let c = b[i]
+        out[i - s.start] = (c >= 0x41 && c <= 0x5A) ? c | 0x20 : c
+      }
+      return s.end - s.start
+    }
+  }
+
+  /// Whether the span spells `word` (lowercase ASCII), ignoring case.
+  func equals(_ s: Span, _ word: StaticString) -> Bool {
+    guard s.end - s.start == word.utf8CodeUnitCount else { return false }
+    let w = word.utf8Start
+    for i in 0..<(s.end - s.start) {
+      let c = b[s.start + i]
+      if ((c >= 0x41 && c <= 0x5A) ? c | 0x20 : c) != w[i] { return false }
+    }
+    return true
+  }
 
   // MARK: commands
 
@@ -238,14 +262,11 @@ public struct CommandParser {
         throw .syntax("missing value after '='", at: t, hint: "write key=value, e.g. units=64")
       }
       var key = lower(keySpan)
-      if let long = Argument.shortNames[key] { key = long }
+      if key.utf8.count <= 8, let long = Argument.shortNames[key] { key = long }
       for k in key.utf8 where !(k == UInt8(ascii: "_") || (k >= 0x61 && k <= 0x7A) || (k >= 0x30 && k <= 0x39)) {
         throw .syntax("'\(text(keySpan))' is not an argument name", at: keySpan, hint: "argument names are letters, digits and '_'")
       }
-      if let prior = out.first(where: { $0.key == key }) {
-        _ = prior
-        throw .repeatedArgument(key, at: t)
-      }
+      if out.contains(where: { $0.key == key }) { throw .repeatedArgument(key, at: t) }
       out.append(Argument(key: key, value: try value(valueSpan), span: t, valueSpan: valueSpan))
     }
     return out
@@ -272,14 +293,11 @@ public struct CommandParser {
     for i in s.start..<s.end where b[i] == UInt8(ascii: "(") || b[i] == UInt8(ascii: ")") {
       throw .syntax("malformed value '\(text(s))'", at: s, hint: "write tuples as (3,3) or 3x3")
     }
-    let word = text(s)
-    switch word.lowercased() {
-    case "true": return .bool(true)
-    case "false": return .bool(false)
-    case "none", "?": return .none
-    default: break
-    }
     if let n = try integer(s) { return .int(n) }
+    if equals(s, "true") { return .bool(true) }
+    if equals(s, "false") { return .bool(false) }
+    if equals(s, "none") || equals(s, "?") { return .none }
+    let word = text(s)
     if isNumeric(s), let d = Double(word), d.isFinite { return .float(d) }
     if isNumeric(s) {
       throw .syntax("malformed number '\(word)'", at: s)
