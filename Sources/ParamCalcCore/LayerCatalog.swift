@@ -1,20 +1,21 @@
 /// A layer type paramcalc knows: its Keras name, documentation, and how to build it from arguments.
-public struct LayerDescriptor: Sendable {
-  public var name: String
-  public var family: String
-  public var summary: String
+/// (A class: it is looked up for every `add`, and handing one around is then a single reference.)
+public final class LayerDescriptor: Sendable {
+  public let name: String
+  public let family: String
+  public let summary: String
   /// The count formula in symbols, for `help`.
-  public var formula: String
-  public var arguments: [ArgumentSpec]
+  public let formula: String
+  public let arguments: [ArgumentSpec]
   /// Arguments Keras accepts for this type that change neither counts nor shapes.
-  public var inert: [String]
+  public let inert: [String]
   /// Builds the layer from its arguments (it reads them through the reader).
-  public var make: @Sendable (inout ArgumentReader) throws(ParamCalcError) -> any LayerModel
-  /// For a wrapper (`Bidirectional`): builds it around an inner layer type; `accepts` names the
-  /// inner types it takes (nil: any).
-  public var wrap:
+  public let make: @Sendable (inout ArgumentReader) throws(ParamCalcError) -> any LayerModel
+  /// For a wrapper (`Bidirectional`): builds it around an inner layer type.
+  public let wrap:
     (@Sendable (LayerDescriptor, inout ArgumentReader) throws(ParamCalcError) -> any LayerModel)?
-  public var accepts: [String]?
+  /// The inner types a wrapper takes (nil: any).
+  public let accepts: [String]?
 
   public init(
     name: String, family: String, summary: String, formula: String, arguments: [ArgumentSpec],
@@ -28,6 +29,29 @@ public struct LayerDescriptor: Sendable {
     self.arguments = arguments
     self.inert = inert
     self.make = make
+    wrap = nil
+    accepts = nil
+  }
+
+  /// A wrapper: `add NAME INNER key=value ...`.
+  public init(
+    wrapper name: String, summary: String, formula: String, arguments: [ArgumentSpec],
+    inert: [String] = [], accepts: [String]?,
+    wrap: @escaping @Sendable (LayerDescriptor, inout ArgumentReader) throws(ParamCalcError) -> any LayerModel
+  ) {
+    self.name = name
+    family = "Wrapper"
+    self.summary = summary
+    self.formula = formula
+    self.arguments = arguments
+    self.inert = inert
+    let example = accepts == nil ? "dense units=8" : "lstm units=32"
+    make = { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      throw .missingOperand(
+        command: "add", what: "the layer it wraps, e.g. 'add \(name.lowercased()) \(example)'", at: r.end)
+    }
+    self.wrap = wrap
+    self.accepts = accepts
   }
 
   public var isWrapper: Bool { wrap != nil }

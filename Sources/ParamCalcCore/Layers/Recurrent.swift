@@ -111,18 +111,13 @@ struct Recurrent: LayerModel {
 
 let wrapperLayers: [LayerDescriptor] = [bidirectionalDescriptor, timeDistributedDescriptor]
 
-let bidirectionalDescriptor: LayerDescriptor = {
-  var d = LayerDescriptor(
-    name: "Bidirectional", family: "Wrapper",
-    summary: "runs a recurrent layer forwards and a copy backwards, and merges the two outputs",
-    formula: "2 * (the wrapped layer's count)",
-    arguments: [ArgumentSpec("merge_mode", "concat", "concat, sum, mul or ave")],
-    inert: ["backward_layer", "weights"],
-    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      throw .missingOperand(command: "add", what: "the layer it wraps, e.g. 'add bidirectional lstm units=32'", at: r.end)
-    })
-  d.accepts = ["SimpleRNN", "LSTM", "GRU"]
-  d.wrap = { (inner: LayerDescriptor, r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+let bidirectionalDescriptor = LayerDescriptor(
+  wrapper: "Bidirectional",
+  summary: "runs a recurrent layer forwards and a copy backwards, and merges the two outputs",
+  formula: "2 * (the wrapped layer's count)",
+  arguments: [ArgumentSpec("merge_mode", "concat", "concat, sum, mul or ave")],
+  inert: ["backward_layer", "weights"], accepts: ["SimpleRNN", "LSTM", "GRU"],
+  wrap: { (inner: LayerDescriptor, r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
     let mode = try r.choice("merge_mode", ["concat", "sum", "mul", "ave", "none"], default: "concat")
     if mode == "none" {
       throw .invalidValue(
@@ -130,13 +125,8 @@ let bidirectionalDescriptor: LayerDescriptor = {
         message: "merge_mode=None returns the two directions as two tensors; paramcalc follows one tensor through the model",
         at: r.arguments.first { $0.key == "merge_mode" }!.valueSpan)
     }
-    var innerReader = r
-    let layer = try inner.make(&innerReader)
-    r = innerReader
-    return Bidirectional(inner: layer, mergeMode: mode)
-  }
-  return d
-}()
+    return Bidirectional(inner: try inner.make(&r), mergeMode: mode)
+  })
 
 struct Bidirectional: LayerModel {
   let inner: any LayerModel

@@ -1,22 +1,16 @@
 // TimeDistributed: applies the same layer at every step of the second axis.
 // Source: keras/src/layers/rnn/time_distributed.py (Keras 3). (Bidirectional is in Recurrent.swift.)
 
-let timeDistributedDescriptor: LayerDescriptor = {
-  var d = LayerDescriptor(
-    name: "TimeDistributed", family: "Wrapper",
-    summary: "applies one layer, with one set of weights, to every step of the time axis",
-    formula: "the wrapped layer's count (shared across steps)", arguments: [],
-    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      throw .missingOperand(command: "add", what: "the layer it wraps, e.g. 'add timedistributed dense units=8'", at: r.end)
-    })
-  d.wrap = { (inner: LayerDescriptor, r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+let timeDistributedDescriptor = LayerDescriptor(
+  wrapper: "TimeDistributed",
+  summary: "applies one layer, with one set of weights, to every step of the time axis",
+  formula: "the wrapped layer's count (shared across steps)", arguments: [], accepts: nil,
+  wrap: { (inner: LayerDescriptor, r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
     if inner.isWrapper {
       throw .invalidValue(argument: "TimeDistributed", message: "wraps one layer, not another wrapper", at: r.end)
     }
     return TimeDistributed(inner: try inner.make(&r))
-  }
-  return d
-}()
+  })
 
 struct TimeDistributed: LayerModel {
   let inner: any LayerModel
