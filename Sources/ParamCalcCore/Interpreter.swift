@@ -16,6 +16,7 @@ public enum Response: Sendable {
 /// Runs commands on a session. Pure: file reading and writing are left to the caller.
 public struct Interpreter: Sendable {
   public var session: Session
+  var cache = LineCache()
 
   public init(session: Session = Session()) { self.session = session }
 
@@ -23,6 +24,21 @@ public struct Interpreter: Sendable {
   public mutating func run(line: String) throws(ParamCalcError) -> (Command, Response)? {
     guard let command = try CommandParser.parse(line) else { return nil }
     return (command, try execute(command, lineLength: line.utf8.count))
+  }
+
+  /// Parses and runs one line given as bytes. A repeated `add` line reuses the layer built for
+  /// it the first time (see `LineCache`); the result is the same as parsing it again.
+  public mutating func run(bytes: UnsafeBufferPointer<UInt8>) throws(ParamCalcError) -> (Command, Response)? {
+    if let hit = cache.lookup(bytes) {
+      return (hit.command, .edit(command: "add", try session.add(hit.built, at: hit.request.typeSpan)))
+    }
+    guard let command = try CommandParser.parse(bytes: bytes) else { return nil }
+    if case .add(let request) = command {
+      let built = try session.catalog.build(request, end: Span(bytes.count, bytes.count + 1))
+      cache.store(bytes, request: request, command: command, built: built)
+      return (command, .edit(command: "add", try session.add(built, at: request.typeSpan)))
+    }
+    return (command, try execute(command, lineLength: bytes.count))
   }
 
   public mutating func execute(_ command: Command, lineLength: Int) throws(ParamCalcError) -> Response {

@@ -158,9 +158,9 @@ public struct LayerCatalog: Sendable {
       model = try d.make(&reader)
       inert = reader.unread()
     }
-    return BuiltLayer(
-      spec: LayerSpec(type: d.name, inner: request.inner.flatMap { self[$0]?.name }, arguments: args, trainable: trainable),
-      model: model, inert: inert, inputShape: inputShape)
+    let spec = LayerSpec(
+      type: d.name, inner: request.inner.flatMap { self[$0]?.name }, arguments: args, trainable: trainable)
+    return BuiltLayer(piece: Piece(spec: spec, model: model, inert: inert), inputShape: inputShape)
   }
 
   func unknown(_ name: String, at span: Span) -> ParamCalcError {
@@ -174,12 +174,15 @@ public struct LayerCatalog: Sendable {
 
 /// What a line asked for, resolved: enough to rebuild it (`save`, `set`) and the built model.
 public struct BuiltLayer: Sendable {
-  public var spec: LayerSpec
-  public var model: any LayerModel
-  /// Arguments accepted that affect neither count nor shape (`activation=relu`).
-  public var inert: [Argument]
+  /// The layer's definition, shared by every place that holds it.
+  let piece: Piece
   /// `input_shape=` given on the layer, if any.
   public var inputShape: Shape?
+
+  public var spec: LayerSpec { piece.spec }
+  public var model: any LayerModel { piece.model }
+  /// Arguments accepted that affect neither count nor shape (`activation=relu`).
+  public var inert: [Argument] { piece.inert }
 }
 
 /// A layer as the user specified it.

@@ -18,7 +18,8 @@ public struct ModelLayer: Sendable {
   init(piece: Piece, input: Shape, inference: Inference) {
     self.piece = piece
     self.input = input
-    output = inference.output
+    // A layer that keeps the shape shares its input's storage: long models hold few shapes.
+    output = inference.output == input ? input : inference.output
     trainable = piece.spec.trainable ? inference.trainable : 0
     nonTrainable = piece.spec.trainable ? inference.nonTrainable : inference.params
   }
@@ -125,7 +126,7 @@ public struct Session: Sendable {
     guard index >= 1 && index <= layers.count + 1 else {
       throw .indexOutOfRange(index, count: layers.count, at: indexSpan, allowsOnePast: true)
     }
-    let piece = Piece(spec: built.spec, model: built.model, inert: built.inert)
+    let piece = built.piece
     if let shape = built.inputShape {
       if layers.isEmpty && index == 1 {
         return try commit(
@@ -176,7 +177,7 @@ public struct Session: Sendable {
       }
     }
     let built = try catalog.build(request, end: Span(span.end, span.end + 1))
-    let piece = Piece(spec: built.spec, model: built.model, inert: built.inert)
+    let piece = built.piece
     if piece.spec == old.spec {
       return EditOutcome(kind: .changed, index: index, layer: old)
     }

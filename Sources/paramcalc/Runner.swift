@@ -39,9 +39,9 @@ struct Runner {
   mutating func line(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, file: String) -> Bool {
     var command: Command?
     do throws(ParamCalcError) {
-      guard let c = try CommandParser.parse(bytes: bytes) else { return true }
+      guard let (c, first) = try interpreter.run(bytes: bytes) else { return true }
       command = c
-      var response = try interpreter.execute(c, lineLength: bytes.count)
+      var response = first
       switch response {
       case .save(let path, let script):
         try Files.save(script, to: path, at: Span(0, bytes.count))
