@@ -3,11 +3,17 @@
 /// built from a line depends only on the line's text, and its definition is immutable, so the
 /// model shares one definition between all the layers that line added.
 struct LineCache {
-  struct Entry {
-    var bytes: [UInt8]
-    var request: LayerRequest
-    var command: Command
-    var built: BuiltLayer
+  final class Entry: Sendable {
+    let bytes: [UInt8]
+    let request: LayerRequest
+    let command: Command
+    let built: BuiltLayer
+    init(bytes: [UInt8], request: LayerRequest, command: Command, built: BuiltLayer) {
+      self.bytes = bytes
+      self.request = request
+      self.command = command
+      self.built = built
+    }
   }
 
   static let slots = 64

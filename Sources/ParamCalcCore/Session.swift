@@ -78,6 +78,10 @@ public struct Session: Sendable {
   var undoStack: [Edit] = []
   var redoStack: [Edit] = []
   public let catalog: LayerCatalog
+  /// Recently inferred layers, by definition: a definition shared by many layers (a repeated
+  /// line) is inferred once per input shape.
+  var memo: [ModelLayer?] = Array(repeating: nil, count: Session.memoSlots)
+  static let memoSlots = 64
 
   public init(catalog: LayerCatalog = .standard) { self.catalog = catalog }
 
@@ -314,7 +318,10 @@ public struct Session: Sendable {
   }
 
   /// Builds a layer at a position: its inference on `shape`, or Keras's refusal.
-  func inferNew(_ p: Piece, on shape: Shape, at span: Span) throws(ParamCalcError) -> ModelLayer {
+  mutating func inferNew(_ p: Piece, on shape: Shape, at span: Span) throws(ParamCalcError) -> ModelLayer {
+    // The same definition on the same input infers the same layer: reuse it.
+    let slot = Int(truncatingIfNeeded: UInt(bitPattern: ObjectIdentifier(p).hashValue) % UInt(Session.memoSlots))
+    if let m = memo[slot], m.piece === p, m.input == shape { return m }
     let inference: Inference
     do {
       inference = try p.model.infer(shape)
@@ -324,12 +331,14 @@ public struct Session: Sendable {
       case .overflow(let what): throw .overflow(what, at: span)
       }
     }
-    return ModelLayer(piece: p, input: shape, inference: inference)
+    let layer = ModelLayer(piece: p, input: shape, inference: inference)
+    memo[slot] = layer
+    return layer
   }
 
   /// Re-infers layers from `start` on, given the shape that now enters it, without changing
   /// anything. Stops at the first layer whose input is unchanged (everything after it is too).
-  func relink(from start: Int, entering first: Shape, at span: Span) throws(ParamCalcError) -> [ModelLayer] {
+  mutating func relink(from start: Int, entering first: Shape, at span: Span) throws(ParamCalcError) -> [ModelLayer] {
     var out: [ModelLayer] = []
     var shape = first
     var i = start

@@ -52,15 +52,17 @@ public struct TextRenderer: Sendable {
   }
 
   func number(_ n: Int, into out: inout [UInt8]) {
+    if style.number.isEmpty { return out.append(decimal: n) }
     out.append(text: style.number)
     out.append(decimal: n)
-    out.append(text: style.reset.isEmpty || style.number.isEmpty ? "" : style.reset)
+    out.append(text: style.reset)
   }
 
   func type(_ name: String, into out: inout [UInt8]) {
+    if style.type.isEmpty { return out.append(text: name) }
     out.append(text: style.type)
     out.append(text: name)
-    out.append(text: style.type.isEmpty ? "" : style.reset)
+    out.append(text: style.reset)
   }
 
   func counts(_ l: ModelLayer, into out: inout [UInt8]) {
