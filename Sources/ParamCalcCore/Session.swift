@@ -120,7 +120,17 @@ public struct Session: Sendable {
   }
 
   public mutating func add(_ built: BuiltLayer, at span: Span) throws(ParamCalcError) -> EditOutcome {
-    try insert(built, at: layers.count + 1, span: span, indexSpan: span)
+    guard built.inputShape == nil, let before = layers.last?.output ?? input else {
+      return try insert(built, at: layers.count + 1, span: span, indexSpan: span)
+    }
+    // Appending: nothing after it to re-infer, so the general edit path is not needed.
+    let layer = try inferNew(built.piece, on: before, at: span)
+    let totals = try sum((trainable, nonTrainable), layer, sign: 1, at: span)
+    layers.append(layer)
+    (trainable, nonTrainable) = totals
+    undoStack.append(.insert(at: layers.count - 1, built.piece))
+    if !redoStack.isEmpty { redoStack.removeAll() }
+    return EditOutcome(kind: .added, index: layers.count, layer: layer)
   }
 
   /// Inserts so that the new layer becomes layer `index` (1-based; one past the last appends).
