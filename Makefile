@@ -3,7 +3,7 @@ PREFIX ?= /usr/local
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run build test install deps clean format
+.PHONY: run build test install deps clean format bench fuzz
 
 # libedit-dev provides libedit.pc, editline/readline.h and histedit.h.
 deps:
@@ -20,6 +20,10 @@ run: build
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test
+
+# Speed and memory at scale, start-up, and (with KERAS_PYTHON=...) the same question asked of Keras.
+bench: build
+	python3 scripts/bench.py
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin

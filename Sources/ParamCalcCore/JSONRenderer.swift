@@ -1,8 +1,13 @@
 /// The `--json` stream: one object per command line, as the conformance README specifies.
 public enum JSONRenderer {
   public static func layer(_ index: Int, _ l: ModelLayer) -> String {
+    "{\"index\":\(index)," + layerBody(l)
+  }
+
+  /// A layer object after its index: all of it depends only on the layer's definition and input.
+  static func layerBody(_ l: ModelLayer) -> String {
     var o = JSONObject()
-    o.add("index", index)
+    o.first = true
     o.add("type", l.typeName)
     o.add("input_shape", l.input)
     o.add("output_shape", l.output)
@@ -10,7 +15,7 @@ public enum JSONRenderer {
     o.add("trainable", l.trainable)
     o.add("non_trainable", l.nonTrainable)
     o.add("weights", raw: JSONObject.array(l.inference.weights.map(weight)))
-    return o.string
+    return String(o.string.dropFirst())
   }
 
   static func weight(_ w: Weight) -> String {
@@ -124,5 +129,69 @@ public enum JSONRenderer {
     o.add("column", column)
     if let h = e.hint { o.add("hint", h) }
     return o.string
+  }
+}
+
+/// The `--json` stream for a long script: the object of each edit is written straight into the
+/// output bytes, and a layer's description (the same for the same definition on the same input)
+/// is made once. Prints exactly what `JSONRenderer.render` prints.
+public struct JSONStream {
+  struct Memo {
+    let piece: Piece
+    let input: Shape
+    let body: [UInt8]
+  }
+  var memo: [Memo?] = Array(repeating: nil, count: 64)
+
+  public init() {}
+
+  public mutating func render(
+    _ response: Response, command: Command, line: Int, session s: Session, into out: inout [UInt8]
+  ) {
+    guard case .edit(let name, let outcome) = response, name != "input" else {
+      out.append(text: JSONRenderer.render(response, command: command, line: line, session: s))
+      out.append(UInt8(ascii: "\n"))
+      return
+    }
+    out.append(ascii: "{\"command\":\"")
+    out.append(text: command.name)
+    out.append(ascii: "\",\"line\":")
+    out.append(decimal: line, grouped: false)
+    if name != command.name {
+      out.append(ascii: ",\"action\":\"")
+      out.append(text: name)
+      out.append(UInt8(ascii: "\""))
+    }
+    out.append(ascii: ",\"effect\":\"")
+    out.append(text: "\(outcome.kind)")
+    out.append(UInt8(ascii: "\""))
+    if let layer = outcome.layer, let index = outcome.index {
+      out.append(ascii: ",\"layer\":{\"index\":")
+      out.append(decimal: index, grouped: false)
+      out.append(UInt8(ascii: ","))
+      body(layer, into: &out)
+    }
+    if outcome.reinferred > 0 {
+      out.append(ascii: ",\"reinferred\":")
+      out.append(decimal: outcome.reinferred, grouped: false)
+    }
+    out.append(ascii: ",\"total\":")
+    out.append(decimal: s.total, grouped: false)
+    out.append(ascii: ",\"trainable\":")
+    out.append(decimal: s.trainable, grouped: false)
+    out.append(ascii: ",\"non_trainable\":")
+    out.append(decimal: s.nonTrainable, grouped: false)
+    out.append(ascii: "}\n")
+  }
+
+  mutating func body(_ l: ModelLayer, into out: inout [UInt8]) {
+    let slot = Int(truncatingIfNeeded: UInt(bitPattern: ObjectIdentifier(l.piece).hashValue) % 64)
+    if let m = memo[slot], m.piece === l.piece, m.input == l.input {
+      out.append(contentsOf: m.body)
+      return
+    }
+    let body = Array(JSONRenderer.layerBody(l).utf8)
+    memo[slot] = Memo(piece: l.piece, input: l.input, body: body)
+    out.append(contentsOf: body)
   }
 }

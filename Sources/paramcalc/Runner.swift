@@ -16,6 +16,7 @@ struct Runner {
   let outStyle: Style
   let errStyle: Style
   var interpreter = Interpreter()
+  var jsonStream = JSONStream()
   var failed = false
   var quit = false
 
@@ -53,7 +54,8 @@ struct Runner {
       default: break
       }
       if json {
-        out.line(JSONRenderer.render(response, command: c, line: number, session: interpreter.session))
+        jsonStream.render(response, command: c, line: number, session: interpreter.session, into: &out.buffer)
+        out.flushIfFull()
       } else {
         TextRenderer(style: outStyle).render(response, command: c, session: interpreter.session, into: &out.buffer)
         out.flushIfFull()

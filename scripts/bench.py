@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""`make bench`: paramcalc's speed and memory at scale, printed as a Markdown table.
+
+Measures (wall time, best of REPEAT runs; peak memory from the kernel's rusage):
+  1. Scripts of 10k, 100k and 1M lines from bench_gen.py: paramcalc in human mode and with
+     --json, stdout to a pipe; `awk '{n+=NF} END{print n}'` on the same file; the ratios.
+  2. Operations on a 100,000-layer model, as the extra time of K operations over the model alone.
+  3. Start-up to first answer for a one-layer script: the median of 100 runs; with
+     KERAS_PYTHON=/path/to/python (keras and jax installed), the same question asked of Keras.
+"""
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(os.environ.get("PARAMCALC", ROOT / ".build/release/paramcalc"))
+WORK = ROOT / ".build/bench"
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+
+
+def run(argv, stdin_path=None, stdin_text=None):
+    """Runs a command with stdout to a pipe that is drained; returns (seconds, peak KB, stdout bytes)."""
+    stdin = open(stdin_path, "rb") if stdin_path else (subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL)
+    start = time.perf_counter()
+    p = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    size = [0]
+
+    def drain():
+        while True:
+            chunk = p.stdout.read(1 << 16)
+            if not chunk:
+                break
+            size[0] += len(chunk)
+
+    t = threading.Thread(target=drain)
+    t.start()
+    if stdin_text is not None:
+        p.stdin.write(stdin_text.encode())
+        p.stdin.close()
+    _, status, usage = os.wait4(p.pid, 0)
+    elapsed = time.perf_counter() - start
+    t.join()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if stdin_path:
+        stdin.close()
+    return elapsed, usage.ru_maxrss, size[0], p.returncode
+
+
+def best(argv, **kw):
+    runs = [run(argv, **kw) for _ in range(REPEAT)]
+    return min(r[0] for r in runs), max(r[1] for r in runs), runs[0][2], runs[0][3]
+
+
+def generate(lines):
+    path = WORK / f"gen-{lines}.pc"
+    if not path.exists():
+        with open(path, "w") as f:
+            subprocess.run([sys.executable, str(ROOT / "scripts/bench_gen.py"), str(lines), "1"], stdout=f, check=True)
+    return path
+
+
+def write(name, text):
+    path = WORK / name
+    path.write_text(text)
+    return path
+
+
+def scale_table():
+    rows = ["| lines | paramcalc | µs/line | --json | peak memory | awk | paramcalc / awk |",
+            "|---:|---:|---:|---:|---:|---:|---:|"]
+    for n in (10_000, 100_000, 1_000_000):
+        path = generate(n)
+        t, mem, _, rc = best([str(BIN), str(path)])
+        if rc != 0:
+            sys.exit(f"paramcalc failed on {path} (exit {rc})")
+        tj, memj, _, _ = best([str(BIN), "--json", str(path)])
+        ta, _, _, _ = best(["awk", "{n+=NF} END{print n}", str(path)])
+        rows.append(f"| {n:,} | {t:.3f} s | {t / n * 1e6:.2f} | {tj:.3f} s | {max(mem, memj) / 1024:.0f} MB "
+                    f"| {ta:.3f} s | {t / ta:.1f}× |")
+    return rows
+
+
+def complexity_table():
+    n, k = 100_000, 10_000
+    dense = "input (None,64)\n" + "add dense units=64\n" * n
+    base = write("base.pc", dense)
+    norm = "input (None,64)\nadd dense units=64\n" + "add layernormalization\n" * (n - 1)
+    norm_base = write("norm.pc", norm)
+    cases = [
+        ("add at the end (O(1))", base, dense + "add dense units=64\n" * k, k),
+        ("undo of an add (O(1))", base, dense + "undo\n" * k, k),
+        ("redo of an add (O(1))", base, dense + "undo\n" * k + "redo\n" * k, 2 * k),
+        ("set on the last layer (O(1))", base,
+         dense + "".join(f"set {n} use_bias={'false' if i % 2 == 0 else 'true'}\n" for i in range(k)), k),
+        ("set on layer 1, output shape unchanged (O(1): re-inference stops)", base,
+         dense + "".join(f"set 1 use_bias={'false' if i % 2 == 0 else 'true'}\n" for i in range(k)), k),
+        ("set on layer 1 changing the shape of all 100k layers (O(n))", norm_base,
+         norm + "".join(f"set 1 units={32 if i % 2 == 0 else 64}\n" for i in range(100)), 100),
+        ("insert at layer 1 + its undo, all 100k layers re-inferred (O(n))", norm_base,
+         norm + "insert 1 dense units=32\nundo\n" * 50, 100),
+        ("summary of 100k layers (O(n))", base, dense + "summary\n" * 10, 10),
+    ]
+    t0 = {}
+    rows = [f"| operation on a {n:,}-layer model | time per operation |", "|---|---:|"]
+    for label, base_path, text, ops in cases:
+        if base_path not in t0:
+            t0[base_path] = best([str(BIN), str(base_path)])[0]
+        path = write("op.pc", text)
+        t, _, _, rc = best([str(BIN), str(path)])
+        if rc != 0:
+            sys.exit(f"paramcalc failed on the case '{label}' (exit {rc})")
+        per = max(t - t0[base_path], 0) / ops
+        rows.append(f"| {label} | {per * 1e6:,.2f} µs |")
+    return rows
+
+
+def startup_table():
+    script = "input (None,25)\nadd conv1d filters=64 kernel_size=5\n"
+    path = write("one.pc", script)
+    times = [run([str(BIN), str(path)])[0] for _ in range(100)]
+    mem = run([str(BIN), str(path)])[1]
+    median = statistics.median(times)
+    rows = ["| one Conv1D, process start to answer | median of 100 | peak memory |", "|---|---:|---:|",
+            f"| paramcalc | {median * 1000:.1f} ms | {mem / 1024:.1f} MB |"]
+    keras = os.environ.get("KERAS_PYTHON")
+    oracle = Path(os.environ.get("KERAS_ORACLE", ROOT.parent / "shared/oracle/keras_run.py"))
+    if keras and oracle.exists():
+        env = dict(os.environ, KERAS_BACKEND="jax")
+        ks = []
+        for _ in range(3):
+            start = time.perf_counter()
+            p = subprocess.Popen([keras, str(oracle), str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+            _, _, usage = os.wait4(p.pid, 0)
+            ks.append((time.perf_counter() - start, usage.ru_maxrss))
+        km = statistics.median(k[0] for k in ks)
+        rows.append(f"| Keras 3 (keras_run.py) | {km * 1000:.0f} ms | {max(k[1] for k in ks) / 1024:.0f} MB |")
+        rows.append(f"| ratio | {km / median:,.0f}× | |")
+    else:
+        rows.append("| Keras 3 | not measured (set KERAS_PYTHON) | |")
+    return rows
+
+
+def main():
+    if not BIN.exists():
+        sys.exit(f"{BIN} is missing: run `make build` first")
+    WORK.mkdir(parents=True, exist_ok=True)
+    out = ["## paramcalc benchmark", "", f"machine: {os.cpu_count()} cores; binary: {BIN.relative_to(ROOT) if BIN.is_relative_to(ROOT) else BIN}; best of {REPEAT} runs", ""]
+    out += scale_table() + [""] + complexity_table() + [""] + startup_table()
+    text = "\n".join(out) + "\n"
+    (WORK / "results.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
