@@ -104,27 +104,54 @@ public struct Interpreter: Sendable {
   /// model with it as one undoable step. The first failing line aborts the load with its position.
   public mutating func load<S: Sequence>(lines: S, path: String, at span: Span) throws(ParamCalcError) -> EditOutcome
   where S.Element == String {
-    var fresh = Interpreter(session: Session(catalog: session.catalog))
-    var number = 0
+    var loader = beginLoad(path: path)
     for line in lines {
-      number += 1
-      do throws(ParamCalcError) {
-        guard let command = try CommandParser.parse(line) else { continue }
-        switch command {
-        case .input, .add, .insert, .remove, .set, .undo, .redo, .clear:
-          _ = try fresh.execute(command, lineLength: line.utf8.count)
-        case .save, .load:
-          throw ParamCalcError.syntax("'\(command.name)' cannot be used inside a loaded file", at: Span(0, line.utf8.count))
-        case .quit:
-          break
-        default:
-          continue
-        }
-        if case .quit = command { break }
-      } catch {
-        throw .inLoadedFile(path: path, line: number, text: line, underlying: error)
-      }
+      if try !loader.feed(line) { break }
     }
-    return try session.replace(with: fresh.session, at: span)
+    return try finishLoad(loader, at: span)
+  }
+
+  /// Starts loading a file line by line (a file of any size: nothing but the model is kept).
+  public func beginLoad(path: String) -> Loader {
+    Loader(fresh: Interpreter(session: Session(catalog: session.catalog)), path: path)
+  }
+
+  /// Replaces the model with the loaded one, as one undoable step.
+  public mutating func finishLoad(_ loader: Loader, at span: Span) throws(ParamCalcError) -> EditOutcome {
+    try session.replace(with: loader.fresh.session, at: span)
+  }
+}
+
+/// A file being loaded: its lines run on a model of their own until the whole file has.
+public struct Loader: Sendable {
+  var fresh: Interpreter
+  let path: String
+  var number = 0
+
+  /// Runs the next line of the file; false after `quit` (the rest of the file is not read).
+  public mutating func feed(_ line: String) throws(ParamCalcError) -> Bool {
+    number += 1
+    do throws(ParamCalcError) {
+      guard let command = try CommandParser.parse(line) else { return true }
+      switch command {
+      case .input, .add, .insert, .remove, .set, .undo, .redo, .clear:
+        _ = try fresh.execute(command, lineLength: line.utf8.count)
+      case .save, .load:
+        throw ParamCalcError.syntax("'\(command.name)' cannot be used inside a loaded file", at: Span(0, line.utf8.count))
+      case .quit:
+        return false
+      default:
+        break
+      }
+      return true
+    } catch {
+      throw .inLoadedFile(path: path, line: number, text: line, underlying: error)
+    }
+  }
+
+  /// Reports a line that is not text (NUL bytes, invalid UTF-8) as the error at that line.
+  public mutating func refuse(_ why: String, at span: Span) -> ParamCalcError {
+    number += 1
+    return .file(path: path, reason: "line \(number) \(why): not a paramcalc script", at: span)
   }
 }

@@ -86,6 +86,23 @@ public struct Session: Sendable {
   public init(catalog: LayerCatalog = .standard) { self.catalog = catalog }
 
   public var total: Int { trainable + nonTrainable }
+
+  /// Everything that defines the model and its history, as text: two sessions with the same
+  /// fingerprint behave the same from here on (tests compare it around rejected lines).
+  public var fingerprint: String {
+    var out = modelFingerprint + "undo \(undoStack.count) redo \(redoStack.count)\n"
+    for e in undoStack + redoStack { out += e.summary + "\n" }
+    return out
+  }
+
+  /// The model alone (input, layers, totals), without its history.
+  public var modelFingerprint: String {
+    var out = "input \(input?.description ?? "-") total \(trainable)+\(nonTrainable)\n"
+    for l in layers {
+      out += l.spec.script + " | \(l.input.description) -> \(l.output.description) \(l.trainable)+\(l.nonTrainable)\n"
+    }
+    return out
+  }
   public var canUndo: Bool { !undoStack.isEmpty }
   public var canRedo: Bool { !redoStack.isEmpty }
 
@@ -96,6 +113,17 @@ public struct Session: Sendable {
     case replace(at: Int, old: Piece, new: Piece)
     case input(old: Shape?, new: Shape?)
     case reset(oldInput: Shape?, old: [Piece], newInput: Shape?, new: [Piece], kind: EditOutcome.Kind)
+
+    var summary: String {
+      switch self {
+      case .insert(let i, let p): return "insert \(i) \(p.spec.script)"
+      case .remove(let i, let p): return "remove \(i) \(p.spec.script)"
+      case .replace(let i, let old, let new): return "replace \(i) \(old.spec.script) => \(new.spec.script)"
+      case .input(let old, let new): return "input \(old?.description ?? "-") => \(new?.description ?? "-")"
+      case .reset(let oi, let o, let ni, let n, let k):
+        return "reset \(k) \(oi?.description ?? "-") \(o.count) => \(ni?.description ?? "-") \(n.count)"
+      }
+    }
 
     var inverse: Edit {
       switch self {

@@ -4,6 +4,8 @@ public enum Suggestion {
   /// be a likely typo: at most a third of the word's length, and at least 1.
   public static func nearest<S: Sequence>(to word: String, in candidates: S) -> String?
   where S.Element == String {
+    // A word this long is no typo of a short name (and comparing it would cost time).
+    guard word.utf8.count <= 64 else { return nil }
     let w = Array(word.lowercased().utf8)
     let limit = max(1, min(3, w.count / 3))
     var best: (String, Int)?

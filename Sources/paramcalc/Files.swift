@@ -51,23 +51,23 @@ enum Files {
     return fd
   }
 
-  /// The lines of a script to load, refusing binary content (NUL bytes, invalid UTF-8).
-  static func lines(of path: String, at span: Span) throws(ParamCalcError) -> [String] {
+  /// Loads a script line by line into `interpreter` (any size: lines are not kept), refusing
+  /// binary content (NUL bytes, invalid UTF-8).
+  static func load(_ path: String, into interpreter: inout Interpreter, at span: Span) throws(ParamCalcError) -> EditOutcome {
     let fd = try open(forReading: path, at: span)
     defer { close(fd) }
     var reader = LineReader(fd: fd)
-    var out: [String] = []
-    var number = 0
+    var loader = interpreter.beginLoad(path: path)
     while let line = reader.nextChecked() {
-      number += 1
       switch line {
-      case .text(let s): out.append(s)
+      case .text(let s):
+        if try !loader.feed(s) { return try interpreter.finishLoad(loader, at: span) }
       case .binary(let why):
-        throw .file(path: path, reason: "line \(number) \(why): not a paramcalc script", at: span)
+        throw loader.refuse(why, at: span)
       }
     }
     if reader.failure != 0 { throw .file(path: path, reason: "cannot read: " + reason(reader.failure), at: span) }
-    return out
+    return try interpreter.finishLoad(loader, at: span)
   }
 }
 

@@ -47,8 +47,7 @@ struct Runner {
       case .save(let path, let script):
         try Files.save(script, to: path, at: Span(0, bytes.count))
       case .load(let path, let span):
-        let lines = try Files.lines(of: path, at: span)
-        response = .edit(command: "load", try interpreter.load(lines: lines, path: path, at: span))
+        response = .edit(command: "load", try Files.load(path, into: &interpreter, at: span))
       case .quit:
         quit = true
       default: break
