@@ -25,6 +25,16 @@ test: deps
 bench: build
 	python3 scripts/bench.py
 
+# 1,000,000 hostile lines through the parser and the session, then libFuzzer on the parser
+# (FUZZ_SECONDS of it; the toolchain ships the fuzzer runtime).
+FUZZ_SECONDS ?= 120
+fuzz: deps
+	PARAMCALC_FUZZ_LINES=1000000 $(SWIFT) test --filter RobustnessTests
+	swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name ParamCalcCore \
+	  $$(find Sources/ParamCalcCore -name '*.swift') Fuzz/ParserFuzzer.swift -o .build/fuzz-parser
+	mkdir -p .build/fuzz-corpus && cp examples/*.pc .build/fuzz-corpus/
+	.build/fuzz-parser -max_total_time=$(FUZZ_SECONDS) -max_len=4096 .build/fuzz-corpus
+
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 .build/release/paramcalc $(DESTDIR)$(PREFIX)/bin/paramcalc
