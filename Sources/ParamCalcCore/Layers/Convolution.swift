@@ -100,6 +100,33 @@ func windowRule(_ d: Int?, _ out: Int?, window: Int, stride: Int, dilation: Int,
   return "ceil(\(inText) / \(stride)) = \(outText)"
 }
 
+/// The output sizes of all spatial axes (Keras's compute_conv_output_shape and
+/// compute_pooling_output_shape, which are the same rule with dilation 1 for pooling).
+func windowOutputs(
+  _ input: Shape, window: [Int], strides: [Int], dilation: [Int], padding: String
+) throws(Refusal) -> [Int?] {
+  var out: [Int?] = []
+  out.reserveCapacity(window.count + 1)
+  for i in window.indices {
+    out.append(
+      try windowOutput(
+        input.dims[i], window: window[i], stride: strides[i], dilation: dilation[i], padding: padding, input: input))
+  }
+  return out
+}
+
+/// The output-size rules of all spatial axes, for explanations.
+func windowRules(
+  _ input: Shape, _ output: Shape, window: [Int], strides: [Int], dilation: [Int], padding: String
+) -> String {
+  "padding=\(padding): "
+    + window.indices.map {
+      windowRule(
+        input.dims[$0], output.dims[$0], window: window[$0], stride: strides[$0], dilation: dilation[$0],
+        padding: padding)
+    }.joined(separator: "; ")
+}
+
 struct Convolution: LayerModel {
   let rank: Int
   let filters: Int
@@ -118,13 +145,7 @@ struct Convolution: LayerModel {
       throw .reason(
         "the number of input channels must be evenly divisible by the number of groups. Received groups=\(groups), but the input has \(channels) channels (full input shape is \(input.description))")
     }
-    var out: [Int?] = []
-    for i in 0..<rank {
-      out.append(
-        try windowOutput(
-          input.dims[i], window: kernel[i], stride: strides[i], dilation: dilation[i], padding: padding,
-          input: input))
-    }
+    var out = try windowOutputs(input, window: kernel, strides: strides, dilation: dilation, padding: padding)
     out.append(filters)
     var w = [try Weight("kernel", kernel + [channels / groups, filters])]
     if useBias { w.append(try Weight("bias", [filters])) }
@@ -171,15 +192,8 @@ struct Convolution: LayerModel {
     }
     terms.append(
       Term("filters", filters, given.source("filters"), "the number of filters; each one produces one output channel"))
-    var rules: [String] = []
-    for i in 0..<rank {
-      rules.append(
-        windowRule(
-          input.dims[i], inference.output.dims[i], window: kernel[i], stride: strides[i],
-          dilation: dilation[i], padding: padding))
-    }
     let rule =
-      "padding=\(padding): " + rules.joined(separator: "; ")
+      windowRules(input, inference.output, window: kernel, strides: strides, dilation: dilation, padding: padding)
       + "; channels = filters = \(filters): \(input.description) -> \(inference.output.description)"
     return Explanation(
       formula: f, substituted: s, terms: terms, shapeRule: rule,
@@ -309,18 +323,16 @@ struct ConvolutionVariant: LayerModel {
   func infer(_ input: Shape) throws(Refusal) -> Inference {
     try requireRank(input, rank, name)
     let c = try knownLast(input, name)
-    var out: [Int?] = []
-    for i in 0..<rank {
-      if variant == .transpose {
+    var out: [Int?]
+    if variant == .transpose {
+      out = []
+      for i in 0..<rank {
         let length = try transposedLength(input.dims[i], i)
         if let length, length <= 0 { throw .reason("computed output size would be zero or negative") }
         out.append(length)
-      } else {
-        out.append(
-          try windowOutput(
-            input.dims[i], window: kernel[i], stride: strides[i], dilation: dilation[i], padding: padding,
-            input: input))
       }
+    } else {
+      out = try windowOutputs(input, window: kernel, strides: strides, dilation: dilation, padding: padding)
     }
     let cm: Int
     do { cm = try Checked.multiply(c, multiplier) } catch { throw .overflow("the channel count") }

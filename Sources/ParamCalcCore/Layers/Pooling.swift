@@ -42,25 +42,18 @@ struct Pooling: LayerModel {
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
     try requireRank(input, rank, name)
-    var out: [Int?] = []
-    for i in 0..<rank {
-      out.append(
-        try windowOutput(input.dims[i], window: pool[i], stride: strides[i], dilation: 1, padding: padding, input: input))
-    }
+    let ones = Array(repeating: 1, count: rank)
+    var out = try windowOutputs(input, window: pool, strides: strides, dilation: ones, padding: padding)
     out.append(input.last)
     return try Inference(output: Shape(out))
   }
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
-    var rules: [String] = []
-    for i in 0..<rank {
-      rules.append(
-        windowRule(input.dims[i], inference.output.dims[i], window: pool[i], stride: strides[i], dilation: 1, padding: padding))
-    }
+    let ones = Array(repeating: 1, count: rank)
+    let rules = windowRules(input, inference.output, window: pool, strides: strides, dilation: ones, padding: padding)
     return .noWeights(
       "\(name) has no weights: it takes the \(name.hasPrefix("Max") ? "maximum" : "average") of each window, which needs no learned numbers.",
-      shapeRule: "padding=\(padding): " + rules.joined(separator: "; ")
-        + "; channels unchanged: \(input.description) -> \(inference.output.description)")
+      shapeRule: rules + "; channels unchanged: \(input.description) -> \(inference.output.description)")
   }
 }
 
