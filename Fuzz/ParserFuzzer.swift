@@ -15,7 +15,9 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
       _ = try interpreter.run(bytes: line)
     } catch {
       // A rejected line must leave the model exactly as it was.
-      if interpreter.session.fingerprint != before { fatalError("a rejected line changed the model") }
+      if interpreter.session.fingerprint != before {
+        fatalError("a rejected line changed the model")
+      }
     }
     start = i + 1
   }

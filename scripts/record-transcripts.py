@@ -66,4 +66,6 @@ out.append("""
   }
 }
 """)
-(ROOT / "Tests/ParamCalcEndToEndTests/TranscriptTests.swift").write_text("\n".join(out))
+target = ROOT / "Tests/ParamCalcEndToEndTests/TranscriptTests.swift"
+target.write_text("\n".join(out))
+subprocess.run(["swift", "format", "--in-place", str(target)], check=False)

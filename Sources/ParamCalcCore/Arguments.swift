@@ -23,7 +23,9 @@ let weightInertArguments = [
 public struct Given: Sendable, Equatable {
   public var keys: Set<String>
   public init(_ keys: Set<String>) { self.keys = keys }
-  public func source(_ key: String) -> Term.Source { keys.contains(key) ? .argument : .defaultValue }
+  public func source(_ key: String) -> Term.Source {
+    keys.contains(key) ? .argument : .defaultValue
+  }
 }
 
 /// Reads a layer's arguments by name, checking kinds and ranges, and at the end refuses those
@@ -64,10 +66,14 @@ public struct ArgumentReader {
       throw missing(key, example: example)
     }
     guard case .int(let n) = a.value else {
-      throw .invalidValue(argument: key, message: "expected an integer, found \(a.value.kindName) '\(a.value.script)'", at: a.valueSpan)
+      throw .invalidValue(
+        argument: key,
+        message: "expected an integer, found \(a.value.kindName) '\(a.value.script)'",
+        at: a.valueSpan)
     }
     if n < min {
-      throw .invalidValue(argument: key, message: "must be at least \(min), found \(n)", at: a.valueSpan)
+      throw .invalidValue(
+        argument: key, message: "must be at least \(min), found \(n)", at: a.valueSpan)
     }
     return n
   }
@@ -77,16 +83,21 @@ public struct ArgumentReader {
     guard let a = take(key) else { return nil }
     if case .none = a.value { return nil }
     guard case .int(let n) = a.value else {
-      throw .invalidValue(argument: key, message: "expected an integer or None, found '\(a.value.script)'", at: a.valueSpan)
+      throw .invalidValue(
+        argument: key, message: "expected an integer or None, found '\(a.value.script)'",
+        at: a.valueSpan)
     }
     if n < min {
-      throw .invalidValue(argument: key, message: "must be at least \(min), found \(n)", at: a.valueSpan)
+      throw .invalidValue(
+        argument: key, message: "must be at least \(min), found \(n)", at: a.valueSpan)
     }
     return n
   }
 
   /// `count` whole numbers: one integer stands for all of them, as in Keras.
-  public mutating func ints(_ key: String, count: Int, default d: [Int]? = nil, min: Int = 1, example: String = "")
+  public mutating func ints(
+    _ key: String, count: Int, default d: [Int]? = nil, min: Int = 1, example: String = ""
+  )
     throws(ParamCalcError) -> [Int]
   {
     guard let a = take(key) else {
@@ -99,27 +110,34 @@ public struct ArgumentReader {
     case .tuple(let items):
       for item in items {
         guard case .int(let n) = item else {
-          throw .invalidValue(argument: key, message: "expected integers, found '\(item.script)'", at: a.valueSpan)
+          throw .invalidValue(
+            argument: key, message: "expected integers, found '\(item.script)'", at: a.valueSpan)
         }
         out.append(n)
       }
       if out.count != count {
         throw .invalidValue(
           argument: key,
-          message: "expected \(count == 1 ? "an integer" : "\(count) integers") or one integer for all, found \(out.count) in '\(a.value.script)'",
+          message:
+            "expected \(count == 1 ? "an integer" : "\(count) integers") or one integer for all, found \(out.count) in '\(a.value.script)'",
           at: a.valueSpan)
       }
     default:
-      throw .invalidValue(argument: key, message: "expected an integer or a tuple of \(count), found '\(a.value.script)'", at: a.valueSpan)
+      throw .invalidValue(
+        argument: key,
+        message: "expected an integer or a tuple of \(count), found '\(a.value.script)'",
+        at: a.valueSpan)
     }
     for n in out where n < min {
-      throw .invalidValue(argument: key, message: "every value must be at least \(min), found \(n)", at: a.valueSpan)
+      throw .invalidValue(
+        argument: key, message: "every value must be at least \(min), found \(n)", at: a.valueSpan)
     }
     return out
   }
 
   /// A tuple of integers of any length (an integer alone is a tuple of one); nil when absent or None.
-  public mutating func intList(_ key: String) throws(ParamCalcError) -> (values: [Int], span: Span)? {
+  public mutating func intList(_ key: String) throws(ParamCalcError) -> (values: [Int], span: Span)?
+  {
     guard let a = take(key) else { return nil }
     switch a.value {
     case .none: return nil
@@ -128,30 +146,39 @@ public struct ArgumentReader {
       var out: [Int] = []
       for item in items {
         guard case .int(let n) = item else {
-          throw .invalidValue(argument: key, message: "expected integers, found '\(item.script)'", at: a.valueSpan)
+          throw .invalidValue(
+            argument: key, message: "expected integers, found '\(item.script)'", at: a.valueSpan)
         }
         out.append(n)
       }
       return (out, a.valueSpan)
     default:
-      throw .invalidValue(argument: key, message: "expected a tuple of integers, found '\(a.value.script)'", at: a.valueSpan)
+      throw .invalidValue(
+        argument: key, message: "expected a tuple of integers, found '\(a.value.script)'",
+        at: a.valueSpan)
     }
   }
 
   public mutating func bool(_ key: String, default d: Bool) throws(ParamCalcError) -> Bool {
     guard let a = take(key) else { return d }
     guard case .bool(let v) = a.value else {
-      throw .invalidValue(argument: key, message: "expected true or false, found '\(a.value.script)'", at: a.valueSpan)
+      throw .invalidValue(
+        argument: key, message: "expected true or false, found '\(a.value.script)'", at: a.valueSpan
+      )
     }
     return v
   }
 
   /// One of `options` (case-insensitive), returned lowercased.
-  public mutating func choice(_ key: String, _ options: [String], default d: String) throws(ParamCalcError) -> String {
+  public mutating func choice(_ key: String, _ options: [String], default d: String)
+    throws(ParamCalcError) -> String
+  {
     guard let a = take(key) else { return d }
     if case .string(let s) = a.value, options.contains(s.lowercased()) { return s.lowercased() }
     if case .none = a.value, options.contains("none") { return "none" }
-    var message = "expected one of " + options.map { "'\($0)'" }.joined(separator: ", ") + ", found '\(a.value.script)'"
+    var message =
+      "expected one of " + options.map { "'\($0)'" }.joined(separator: ", ")
+      + ", found '\(a.value.script)'"
     if case .string(let s) = a.value, let near = Suggestion.nearest(to: s, in: options) {
       message += " (did you mean '\(near)'?)"
     }
@@ -159,7 +186,9 @@ public struct ArgumentReader {
   }
 
   /// A number in `range` (integers accepted).
-  public mutating func number(_ key: String, default d: Double, in range: ClosedRange<Double>, openUpper: Bool = false)
+  public mutating func number(
+    _ key: String, default d: Double, in range: ClosedRange<Double>, openUpper: Bool = false
+  )
     throws(ParamCalcError) -> Double
   {
     guard let a = take(key) else { return d }
@@ -168,12 +197,17 @@ public struct ArgumentReader {
     case .float(let x): v = x
     case .int(let n): v = Double(n)
     default:
-      throw .invalidValue(argument: key, message: "expected a number, found '\(a.value.script)'", at: a.valueSpan)
+      throw .invalidValue(
+        argument: key, message: "expected a number, found '\(a.value.script)'", at: a.valueSpan)
     }
     if !range.contains(v) || (openUpper && v == range.upperBound) {
-      let upper = openUpper ? "below \(Value.format(range.upperBound))" : "at most \(Value.format(range.upperBound))"
+      let upper =
+        openUpper
+        ? "below \(Value.format(range.upperBound))" : "at most \(Value.format(range.upperBound))"
       throw .invalidValue(
-        argument: key, message: "must be at least \(Value.format(range.lowerBound)) and \(upper), found \(a.value.script)",
+        argument: key,
+        message:
+          "must be at least \(Value.format(range.lowerBound)) and \(upper), found \(a.value.script)",
         at: a.valueSpan)
     }
     return v
@@ -187,14 +221,18 @@ public struct ArgumentReader {
   /// Refuses, before anything is read, an argument the layer type (or the wrapper and the
   /// layer it wraps) does not take: the first error a user sees for `unitz=3` is the typo, not a
   /// missing `units`.
-  public func checkNames(_ d: LayerDescriptor, _ inner: LayerDescriptor? = nil) throws(ParamCalcError) {
+  public func checkNames(_ d: LayerDescriptor, _ inner: LayerDescriptor? = nil)
+    throws(ParamCalcError)
+  {
     func takes(_ d: LayerDescriptor, _ key: String) -> Bool {
       d.arguments.contains { $0.name == key } || d.inert.contains(key)
     }
-    for a in arguments where !takes(d, a.key) && !(inner.map { takes($0, a.key) } ?? false)
+    for a in arguments
+    where !takes(d, a.key) && !(inner.map { takes($0, a.key) } ?? false)
       && !commonInertArguments.contains(a.key)
     {
-      let known = (d.arguments + (inner?.arguments ?? [])).map(\.name) + d.inert + (inner?.inert ?? [])
+      let known =
+        (d.arguments + (inner?.arguments ?? [])).map(\.name) + d.inert + (inner?.inert ?? [])
       throw .unknownArgument(
         a.key, layer: layer, at: Span(a.span.start, a.valueSpan.start - 1),
         suggestion: Suggestion.nearest(to: a.key, in: known))

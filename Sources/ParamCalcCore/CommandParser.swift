@@ -131,10 +131,13 @@ public struct CommandParser {
     switch word {
     case "input":
       guard let t = rest.first else {
-        throw .missingOperand(command: "input", what: "the input dimensions, e.g. 'input (None,25)' or 'input 28x28x1'", at: end)
+        throw .missingOperand(
+          command: "input", what: "the input dimensions, e.g. 'input (None,25)' or 'input 28x28x1'",
+          at: end)
       }
       if rest.count > 1 {
-        throw .extraTokens(at: Span(rest[rest.startIndex + 1].start, tokens.last!.end), command: "input")
+        throw .extraTokens(
+          at: Span(rest[rest.startIndex + 1].start, tokens.last!.end), command: "input")
       }
       return .input(try dims(t), at: t)
     case "add":
@@ -147,14 +150,16 @@ public struct CommandParser {
     case "remove":
       let (n, span) = try index(rest.first, command: "remove", end: end)
       if rest.count > 1 {
-        throw .extraTokens(at: Span(rest[rest.startIndex + 1].start, tokens.last!.end), command: "remove")
+        throw .extraTokens(
+          at: Span(rest[rest.startIndex + 1].start, tokens.last!.end), command: "remove")
       }
       return .remove(index: n, indexSpan: span)
     case "set":
       let (n, span) = try index(rest.first, command: "set", end: end)
       let args = try arguments(Array(rest.dropFirst()), command: "set")
       if args.isEmpty {
-        throw .missingOperand(command: "set", what: "at least one key=value to change, e.g. 'set 2 units=64'", at: end)
+        throw .missingOperand(
+          command: "set", what: "at least one key=value to change, e.g. 'set 2 units=64'", at: end)
       }
       return .set(index: n, indexSpan: span, arguments: args)
     case "undo":
@@ -181,7 +186,8 @@ public struct CommandParser {
     case "explain":
       guard let t = rest.first else { return .explain(.last) }
       if rest.count > 1 {
-        throw .extraTokens(at: Span(rest[rest.startIndex + 1].start, tokens.last!.end), command: "explain")
+        throw .extraTokens(
+          at: Span(rest[rest.startIndex + 1].start, tokens.last!.end), command: "explain")
       }
       if lower(t) == "all" { return .explain(.all) }
       let (n, span) = try index(t, command: "explain", end: end)
@@ -202,25 +208,33 @@ public struct CommandParser {
       return word == "save" ? .save(path: path, at: span) : .load(path: path, at: span)
     default:
       let all = CommandParser.commands
-      throw .unknownCommand(text(first), at: first, suggestion: Suggestion.nearest(to: word, in: all))
+      throw .unknownCommand(
+        text(first), at: first, suggestion: Suggestion.nearest(to: word, in: all))
     }
   }
 
   func index(_ t: Span?, command: String, end: Span) throws(ParamCalcError) -> (Int, Span) {
     guard let t else {
-      throw .missingOperand(command: command, what: "a layer number (as 'summary' shows them)", at: end)
+      throw .missingOperand(
+        command: command, what: "a layer number (as 'summary' shows them)", at: end)
     }
     let v = try value(t)
     guard case .int(let n) = v else {
-      throw .syntax("expected a layer number, found '\(text(t))'", at: t, hint: "layers are numbered from 1, as 'summary' shows them")
+      throw .syntax(
+        "expected a layer number, found '\(text(t))'", at: t,
+        hint: "layers are numbered from 1, as 'summary' shows them")
     }
     return (n, t)
   }
 
-  func layerRequest(_ toks: [Span], command: String, end: Span) throws(ParamCalcError) -> LayerRequest {
+  func layerRequest(_ toks: [Span], command: String, end: Span) throws(ParamCalcError)
+    -> LayerRequest
+  {
     guard let typeTok = toks.first, !containsEquals(typeTok) else {
       throw .missingOperand(
-        command: command, what: "a layer type, e.g. '\(command == "add" ? "add" : "insert 1") dense units=10' ('layers' lists them)",
+        command: command,
+        what:
+          "a layer type, e.g. '\(command == "add" ? "add" : "insert 1") dense units=10' ('layers' lists them)",
         at: toks.first ?? end)
     }
     var request = LayerRequest(type: lower(typeTok), typeSpan: typeTok, arguments: [])
@@ -263,8 +277,11 @@ public struct CommandParser {
       }
       var key = lower(keySpan)
       if key.utf8.count <= 8, let long = Argument.shortNames[key] { key = long }
-      for k in key.utf8 where !(k == UInt8(ascii: "_") || (k >= 0x61 && k <= 0x7A) || (k >= 0x30 && k <= 0x39)) {
-        throw .syntax("'\(text(keySpan))' is not an argument name", at: keySpan, hint: "argument names are letters, digits and '_'")
+      for k in key.utf8
+      where !(k == UInt8(ascii: "_") || (k >= 0x61 && k <= 0x7A) || (k >= 0x30 && k <= 0x39)) {
+        throw .syntax(
+          "'\(text(keySpan))' is not an argument name", at: keySpan,
+          hint: "argument names are letters, digits and '_'")
       }
       if out.contains(where: { $0.key == key }) { throw .repeatedArgument(key, at: t) }
       out.append(Argument(key: key, value: try value(valueSpan), span: t, valueSpan: valueSpan))
@@ -332,7 +349,9 @@ public struct CommandParser {
         if item.start == item.end {
           // `(784,)` is a one-item tuple; `()` is empty; anything else is a hole.
           if !(atEnd && (sawComma || items.isEmpty)) {
-            throw .syntax("malformed tuple '\(text(whole))': empty item", at: whole, hint: "write tuples as (3,3) or 3x3")
+            throw .syntax(
+              "malformed tuple '\(text(whole))': empty item", at: whole,
+              hint: "write tuples as (3,3) or 3x3")
           }
         } else {
           items.append(try value(item, depth: depth))
@@ -353,7 +372,8 @@ public struct CommandParser {
         digit = true
         continue
       }
-      if c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") || c == UInt8(ascii: "e")
+      if c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
+        || c == UInt8(ascii: "e")
         || c == UInt8(ascii: "E") || c == UInt8(ascii: "_")
       {
         continue
@@ -379,7 +399,8 @@ public struct CommandParser {
       guard c >= 0x30 && c <= 0x39 else { return nil }
       let digit = Int(c - 0x30)
       let (m, o1) = n.multipliedReportingOverflow(by: 10)
-      let (r, o2) = negative ? m.subtractingReportingOverflow(digit) : m.addingReportingOverflow(digit)
+      let (r, o2) =
+        negative ? m.subtractingReportingOverflow(digit) : m.addingReportingOverflow(digit)
       if o1 || o2 { overflow = true }
       n = r
       i += 1
@@ -394,7 +415,8 @@ public struct CommandParser {
   func crossDims(_ s: Span) throws(ParamCalcError) -> [Value]? {
     var parts: [Span] = []
     var start = s.start
-    for i in s.start...s.end where i == s.end || b[i] == UInt8(ascii: "x") || b[i] == UInt8(ascii: "X") {
+    for i in s.start...s.end
+    where i == s.end || b[i] == UInt8(ascii: "x") || b[i] == UInt8(ascii: "X") {
       parts.append(Span(start, i))
       start = i + 1
     }
@@ -419,7 +441,8 @@ public struct CommandParser {
   }
 
   /// Reads a shape from a value: a tuple of sizes and `None`, or a single size.
-  public static func shape(from v: Value, at t: Span, what: String) throws(ParamCalcError) -> Shape {
+  public static func shape(from v: Value, at t: Span, what: String) throws(ParamCalcError) -> Shape
+  {
     let items: [Value]
     switch v {
     case .tuple(let xs): items = xs
@@ -431,7 +454,8 @@ public struct CommandParser {
         hint: "write e.g. 'input (None,25)', 'input (784,)' or 'input 28x28x1'")
     }
     if items.isEmpty {
-      throw .syntax("\(what) needs at least one dimension", at: t, hint: "write e.g. 'input (784,)'")
+      throw .syntax(
+        "\(what) needs at least one dimension", at: t, hint: "write e.g. 'input (784,)'")
     }
     var dims: [Int?] = []
     for item in items {

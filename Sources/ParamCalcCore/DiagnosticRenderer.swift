@@ -5,10 +5,13 @@
 ///           ^~~~~~~
 ///     help: did you mean 'conv1d'? ('layers' lists the layer types)
 public enum DiagnosticRenderer {
-  public static func render(_ e: ParamCalcError, file: String, line: Int, text: String, style: Style = .plain) -> String {
+  public static func render(
+    _ e: ParamCalcError, file: String, line: Int, text: String, style: Style = .plain
+  ) -> String {
     if case .inLoadedFile(let path, let inner, let innerText, let underlying) = e {
       var out = render(underlying, file: path, line: inner, text: innerText, style: style)
-      out += "\(file):\(line):\(column(e, in: text)): note: while loading '\(path)' (the model is unchanged)\n"
+      out +=
+        "\(file):\(line):\(column(e, in: text)): note: while loading '\(path)' (the model is unchanged)\n"
       out += quote(text, span: Span(0, 0), style: style)
       return out
     }
@@ -46,7 +49,9 @@ public enum DiagnosticRenderer {
     let width = max(1, displayColumn(span.end, in: text) - start)
     var out = "  " + shown + "\n"
     if span.end > span.start || span.start > 0 {
-      out += "  " + String(repeating: " ", count: start) + style.error + "^" + String(repeating: "~", count: width - 1) + style.reset + "\n"
+      out +=
+        "  " + String(repeating: " ", count: start) + style.error + "^"
+        + String(repeating: "~", count: width - 1) + style.reset + "\n"
     }
     return out
   }

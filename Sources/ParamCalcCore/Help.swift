@@ -1,17 +1,38 @@
 /// The text of `help`, `help COMMAND`, `help LAYER` and `layers`.
 public enum Help {
   public static let commands: [(name: String, usage: String, text: String)] = [
-    ("input", "input DIMS", "Sets the model's input shape, without the batch: (None,25), (784,), 28x28x1; None or ? is an unknown size. Later layers are re-inferred."),
-    ("add", "add TYPE key=value ...", "Adds a layer at the end: 'add conv1d filters=64 kernel_size=5'. Wrappers: 'add bidirectional lstm units=8 merge_mode=sum'. trainable=false freezes it; input_shape=(None,25) on a first layer sets the input."),
-    ("insert", "insert N TYPE key=value ...", "Inserts a layer so that it becomes layer N (N may be one past the last); later layers are re-inferred."),
+    (
+      "input", "input DIMS",
+      "Sets the model's input shape, without the batch: (None,25), (784,), 28x28x1; None or ? is an unknown size. Later layers are re-inferred."
+    ),
+    (
+      "add", "add TYPE key=value ...",
+      "Adds a layer at the end: 'add conv1d filters=64 kernel_size=5'. Wrappers: 'add bidirectional lstm units=8 merge_mode=sum'. trainable=false freezes it; input_shape=(None,25) on a first layer sets the input."
+    ),
+    (
+      "insert", "insert N TYPE key=value ...",
+      "Inserts a layer so that it becomes layer N (N may be one past the last); later layers are re-inferred."
+    ),
     ("remove", "remove N", "Removes layer N; later layers are re-inferred."),
-    ("set", "set N key=value ...", "Changes arguments of layer N ('set 2 units=128', 'set 3 trainable=false'); later layers are re-inferred."),
-    ("undo", "undo", "Undoes the last change (input, add, insert, remove, set, clear, load); unlimited."),
+    (
+      "set", "set N key=value ...",
+      "Changes arguments of layer N ('set 2 units=128', 'set 3 trainable=false'); later layers are re-inferred."
+    ),
+    (
+      "undo", "undo",
+      "Undoes the last change (input, add, insert, remove, set, clear, load); unlimited."
+    ),
     ("redo", "redo", "Redoes what undo undid."),
     ("clear", "clear", "Empties the model: no input, no layers (undo brings it back)."),
-    ("summary", "summary", "Keras-style table of the layers, their output shapes and counts, and the totals."),
+    (
+      "summary", "summary",
+      "Keras-style table of the layers, their output shapes and counts, and the totals."
+    ),
     ("total", "total", "The total parameter count, trainable and non-trainable."),
-    ("explain", "explain [N|all]", "Explains the count of layer N (default: the last): the formula, the numbers, every term and the weights."),
+    (
+      "explain", "explain [N|all]",
+      "Explains the count of layer N (default: the last): the formula, the numbers, every term and the weights."
+    ),
     ("layers", "layers", "Lists the layer types paramcalc knows, by family."),
     ("help", "help [COMMAND|LAYER]", "This help, or help on a command or a layer type."),
     ("save", "save FILE", "Writes a script that rebuilds the model exactly."),
@@ -19,7 +40,9 @@ public enum Help {
     ("quit", "quit | exit", "Leaves paramcalc (Ctrl-D does too)."),
   ]
 
-  public static func text(topic: String?, catalog: LayerCatalog, at span: Span) throws(ParamCalcError) -> String {
+  public static func text(topic: String?, catalog: LayerCatalog, at span: Span)
+    throws(ParamCalcError) -> String
+  {
     guard let topic else { return overview }
     let t = topic == "exit" ? "quit" : topic
     if let c = commands.first(where: { $0.name == t }) {
@@ -32,13 +55,15 @@ public enum Help {
     let names = commands.map(\.name) + catalog.descriptors.map { $0.name.lowercased() }
     throw .syntax(
       "no help on '\(topic)'", at: span,
-      hint: Suggestion.nearest(to: t, in: names).map { "did you mean '\($0)'?" } ?? "'help' lists the commands, 'layers' the layer types")
+      hint: Suggestion.nearest(to: t, in: names).map { "did you mean '\($0)'?" }
+        ?? "'help' lists the commands, 'layers' the layer types")
   }
 
   static var overview: String {
     var out = "Commands:\n"
     for c in commands { out += "  " + Format.pad(c.usage, 30) + firstSentence(c.text) + "\n" }
-    out += "Lines starting with # are comments. 'help COMMAND' or 'help LAYER' tells more; 'layers' lists the layer types."
+    out +=
+      "Lines starting with # are comments. 'help COMMAND' or 'help LAYER' tells more; 'layers' lists the layer types."
     return out
   }
 
@@ -51,13 +76,17 @@ public enum Help {
     var out = "\(d.name) (\(d.family)): \(d.summary)\n"
     out += "  params = \(Format.pretty(d.formula))\n"
     if let accepts = d.accepts {
-      out += "  wraps: " + accepts.joined(separator: ", ") + " — e.g. 'add \(d.name.lowercased()) \(accepts[1].lowercased()) units=32'\n"
+      out +=
+        "  wraps: " + accepts.joined(separator: ", ")
+        + " — e.g. 'add \(d.name.lowercased()) \(accepts[1].lowercased()) units=32'\n"
     }
     if !d.arguments.isEmpty {
       out += "  arguments:\n"
       let width = d.arguments.map { $0.name.count }.max()! + 2
       for a in d.arguments {
-        out += "    " + Format.pad(a.name, width) + Format.pad("(\(a.defaultText))", 16) + a.meaning + "\n"
+        out +=
+          "    " + Format.pad(a.name, width) + Format.pad("(\(a.defaultText))", 16) + a.meaning
+          + "\n"
       }
     }
     out += "  also: trainable=false freezes it"
@@ -79,7 +108,8 @@ public enum Help {
     for f in families {
       out += "  " + Format.pad(f, width + 2) + members[f]!.joined(separator: ", ") + "\n"
     }
-    out += "Type names are case-insensitive ('add conv2d ...'); 'help LAYER' shows a type's arguments and formula."
+    out +=
+      "Type names are case-insensitive ('add conv2d ...'); 'help LAYER' shows a type's arguments and formula."
     return out
   }
 }

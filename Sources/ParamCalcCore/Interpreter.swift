@@ -28,9 +28,13 @@ public struct Interpreter: Sendable {
 
   /// Parses and runs one line given as bytes. A repeated `add` line reuses the layer built for
   /// it the first time (see `LineCache`); the result is the same as parsing it again.
-  public mutating func run(bytes: UnsafeBufferPointer<UInt8>) throws(ParamCalcError) -> (Command, Response)? {
+  public mutating func run(bytes: UnsafeBufferPointer<UInt8>) throws(ParamCalcError) -> (
+    Command, Response
+  )? {
     if let hit = cache.lookup(bytes) {
-      return (hit.command, .edit(command: "add", try session.add(hit.built, at: hit.request.typeSpan)))
+      return (
+        hit.command, .edit(command: "add", try session.add(hit.built, at: hit.request.typeSpan))
+      )
     }
     guard let command = try CommandParser.parse(bytes: bytes) else { return nil }
     if case .add(let request) = command {
@@ -41,7 +45,9 @@ public struct Interpreter: Sendable {
     return (command, try execute(command, lineLength: bytes.count))
   }
 
-  public mutating func execute(_ command: Command, lineLength: Int) throws(ParamCalcError) -> Response {
+  public mutating func execute(_ command: Command, lineLength: Int) throws(ParamCalcError)
+    -> Response
+  {
     let whole = Span(0, lineLength)
     let end = Span(lineLength, lineLength + 1)
     switch command {
@@ -52,14 +58,18 @@ public struct Interpreter: Sendable {
       return .edit(command: "add", try session.add(built, at: request.typeSpan))
     case .insert(let index, let indexSpan, let request):
       guard index >= 1 && index <= session.layers.count + 1 else {
-        throw .indexOutOfRange(index, count: session.layers.count, at: indexSpan, allowsOnePast: true)
+        throw .indexOutOfRange(
+          index, count: session.layers.count, at: indexSpan, allowsOnePast: true)
       }
       let built = try session.catalog.build(request, end: end)
-      return .edit(command: "insert", try session.insert(built, at: index, span: request.typeSpan, indexSpan: indexSpan))
+      return .edit(
+        command: "insert",
+        try session.insert(built, at: index, span: request.typeSpan, indexSpan: indexSpan))
     case .remove(let index, let span):
       return .edit(command: "remove", try session.remove(at: index, span: span))
     case .set(let index, let span, let arguments):
-      return .edit(command: "set", try session.set(index, arguments: arguments, indexSpan: span, span: whole))
+      return .edit(
+        command: "set", try session.set(index, arguments: arguments, indexSpan: span, span: whole))
     case .undo:
       return .edit(command: "undo", try session.undo(at: whole))
     case .redo:
@@ -73,7 +83,9 @@ public struct Interpreter: Sendable {
       case .all:
         return .explain(Array(1..<(session.layers.count + 1)))
       case .last:
-        guard !session.layers.isEmpty else { throw .nothingTo("explain: the model has no layers", at: whole) }
+        guard !session.layers.isEmpty else {
+          throw .nothingTo("explain: the model has no layers", at: whole)
+        }
         return .explain([session.layers.count])
       case .layer(let i, let span):
         guard i >= 1 && i <= session.layers.count else {
@@ -94,7 +106,8 @@ public struct Interpreter: Sendable {
 
   /// A script that rebuilds the model exactly: its input and one `add` per layer.
   public var script: String {
-    var out = "# paramcalc model: \(session.layers.count) layers, \(Format.thousands(session.total)) params\n"
+    var out =
+      "# paramcalc model: \(session.layers.count) layers, \(Format.thousands(session.total)) params\n"
     if let input = session.input { out += "input " + Format.scriptDims(input) + "\n" }
     for l in session.layers { out += l.spec.script + "\n" }
     return out
@@ -102,7 +115,8 @@ public struct Interpreter: Sendable {
 
   /// Runs the lines of a loaded file on a fresh model and, if every line succeeds, replaces the
   /// model with it as one undoable step. The first failing line aborts the load with its position.
-  public mutating func load<S: Sequence>(lines: S, path: String, at span: Span) throws(ParamCalcError) -> EditOutcome
+  public mutating func load<S: Sequence>(lines: S, path: String, at span: Span)
+    throws(ParamCalcError) -> EditOutcome
   where S.Element == String {
     var loader = beginLoad(path: path)
     for line in lines {
@@ -117,7 +131,9 @@ public struct Interpreter: Sendable {
   }
 
   /// Replaces the model with the loaded one, as one undoable step.
-  public mutating func finishLoad(_ loader: Loader, at span: Span) throws(ParamCalcError) -> EditOutcome {
+  public mutating func finishLoad(_ loader: Loader, at span: Span) throws(ParamCalcError)
+    -> EditOutcome
+  {
     try session.replace(with: loader.fresh.session, at: span)
   }
 }
@@ -137,7 +153,8 @@ public struct Loader: Sendable {
       case .input, .add, .insert, .remove, .set, .undo, .redo, .clear:
         _ = try fresh.execute(command, lineLength: line.utf8.count)
       case .save, .load:
-        throw ParamCalcError.syntax("'\(command.name)' cannot be used inside a loaded file", at: Span(0, line.utf8.count))
+        throw ParamCalcError.syntax(
+          "'\(command.name)' cannot be used inside a loaded file", at: Span(0, line.utf8.count))
       case .quit:
         return false
       default:

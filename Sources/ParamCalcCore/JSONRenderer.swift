@@ -33,7 +33,9 @@ public enum JSONRenderer {
     o.add("non_trainable", s.nonTrainable)
   }
 
-  public static func render(_ response: Response, command: Command, line: Int, session s: Session) -> String {
+  public static func render(_ response: Response, command: Command, line: Int, session s: Session)
+    -> String
+  {
     var o = JSONObject()
     o.add("command", command.name)
     o.add("line", line)
@@ -42,12 +44,16 @@ public enum JSONRenderer {
       if name != command.name { o.add("action", name) }
       o.add("effect", "\(outcome.kind)")
       if name == "input", let input = s.input { o.add("shape", input) }
-      if let layer = outcome.layer, let index = outcome.index { o.add("layer", raw: Self.layer(index, layer)) }
+      if let layer = outcome.layer, let index = outcome.index {
+        o.add("layer", raw: Self.layer(index, layer))
+      }
       if outcome.reinferred > 0 { o.add("reinferred", outcome.reinferred) }
       totals(&o, s)
     case .summary:
       if let input = s.input { o.add("input_shape", input) }
-      o.add("layers", raw: JSONObject.array(s.layers.enumerated().map { layer($0.offset + 1, $0.element) }))
+      o.add(
+        "layers",
+        raw: JSONObject.array(s.layers.enumerated().map { layer($0.offset + 1, $0.element) }))
       totals(&o, s)
     case .total:
       totals(&o, s)
@@ -107,21 +113,28 @@ public enum JSONRenderer {
     o.add("shape_rule", e.shapeRule)
     var notes = e.notes
     if !l.spec.trainable && l.params > 0 { notes.append("trainable=false: every weight is frozen") }
-    o.add("notes", raw: JSONObject.array(notes.map { n in
-      var t = ""
-      JSONObject.appendString(n, to: &t)
-      return t
-    }))
-    o.add("not_affecting_count", raw: JSONObject.array(l.inert.map { a in
-      var t = ""
-      JSONObject.appendString("\(a.key)=\(a.value.script)", to: &t)
-      return t
-    }))
+    o.add(
+      "notes",
+      raw: JSONObject.array(
+        notes.map { n in
+          var t = ""
+          JSONObject.appendString(n, to: &t)
+          return t
+        }))
+    o.add(
+      "not_affecting_count",
+      raw: JSONObject.array(
+        l.inert.map { a in
+          var t = ""
+          JSONObject.appendString("\(a.key)=\(a.value.script)", to: &t)
+          return t
+        }))
     return o.string
   }
 
   /// An error object: `{"command":"add","error":"...","line":3,"column":5,"hint":"..."}`.
-  public static func error(_ e: ParamCalcError, command: String?, line: Int, column: Int) -> String {
+  public static func error(_ e: ParamCalcError, command: String?, line: Int, column: Int) -> String
+  {
     var o = JSONObject()
     if let command { o.add("command", command) }
     o.add("error", e.message)

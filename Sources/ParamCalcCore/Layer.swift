@@ -26,7 +26,9 @@ public struct Weight: Equatable, Sendable {
     self.name = name
     self.shape = shape
     self.trainable = trainable
-    do { count = try Checked.product(shape) } catch { throw .overflow("the size of weight '\(name)'") }
+    do { count = try Checked.product(shape) } catch {
+      throw .overflow("the size of weight '\(name)'")
+    }
   }
 }
 
@@ -44,7 +46,11 @@ public struct Inference: Equatable, Sendable {
     var nt = 0
     do {
       for w in weights {
-        if w.trainable { t = try Checked.add(t, w.count) } else { nt = try Checked.add(nt, w.count) }
+        if w.trainable {
+          t = try Checked.add(t, w.count)
+        } else {
+          nt = try Checked.add(nt, w.count)
+        }
       }
       _ = try Checked.add(t, nt)
     } catch { throw .overflow("the parameter count") }

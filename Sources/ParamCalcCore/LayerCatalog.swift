@@ -37,7 +37,9 @@ public final class LayerDescriptor: Sendable {
   public init(
     wrapper name: String, summary: String, formula: String, arguments: [ArgumentSpec],
     inert: [String] = [], accepts: [String]?,
-    wrap: @escaping @Sendable (LayerDescriptor, inout ArgumentReader) throws(ParamCalcError) -> any LayerModel
+    wrap:
+      @escaping @Sendable (LayerDescriptor, inout ArgumentReader) throws(ParamCalcError) ->
+      any LayerModel
   ) {
     self.name = name
     family = "Wrapper"
@@ -48,7 +50,8 @@ public final class LayerDescriptor: Sendable {
     let example = accepts == nil ? "dense units=8" : "lstm units=32"
     make = { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       throw .missingOperand(
-        command: "add", what: "the layer it wraps, e.g. 'add \(name.lowercased()) \(example)'", at: r.end)
+        command: "add", what: "the layer it wraps, e.g. 'add \(name.lowercased()) \(example)'",
+        at: r.end)
     }
     self.wrap = wrap
     self.accepts = accepts
@@ -100,18 +103,23 @@ public struct LayerCatalog: Sendable {
 
   /// The catalog of this version of paramcalc.
   public static let standard = LayerCatalog(
-    coreLayers + activationLayers + convolutionLayers + convolutionVariantLayers + poolingLayers + normalizationLayers
+    coreLayers + activationLayers + convolutionLayers + convolutionVariantLayers + poolingLayers
+      + normalizationLayers
       + recurrentLayers + reshapingLayers + attentionLayers + wrapperLayers)
 
   /// Keras layer classes paramcalc does not compute yet: refused with "not supported yet"
   /// rather than "unknown".
   public static let knownToKeras: [String] = [
-    "EinsumDense", "Attention", "AdditiveAttention", "GroupQueryAttention", "ConvLSTM1D", "ConvLSTM2D",
-    "ConvLSTM3D", "RNN", "Masking", "Lambda", "Identity", "Add", "Concatenate", "Multiply", "Average",
+    "EinsumDense", "Attention", "AdditiveAttention", "GroupQueryAttention", "ConvLSTM1D",
+    "ConvLSTM2D",
+    "ConvLSTM3D", "RNN", "Masking", "Lambda", "Identity", "Add", "Concatenate", "Multiply",
+    "Average",
     "Maximum", "Minimum", "Subtract", "Dot", "RMSNormalization", "SpectralNormalization",
-    "ReversibleEmbedding", "CategoryEncoding", "Rescaling", "Resizing", "Normalization", "AlphaDropout",
+    "ReversibleEmbedding", "CategoryEncoding", "Rescaling", "Resizing", "Normalization",
+    "AlphaDropout",
     "ActivityRegularization", "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D",
-    "AdaptiveAveragePooling3D", "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D",
+    "AdaptiveAveragePooling3D", "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D",
+    "AdaptiveMaxPooling3D",
   ]
 
   /// Resolves a request into a layer: the descriptor, the built model, and what was given.
@@ -123,13 +131,16 @@ public struct LayerCatalog: Sendable {
     var inputShape: Shape?
     if let i = args.firstIndex(where: { $0.key == "trainable" }) {
       guard case .bool(let b) = args[i].value else {
-        throw .invalidValue(argument: "trainable", message: "expected true or false, found '\(args[i].value.script)'", at: args[i].valueSpan)
+        throw .invalidValue(
+          argument: "trainable", message: "expected true or false, found '\(args[i].value.script)'",
+          at: args[i].valueSpan)
       }
       trainable = b
       args.remove(at: i)
     }
     if let i = args.firstIndex(where: { $0.key == "input_shape" }) {
-      inputShape = try CommandParser.shape(from: args[i].value, at: args[i].valueSpan, what: "input_shape")
+      inputShape = try CommandParser.shape(
+        from: args[i].value, at: args[i].valueSpan, what: "input_shape")
       args.remove(at: i)
     }
     let model: any LayerModel
@@ -137,13 +148,17 @@ public struct LayerCatalog: Sendable {
     if let wrap = d.wrap {
       guard let innerName = request.inner, let innerSpan = request.innerSpan else {
         throw .missingOperand(
-          command: "add", what: "the layer it wraps, e.g. 'add \(d.name.lowercased()) \(d.accepts == nil ? "dense units=8" : "lstm units=32")'",
+          command: "add",
+          what:
+            "the layer it wraps, e.g. 'add \(d.name.lowercased()) \(d.accepts == nil ? "dense units=8" : "lstm units=32")'",
           at: Span(request.typeSpan.end, request.typeSpan.end + 1))
       }
       guard let inner = self[innerName] else { throw unknown(innerName, at: innerSpan) }
       if let accepts = d.accepts, !accepts.contains(inner.name) {
         throw .invalidValue(
-          argument: d.name, message: "wraps only " + accepts.joined(separator: ", ") + ", not \(inner.name)", at: innerSpan)
+          argument: d.name,
+          message: "wraps only " + accepts.joined(separator: ", ") + ", not \(inner.name)",
+          at: innerSpan)
       }
       var reader = ArgumentReader(layer: "\(d.name)(\(inner.name))", arguments: args, end: end)
       try reader.checkNames(d, inner)
@@ -151,7 +166,9 @@ public struct LayerCatalog: Sendable {
       inert = reader.unread()
     } else {
       if let extra = request.inner, let span = request.innerSpan {
-        throw .syntax("expected key=value after '\(d.name.lowercased())', found '\(extra)'", at: span, hint: "arguments are written key=value, e.g. units=64")
+        throw .syntax(
+          "expected key=value after '\(d.name.lowercased())', found '\(extra)'", at: span,
+          hint: "arguments are written key=value, e.g. units=64")
       }
       var reader = ArgumentReader(layer: d.name, arguments: args, end: end)
       try reader.checkNames(d)
@@ -159,7 +176,8 @@ public struct LayerCatalog: Sendable {
       inert = reader.unread()
     }
     let spec = LayerSpec(
-      type: d.name, inner: request.inner.flatMap { self[$0]?.name }, arguments: args, trainable: trainable)
+      type: d.name, inner: request.inner.flatMap { self[$0]?.name }, arguments: args,
+      trainable: trainable)
     return BuiltLayer(piece: Piece(spec: spec, model: model, inert: inert), inputShape: inputShape)
   }
 
@@ -205,6 +223,11 @@ public struct LayerSpec: Equatable, Sendable {
 
   /// The request that rebuilds this layer (spans point into `script`).
   public var request: LayerRequest {
-    LayerRequest(type: type.lowercased(), typeSpan: Span(4, 4 + type.utf8.count), inner: inner?.lowercased(), innerSpan: inner.map { _ in Span(0, 0) }, arguments: arguments + (trainable ? [] : [Argument(key: "trainable", value: .bool(false), span: .none, valueSpan: .none)]))
+    LayerRequest(
+      type: type.lowercased(), typeSpan: Span(4, 4 + type.utf8.count), inner: inner?.lowercased(),
+      innerSpan: inner.map { _ in Span(0, 0) },
+      arguments: arguments
+        + (trainable
+          ? [] : [Argument(key: "trainable", value: .bool(false), span: .none, valueSpan: .none)]))
   }
 }

@@ -34,7 +34,10 @@ struct LineCache {
     return e.bytes.withUnsafeBufferPointer { $0.elementsEqual(b) } ? e : nil
   }
 
-  mutating func store(_ b: UnsafeBufferPointer<UInt8>, request: LayerRequest, command: Command, built: BuiltLayer) {
-    entries[LineCache.hash(b)] = Entry(bytes: Array(b), request: request, command: command, built: built)
+  mutating func store(
+    _ b: UnsafeBufferPointer<UInt8>, request: LayerRequest, command: Command, built: BuiltLayer
+  ) {
+    entries[LineCache.hash(b)] = Entry(
+      bytes: Array(b), request: request, command: command, built: built)
   }
 }

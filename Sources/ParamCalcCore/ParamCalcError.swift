@@ -88,7 +88,8 @@ public enum ParamCalcError: Error, Equatable, Sendable {
     case .missingOperand(let c, _, _): return "'help \(c)' shows how to write it"
     case .indexOutOfRange: return "'summary' shows the layers and their numbers"
     case .noInputShape:
-      return "give one first, e.g. 'input (None,25)', or put input_shape=(None,25) on the first layer"
+      return
+        "give one first, e.g. 'input (None,25)', or put input_shape=(None,25) on the first layer"
     case .refused, .breaksLayer: return nil
     case .overflow: return nil
     case .nothingTo: return nil
@@ -97,4 +98,3 @@ public enum ParamCalcError: Error, Equatable, Sendable {
     }
   }
 }
-

@@ -27,7 +27,9 @@ public struct ModelLayer: Sendable {
   /// The weight variables and counts. Only counts and shapes are kept per layer (a model can
   /// have millions of layers); the weights are inferred again, identically, when shown.
   public var inference: Inference {
-    guard let i = try? model.infer(input) else { preconditionFailure("a layer's inference changed") }
+    guard let i = try? model.infer(input) else {
+      preconditionFailure("a layer's inference changed")
+    }
     return spec.trainable ? i : i.frozen()
   }
 
@@ -99,29 +101,34 @@ public struct Session: Sendable {
   public var modelFingerprint: String {
     var out = "input \(input?.description ?? "-") total \(trainable)+\(nonTrainable)\n"
     for l in layers {
-      out += l.spec.script + " | \(l.input.description) -> \(l.output.description) \(l.trainable)+\(l.nonTrainable)\n"
+      out +=
+        l.spec.script
+        + " | \(l.input.description) -> \(l.output.description) \(l.trainable)+\(l.nonTrainable)\n"
     }
     return out
   }
   public var canUndo: Bool { !undoStack.isEmpty }
   public var canRedo: Bool { !redoStack.isEmpty }
 
-
   enum Edit: Sendable {
     case insert(at: Int, Piece)
     case remove(at: Int, Piece)
     case replace(at: Int, old: Piece, new: Piece)
     case input(old: Shape?, new: Shape?)
-    case reset(oldInput: Shape?, old: [Piece], newInput: Shape?, new: [Piece], kind: EditOutcome.Kind)
+    case reset(
+      oldInput: Shape?, old: [Piece], newInput: Shape?, new: [Piece], kind: EditOutcome.Kind)
 
     var summary: String {
       switch self {
       case .insert(let i, let p): return "insert \(i) \(p.spec.script)"
       case .remove(let i, let p): return "remove \(i) \(p.spec.script)"
-      case .replace(let i, let old, let new): return "replace \(i) \(old.spec.script) => \(new.spec.script)"
-      case .input(let old, let new): return "input \(old?.description ?? "-") => \(new?.description ?? "-")"
+      case .replace(let i, let old, let new):
+        return "replace \(i) \(old.spec.script) => \(new.spec.script)"
+      case .input(let old, let new):
+        return "input \(old?.description ?? "-") => \(new?.description ?? "-")"
       case .reset(let oi, let o, let ni, let n, let k):
-        return "reset \(k) \(oi?.description ?? "-") \(o.count) => \(ni?.description ?? "-") \(n.count)"
+        return
+          "reset \(k) \(oi?.description ?? "-") \(o.count) => \(ni?.description ?? "-") \(n.count)"
       }
     }
 
@@ -131,7 +138,8 @@ public struct Session: Sendable {
       case .remove(let i, let p): return .insert(at: i, p)
       case .replace(let i, let old, let new): return .replace(at: i, old: new, new: old)
       case .input(let old, let new): return .input(old: new, new: old)
-      case .reset(let oi, let o, let ni, let n, let k): return .reset(oldInput: ni, old: n, newInput: oi, new: o, kind: k)
+      case .reset(let oi, let o, let ni, let n, let k):
+        return .reset(oldInput: ni, old: n, newInput: oi, new: o, kind: k)
       }
     }
   }
@@ -143,11 +151,13 @@ public struct Session: Sendable {
     index == 0 ? input : layers[index - 1].output
   }
 
-  public mutating func setInput(_ shape: Shape, at span: Span) throws(ParamCalcError) -> EditOutcome {
+  public mutating func setInput(_ shape: Shape, at span: Span) throws(ParamCalcError) -> EditOutcome
+  {
     try commit(.input(old: input, new: shape), at: span)
   }
 
-  public mutating func add(_ built: BuiltLayer, at span: Span) throws(ParamCalcError) -> EditOutcome {
+  public mutating func add(_ built: BuiltLayer, at span: Span) throws(ParamCalcError) -> EditOutcome
+  {
     guard built.inputShape == nil, let before = layers.last?.output ?? input else {
       return try insert(built, at: layers.count + 1, span: span, indexSpan: span)
     }
@@ -177,7 +187,8 @@ public struct Session: Sendable {
       if index != 1 || shape != input {
         throw .invalidValue(
           argument: "input_shape",
-          message: "input_shape= sets the input of the first layer only; the model input is \(input?.description ?? "not set"). Use 'input DIMS' to change it",
+          message:
+            "input_shape= sets the input of the first layer only; the model input is \(input?.description ?? "not set"). Use 'input DIMS' to change it",
           at: span)
       }
     }
@@ -202,7 +213,8 @@ public struct Session: Sendable {
     }
     let old = layers[index - 1]
     if let a = arguments.first(where: { $0.key == "input_shape" }) {
-      throw .invalidValue(argument: "input_shape", message: "change the model input with 'input DIMS'", at: a.span)
+      throw .invalidValue(
+        argument: "input_shape", message: "change the model input with 'input DIMS'", at: a.span)
     }
     var request = old.spec.request
     request.typeSpan = indexSpan
@@ -228,12 +240,17 @@ public struct Session: Sendable {
   }
 
   public mutating func clear(at span: Span) throws(ParamCalcError) -> EditOutcome {
-    try commit(.reset(oldInput: input, old: pieces, newInput: nil, new: [], kind: .cleared), at: span)
+    try commit(
+      .reset(oldInput: input, old: pieces, newInput: nil, new: [], kind: .cleared), at: span)
   }
 
   /// Replaces the whole model with another (after `load`), as one undoable step.
-  public mutating func replace(with other: Session, at span: Span) throws(ParamCalcError) -> EditOutcome {
-    try commit(.reset(oldInput: input, old: pieces, newInput: other.input, new: other.pieces, kind: .loaded), at: span)
+  public mutating func replace(with other: Session, at span: Span) throws(ParamCalcError)
+    -> EditOutcome
+  {
+    try commit(
+      .reset(oldInput: input, old: pieces, newInput: other.input, new: other.pieces, kind: .loaded),
+      at: span)
   }
 
   var pieces: [Piece] { layers.map(\.piece) }
@@ -270,7 +287,8 @@ public struct Session: Sendable {
       guard let before = shapeBefore(i) else { throw .noInputShape(at: span) }
       let first = try inferNew(p, on: before, at: span)
       let chain = try relink(from: i, entering: first.output, at: span)
-      let totals = try totalsAfter(adding: first, removing: nil, chain: chain, chainStart: i, at: span)
+      let totals = try totalsAfter(
+        adding: first, removing: nil, chain: chain, chainStart: i, at: span)
       layers.insert(first, at: i)
       write(chain, startingAt: i + 1, totals: totals)
       let kind: EditOutcome.Kind = i == layers.count - 1 ? .added : .inserted
@@ -300,7 +318,8 @@ public struct Session: Sendable {
         return EditOutcome(kind: .input)
       }
       let chain = try relink(from: 0, entering: new, at: span)
-      let totals = try totalsAfter(adding: nil, removing: nil, chain: chain, chainStart: 0, at: span)
+      let totals = try totalsAfter(
+        adding: nil, removing: nil, chain: chain, chainStart: 0, at: span)
       input = new
       write(chain, startingAt: 0, totals: totals)
       return EditOutcome(kind: .input, reinferred: chain.count)
@@ -324,7 +343,9 @@ public struct Session: Sendable {
   }
 
   /// `totals` plus (or minus) a layer's counts, overflow-checked: the total must fit too.
-  func sum(_ totals: (Int, Int), _ i: ModelLayer, sign: Int, at span: Span) throws(ParamCalcError) -> (Int, Int) {
+  func sum(_ totals: (Int, Int), _ i: ModelLayer, sign: Int, at span: Span) throws(ParamCalcError)
+    -> (Int, Int)
+  {
     do {
       let t = try Checked.add(totals.0, try Checked.multiply(sign, i.trainable))
       let nt = try Checked.add(totals.1, try Checked.multiply(sign, i.nonTrainable))
@@ -337,7 +358,8 @@ public struct Session: Sendable {
 
   /// The totals after an edit, checked before anything changes.
   func totalsAfter(
-    adding new: ModelLayer?, removing old: ModelLayer?, chain: [ModelLayer], chainStart: Int, at span: Span
+    adding new: ModelLayer?, removing old: ModelLayer?, chain: [ModelLayer], chainStart: Int,
+    at span: Span
   ) throws(ParamCalcError) -> (Int, Int) {
     var totals = (trainable, nonTrainable)
     if let old { totals = try sum(totals, old, sign: -1, at: span) }
@@ -356,9 +378,12 @@ public struct Session: Sendable {
   }
 
   /// Builds a layer at a position: its inference on `shape`, or Keras's refusal.
-  mutating func inferNew(_ p: Piece, on shape: Shape, at span: Span) throws(ParamCalcError) -> ModelLayer {
+  mutating func inferNew(_ p: Piece, on shape: Shape, at span: Span) throws(ParamCalcError)
+    -> ModelLayer
+  {
     // The same definition on the same input infers the same layer: reuse it.
-    let slot = Int(truncatingIfNeeded: UInt(bitPattern: ObjectIdentifier(p).hashValue) % UInt(Session.memoSlots))
+    let slot = Int(
+      truncatingIfNeeded: UInt(bitPattern: ObjectIdentifier(p).hashValue) % UInt(Session.memoSlots))
     if let m = memo[slot], m.piece === p, m.input == shape { return m }
     let inference: Inference
     do {
@@ -376,7 +401,9 @@ public struct Session: Sendable {
 
   /// Re-infers layers from `start` on, given the shape that now enters it, without changing
   /// anything. Stops at the first layer whose input is unchanged (everything after it is too).
-  mutating func relink(from start: Int, entering first: Shape, at span: Span) throws(ParamCalcError) -> [ModelLayer] {
+  mutating func relink(from start: Int, entering first: Shape, at span: Span) throws(ParamCalcError)
+    -> [ModelLayer]
+  {
     var out: [ModelLayer] = []
     var shape = first
     var i = start

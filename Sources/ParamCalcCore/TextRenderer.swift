@@ -30,7 +30,9 @@ public struct TextRenderer: Sendable {
   }
 
   /// Appends the output of a response to `out`.
-  public func render(_ response: Response, command: Command, session: Session, into out: inout [UInt8]) {
+  public func render(
+    _ response: Response, command: Command, session: Session, into out: inout [UInt8]
+  ) {
     switch response {
     case .edit(let name, let outcome): edit(name, outcome, session, into: &out)
     case .summary: out.append(text: summary(session))
@@ -46,7 +48,8 @@ public struct TextRenderer: Sendable {
       out.append(text: indices.map { explain($0, session) }.joined(separator: "\n"))
     case .layers: out.append(text: Help.layerList(session.catalog) + "\n")
     case .help(let text): out.append(text: text + "\n")
-    case .save(let path, _): out.append(text: "  saved " + layers(session.layers.count) + " to \(path)\n")
+    case .save(let path, _):
+      out.append(text: "  saved " + layers(session.layers.count) + " to \(path)\n")
     case .load, .quit: break
     }
   }
@@ -142,7 +145,9 @@ public struct TextRenderer: Sendable {
       total(s, into: &out)
     }
     if o.reinferred > 0 {
-      out.append(text: style.dim("   (\(o.reinferred) later layer\(o.reinferred == 1 ? "" : "s") re-inferred)"))
+      out.append(
+        text: style.dim(
+          "   (\(o.reinferred) later layer\(o.reinferred == 1 ? "" : "s") re-inferred)"))
     }
     out.append(UInt8(ascii: "\n"))
   }
@@ -157,7 +162,10 @@ public struct TextRenderer: Sendable {
       names[base] = k + 1
       let name = k == 0 ? base : "\(base)_\(k)"
       let frozen = !l.spec.trainable ? "N" : "Y"
-      rows.append([String(i + 1), "\(name) (\(l.typeName))", l.output.description, Format.thousands(l.params), frozen])
+      rows.append([
+        String(i + 1), "\(name) (\(l.typeName))", l.output.description, Format.thousands(l.params),
+        frozen,
+      ])
     }
     let header = ["#", "Layer (type)", "Output Shape", "Param #", "Trainable"]
     var widths = header.map(\.count)
@@ -173,7 +181,9 @@ public struct TextRenderer: Sendable {
       }
       return out + "\n"
     }
-    var out = "Model: \"sequential\"" + (s.input.map { "   input \($0.description)" } ?? "   (no input yet)") + "\n"
+    var out =
+      "Model: \"sequential\""
+      + (s.input.map { "   input \($0.description)" } ?? "   (no input yet)") + "\n"
     out += line("┏", "━", "┳", "┓")
     out += row(header, "┃")
     out += line("┡", "━", "╇", "┩")
@@ -182,9 +192,12 @@ public struct TextRenderer: Sendable {
       if k < rows.count - 1 { out += line("├", "─", "┼", "┤") }
     }
     out += line("└", "─", "┴", "┘")
-    out += " Total params: \(style.number(Format.thousands(s.total))) (\(Format.memory(params: s.total)))\n"
-    out += " Trainable params: \(Format.thousands(s.trainable)) (\(Format.memory(params: s.trainable)))\n"
-    out += " Non-trainable params: \(Format.thousands(s.nonTrainable)) (\(Format.memory(params: s.nonTrainable)))\n"
+    out +=
+      " Total params: \(style.number(Format.thousands(s.total))) (\(Format.memory(params: s.total)))\n"
+    out +=
+      " Trainable params: \(Format.thousands(s.trainable)) (\(Format.memory(params: s.trainable)))\n"
+    out +=
+      " Non-trainable params: \(Format.thousands(s.nonTrainable)) (\(Format.memory(params: s.nonTrainable)))\n"
     return out
   }
 
@@ -193,17 +206,22 @@ public struct TextRenderer: Sendable {
     let l = s.layers[index - 1]
     let e = l.explanation
     let inference = l.inference
-    var out = "  #\(index) \(style.type(l.typeName))  \(l.input.description) -> \(l.output.description)\n"
+    var out =
+      "  #\(index) \(style.type(l.typeName))  \(l.input.description) -> \(l.output.description)\n"
     if e.terms.isEmpty {
       out += "  params = 0\n"
     } else {
-      out += "  \(Format.pretty(e.formula)) = \(Format.pretty(e.substituted)) = \(style.number(Format.thousands(inference.params)))\n"
+      out +=
+        "  \(Format.pretty(e.formula)) = \(Format.pretty(e.substituted)) = \(style.number(Format.thousands(inference.params)))\n"
       let nameWidth = e.terms.map(\.name.count).max()!
       let valueWidth = e.terms.map { Format.thousands($0.value).count }.max()!
       let sourceWidth = e.terms.map(\.source.rawValue.count).max()!
       for t in e.terms {
-        out += "    " + Format.pad(t.name, nameWidth) + " = " + Format.pad(Format.thousands(t.value), valueWidth, right: true)
-        out += "   " + style.dim(Format.pad(t.source.rawValue, sourceWidth)) + "   " + t.meaning + "\n"
+        out +=
+          "    " + Format.pad(t.name, nameWidth) + " = "
+          + Format.pad(Format.thousands(t.value), valueWidth, right: true)
+        out +=
+          "   " + style.dim(Format.pad(t.source.rawValue, sourceWidth)) + "   " + t.meaning + "\n"
       }
     }
     if !inference.weights.isEmpty {
@@ -219,12 +237,15 @@ public struct TextRenderer: Sendable {
       }
     }
     if !l.spec.trainable && inference.params > 0 {
-      out += "  trainable=false: every weight of this layer is frozen, so all \(Format.thousands(inference.params)) count as non-trainable\n"
+      out +=
+        "  trainable=false: every weight of this layer is frozen, so all \(Format.thousands(inference.params)) count as non-trainable\n"
     }
     for n in e.notes { out += "  " + n + "\n" }
     out += "  shape: " + e.shapeRule + "\n"
     if !l.inert.isEmpty {
-      out += "  not affecting the count: " + l.inert.map { "\($0.key)=\($0.value.script)" }.joined(separator: ", ") + "\n"
+      out +=
+        "  not affecting the count: "
+        + l.inert.map { "\($0.key)=\($0.value.script)" }.joined(separator: ", ") + "\n"
     }
     return out
   }

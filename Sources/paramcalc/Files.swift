@@ -1,9 +1,10 @@
+import ParamCalcCore
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import ParamCalcCore
 
 /// File input and output for `save`, `load` and script arguments.
 enum Files {
@@ -17,7 +18,9 @@ enum Files {
     var bytes = Array(text.utf8)
     var offset = 0
     while offset < bytes.count {
-      let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+      let n = bytes.withUnsafeMutableBytes {
+        write(fd, $0.baseAddress! + offset, $0.count - offset)
+      }
       if n < 0 {
         if errno == EINTR { continue }
         let e = errno
@@ -53,7 +56,9 @@ enum Files {
 
   /// Loads a script line by line into `interpreter` (any size: lines are not kept), refusing
   /// binary content (NUL bytes, invalid UTF-8).
-  static func load(_ path: String, into interpreter: inout Interpreter, at span: Span) throws(ParamCalcError) -> EditOutcome {
+  static func load(_ path: String, into interpreter: inout Interpreter, at span: Span)
+    throws(ParamCalcError) -> EditOutcome
+  {
     let fd = try open(forReading: path, at: span)
     defer { close(fd) }
     var reader = LineReader(fd: fd)
@@ -66,7 +71,9 @@ enum Files {
         throw loader.refuse(why, at: span)
       }
     }
-    if reader.failure != 0 { throw .file(path: path, reason: "cannot read: " + reason(reader.failure), at: span) }
+    if reader.failure != 0 {
+      throw .file(path: path, reason: "cannot read: " + reason(reader.failure), at: span)
+    }
     return try interpreter.finishLoad(loader, at: span)
   }
 }

@@ -1,35 +1,40 @@
+import CEditLineShim
+import ParamCalcCore
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import CEditLineShim
-import ParamCalcCore
 
 /// Words offered by Tab: the commands, then the layer types.
 nonisolated(unsafe) private var completionWords: [String] = []
 nonisolated(unsafe) private var completionMatches: [String] = []
 
-private let complete: @convention(c) (UnsafePointer<CChar>?, Int32) -> UnsafeMutablePointer<CChar>? = { text, state in
-  if state == 0 {
-    let prefix = text.map { String(cString: $0).lowercased() } ?? ""
-    completionMatches = completionWords.filter { $0.hasPrefix(prefix) }
+private let complete:
+  @convention(c) (UnsafePointer<CChar>?, Int32) -> UnsafeMutablePointer<CChar>? = { text, state in
+    if state == 0 {
+      let prefix = text.map { String(cString: $0).lowercased() } ?? ""
+      completionMatches = completionWords.filter { $0.hasPrefix(prefix) }
+    }
+    let i = Int(state)
+    guard i < completionMatches.count else { return nil }
+    return strdup(completionMatches[i])
   }
-  let i = Int(state)
-  guard i < completionMatches.count else { return nil }
-  return strdup(completionMatches[i])
-}
 
 extension Runner {
   /// The interactive prompt: libedit line editing and history; Ctrl-C cancels the line, Ctrl-D
   /// or `quit` leaves. Errors are shown and the session goes on.
   mutating func interactive() -> Int32 {
     pc_editline_init("paramcalc", 1000, json ? 1 : 0)
-    completionWords = CommandParser.commands + interpreter.session.catalog.descriptors.map { $0.name.lowercased() }
+    completionWords =
+      CommandParser.commands + interpreter.session.catalog.descriptors.map { $0.name.lowercased() }
     pc_editline_set_completion(complete)
     // With --json, stdout carries only JSON objects: the banner and prompt go to stderr.
     let screen = json ? err : out
-    screen.line("paramcalc \(ParamCalc.version) — type 'help' for commands, 'layers' for layer types, Ctrl-D to quit")
+    screen.line(
+      "paramcalc \(ParamCalc.version) — type 'help' for commands, 'layers' for layer types, Ctrl-D to quit"
+    )
     screen.flush()
     var number = 0
     while true {

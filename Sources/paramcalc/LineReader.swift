@@ -1,9 +1,10 @@
+import CEditLineShim
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import CEditLineShim
 
 /// Reads lines from a file descriptor in large chunks, splitting on `\n` (a `\r` before it is
 /// dropped). Stops at end of file, or when SIGINT arrives (`interrupted` is then true).
@@ -36,7 +37,9 @@ struct LineReader {
         if end > start && buffer[end - 1] == 0x0D { end -= 1 }
         let from = start
         start = nl + 1
-        return buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[from..<end])) }
+        return buffer.withUnsafeBufferPointer {
+          body(UnsafeBufferPointer(rebasing: $0[from..<end]))
+        }
       }
       if eof {
         guard start < buffer.count else { return nil }
@@ -44,7 +47,9 @@ struct LineReader {
         if buffer[end - 1] == 0x0D { end -= 1 }
         let from = start
         start = buffer.count
-        return buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[from..<end])) }
+        return buffer.withUnsafeBufferPointer {
+          body(UnsafeBufferPointer(rebasing: $0[from..<end]))
+        }
       }
       fill()
       if interrupted { return nil }

@@ -1,11 +1,12 @@
+import ArgumentParser
+import CEditLineShim
+import ParamCalcCore
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import ArgumentParser
-import CEditLineShim
-import ParamCalcCore
 
 @main
 struct ParamCalc: ParsableCommand {
@@ -13,7 +14,8 @@ struct ParamCalc: ParsableCommand {
 
   static let configuration = CommandConfiguration(
     commandName: "paramcalc",
-    abstract: "How many parameters a neural network has, layer by layer, and why — exact to Keras 3.",
+    abstract:
+      "How many parameters a neural network has, layer by layer, and why — exact to Keras 3.",
     discussion: """
       At a terminal, paramcalc is an interactive prompt: type 'help' there. Given files, or fed a script on standard input, it runs the script: each command's output on stdout, errors on stderr as FILE:LINE:COL with the line and a caret. Exit status: 0 when every line succeeded, 1 when one failed, 130 after Ctrl-C.
 
@@ -27,10 +29,12 @@ struct ParamCalc: ParsableCommand {
   @Flag(help: "Stop at the first line in error.")
   var bail = false
 
-  @Flag(name: .customLong("no-color"), help: "Never use colours (NO_COLOR and TERM=dumb do the same).")
+  @Flag(
+    name: .customLong("no-color"), help: "Never use colours (NO_COLOR and TERM=dumb do the same).")
   var noColor = false
 
-  @ArgumentParser.Argument(help: "Scripts to run in order ('-' is standard input). Without any, standard input is read.")
+  @ArgumentParser.Argument(
+    help: "Scripts to run in order ('-' is standard input). Without any, standard input is read.")
   var files: [String] = []
 
   /// Without any option, the arguments are only script names: run them without the argument

@@ -1,10 +1,11 @@
+import CEditLineShim
+import ParamCalcCore
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import CEditLineShim
-import ParamCalcCore
 
 /// Runs lines through the interpreter and shows what they did: the loop shared by script mode
 /// and the interactive prompt.
@@ -53,10 +54,12 @@ struct Runner {
       default: break
       }
       if json {
-        jsonStream.render(response, command: c, line: number, session: interpreter.session, into: &out.buffer)
+        jsonStream.render(
+          response, command: c, line: number, session: interpreter.session, into: &out.buffer)
         out.flushIfFull()
       } else {
-        TextRenderer(style: outStyle).render(response, command: c, session: interpreter.session, into: &out.buffer)
+        TextRenderer(style: outStyle).render(
+          response, command: c, session: interpreter.session, into: &out.buffer)
         out.flushIfFull()
       }
       return true
@@ -64,11 +67,14 @@ struct Runner {
       let text = String(decoding: bytes, as: UTF8.self)
       failed = true
       out.flush()
-      err.write(DiagnosticRenderer.render(error, file: file, line: number, text: text, style: errStyle))
+      err.write(
+        DiagnosticRenderer.render(error, file: file, line: number, text: text, style: errStyle))
       err.flush()
       if json {
         let name = command?.name ?? firstWord(text)
-        out.line(JSONRenderer.error(error, command: name, line: number, column: DiagnosticRenderer.column(error, in: text)))
+        out.line(
+          JSONRenderer.error(
+            error, command: name, line: number, column: DiagnosticRenderer.column(error, in: text)))
       }
       return false
     }

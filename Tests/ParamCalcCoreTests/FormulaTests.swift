@@ -47,9 +47,12 @@ struct FormulaTests {
     // Unknown channels.
     #expect(error(after: ["input (10,None)"], "add conv1d filters=2 kernel_size=1") != nil)
     // Keras refuses strides > 1 with dilation_rate > 1.
-    #expect(error(after: ["input (10,3)"], "add conv1d filters=2 kernel_size=1 strides=2 dilation_rate=2") != nil)
+    #expect(
+      error(after: ["input (10,3)"], "add conv1d filters=2 kernel_size=1 strides=2 dilation_rate=2")
+        != nil)
     // causal is for Conv1D only.
-    #expect(error(after: ["input (10,10,3)"], "add conv2d filters=2 kernel_size=1 padding=causal") != nil)
+    #expect(
+      error(after: ["input (10,10,3)"], "add conv2d filters=2 kernel_size=1 padding=causal") != nil)
   }
 
   @Test func dense() throws {
@@ -62,12 +65,15 @@ struct FormulaTests {
 
   @Test func recurrent() throws {
     // LSTM: 4 * (n*u + u*u + u); GRU reset_after: 3 * (n*u + u*u + 2u); SimpleRNN: n*u + u*u + u.
-    #expect(try layer("(None,8)", "add lstm units=16").inference.params == 4 * (8 * 16 + 16 * 16 + 16))
+    #expect(
+      try layer("(None,8)", "add lstm units=16").inference.params == 4 * (8 * 16 + 16 * 16 + 16))
     let gru = try layer("(100,1)", "add gru units=32 return_sequences=true")
     #expect(gru.inference.params == 3_360)
     #expect(weights(gru) == ["kernel[1, 96]", "recurrent_kernel[32, 96]", "bias[2, 96]"])
     #expect(gru.output == Shape([100, 32]))
-    #expect(try layer("(10,4)", "add gru units=8 reset_after=false").inference.params == 3 * (4 * 8 + 64 + 8))
+    #expect(
+      try layer("(10,4)", "add gru units=8 reset_after=false").inference.params == 3
+        * (4 * 8 + 64 + 8))
     #expect(try layer("(10,4)", "add simplernn units=8").inference.params == 4 * 8 + 64 + 8)
     #expect(try layer("(10,4)", "add simplernn units=8").output == Shape([8]))
     #expect(error(after: ["input (10,)"], "add lstm units=4") != nil)
@@ -79,7 +85,8 @@ struct FormulaTests {
     #expect(l.inference.params == 2 * 4 * (8 * 16 + 16 * 16 + 16))
     #expect(l.output == Shape([32]))
     #expect(weights(l).count == 6)
-    let sum = try layer("(5,8)", "add bidirectional gru units=4 return_sequences=true merge_mode=sum")
+    let sum = try layer(
+      "(5,8)", "add bidirectional gru units=4 return_sequences=true merge_mode=sum")
     #expect(sum.output == Shape([5, 4]))
     #expect(error(after: ["input (5,8)"], "add bidirectional dense units=3") != nil)
   }
@@ -116,11 +123,15 @@ struct FormulaTests {
 
   @Test func pooling() throws {
     #expect(try layer("(28,28,3)", "add maxpooling2d").output == Shape([14, 14, 3]))
-    #expect(try layer("(7,7,3)", "add averagepooling2d pool_size=2 padding=same").output == Shape([4, 4, 3]))
+    #expect(
+      try layer("(7,7,3)", "add averagepooling2d pool_size=2 padding=same").output
+        == Shape([4, 4, 3]))
     #expect(try layer("(10,3)", "add maxpooling1d pool_size=3 strides=1").output == Shape([8, 3]))
     #expect(try layer("(None,3)", "add maxpooling1d").output == Shape([nil, 3]))
     #expect(error(after: ["input (1,3)"], "add maxpooling1d") != nil)
-    #expect(try layer("(4,4,4,2)", "add globalaveragepooling3d keepdims=true").output == Shape([1, 1, 1, 2]))
+    #expect(
+      try layer("(4,4,4,2)", "add globalaveragepooling3d keepdims=true").output
+        == Shape([1, 1, 1, 2]))
     #expect(try layer("(4,4,2)", "add globalmaxpooling2d").output == Shape([2]))
     #expect(error(after: ["input (4,2)"], "add globalmaxpooling2d") != nil)
   }
@@ -136,7 +147,8 @@ struct FormulaTests {
 
   @Test func layersWithoutWeights() throws {
     for line in [
-      "add dropout rate=0.5", "add activation activation=relu", "add relu", "add leakyrelu", "add elu",
+      "add dropout rate=0.5", "add activation activation=relu", "add relu", "add leakyrelu",
+      "add elu",
       "add softmax",
     ] {
       let l = try layer("(3,4)", line)

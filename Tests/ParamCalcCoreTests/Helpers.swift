@@ -3,7 +3,8 @@ import Testing
 @testable import ParamCalcCore
 
 /// Builds a model from script lines; any error fails the calling test.
-func model(_ lines: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> Session {
+func model(_ lines: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> Session
+{
   var interpreter = Interpreter()
   for line in lines {
     _ = try interpreter.run(line: line)

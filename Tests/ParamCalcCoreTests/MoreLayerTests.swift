@@ -16,31 +16,83 @@ struct MoreLayerTests {
   }
 
   static let cases: [Case] = [
-    Case(input: "(10,3)", line: "add conv1dtranspose filters=4 kernel_size=3 strides=2", params: 40, output: [21, 4], weights: [[3, 4, 3], [4]]),
-    Case(input: "(10,3)", line: "add conv1dtranspose filters=4 kernel_size=3 strides=2 padding=same", params: 40, output: [20, 4], weights: [[3, 4, 3], [4]]),
-    Case(input: "(10,3)", line: "add conv1dtranspose filters=4 kernel_size=3 strides=2 output_padding=1", params: 40, output: [22, 4], weights: [[3, 4, 3], [4]]),
-    Case(input: "(8,8,3)", line: "add conv2dtranspose filters=4 kernel_size=(2,3) dilation_rate=2", params: 76, output: [10, 12, 4], weights: [[2, 3, 4, 3], [4]]),
-    Case(input: "(4,4,4,2)", line: "add conv3dtranspose filters=2 kernel_size=2 strides=2 use_bias=false", params: 32, output: [8, 8, 8, 2], weights: [[2, 2, 2, 2, 2]]),
-    Case(input: "(10,6)", line: "add depthwiseconv1d kernel_size=3 depth_multiplier=2", params: 48, output: [8, 12], weights: [[3, 6, 2], [12]]),
-    Case(input: "(9,9,4)", line: "add depthwiseconv2d kernel_size=3 strides=2 padding=same use_bias=false", params: 36, output: [5, 5, 4], weights: [[3, 3, 4, 1]]),
-    Case(input: "(10,6)", line: "add separableconv1d filters=8 kernel_size=3 depth_multiplier=2", params: 140, output: [8, 8], weights: [[3, 6, 2], [1, 12, 8], [8]]),
-    Case(input: "(9,9,4)", line: "add separableconv2d filters=8 kernel_size=(3,2)", params: 64, output: [7, 8, 8], weights: [[3, 2, 4, 1], [1, 1, 4, 8], [8]]),
-    Case(input: "(10,16)", line: "add multiheadattention num_heads=2 key_dim=8", params: 1088, output: [10, 16], weights: [[16, 2, 8], [2, 8], [16, 2, 8], [2, 8], [16, 2, 8], [2, 8], [2, 8, 16], [16]]),
-    Case(input: "(10,16)", line: "add multiheadattention num_heads=4 key_dim=8 value_dim=4 output_shape=32 use_bias=false", params: 1792, output: [10, 32], weights: [[16, 4, 8], [16, 4, 8], [16, 4, 4], [4, 4, 32]]),
-    Case(input: "(5,10,16)", line: "add multiheadattention num_heads=2 key_dim=4", params: 552, output: [5, 10, 16], weights: [[16, 2, 4], [2, 4], [16, 2, 4], [2, 4], [16, 2, 4], [2, 4], [2, 4, 16], [16]]),
-    Case(input: "(10,16)", line: "add timedistributed dense units=4", params: 68, output: [10, 4], weights: [[16, 4], [4]]),
-    Case(input: "(6,10,3)", line: "add timedistributed conv1d filters=4 kernel_size=3", params: 40, output: [6, 8, 4], weights: [[3, 3, 4], [4]]),
+    Case(
+      input: "(10,3)", line: "add conv1dtranspose filters=4 kernel_size=3 strides=2", params: 40,
+      output: [21, 4], weights: [[3, 4, 3], [4]]),
+    Case(
+      input: "(10,3)", line: "add conv1dtranspose filters=4 kernel_size=3 strides=2 padding=same",
+      params: 40, output: [20, 4], weights: [[3, 4, 3], [4]]),
+    Case(
+      input: "(10,3)",
+      line: "add conv1dtranspose filters=4 kernel_size=3 strides=2 output_padding=1", params: 40,
+      output: [22, 4], weights: [[3, 4, 3], [4]]),
+    Case(
+      input: "(8,8,3)", line: "add conv2dtranspose filters=4 kernel_size=(2,3) dilation_rate=2",
+      params: 76, output: [10, 12, 4], weights: [[2, 3, 4, 3], [4]]),
+    Case(
+      input: "(4,4,4,2)",
+      line: "add conv3dtranspose filters=2 kernel_size=2 strides=2 use_bias=false", params: 32,
+      output: [8, 8, 8, 2], weights: [[2, 2, 2, 2, 2]]),
+    Case(
+      input: "(10,6)", line: "add depthwiseconv1d kernel_size=3 depth_multiplier=2", params: 48,
+      output: [8, 12], weights: [[3, 6, 2], [12]]),
+    Case(
+      input: "(9,9,4)",
+      line: "add depthwiseconv2d kernel_size=3 strides=2 padding=same use_bias=false", params: 36,
+      output: [5, 5, 4], weights: [[3, 3, 4, 1]]),
+    Case(
+      input: "(10,6)", line: "add separableconv1d filters=8 kernel_size=3 depth_multiplier=2",
+      params: 140, output: [8, 8], weights: [[3, 6, 2], [1, 12, 8], [8]]),
+    Case(
+      input: "(9,9,4)", line: "add separableconv2d filters=8 kernel_size=(3,2)", params: 64,
+      output: [7, 8, 8], weights: [[3, 2, 4, 1], [1, 1, 4, 8], [8]]),
+    Case(
+      input: "(10,16)", line: "add multiheadattention num_heads=2 key_dim=8", params: 1088,
+      output: [10, 16],
+      weights: [
+        [16, 2, 8], [2, 8], [16, 2, 8], [2, 8], [16, 2, 8], [2, 8], [2, 8, 16], [16],
+      ]),
+    Case(
+      input: "(10,16)",
+      line:
+        "add multiheadattention num_heads=4 key_dim=8 value_dim=4 output_shape=32 use_bias=false",
+      params: 1792, output: [10, 32], weights: [[16, 4, 8], [16, 4, 8], [16, 4, 4], [4, 4, 32]]),
+    Case(
+      input: "(5,10,16)", line: "add multiheadattention num_heads=2 key_dim=4", params: 552,
+      output: [5, 10, 16],
+      weights: [
+        [16, 2, 4], [2, 4], [16, 2, 4], [2, 4], [16, 2, 4], [2, 4], [2, 4, 16], [16],
+      ]),
+    Case(
+      input: "(10,16)", line: "add timedistributed dense units=4", params: 68, output: [10, 4],
+      weights: [[16, 4], [4]]),
+    Case(
+      input: "(6,10,3)", line: "add timedistributed conv1d filters=4 kernel_size=3", params: 40,
+      output: [6, 8, 4], weights: [[3, 3, 4], [4]]),
     Case(input: "(4,6)", line: "add permute dims=(2,1)", params: 0, output: [6, 4], weights: []),
     Case(input: "(6,)", line: "add repeatvector n=3", params: 0, output: [3, 6], weights: []),
     Case(input: "(5,3)", line: "add upsampling1d size=3", params: 0, output: [15, 3], weights: []),
-    Case(input: "(4,None,3)", line: "add upsampling2d size=(2,3)", params: 0, output: [8, nil, 3], weights: []),
-    Case(input: "(5,3)", line: "add zeropadding1d padding=(1,2)", params: 0, output: [8, 3], weights: []),
-    Case(input: "(4,5,3)", line: "add zeropadding2d padding=((1,2),(0,1))", params: 0, output: [7, 6, 3], weights: []),
-    Case(input: "(4,5,6,2)", line: "add cropping3d cropping=1", params: 0, output: [2, 3, 4, 2], weights: []),
-    Case(input: "(10,3)", line: "add spatialdropout1d rate=0.2", params: 0, output: [10, 3], weights: []),
-    Case(input: "(3,4)", line: "add layernormalization axis=(1,2)", params: 24, output: [3, 4], weights: [[3, 4], [3, 4]]),
+    Case(
+      input: "(4,None,3)", line: "add upsampling2d size=(2,3)", params: 0, output: [8, nil, 3],
+      weights: []),
+    Case(
+      input: "(5,3)", line: "add zeropadding1d padding=(1,2)", params: 0, output: [8, 3],
+      weights: []),
+    Case(
+      input: "(4,5,3)", line: "add zeropadding2d padding=((1,2),(0,1))", params: 0,
+      output: [7, 6, 3], weights: []),
+    Case(
+      input: "(4,5,6,2)", line: "add cropping3d cropping=1", params: 0, output: [2, 3, 4, 2],
+      weights: []),
+    Case(
+      input: "(10,3)", line: "add spatialdropout1d rate=0.2", params: 0, output: [10, 3],
+      weights: []),
+    Case(
+      input: "(3,4)", line: "add layernormalization axis=(1,2)", params: 24, output: [3, 4],
+      weights: [[3, 4], [3, 4]]),
     Case(input: "(3,4)", line: "add softmax axis=1", params: 0, output: [3, 4], weights: []),
-    Case(input: "(3,4)", line: "add gaussiandropout rate=0.3", params: 0, output: [3, 4], weights: []),
+    Case(
+      input: "(3,4)", line: "add gaussiandropout rate=0.3", params: 0, output: [3, 4], weights: []),
     Case(input: "(3,4)", line: "add relu max_value=6", params: 0, output: [3, 4], weights: []),
     Case(input: "(3,4)", line: "add elu alpha=0.5", params: 0, output: [3, 4], weights: []),
   ]
@@ -57,7 +109,10 @@ struct MoreLayerTests {
     // Keras refuses both (cropping larger than the input; SpatialDropout2D on a rank-3 input).
     #expect(error(after: ["input (5,3)"], "add cropping1d cropping=(2,3)") != nil)
     #expect(error(after: ["input (10,3)"], "add spatialdropout2d rate=0.2") != nil)
-    #expect(error(after: ["input (10,3)"], "add conv1dtranspose filters=2 kernel_size=3 strides=2 output_padding=2") != nil)
+    #expect(
+      error(
+        after: ["input (10,3)"],
+        "add conv1dtranspose filters=2 kernel_size=3 strides=2 output_padding=2") != nil)
     #expect(error(after: ["input (4,6)"], "add permute dims=(1,1)") != nil)
   }
 }

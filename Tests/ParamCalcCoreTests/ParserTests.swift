@@ -5,12 +5,17 @@ import Testing
 @Suite("Command parser")
 struct ParserTests {
   func args(_ line: String) throws -> [String: Value] {
-    guard case .add(let r) = try CommandParser.parse(line) else { Issue.record("not an add"); return [:] }
+    guard case .add(let r) = try CommandParser.parse(line) else {
+      Issue.record("not an add")
+      return [:]
+    }
     return Dictionary(uniqueKeysWithValues: r.arguments.map { ($0.key, $0.value) })
   }
 
   @Test func values() throws {
-    let a = try args("add x i=3 n=-2 f=0.5 e=1e-6 t=true F2=False none=None q=? s=same tup=(3,3) one=(1) cross=3x3 nested=((0,1),(0,1)) nt=(None,96) eq=abc,cd->abd")
+    let a = try args(
+      "add x i=3 n=-2 f=0.5 e=1e-6 t=true F2=False none=None q=? s=same tup=(3,3) one=(1) cross=3x3 nested=((0,1),(0,1)) nt=(None,96) eq=abc,cd->abd"
+    )
     #expect(a["i"] == .int(3))
     #expect(a["n"] == .int(-2))
     #expect(a["f"] == .float(0.5))
@@ -40,7 +45,10 @@ struct ParserTests {
     ("INPUT 10  # comment", [10]),
   ])
   func inputDims(line: String, dims: [Int?]) throws {
-    guard case .input(let shape, _) = try CommandParser.parse(line) else { Issue.record(); return }
+    guard case .input(let shape, _) = try CommandParser.parse(line) else {
+      Issue.record()
+      return
+    }
     #expect(shape == Shape(dims))
   }
 
@@ -51,7 +59,9 @@ struct ParserTests {
   }
 
   @Test func wrappers() throws {
-    guard case .add(let r) = try CommandParser.parse("add bidirectional lstm units=8 merge_mode=sum") else {
+    guard
+      case .add(let r) = try CommandParser.parse("add bidirectional lstm units=8 merge_mode=sum")
+    else {
       Issue.record()
       return
     }
@@ -68,7 +78,9 @@ struct ParserTests {
   @Test func errorsPointAtTheToken() {
     #expect(failure("ad dense units=3") == .unknownCommand("ad", at: Span(0, 2), suggestion: "add"))
     #expect(failure("add dense units=3 units=4") == .repeatedArgument("units", at: Span(18, 25)))
-    #expect(failure("add dense kernel=3 kernel_size=3")?.message == "argument 'kernel_size' is given twice")
+    #expect(
+      failure("add dense kernel=3 kernel_size=3")?.message
+        == "argument 'kernel_size' is given twice")
     #expect(failure("undo undo") == .extraTokens(at: Span(5, 9), command: "undo"))
     #expect(failure("input")?.message.contains("needs") == true)
     #expect(failure("add conv2d kernel_size=(3,") != nil)

@@ -7,7 +7,8 @@ import Testing
 struct PropertyTests {
   static let adds = [
     "dense units=8", "dense units=4 use_bias=false", "layernormalization", "batchnormalization",
-    "dropout rate=0.2", "lstm units=8 return_sequences=true", "conv1d filters=8 kernel_size=3 padding=same",
+    "dropout rate=0.2", "lstm units=8 return_sequences=true",
+    "conv1d filters=8 kernel_size=3 padding=same",
     "gru units=4 return_sequences=true trainable=false", "prelu shared_axes=1", "relu",
   ]
 
@@ -114,13 +115,15 @@ struct PropertyTests {
     var rng = SplitMix(seed: seed)
     var i = Interpreter()
     _ = try i.run(line: "input (None,8)")
-    for _ in 0..<30 { _ = try i.run(line: "add " + Self.adds[Int(rng.next() % UInt64(Self.adds.count))]) }
+    for _ in 0..<30 {
+      _ = try i.run(line: "add " + Self.adds[Int(rng.next() % UInt64(Self.adds.count))])
+    }
     var j = Interpreter()
-    _ = try j.load(lines: i.script.split(separator: "\n").map(String.init), path: "m.pc", at: Span(0, 0))
+    _ = try j.load(
+      lines: i.script.split(separator: "\n").map(String.init), path: "m.pc", at: Span(0, 0))
     #expect(canonical(j.session) == canonical(i.session))
     #expect(j.session.layers.map(\.inference) == i.session.layers.map(\.inference))
     #expect(j.session.input == i.session.input)
     #expect(j.script == i.script)
   }
 }
-

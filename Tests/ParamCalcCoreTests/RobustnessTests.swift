@@ -23,21 +23,28 @@ struct LineFuzzer {
 
   static let seeds: [String] = [
     "input (None,25)", "input 28x28x1", "input (784,)", "input (8,8,8,2)", "input (None,64)",
-    "add conv1d filters=64 kernel_size=5", "add conv2d filters=8 kernel=(3,3) strides=2 padding=same",
+    "add conv1d filters=64 kernel_size=5",
+    "add conv2d filters=8 kernel=(3,3) strides=2 padding=same",
     "add conv3d filters=4 kernel_size=2", "add dense units=10 activation=relu", "add flatten",
-    "add reshape target_shape=(-1,4)", "add maxpooling2d pool_size=2", "add globalaveragepooling1d keepdims=true",
-    "add batchnormalization center=false", "add layernormalization", "add groupnormalization groups=4",
+    "add reshape target_shape=(-1,4)", "add maxpooling2d pool_size=2",
+    "add globalaveragepooling1d keepdims=true",
+    "add batchnormalization center=false", "add layernormalization",
+    "add groupnormalization groups=4",
     "add embedding input_dim=1000 output_dim=8", "add lstm units=8 return_sequences=true",
     "add bidirectional gru units=4 merge_mode=sum", "add timedistributed dense units=3",
-    "add multiheadattention num_heads=2 key_dim=4", "add prelu shared_axes=(1)", "add dropout rate=0.5",
+    "add multiheadattention num_heads=2 key_dim=4", "add prelu shared_axes=(1)",
+    "add dropout rate=0.5",
     "add zeropadding2d padding=((1,2),(0,1))", "add permute dims=(2,1)", "insert 1 dense units=4",
-    "remove 1", "set 1 units=7", "set 2 trainable=false", "undo", "redo", "clear", "summary", "total",
+    "remove 1", "set 1 units=7", "set 2 trainable=false", "undo", "redo", "clear", "summary",
+    "total",
     "explain", "explain all", "explain 1", "layers", "help", "help conv2d", "quit",
   ]
   static let pieces: [String] = [
     "(", ")", "((((", "))", ",", "=", "x", "None", "?", "-1", "0", "9223372036854775807",
-    "-9223372036854775808", "99999999999999999999", "1e308", "nan", "inf", "true", "FALSE", "'same'",
-    "\"", "#", "\t", "\r", "\u{0}", "é", "\u{FFFD}", "units=3", "units=3 units=4", "foo=1", "kernel=",
+    "-9223372036854775808", "99999999999999999999", "1e308", "nan", "inf", "true", "FALSE",
+    "'same'",
+    "\"", "#", "\t", "\r", "\u{0}", "é", "\u{FFFD}", "units=3", "units=3 units=4", "foo=1",
+    "kernel=",
     "=3", "input_shape=(None,4)", "trainable=maybe", "dense", "bidirectional", "lstm",
   ]
 
@@ -48,7 +55,9 @@ struct LineFuzzer {
     switch int(12) {
     case 0: b = Array(b.prefix(int(b.count + 1)))  // truncated
     case 1:  // byte flips
-      for _ in 0..<(1 + int(3)) where !b.isEmpty { b[int(b.count)] = UInt8(truncatingIfNeeded: rng.next()) }
+      for _ in 0..<(1 + int(3)) where !b.isEmpty {
+        b[int(b.count)] = UInt8(truncatingIfNeeded: rng.next())
+      }
     case 2: b = (0..<int(40)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }  // random bytes
     case 3: b += [0xC3, 0x28, 0xFF, 0xFE]  // invalid UTF-8
     case 4:  // a piece inserted at a random place
@@ -80,7 +89,9 @@ struct RobustnessTests {
         _ = try interpreter.run(line: "add conv1d filters=8 kernel_size=3")
       }
       var bytes = fuzzer.line()
-      if n % 20_000 == 7 { bytes = Array(("add dense units=" + String(repeating: "9", count: 1 << 20)).utf8) }
+      if n % 20_000 == 7 {
+        bytes = Array(("add dense units=" + String(repeating: "9", count: 1 << 20)).utf8)
+      }
       let before = interpreter.session.fingerprint
       let ok = bytes.withUnsafeBufferPointer { buffer -> Bool in
         do throws(ParamCalcError) {
@@ -88,7 +99,8 @@ struct RobustnessTests {
           return true
         } catch {
           // The message and its rendering must not fail either.
-          _ = DiagnosticRenderer.render(error, file: "f", line: 1, text: String(decoding: buffer, as: UTF8.self))
+          _ = DiagnosticRenderer.render(
+            error, file: "f", line: 1, text: String(decoding: buffer, as: UTF8.self))
           _ = JSONRenderer.error(error, command: nil, line: 1, column: 1)
           return false
         }
@@ -96,7 +108,10 @@ struct RobustnessTests {
       if !ok {
         rejected += 1
         let after = interpreter.session.fingerprint
-        #expect(after == before, "a rejected line changed the model: \(String(decoding: bytes.prefix(200), as: UTF8.self))")
+        #expect(
+          after == before,
+          "a rejected line changed the model: \(String(decoding: bytes.prefix(200), as: UTF8.self))"
+        )
         if after != before { return }
       } else if case .some(let l) = interpreter.session.layers.last {
         _ = l.explanation

@@ -75,7 +75,10 @@ struct SessionTests {
       _ = try i.run(line: "set 1 kernel_size=5")
       Issue.record("expected an error")
     } catch {
-      guard case .breaksLayer(let index, _, _, _) = error else { Issue.record("\(error)"); return }
+      guard case .breaksLayer(let index, _, _, _) = error else {
+        Issue.record("\(error)")
+        return
+      }
       #expect(index == 2)
     }
     #expect(i.session.layers.map(\.output) == before)
@@ -88,8 +91,10 @@ struct SessionTests {
     _ = try i.run(line: "input (10,3)")
     _ = try i.run(line: "add dense units=4")
     for bad in [
-      "add conv2d filters=3 kernel_size=3", "add dense units=0", "add dense", "add dense units=3 foo=1",
-      "add nosuchlayer", "remove 5", "set 9 units=3", "insert 0 dense units=3", "add dense units=3.5",
+      "add conv2d filters=3 kernel_size=3", "add dense units=0", "add dense",
+      "add dense units=3 foo=1",
+      "add nosuchlayer", "remove 5", "set 9 units=3", "insert 0 dense units=3",
+      "add dense units=3.5",
     ] {
       #expect(throws: ParamCalcError.self, "\(bad)") { try i.run(line: bad) }
       #expect(i.session.layers.count == 1 && i.session.total == 16)
@@ -113,7 +118,8 @@ struct SessionTests {
     #expect(i.session.total == 0 && i.session.input == nil)
     _ = try i.run(line: "undo")
     #expect(i.session.total == 10)
-    _ = try i.load(lines: ["input (8,)", "add dense units=1", "add dense units=1"], path: "m.pc", at: Span(0, 0))
+    _ = try i.load(
+      lines: ["input (8,)", "add dense units=1", "add dense units=1"], path: "m.pc", at: Span(0, 0))
     #expect(i.session.total == 11)
     _ = try i.run(line: "undo")
     #expect(i.session.total == 10)
@@ -127,7 +133,8 @@ struct SessionTests {
     var i = Interpreter()
     for line in [
       "input (None,25)", "add conv1d filters=64 kernel=5 padding=causal activation=relu",
-      "add bidirectional lstm units=8 merge_mode=sum return_sequences=true", "add batchnormalization trainable=false",
+      "add bidirectional lstm units=8 merge_mode=sum return_sequences=true",
+      "add batchnormalization trainable=false",
       "add dense units=3",
     ] { _ = try i.run(line: line) }
     let script = i.script

@@ -20,7 +20,9 @@ enum Binary {
     var status: Int32
   }
 
-  static func run(_ arguments: [String] = [], stdin: String, environment: [String: String] = [:]) throws -> Result {
+  static func run(_ arguments: [String] = [], stdin: String, environment: [String: String] = [:])
+    throws -> Result
+  {
     let p = Process()
     p.executableURL = url
     p.arguments = arguments
@@ -29,7 +31,8 @@ enum Binary {
     for (k, v) in environment { env[k] = v }
     p.environment = env
     // Files rather than pipes: no pipe can fill up and block either side.
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paramcalc-e2e-\(UUID().uuidString)")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "paramcalc-e2e-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let inURL = dir.appendingPathComponent("in")
@@ -51,7 +54,8 @@ enum Binary {
     try output.close()
     try errors.close()
     return Result(
-      stdout: try String(contentsOf: outURL, encoding: .utf8), stderr: try String(contentsOf: errURL, encoding: .utf8),
+      stdout: try String(contentsOf: outURL, encoding: .utf8),
+      stderr: try String(contentsOf: errURL, encoding: .utf8),
       status: p.terminationStatus)
   }
 

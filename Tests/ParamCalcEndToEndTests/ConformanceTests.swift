@@ -72,7 +72,8 @@ struct ConformanceTests {
     for (g, w) in zip(got, want) {
       let type = (w["type"] as! String)
       #expect(
-        (g["type"] as! String).split(separator: "(")[0].lowercased() == type.split(separator: "(")[0].lowercased())
+        (g["type"] as! String).split(separator: "(")[0].lowercased()
+          == type.split(separator: "(")[0].lowercased())
       for key in ["params", "trainable", "non_trainable"] {
         #expect(g[key] as? Int == w[key] as? Int, "\(type) \(key)")
       }
@@ -96,7 +97,9 @@ struct ConformanceTests {
     var byLayer: [String: Int] = [:]
     for c in waiting { for m in c.missing { byLayer[m, default: 0] += 1 } }
     print("Keras corpus: \(Self.runnable.count) cases run, \(waiting.count) wait for layers:")
-    for (layer, n) in byLayer.sorted(by: { $0.value > $1.value }) { print("  \(layer): \(n) cases") }
+    for (layer, n) in byLayer.sorted(by: { $0.value > $1.value }) {
+      print("  \(layer): \(n) cases")
+    }
     #expect(Self.runnable.count + waiting.count == KerasCase.all.count)
     #expect(KerasCase.all.count == 650)
     for c in waiting.prefix(40) {

@@ -5,7 +5,8 @@ import Testing
 @Suite("Process behaviour")
 struct ProcessTests {
   func temp(_ name: String, _ contents: Data) throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paramcalc-\(UUID().uuidString)")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "paramcalc-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let url = dir.appendingPathComponent(name)
     try contents.write(to: url)
@@ -35,10 +36,12 @@ struct ProcessTests {
   @Test func loadRefusesBinaryFilesAndKeepsTheModel() throws {
     let bin = try temp("bin.pc", Data([0x69, 0x6E, 0x00, 0xFF, 0x0A]))
     let bad = try temp("bad.pc", Data("input (4,)\nadd dense units=2\nadd dense units=-1\n".utf8))
-    let r = try Binary.run([], stdin: "input (3,)\nadd dense units=1\nload \(bin.path)\nload \(bad.path)\ntotal\n")
+    let r = try Binary.run(
+      [], stdin: "input (3,)\nadd dense units=1\nload \(bin.path)\nload \(bad.path)\ntotal\n")
     #expect(r.stderr.contains("NUL byte"))
     #expect(r.stderr.contains("\(bad.path):3:17: error: units: must be at least 1"))
-    #expect(r.stderr.contains("<stdin>:4:1: note: while loading '\(bad.path)' (the model is unchanged)"))
+    #expect(
+      r.stderr.contains("<stdin>:4:1: note: while loading '\(bad.path)' (the model is unchanged)"))
     #expect(r.stdout.hasSuffix("  total 4 params (4 trainable, 0 non-trainable)\n"))
   }
 
@@ -73,7 +76,10 @@ struct ProcessTests {
     let err = file.deletingLastPathComponent().appendingPathComponent("err")
     let sh = Process()
     sh.executableURL = URL(fileURLWithPath: "/bin/bash")
-    sh.arguments = ["-c", "'\(Binary.url.path)' '\(file.path)' 2>'\(err.path)' | head -1 >/dev/null; exit ${PIPESTATUS[0]}"]
+    sh.arguments = [
+      "-c",
+      "'\(Binary.url.path)' '\(file.path)' 2>'\(err.path)' | head -1 >/dev/null; exit ${PIPESTATUS[0]}",
+    ]
     try sh.run()
     sh.waitUntilExit()
     #expect(sh.terminationStatus == 0)

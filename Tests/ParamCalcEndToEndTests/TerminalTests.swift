@@ -68,7 +68,11 @@ final class Terminal {
       var poller = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
       if poll(&poller, 1, 10) > 0, (poller.revents & Int16(POLLIN)) != 0 {
         let n = read(master, &buffer, buffer.count)
-        if n > 0 { screen += String(decoding: buffer[0..<n], as: UTF8.self) } else { usleep(10_000) }
+        if n > 0 {
+          screen += String(decoding: buffer[0..<n], as: UTF8.self)
+        } else {
+          usleep(10_000)
+        }
       } else {
         usleep(10_000)
       }

@@ -15,7 +15,9 @@ struct TranscriptTests {
   }
 
   static let cases: [Case] = [
-    Case(name: "seedConv1D", arguments: [], script: "input (None,25)\nadd conv1d filters=64 kernel_size=5\nexplain 1\n",
+    Case(
+      name: "seedConv1D", arguments: [],
+      script: "input (None,25)\nadd conv1d filters=64 kernel_size=5\nexplain 1\n",
       stdout: [
         "  input (None, None, 25)",
         "  #1 Conv1D  out (None, None, 64)   8,064 params   total 8,064",
@@ -33,10 +35,12 @@ struct TranscriptTests {
         "",
       ].joined(separator: "\n"),
       stderr: [
-        "",
+        ""
       ].joined(separator: "\n"),
       status: 0),
-    Case(name: "seedConv2D", arguments: [], script: "input (None,None,25)\nadd conv2d filters=64 kernel_size=(3,3)\nexplain\n",
+    Case(
+      name: "seedConv2D", arguments: [],
+      script: "input (None,None,25)\nadd conv2d filters=64 kernel_size=(3,3)\nexplain\n",
       stdout: [
         "  input (None, None, None, 25)",
         "  #1 Conv2D  out (None, None, None, 64)   14,464 params   total 14,464",
@@ -55,10 +59,13 @@ struct TranscriptTests {
         "",
       ].joined(separator: "\n"),
       stderr: [
-        "",
+        ""
       ].joined(separator: "\n"),
       status: 0),
-    Case(name: "editsAndTotals", arguments: [], script: "# a small CNN\ninput 28x28x1\nadd conv2d filters=8 kernel=3\nadd maxpooling2d\nadd flatten\nadd dense units=10\ninsert 3 batchnormalization\nremove 2\nset 1 filters=16\nundo\nredo\ntotal\nclear\nundo\nsummary\n",
+    Case(
+      name: "editsAndTotals", arguments: [],
+      script:
+        "# a small CNN\ninput 28x28x1\nadd conv2d filters=8 kernel=3\nadd maxpooling2d\nadd flatten\nadd dense units=10\ninsert 3 batchnormalization\nremove 2\nset 1 filters=16\nundo\nredo\ntotal\nclear\nundo\nsummary\n",
       stdout: [
         "  input (None, 28, 28, 1)",
         "  #1 Conv2D  out (None, 26, 26, 8)   80 params   total 80",
@@ -91,10 +98,13 @@ struct TranscriptTests {
         "",
       ].joined(separator: "\n"),
       stderr: [
-        "",
+        ""
       ].joined(separator: "\n"),
       status: 0),
-    Case(name: "errors", arguments: [], script: "input (None,25)\nadd conv1d filters=64 kernel=5\nadd dense units=10 units=3\nadd convv1d filters=3\nadd dense unitz=3\nadd dense\nundo undo\nremove 7\nadd dense units=0\nadd dropout rate=1.5\ninput\nadd conv2d kernel_size=(3,\nadd dense units=9223372036854775807\nadd einsumdense equation=ab,bc->ac\nfrobnicate\nadd conv1d filters=4 kernel_size=3 padding=sme\ninput (None,None,25)\ntotal\n",
+    Case(
+      name: "errors", arguments: [],
+      script:
+        "input (None,25)\nadd conv1d filters=64 kernel=5\nadd dense units=10 units=3\nadd convv1d filters=3\nadd dense unitz=3\nadd dense\nundo undo\nremove 7\nadd dense units=0\nadd dropout rate=1.5\ninput\nadd conv2d kernel_size=(3,\nadd dense units=9223372036854775807\nadd einsumdense equation=ab,bc->ac\nfrobnicate\nadd conv1d filters=4 kernel_size=3 padding=sme\ninput (None,None,25)\ntotal\n",
       stdout: [
         "  input (None, None, 25)",
         "  #1 Conv1D  out (None, None, 64)   8,064 params   total 8,064",
@@ -160,7 +170,9 @@ struct TranscriptTests {
         "",
       ].joined(separator: "\n"),
       status: 1),
-    Case(name: "kerasRefusal", arguments: [], script: "input (3,2)\nadd conv1d filters=2 kernel_size=5\nadd maxpooling2d\n",
+    Case(
+      name: "kerasRefusal", arguments: [],
+      script: "input (3,2)\nadd conv1d filters=2 kernel_size=5\nadd maxpooling2d\n",
       stdout: [
         "  input (None, 3, 2)",
         "",
@@ -175,7 +187,9 @@ struct TranscriptTests {
         "",
       ].joined(separator: "\n"),
       status: 1),
-    Case(name: "bail", arguments: ["--bail"], script: "input (4,)\nadd dense units=2\nadd dense units=0\nadd dense units=3\n",
+    Case(
+      name: "bail", arguments: ["--bail"],
+      script: "input (4,)\nadd dense units=2\nadd dense units=0\nadd dense units=3\n",
       stdout: [
         "  input (None, 4)",
         "  #1 Dense  out (None, 2)   10 params   total 10",
@@ -188,7 +202,10 @@ struct TranscriptTests {
         "",
       ].joined(separator: "\n"),
       status: 1),
-    Case(name: "json", arguments: ["--json"], script: "input (None,25)\nadd conv1d filters=64 kernel_size=5\n\n# comment\nadd batchnormalization trainable=false\ntotal\nexplain 1\nundo\nadd convv1d\nsummary\n",
+    Case(
+      name: "json", arguments: ["--json"],
+      script:
+        "input (None,25)\nadd conv1d filters=64 kernel_size=5\n\n# comment\nadd batchnormalization trainable=false\ntotal\nexplain 1\nundo\nadd convv1d\nsummary\n",
       stdout: [
         "{\"command\":\"input\",\"line\":1,\"effect\":\"input\",\"shape\":[null,null,25],\"total\":0,\"trainable\":0,\"non_trainable\":0}",
         "{\"command\":\"add\",\"line\":2,\"effect\":\"added\",\"layer\":{\"index\":1,\"type\":\"Conv1D\",\"input_shape\":[null,null,25],\"output_shape\":[null,null,64],\"params\":8064,\"trainable\":8064,\"non_trainable\":0,\"weights\":[{\"name\":\"kernel\",\"shape\":[5,25,64],\"trainable\":true,\"count\":8000},{\"name\":\"bias\",\"shape\":[64],\"trainable\":true,\"count\":64}]},\"total\":8064,\"trainable\":8064,\"non_trainable\":0}",
@@ -208,16 +225,18 @@ struct TranscriptTests {
         "",
       ].joined(separator: "\n"),
       status: 1),
-    Case(name: "quitStops", arguments: [], script: "input (4,)\nquit\nadd dense units=3\n",
+    Case(
+      name: "quitStops", arguments: [], script: "input (4,)\nquit\nadd dense units=3\n",
       stdout: [
         "  input (None, 4)",
         "",
       ].joined(separator: "\n"),
       stderr: [
-        "",
+        ""
       ].joined(separator: "\n"),
       status: 0),
-    Case(name: "help", arguments: [], script: "help add\nhelp lstm\nhelp nosuch\n",
+    Case(
+      name: "help", arguments: [], script: "help add\nhelp lstm\nhelp nosuch\n",
       stdout: [
         "add TYPE key=value ...",
         "  Adds a layer at the end: 'add conv1d filters=64 kernel_size=5'. Wrappers: 'add bidirectional lstm units=8 merge_mode=sum'. trainable=false freezes it; input_shape=(None,25) on a first layer sets the input.",
@@ -238,7 +257,8 @@ struct TranscriptTests {
         "",
       ].joined(separator: "\n"),
       status: 1),
-    Case(name: "layers", arguments: [], script: "layers\n",
+    Case(
+      name: "layers", arguments: [], script: "layers\n",
       stdout: [
         "  Core            Dense, Embedding, Flatten, Reshape, Dropout, Activation",
         "  Activation      ReLU, LeakyReLU, PReLU, ELU, Softmax",
@@ -254,10 +274,13 @@ struct TranscriptTests {
         "",
       ].joined(separator: "\n"),
       stderr: [
-        "",
+        ""
       ].joined(separator: "\n"),
       status: 0),
-    Case(name: "saveLoad", arguments: [], script: "input (None,25)\nadd conv1d filters=64 kernel=5 activation=relu\nadd bidirectional gru units=8 trainable=false\nsave m.pc\nclear\nload m.pc\nsummary\nundo\ntotal\nload missing.pc\nload m.pc extra\n",
+    Case(
+      name: "saveLoad", arguments: [],
+      script:
+        "input (None,25)\nadd conv1d filters=64 kernel=5 activation=relu\nadd bidirectional gru units=8 trainable=false\nsave m.pc\nclear\nload m.pc\nsummary\nundo\ntotal\nload missing.pc\nload m.pc extra\n",
       stdout: [
         "  input (None, None, 25)",
         "  #1 Conv1D  out (None, None, 64)   8,064 params   total 8,064",
@@ -290,7 +313,10 @@ struct TranscriptTests {
         "",
       ].joined(separator: "\n"),
       status: 1),
-    Case(name: "wrongKinds", arguments: [], script: "input (4,)\nadd dense units=abc\nadd dense units=3 use_bias=maybe\nadd conv1d filters=2 kernel_size=(1,2)\ninput 28xx28\nexplain\nset 1 units=2\ninsert 5 dense units=2\nadd bidirectional\nadd bidirectional dense units=2\n",
+    Case(
+      name: "wrongKinds", arguments: [],
+      script:
+        "input (4,)\nadd dense units=abc\nadd dense units=3 use_bias=maybe\nadd conv1d filters=2 kernel_size=(1,2)\ninput 28xx28\nexplain\nset 1 units=2\ninsert 5 dense units=2\nadd bidirectional\nadd bidirectional dense units=2\n",
       stdout: [
         "  input (None, 4)",
         "",
@@ -330,7 +356,9 @@ struct TranscriptTests {
         "",
       ].joined(separator: "\n"),
       status: 1),
-    Case(name: "jsonErrorsAndExplainAll", arguments: ["--json"], script: "input (3,)\nadd dense units=2\nadd relu\nexplain all\nfrobnicate\nremove 9\n",
+    Case(
+      name: "jsonErrorsAndExplainAll", arguments: ["--json"],
+      script: "input (3,)\nadd dense units=2\nadd relu\nexplain all\nfrobnicate\nremove 9\n",
       stdout: [
         "{\"command\":\"input\",\"line\":1,\"effect\":\"input\",\"shape\":[null,3],\"total\":0,\"trainable\":0,\"non_trainable\":0}",
         "{\"command\":\"add\",\"line\":2,\"effect\":\"added\",\"layer\":{\"index\":1,\"type\":\"Dense\",\"input_shape\":[null,3],\"output_shape\":[null,2],\"params\":8,\"trainable\":8,\"non_trainable\":0,\"weights\":[{\"name\":\"kernel\",\"shape\":[3,2],\"trainable\":true,\"count\":6},{\"name\":\"bias\",\"shape\":[2],\"trainable\":true,\"count\":2}]},\"total\":8,\"trainable\":8,\"non_trainable\":0}",

@@ -3,7 +3,8 @@
 
 let activationLayers: [LayerDescriptor] = [
   LayerDescriptor(
-    name: "ReLU", family: "Activation", summary: "max(x, 0), optionally capped and leaky; no weights",
+    name: "ReLU", family: "Activation",
+    summary: "max(x, 0), optionally capped and leaky; no weights",
     formula: "0",
     arguments: [
       ArgumentSpec("max_value", "None", "upper cap of the output"),
@@ -17,11 +18,15 @@ let activationLayers: [LayerDescriptor] = [
         _ = try r.number("max_value", default: 0, in: 0...Double.greatestFiniteMagnitude)
       }
       _ = try r.number("negative_slope", default: 0, in: 0...Double.greatestFiniteMagnitude)
-      _ = try r.number("threshold", default: 0, in: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
-      return Identity(typeName: "ReLU", why: "ReLU has no weights: max(x, 0) needs no learned numbers.")
+      _ = try r.number(
+        "threshold", default: 0,
+        in: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
+      return Identity(
+        typeName: "ReLU", why: "ReLU has no weights: max(x, 0) needs no learned numbers.")
     }),
   LayerDescriptor(
-    name: "LeakyReLU", family: "Activation", summary: "x for x > 0, negative_slope * x otherwise; no weights",
+    name: "LeakyReLU", family: "Activation",
+    summary: "x for x > 0, negative_slope * x otherwise; no weights",
     formula: "0",
     arguments: [
       ArgumentSpec("negative_slope", "0.3", "slope for x < 0 (a fixed number, not learned)"),
@@ -34,27 +39,33 @@ let activationLayers: [LayerDescriptor] = [
       _ = try r.number("negative_slope", default: 0.3, in: 0...Double.greatestFiniteMagnitude)
       return Identity(
         typeName: "LeakyReLU",
-        why: "LeakyReLU has no weights: its negative_slope is fixed, not learned (PReLU learns it).")
+        why: "LeakyReLU has no weights: its negative_slope is fixed, not learned (PReLU learns it)."
+      )
     }),
   LayerDescriptor(
     name: "PReLU", family: "Activation",
     summary: "a leaky ReLU whose slope for x < 0 is learned, one per input position unless shared",
     formula: "product of the input dimensions, with each shared axis counted as 1",
-    arguments: [ArgumentSpec("shared_axes", "None", "axes (1 = first after the batch) that share one slope")],
+    arguments: [
+      ArgumentSpec("shared_axes", "None", "axes (1 = first after the batch) that share one slope")
+    ],
     inert: ["alpha_initializer", "alpha_regularizer", "alpha_constraint"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let shared = try r.intList("shared_axes")
       return PReLU(sharedAxes: shared?.values ?? [])
     }),
   LayerDescriptor(
-    name: "ELU", family: "Activation", summary: "x for x > 0, alpha * (exp(x) - 1) otherwise; no weights",
+    name: "ELU", family: "Activation",
+    summary: "x for x > 0, alpha * (exp(x) - 1) otherwise; no weights",
     formula: "0", arguments: [ArgumentSpec("alpha", "1.0", "scale of the negative part (fixed)")],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      _ = try r.number("alpha", default: 1, in: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
+      _ = try r.number(
+        "alpha", default: 1, in: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
       return Identity(typeName: "ELU", why: "ELU has no weights: its alpha is fixed, not learned.")
     }),
   LayerDescriptor(
-    name: "Softmax", family: "Activation", summary: "exponentials normalised to sum to 1 along an axis; no weights",
+    name: "Softmax", family: "Activation",
+    summary: "exponentials normalised to sum to 1 along an axis; no weights",
     formula: "0", arguments: [ArgumentSpec("axis", "-1", "the axis normalised")],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let axis = try r.intList("axis")?.values ?? [-1]
@@ -89,7 +100,9 @@ struct PReLU: LayerModel {
     var dims = input.dims
     for a in sharedAxes {
       guard a >= 1 && a <= dims.count else {
-        throw .reason("shared_axes=\(a) is not an axis of the input \(input.description): axes are 1 to \(dims.count)")
+        throw .reason(
+          "shared_axes=\(a) is not an axis of the input \(input.description): axes are 1 to \(dims.count)"
+        )
       }
       dims[a - 1] = 1
     }
@@ -118,7 +131,8 @@ struct PReLU: LayerModel {
       terms.append(
         Term(
           "axis_\(i + 1)", d, shared ? .argument : .inputShape,
-          shared ? "axis \(i + 1) is in shared_axes: one slope serves all its positions"
+          shared
+            ? "axis \(i + 1) is in shared_axes: one slope serves all its positions"
             : "axis \(i + 1) of the input: a separate slope at each of its positions"))
     }
     return Explanation(

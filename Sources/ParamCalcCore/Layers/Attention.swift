@@ -5,7 +5,8 @@ let attentionLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "MultiHeadAttention", family: "Attention",
     summary: "self-attention: query, key and value projections per head, then an output projection",
-    formula: "3 projections (d * heads * key_dim + heads * key_dim; value uses value_dim) + heads * value_dim * out + out",
+    formula:
+      "3 projections (d * heads * key_dim + heads * key_dim; value uses value_dim) + heads * value_dim * out + out",
     arguments: [
       ArgumentSpec("num_heads", "required", "number of attention heads"),
       ArgumentSpec("key_dim", "required", "size of each head for query and key"),
@@ -22,11 +23,14 @@ let attentionLayers: [LayerDescriptor] = [
       var out: Int? = nil
       if let list = try r.intList("output_shape") {
         guard list.values.count == 1, list.values[0] >= 1 else {
-          throw .invalidValue(argument: "output_shape", message: "paramcalc supports one positive integer here", at: list.span)
+          throw .invalidValue(
+            argument: "output_shape", message: "paramcalc supports one positive integer here",
+            at: list.span)
         }
         out = list.values[0]
       }
-      return MultiHeadAttention(heads: heads, keyDim: key, valueDim: value, useBias: bias, outputDim: out)
+      return MultiHeadAttention(
+        heads: heads, keyDim: key, valueDim: value, useBias: bias, outputDim: out)
     })
 ]
 
@@ -40,7 +44,9 @@ struct MultiHeadAttention: LayerModel {
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
     if input.rank < 2 {
-      throw .reason("expected an input of rank 3 or more (batch, positions..., features), found rank \(input.rank + 1) with shape \(input.description)")
+      throw .reason(
+        "expected an input of rank 3 or more (batch, positions..., features), found rank \(input.rank + 1) with shape \(input.description)"
+      )
     }
     let d = try knownLast(input, typeName)
     let o = outputDim ?? d
@@ -58,18 +64,29 @@ struct MultiHeadAttention: LayerModel {
     let d = input.last ?? 0
     let o = outputDim ?? d
     let b = useBias ? " + 1" : ""
-    let formula = "(d\(b)) * heads * key_dim * 2 + (d\(b)) * heads * value_dim + heads * value_dim * out\(useBias ? " + out" : "")"
-    let substituted = "(\(d)\(b)) * \(heads) * \(keyDim) * 2 + (\(d)\(b)) * \(heads) * \(valueDim) + \(heads) * \(valueDim) * \(o)\(useBias ? " + \(o)" : "")"
+    let formula =
+      "(d\(b)) * heads * key_dim * 2 + (d\(b)) * heads * value_dim + heads * value_dim * out\(useBias ? " + out" : "")"
+    let substituted =
+      "(\(d)\(b)) * \(heads) * \(keyDim) * 2 + (\(d)\(b)) * \(heads) * \(valueDim) + \(heads) * \(valueDim) * \(o)\(useBias ? " + \(o)" : "")"
     return Explanation(
       formula: formula, substituted: substituted,
       terms: [
         Term("d", d, .inputShape, "the last dimension of the input: features of each position"),
         Term("heads", heads, .argument, "number of attention heads, each with its own projections"),
-        Term("key_dim", keyDim, .argument, "size of a head's query and key (two projections: query, key)"),
-        Term("value_dim", valueDim, outputDim == nil && valueDim == keyDim ? .defaultValue : .argument, "size of a head's value"),
-        Term("out", o, outputDim == nil ? .inputShape : .argument, "size of the output projection (output_shape, by default d)"),
+        Term(
+          "key_dim", keyDim, .argument,
+          "size of a head's query and key (two projections: query, key)"),
+        Term(
+          "value_dim", valueDim, outputDim == nil && valueDim == keyDim ? .defaultValue : .argument,
+          "size of a head's value"),
+        Term(
+          "out", o, outputDim == nil ? .inputShape : .argument,
+          "size of the output projection (output_shape, by default d)"),
       ],
-      shapeRule: "self-attention keeps the positions; the last axis becomes \(o): \(input.description) -> \(inference.output.description)",
-      notes: ["weights: query, key, value and output projections, each a kernel then a bias, as Keras lists them"])
+      shapeRule:
+        "self-attention keeps the positions; the last axis becomes \(o): \(input.description) -> \(inference.output.description)",
+      notes: [
+        "weights: query, key, value and output projections, each a kernel then a bias, as Keras lists them"
+      ])
   }
 }

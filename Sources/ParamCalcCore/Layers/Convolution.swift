@@ -10,8 +10,10 @@ func convDescriptor(rank: Int) -> LayerDescriptor {
   let paddings = rank == 1 ? ["valid", "same", "causal"] : ["valid", "same"]
   return LayerDescriptor(
     name: name, family: "Convolution",
-    summary: "\(rank)-D convolution: `filters` kernels slide over the input, each spanning all its channels",
-    formula: "(" + kernelSymbols(rank).joined(separator: " * ") + " * input_channels / groups + 1) * filters",
+    summary:
+      "\(rank)-D convolution: `filters` kernels slide over the input, each spanning all its channels",
+    formula: "(" + kernelSymbols(rank).joined(separator: " * ")
+      + " * input_channels / groups + 1) * filters",
     arguments: [
       ArgumentSpec("filters", "required", "number of kernels = output channels"),
       ArgumentSpec("kernel_size", "required", "size of each kernel (one integer for all axes)"),
@@ -28,14 +30,16 @@ func convDescriptor(rank: Int) -> LayerDescriptor {
       let kernel = try r.ints("kernel_size", count: rank, example: example)
       let strides = try r.ints("strides", count: rank, default: Array(repeating: 1, count: rank))
       let padding = try r.choice("padding", paddings, default: "valid")
-      let dilation = try r.ints("dilation_rate", count: rank, default: Array(repeating: 1, count: rank))
+      let dilation = try r.ints(
+        "dilation_rate", count: rank, default: Array(repeating: 1, count: rank))
       let groups = try r.int("groups", default: 1)
       let useBias = try r.bool("use_bias", default: true)
       _ = try r.choice("data_format", ["channels_last"], default: "channels_last")
       if filters % groups != 0 {
         throw .invalidValue(
           argument: "groups",
-          message: "the number of filters must be evenly divisible by the number of groups. Received: groups=\(groups), filters=\(filters)",
+          message:
+            "the number of filters must be evenly divisible by the number of groups. Received: groups=\(groups), filters=\(filters)",
           at: r.arguments.first { $0.key == "groups" }!.valueSpan)
       }
       if strides.max()! > 1 && dilation.max()! > 1 {
@@ -62,7 +66,8 @@ func kernelSymbols(_ rank: Int) -> [String] {
 func requireRank(_ input: Shape, _ spatial: Int, _ layer: String) throws(Refusal) {
   if input.rank != spatial + 1 {
     throw .reason(
-      "expected an input of rank \(spatial + 2) (batch, \(spatial == 1 ? "steps" : "\(spatial) spatial axes"), channels), found rank \(input.rank + 1) with shape \(input.description)")
+      "expected an input of rank \(spatial + 2) (batch, \(spatial == 1 ? "steps" : "\(spatial) spatial axes"), channels), found rank \(input.rank + 1) with shape \(input.description)"
+    )
   }
 }
 
@@ -82,7 +87,8 @@ func windowOutput(
     } catch { throw .overflow("the output size") }
     if out <= 0 {
       throw .reason(
-        "computed output size would be zero or negative: an axis of size \(d) is smaller than the window of \(span) (input shape \(input.description))")
+        "computed output size would be zero or negative: an axis of size \(d) is smaller than the window of \(span) (input shape \(input.description))"
+      )
     }
     return out
   }
@@ -90,7 +96,9 @@ func windowOutput(
 }
 
 /// The text of the output-size rule of one axis with its numbers.
-func windowRule(_ d: Int?, _ out: Int?, window: Int, stride: Int, dilation: Int, padding: String) -> String {
+func windowRule(_ d: Int?, _ out: Int?, window: Int, stride: Int, dilation: Int, padding: String)
+  -> String
+{
   let inText = d.map(String.init) ?? "None"
   let outText = out.map(String.init) ?? "None"
   if padding == "valid" {
@@ -110,7 +118,8 @@ func windowOutputs(
   for i in window.indices {
     out.append(
       try windowOutput(
-        input.dims[i], window: window[i], stride: strides[i], dilation: dilation[i], padding: padding, input: input))
+        input.dims[i], window: window[i], stride: strides[i], dilation: dilation[i],
+        padding: padding, input: input))
   }
   return out
 }
@@ -122,7 +131,8 @@ func windowRules(
   "padding=\(padding): "
     + window.indices.map {
       windowRule(
-        input.dims[$0], output.dims[$0], window: window[$0], stride: strides[$0], dilation: dilation[$0],
+        input.dims[$0], output.dims[$0], window: window[$0], stride: strides[$0],
+        dilation: dilation[$0],
         padding: padding)
     }.joined(separator: "; ")
 }
@@ -143,9 +153,11 @@ struct Convolution: LayerModel {
     let channels = try knownLast(input, typeName)
     if channels % groups != 0 {
       throw .reason(
-        "the number of input channels must be evenly divisible by the number of groups. Received groups=\(groups), but the input has \(channels) channels (full input shape is \(input.description))")
+        "the number of input channels must be evenly divisible by the number of groups. Received groups=\(groups), but the input has \(channels) channels (full input shape is \(input.description))"
+      )
     }
-    var out = try windowOutputs(input, window: kernel, strides: strides, dilation: dilation, padding: padding)
+    var out = try windowOutputs(
+      input, window: kernel, strides: strides, dilation: dilation, padding: padding)
     out.append(filters)
     var w = [try Weight("kernel", kernel + [channels / groups, filters])]
     if useBias { w.append(try Weight("bias", [filters])) }
@@ -169,7 +181,8 @@ struct Convolution: LayerModel {
       s = "(\(s)) * \(filters)"
     }
     var terms: [Term] = []
-    let axes = rank == 1 ? ["steps"] : rank == 2 ? ["rows", "columns"] : ["frames", "rows", "columns"]
+    let axes =
+      rank == 1 ? ["steps"] : rank == 2 ? ["rows", "columns"] : ["frames", "rows", "columns"]
     for i in 0..<rank {
       let meaning =
         rank == 1
@@ -180,20 +193,29 @@ struct Convolution: LayerModel {
     terms.append(
       Term(
         "input_channels", channels, .inputShape,
-        "the last dimension of the input: each filter covers all \(channels) input channels at each position"))
+        "the last dimension of the input: each filter covers all \(channels) input channels at each position"
+      ))
     if groups > 1 {
       terms.append(
         Term(
           "groups", groups, .argument,
-          "the channels are split into \(groups) groups convolved separately, so each filter sees \(channels / groups) channels"))
+          "the channels are split into \(groups) groups convolved separately, so each filter sees \(channels / groups) channels"
+        ))
     }
     if useBias {
-      terms.append(Term("1", 1, given.source("use_bias"), "the bias: one per filter, added to its weighted sum (use_bias=true)"))
+      terms.append(
+        Term(
+          "1", 1, given.source("use_bias"),
+          "the bias: one per filter, added to its weighted sum (use_bias=true)"))
     }
     terms.append(
-      Term("filters", filters, given.source("filters"), "the number of filters; each one produces one output channel"))
+      Term(
+        "filters", filters, given.source("filters"),
+        "the number of filters; each one produces one output channel"))
     let rule =
-      windowRules(input, inference.output, window: kernel, strides: strides, dilation: dilation, padding: padding)
+      windowRules(
+        input, inference.output, window: kernel, strides: strides, dilation: dilation,
+        padding: padding)
       + "; channels = filters = \(filters): \(input.description) -> \(inference.output.description)"
     return Explanation(
       formula: f, substituted: s, terms: terms, shapeRule: rule,
@@ -230,8 +252,10 @@ func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor
     formula = "(\(k) + 1) * input_channels * depth_multiplier"
   case .separable:
     name = "SeparableConv\(rank)D"
-    formula = "\(k) * input_channels * depth_multiplier + (input_channels * depth_multiplier + 1) * filters"
-    args.append(ArgumentSpec("filters", "required", "number of pointwise kernels = output channels"))
+    formula =
+      "\(k) * input_channels * depth_multiplier + (input_channels * depth_multiplier + 1) * filters"
+    args.append(
+      ArgumentSpec("filters", "required", "number of pointwise kernels = output channels"))
   }
   args += [
     ArgumentSpec("kernel_size", "required", "size of each kernel (one integer for all axes)"),
@@ -242,11 +266,13 @@ func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor
     ArgumentSpec("data_format", "channels_last", "channels_last only"),
   ]
   if variant == .transpose {
-    args.append(ArgumentSpec("output_padding", "None", "extra size added to one side of each output axis"))
+    args.append(
+      ArgumentSpec("output_padding", "None", "extra size added to one side of each output axis"))
   } else {
     args.append(ArgumentSpec("depth_multiplier", "1", "kernels per input channel"))
   }
-  let example = "add \(name.lowercased())\(variant == .depthwise ? "" : " filters=16") kernel_size=3"
+  let example =
+    "add \(name.lowercased())\(variant == .depthwise ? "" : " filters=16") kernel_size=3"
   return LayerDescriptor(
     name: name, family: "Convolution",
     summary: variant == .transpose
@@ -256,7 +282,8 @@ func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor
         : "a depthwise convolution followed by a 1x1 (pointwise) convolution that mixes channels",
     formula: formula, arguments: args,
     inert: weightInertArguments + [
-      "depthwise_initializer", "pointwise_initializer", "depthwise_regularizer", "pointwise_regularizer",
+      "depthwise_initializer", "pointwise_initializer", "depthwise_regularizer",
+      "pointwise_regularizer",
       "depthwise_constraint", "pointwise_constraint",
     ],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
@@ -270,10 +297,14 @@ func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor
       let multiplier = variant == .transpose ? 1 : try r.int("depth_multiplier", default: 1)
       var outputPadding: [Int]? = nil
       if variant == .transpose, let a = r.arguments.first(where: { $0.key == "output_padding" }) {
-        if case .none = a.value { r.ignore(["output_padding"]) } else {
+        if case .none = a.value {
+          r.ignore(["output_padding"])
+        } else {
           let op = try r.ints("output_padding", count: rank, min: 0)
           if zip(op, strides).contains(where: { $0 >= $1 }) {
-            throw .invalidValue(argument: "output_padding", message: "must be strictly less than strides for all dimensions", at: a.valueSpan)
+            throw .invalidValue(
+              argument: "output_padding",
+              message: "must be strictly less than strides for all dimensions", at: a.valueSpan)
           }
           outputPadding = op
         }
@@ -281,11 +312,13 @@ func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor
       _ = try r.choice("data_format", ["channels_last"], default: "channels_last")
       if strides.max()! > 1 && dilation.max()! > 1 {
         throw .invalidValue(
-          argument: "strides", message: "strides > 1 not supported in conjunction with dilation_rate > 1",
+          argument: "strides",
+          message: "strides > 1 not supported in conjunction with dilation_rate > 1",
           at: r.arguments.first { $0.key == "strides" }!.valueSpan)
       }
       return ConvolutionVariant(
-        variant: variant, name: name, rank: rank, filters: filters, kernel: kernel, strides: strides,
+        variant: variant, name: name, rank: rank, filters: filters, kernel: kernel,
+        strides: strides,
         padding: padding, dilation: dilation, useBias: useBias, multiplier: multiplier,
         outputPadding: outputPadding)
     })
@@ -328,11 +361,14 @@ struct ConvolutionVariant: LayerModel {
       out = []
       for i in 0..<rank {
         let length = try transposedLength(input.dims[i], i)
-        if let length, length <= 0 { throw .reason("computed output size would be zero or negative") }
+        if let length, length <= 0 {
+          throw .reason("computed output size would be zero or negative")
+        }
         out.append(length)
       }
     } else {
-      out = try windowOutputs(input, window: kernel, strides: strides, dilation: dilation, padding: padding)
+      out = try windowOutputs(
+        input, window: kernel, strides: strides, dilation: dilation, padding: padding)
     }
     let cm: Int
     do { cm = try Checked.multiply(c, multiplier) } catch { throw .overflow("the channel count") }
@@ -362,7 +398,12 @@ struct ConvolutionVariant: LayerModel {
     let kv = kernel.map(String.init).joined(separator: " * ")
     let b = useBias ? " + 1" : ""
     var terms: [Term] = []
-    for i in 0..<rank { terms.append(Term(syms[i], kernel[i], given.source("kernel_size"), "the kernel's extent along axis \(i + 1)")) }
+    for i in 0..<rank {
+      terms.append(
+        Term(
+          syms[i], kernel[i], given.source("kernel_size"), "the kernel's extent along axis \(i + 1)"
+        ))
+    }
     terms.append(Term("input_channels", c, .inputShape, "the last dimension of the input"))
     let formula: String
     let substituted: String
@@ -370,21 +411,38 @@ struct ConvolutionVariant: LayerModel {
     case .transpose:
       formula = "(\(k) * input_channels\(b)) * filters"
       substituted = "(\(kv) * \(c)\(b)) * \(filters)"
-      terms.append(Term("filters", filters, .argument, "output channels: each has a kernel over all input channels"))
+      terms.append(
+        Term(
+          "filters", filters, .argument,
+          "output channels: each has a kernel over all input channels"))
     case .depthwise:
       formula = "(\(k)\(b)) * input_channels * depth_multiplier"
       substituted = "(\(kv)\(b)) * \(c) * \(multiplier)"
-      terms.append(Term("depth_multiplier", multiplier, given.source("depth_multiplier"), "kernels per input channel; output channels = input_channels * depth_multiplier"))
+      terms.append(
+        Term(
+          "depth_multiplier", multiplier, given.source("depth_multiplier"),
+          "kernels per input channel; output channels = input_channels * depth_multiplier"))
     case .separable:
-      formula = "\(k) * input_channels * depth_multiplier + (input_channels * depth_multiplier\(b)) * filters"
+      formula =
+        "\(k) * input_channels * depth_multiplier + (input_channels * depth_multiplier\(b)) * filters"
       substituted = "\(kv) * \(c) * \(multiplier) + (\(c) * \(multiplier)\(b)) * \(filters)"
-      terms.append(Term("depth_multiplier", multiplier, given.source("depth_multiplier"), "depthwise kernels per input channel"))
-      terms.append(Term("filters", filters, .argument, "output channels of the 1x1 pointwise convolution that mixes the depthwise outputs"))
+      terms.append(
+        Term(
+          "depth_multiplier", multiplier, given.source("depth_multiplier"),
+          "depthwise kernels per input channel"))
+      terms.append(
+        Term(
+          "filters", filters, .argument,
+          "output channels of the 1x1 pointwise convolution that mixes the depthwise outputs"))
     }
-    if useBias { terms.append(Term("1", 1, given.source("use_bias"), "one bias per output channel (use_bias=true)")) }
+    if useBias {
+      terms.append(
+        Term("1", 1, given.source("use_bias"), "one bias per output channel (use_bias=true)"))
+    }
     return Explanation(
       formula: formula, substituted: substituted, terms: terms,
-      shapeRule: "padding=\(padding), strides=\(strides.map(String.init).joined(separator: ",")): \(input.description) -> \(inference.output.description)",
+      shapeRule:
+        "padding=\(padding), strides=\(strides.map(String.init).joined(separator: ",")): \(input.description) -> \(inference.output.description)",
       notes: ["strides, padding and dilation_rate change the output shape, never the count"])
   }
 }

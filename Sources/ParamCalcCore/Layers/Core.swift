@@ -41,23 +41,29 @@ let coreLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "Reshape", family: "Core",
     summary: "the same numbers in a new shape (one dimension may be -1: inferred)", formula: "0",
-    arguments: [ArgumentSpec("target_shape", "required", "the new shape without the batch, e.g. (4,8) or (-1,8)")],
+    arguments: [
+      ArgumentSpec(
+        "target_shape", "required", "the new shape without the batch, e.g. (4,8) or (-1,8)")
+    ],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       guard let (target, span) = try r.intList("target_shape") else {
         throw r.missing("target_shape", example: "add reshape target_shape=(4,8)")
       }
       if target.filter({ $0 == -1 }).count > 1 {
-        throw .invalidValue(argument: "target_shape", message: "at most one dimension can be -1", at: span)
+        throw .invalidValue(
+          argument: "target_shape", message: "at most one dimension can be -1", at: span)
       }
       if target.contains(where: { $0 == 0 || $0 < -1 }) {
-        throw .invalidValue(argument: "target_shape", message: "dimensions must be positive or -1", at: span)
+        throw .invalidValue(
+          argument: "target_shape", message: "dimensions must be positive or -1", at: span)
       }
       return Reshape(target: target)
     }),
   LayerDescriptor(
     name: "Dropout", family: "Core",
     summary: "during training, zeroes a fraction `rate` of its inputs; no weights",
-    formula: "0", arguments: [ArgumentSpec("rate", "required", "fraction of inputs dropped, 0 to 1")],
+    formula: "0",
+    arguments: [ArgumentSpec("rate", "required", "fraction of inputs dropped, 0 to 1")],
     inert: ["noise_shape", "seed"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       guard r.arguments.contains(where: { $0.key == "rate" }) else {
@@ -66,12 +72,15 @@ let coreLayers: [LayerDescriptor] = [
       let rate = try r.number("rate", default: 0, in: 0...1)
       return Identity(
         typeName: "Dropout",
-        why: "Dropout has no weights: it zeroes a random \(Value.format(rate)) of its inputs during training and passes them through at inference.")
+        why:
+          "Dropout has no weights: it zeroes a random \(Value.format(rate)) of its inputs during training and passes them through at inference."
+      )
     }),
   LayerDescriptor(
     name: "Activation", family: "Core",
     summary: "applies an activation function element-wise; no weights",
-    formula: "0", arguments: [ArgumentSpec("activation", "required", "the function, e.g. relu, tanh, gelu")],
+    formula: "0",
+    arguments: [ArgumentSpec("activation", "required", "the function, e.g. relu, tanh, gelu")],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       guard let a = r.take("activation") else {
         throw r.missing("activation", example: "add activation activation=relu")
@@ -81,11 +90,16 @@ let coreLayers: [LayerDescriptor] = [
       case .string(let s): name = s.lowercased()
       case .none: name = "linear"
       default:
-        throw .invalidValue(argument: "activation", message: "expected a function name such as relu, found '\(a.value.script)'", at: a.valueSpan)
+        throw .invalidValue(
+          argument: "activation",
+          message: "expected a function name such as relu, found '\(a.value.script)'",
+          at: a.valueSpan)
       }
       guard activationNames.contains(name) else {
         var m = "unknown activation function '\(name)'"
-        if let s = Suggestion.nearest(to: name, in: activationNames) { m += " (did you mean '\(s)'?)" }
+        if let s = Suggestion.nearest(to: name, in: activationNames) {
+          m += " (did you mean '\(s)'?)"
+        }
         throw .invalidValue(argument: "activation", message: m, at: a.valueSpan)
       }
       return Identity(
@@ -107,7 +121,8 @@ let activationNames = [
 func knownLast(_ input: Shape, _ layer: String) throws(Refusal) -> Int {
   guard let c = input.last else {
     throw .reason(
-      "the last dimension of the input \(input.description) is unknown (None); \(layer) needs it to size its weights")
+      "the last dimension of the input \(input.description) is unknown (None); \(layer) needs it to size its weights"
+    )
   }
   return c
 }
@@ -127,14 +142,20 @@ struct Dense: LayerModel {
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let n = input.last ?? 0
     var terms = [
-      Term("input_features", n, .inputShape, "the last dimension of the input: each unit has one weight per input feature"),
+      Term(
+        "input_features", n, .inputShape,
+        "the last dimension of the input: each unit has one weight per input feature"),
       Term("units", units, given.source("units"), "the number of output units (neurons)"),
     ]
     if useBias {
-      terms.append(Term("1", 1, given.source("use_bias"), "the bias: one extra number per unit, added after the weighted sum (use_bias=true)"))
+      terms.append(
+        Term(
+          "1", 1, given.source("use_bias"),
+          "the bias: one extra number per unit, added after the weighted sum (use_bias=true)"))
     }
     let rank = input.rank
-    var rule = "output = input with its last dimension \(n) replaced by units \(units): \(input.description) -> \(inference.output.description)"
+    var rule =
+      "output = input with its last dimension \(n) replaced by units \(units): \(input.description) -> \(inference.output.description)"
     if rank > 1 {
       rule += "; Dense acts on the last axis only, the same weights at every position of the others"
     }
@@ -160,10 +181,14 @@ struct Embedding: LayerModel {
     Explanation(
       formula: "input_dim * output_dim", substituted: "\(inputDim) * \(outputDim)",
       terms: [
-        Term("input_dim", inputDim, .argument, "the vocabulary size: one row of the table per token id 0 to \(inputDim - 1)"),
-        Term("output_dim", outputDim, .argument, "the length of the vector each token id is mapped to"),
+        Term(
+          "input_dim", inputDim, .argument,
+          "the vocabulary size: one row of the table per token id 0 to \(inputDim - 1)"),
+        Term(
+          "output_dim", outputDim, .argument, "the length of the vector each token id is mapped to"),
       ],
-      shapeRule: "each token id becomes a vector of \(outputDim): \(input.description) -> \(inference.output.description)",
+      shapeRule:
+        "each token id becomes a vector of \(outputDim): \(input.description) -> \(inference.output.description)",
       notes: ["the input is token ids (integers); the table has no bias"])
   }
 }
@@ -184,7 +209,8 @@ struct Flatten: LayerModel {
       "Flatten has no weights: it only rearranges the numbers.",
       shapeRule: known
         ? "output size = product of the input dimensions = \(dims) = \(inference.output.dims[0]!)"
-        : "output size = product of the input dimensions = \(dims), unknown (None) because one of them is")
+        : "output size = product of the input dimensions = \(dims), unknown (None) because one of them is"
+    )
   }
 }
 
@@ -195,7 +221,8 @@ struct Reshape: LayerModel {
   func infer(_ input: Shape) throws(Refusal) -> Inference {
     let total: Int?
     do { total = try input.elementCount() } catch { throw .overflow("the input size") }
-    let shown = "(" + target.map(String.init).joined(separator: ", ") + (target.count == 1 ? ",)" : ")")
+    let shown =
+      "(" + target.map(String.init).joined(separator: ", ") + (target.count == 1 ? ",)" : ")")
     guard let total else {
       // Keras: with an unknown input size, -1 stays unknown and nothing is checked.
       return try Inference(output: Shape(target.map { $0 == -1 ? nil : $0 }))
@@ -207,13 +234,15 @@ struct Reshape: LayerModel {
     if !target.contains(-1) {
       if known != total {
         throw .reason(
-          "the total size of the tensor must be unchanged: the input has \(total) numbers, target_shape=\(shown) has \(known)")
+          "the total size of the tensor must be unchanged: the input has \(total) numbers, target_shape=\(shown) has \(known)"
+        )
       }
       return try Inference(output: Shape(target.map { $0 }))
     }
     if total % known != 0 {
       throw .reason(
-        "the total size of the tensor must be unchanged: \(total) numbers cannot be divided by the specified dimensions of target_shape=\(shown)")
+        "the total size of the tensor must be unchanged: \(total) numbers cannot be divided by the specified dimensions of target_shape=\(shown)"
+      )
     }
     return try Inference(output: Shape(target.map { $0 == -1 ? total / known : $0 }))
   }
@@ -221,7 +250,9 @@ struct Reshape: LayerModel {
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     .noWeights(
       "Reshape has no weights: the same numbers, arranged differently.",
-      shapeRule: "output = target_shape with -1 replaced so the count of numbers is unchanged: \(input.description) -> \(inference.output.description)")
+      shapeRule:
+        "output = target_shape with -1 replaced so the count of numbers is unchanged: \(input.description) -> \(inference.output.description)"
+    )
   }
 }
 

@@ -9,7 +9,8 @@ let normInert = [
 let normalizationLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "BatchNormalization", family: "Normalization",
-    summary: "normalises each channel with batch statistics; learns a scale and an offset per channel",
+    summary:
+      "normalises each channel with batch statistics; learns a scale and an offset per channel",
     formula: "4 * channels (gamma, beta trained; moving_mean, moving_variance not)",
     arguments: [
       ArgumentSpec("axis", "-1", "the channel axis"),
@@ -109,7 +110,8 @@ struct Normalization: LayerModel {
       let i = try resolveAxis(axis, input)
       guard let d = input.dims[i] else {
         throw .reason(
-          "axis \(axis) of the input should have a defined dimension, but the layer received an input with shape \(input.description)")
+          "axis \(axis) of the input should have a defined dimension, but the layer received an input with shape \(input.description)"
+        )
       }
       shape.append(d)
     }
@@ -120,7 +122,8 @@ struct Normalization: LayerModel {
         throw .reason("number of groups (\(g)) cannot be more than the number of channels (\(dim))")
       }
       if dim % g != 0 {
-        throw .reason("number of groups (\(g)) must be a multiple of the number of channels (\(dim))")
+        throw .reason(
+          "number of groups (\(g)) must be a multiple of the number of channels (\(dim))")
       }
     }
     return shape
@@ -154,17 +157,36 @@ struct Normalization: LayerModel {
     var substituted: String
     var notes: [String] = []
     if kind == .batch {
-      terms.append(Term("gamma", scale ? 1 : 0, given.source("scale"), "a learned scale per channel (scale=\(scale))"))
-      terms.append(Term("beta", center ? 1 : 0, given.source("center"), "a learned offset per channel (center=\(center))"))
-      terms.append(Term("moving_mean", 1, .constant, "the running mean per channel, updated during training, not by gradients"))
-      terms.append(Term("moving_variance", 1, .constant, "the running variance per channel, likewise not trained"))
+      terms.append(
+        Term(
+          "gamma", scale ? 1 : 0, given.source("scale"),
+          "a learned scale per channel (scale=\(scale))"))
+      terms.append(
+        Term(
+          "beta", center ? 1 : 0, given.source("center"),
+          "a learned offset per channel (center=\(center))"))
+      terms.append(
+        Term(
+          "moving_mean", 1, .constant,
+          "the running mean per channel, updated during training, not by gradients"))
+      terms.append(
+        Term(
+          "moving_variance", 1, .constant, "the running variance per channel, likewise not trained")
+      )
       formula = "(gamma + beta + moving_mean + moving_variance) * channels"
       substituted = "(\(scale ? 1 : 0) + \(center ? 1 : 0) + 1 + 1) * \(n)"
       notes.append(
-        "moving_mean and moving_variance are non-trainable: they are averages of the batch statistics, kept for inference, never changed by backpropagation")
+        "moving_mean and moving_variance are non-trainable: they are averages of the batch statistics, kept for inference, never changed by backpropagation"
+      )
     } else {
-      terms.append(Term("gamma", scale ? 1 : 0, given.source("scale"), "a learned scale per \(what.dropLast()) (scale=\(scale))"))
-      terms.append(Term("beta", center ? 1 : 0, given.source("center"), "a learned offset per \(what.dropLast()) (center=\(center))"))
+      terms.append(
+        Term(
+          "gamma", scale ? 1 : 0, given.source("scale"),
+          "a learned scale per \(what.dropLast()) (scale=\(scale))"))
+      terms.append(
+        Term(
+          "beta", center ? 1 : 0, given.source("center"),
+          "a learned offset per \(what.dropLast()) (center=\(center))"))
       formula = "(gamma + beta) * \(what)"
       substituted = "(\(scale ? 1 : 0) + \(center ? 1 : 0)) * \(n)"
       if kind == .group {
@@ -172,7 +194,8 @@ struct Normalization: LayerModel {
         terms.append(
           Term(
             "groups", g, given.source("groups"),
-            "the channels are normalised in \(g) groups of \(g > 0 ? n / g : 0); groups change the statistics, not the count"))
+            "the channels are normalised in \(g) groups of \(g > 0 ? n / g : 0); groups change the statistics, not the count"
+          ))
       }
     }
     _ = k

@@ -43,17 +43,20 @@ struct Pooling: LayerModel {
   func infer(_ input: Shape) throws(Refusal) -> Inference {
     try requireRank(input, rank, name)
     let ones = Array(repeating: 1, count: rank)
-    var out = try windowOutputs(input, window: pool, strides: strides, dilation: ones, padding: padding)
+    var out = try windowOutputs(
+      input, window: pool, strides: strides, dilation: ones, padding: padding)
     out.append(input.last)
     return try Inference(output: Shape(out))
   }
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let ones = Array(repeating: 1, count: rank)
-    let rules = windowRules(input, inference.output, window: pool, strides: strides, dilation: ones, padding: padding)
+    let rules = windowRules(
+      input, inference.output, window: pool, strides: strides, dilation: ones, padding: padding)
     return .noWeights(
       "\(name) has no weights: it takes the \(name.hasPrefix("Max") ? "maximum" : "average") of each window, which needs no learned numbers.",
-      shapeRule: rules + "; channels unchanged: \(input.description) -> \(inference.output.description)")
+      shapeRule: rules
+        + "; channels unchanged: \(input.description) -> \(inference.output.description)")
   }
 }
 
@@ -61,7 +64,8 @@ func globalPoolDescriptor(_ kind: String, rank: Int) -> LayerDescriptor {
   let name = "Global\(kind)Pooling\(rank)D"
   return LayerDescriptor(
     name: name, family: "Pooling",
-    summary: "the \(kind == "Max" ? "maximum" : "average") over all \(rank == 1 ? "steps" : "positions") of each channel; no weights",
+    summary:
+      "the \(kind == "Max" ? "maximum" : "average") over all \(rank == 1 ? "steps" : "positions") of each channel; no weights",
     formula: "0",
     arguments: [
       ArgumentSpec("keepdims", "false", "keep the pooled axes with size 1"),
@@ -89,6 +93,8 @@ struct GlobalPooling: LayerModel {
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     .noWeights(
       "\(name) has no weights: one \(name.contains("Max") ? "maximum" : "average") per channel needs no learned numbers.",
-      shapeRule: "the \(rank) spatial axes are pooled away\(keepdims ? " (kept as 1, keepdims=true)" : ""), the channels stay: \(input.description) -> \(inference.output.description)")
+      shapeRule:
+        "the \(rank) spatial axes are pooled away\(keepdims ? " (kept as 1, keepdims=true)" : ""), the channels stay: \(input.description) -> \(inference.output.description)"
+    )
   }
 }

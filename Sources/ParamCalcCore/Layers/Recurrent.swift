@@ -5,15 +5,21 @@
 
 let rnnInert =
   weightInertArguments + [
-    "recurrent_activation", "recurrent_initializer", "recurrent_regularizer", "recurrent_constraint",
-    "dropout", "recurrent_dropout", "go_backwards", "stateful", "unroll", "seed", "unit_forget_bias",
+    "recurrent_activation", "recurrent_initializer", "recurrent_regularizer",
+    "recurrent_constraint",
+    "dropout", "recurrent_dropout", "go_backwards", "stateful", "unroll", "seed",
+    "unit_forget_bias",
     "use_cudnn", "time_major", "zero_output_for_mask",
   ]
 
 let recurrentLayers: [LayerDescriptor] = [
-  rnnDescriptor("SimpleRNN", gates: 1, summary: "a fully connected layer whose output feeds back at the next step"),
-  rnnDescriptor("LSTM", gates: 4, summary: "long short-term memory: input, forget, cell and output gates"),
-  rnnDescriptor("GRU", gates: 3, summary: "gated recurrent unit: update, reset and candidate gates"),
+  rnnDescriptor(
+    "SimpleRNN", gates: 1,
+    summary: "a fully connected layer whose output feeds back at the next step"),
+  rnnDescriptor(
+    "LSTM", gates: 4, summary: "long short-term memory: input, forget, cell and output gates"),
+  rnnDescriptor(
+    "GRU", gates: 3, summary: "gated recurrent unit: update, reset and candidate gates"),
 ]
 
 func rnnDescriptor(_ name: String, gates: Int, summary: String) -> LayerDescriptor {
@@ -22,7 +28,10 @@ func rnnDescriptor(_ name: String, gates: Int, summary: String) -> LayerDescript
     ArgumentSpec("use_bias", "true", "add biases"),
     ArgumentSpec("return_sequences", "false", "output every step, not only the last"),
   ]
-  if name == "GRU" { args.append(ArgumentSpec("reset_after", "true", "reset gate after the matrix product (two biases)")) }
+  if name == "GRU" {
+    args.append(
+      ArgumentSpec("reset_after", "true", "reset gate after the matrix product (two biases)"))
+  }
   let formula =
     name == "SimpleRNN"
     ? "input_features * units + units * units + units"
@@ -37,7 +46,8 @@ func rnnDescriptor(_ name: String, gates: Int, summary: String) -> LayerDescript
       if try r.bool("return_state", default: false) {
         throw .invalidValue(
           argument: "return_state",
-          message: "return_state=true makes the layer return several tensors; paramcalc follows one tensor through the model",
+          message:
+            "return_state=true makes the layer return several tensors; paramcalc follows one tensor through the model",
           at: r.arguments.first { $0.key == "return_state" }!.valueSpan)
       }
       let resetAfter = name == "GRU" ? try r.bool("reset_after", default: true) : false
@@ -59,7 +69,8 @@ struct Recurrent: LayerModel {
   func infer(_ input: Shape) throws(Refusal) -> Inference {
     if input.rank != 2 {
       throw .reason(
-        "expected an input of rank 3 (batch, timesteps, features), found rank \(input.rank + 1) with shape \(input.description)")
+        "expected an input of rank 3 (batch, timesteps, features), found rank \(input.rank + 1) with shape \(input.description)"
+      )
     }
     let n = try knownLast(input, name)
     let width: Int
@@ -88,13 +99,20 @@ struct Recurrent: LayerModel {
         : "the 3 gates of a GRU (update, reset, candidate), each a full set of weights"
       terms.append(Term("gates", gates, .constant, what))
     }
-    terms.append(Term("input_features", n, .inputShape, "the last dimension of the input: features read at each step (kernel)"))
     terms.append(
-      Term("units", units, given.source("units"), "the size of the hidden state; the previous state feeds back through units * units weights (recurrent_kernel)"))
+      Term(
+        "input_features", n, .inputShape,
+        "the last dimension of the input: features read at each step (kernel)"))
+    terms.append(
+      Term(
+        "units", units, given.source("units"),
+        "the size of the hidden state; the previous state feeds back through units * units weights (recurrent_kernel)"
+      ))
     if useBias {
       terms.append(
         Term(
-          resetAfter ? "2 * units" : "units (bias)", resetAfter ? 2 * units : units, given.source("use_bias"),
+          resetAfter ? "2 * units" : "units (bias)", resetAfter ? 2 * units : units,
+          given.source("use_bias"),
           resetAfter
             ? "two biases per gate unit (reset_after=true): one for the input product, one for the recurrent product"
             : "one bias per gate unit"))
@@ -117,12 +135,15 @@ let bidirectionalDescriptor = LayerDescriptor(
   formula: "2 * (the wrapped layer's count)",
   arguments: [ArgumentSpec("merge_mode", "concat", "concat, sum, mul or ave")],
   inert: ["backward_layer", "weights"], accepts: ["SimpleRNN", "LSTM", "GRU"],
-  wrap: { (inner: LayerDescriptor, r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-    let mode = try r.choice("merge_mode", ["concat", "sum", "mul", "ave", "none"], default: "concat")
+  wrap: {
+    (inner: LayerDescriptor, r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+    let mode = try r.choice(
+      "merge_mode", ["concat", "sum", "mul", "ave", "none"], default: "concat")
     if mode == "none" {
       throw .invalidValue(
         argument: "merge_mode",
-        message: "merge_mode=None returns the two directions as two tensors; paramcalc follows one tensor through the model",
+        message:
+          "merge_mode=None returns the two directions as two tensors; paramcalc follows one tensor through the model",
         at: r.arguments.first { $0.key == "merge_mode" }!.valueSpan)
     }
     return Bidirectional(inner: try inner.make(&r), mergeMode: mode)
@@ -137,8 +158,12 @@ struct Bidirectional: LayerModel {
     let one = try inner.infer(input)
     var out = one.output
     if mergeMode == "concat" {
-      guard let last = out.last else { throw .reason("the wrapped layer's output has no known last dimension") }
-      do { out = out.replacingLast(with: try Checked.multiply(last, 2)) } catch { throw .overflow("the output size") }
+      guard let last = out.last else {
+        throw .reason("the wrapped layer's output has no known last dimension")
+      }
+      do { out = out.replacingLast(with: try Checked.multiply(last, 2)) } catch {
+        throw .overflow("the output size")
+      }
     }
     return try Inference(output: out, weights: one.weights + one.weights)
   }
@@ -146,7 +171,11 @@ struct Bidirectional: LayerModel {
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let half = (try? inner.infer(input)) ?? inference
     let e = inner.explain(input, half, given)
-    var terms = [Term("directions", 2, .constant, "a forward layer and a backward copy, each with its own weights")]
+    var terms = [
+      Term(
+        "directions", 2, .constant, "a forward layer and a backward copy, each with its own weights"
+      )
+    ]
     terms += e.terms
     let merged: String
     switch mergeMode {

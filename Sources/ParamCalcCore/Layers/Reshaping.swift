@@ -8,16 +8,27 @@ let reshapingLayers: [LayerDescriptor] =
   + (1...3).map { paddingDescriptor("ZeroPadding", rank: $0) }
   + (1...3).map { paddingDescriptor("Cropping", rank: $0) }
   + (1...3).map { spatialDropoutDescriptor(rank: $0) }
-  + [noiseDescriptor("GaussianNoise", key: "stddev"), noiseDescriptor("GaussianDropout", key: "rate")]
+  + [
+    noiseDescriptor("GaussianNoise", key: "stddev"),
+    noiseDescriptor("GaussianDropout", key: "rate"),
+  ]
 
 let permuteDescriptor = LayerDescriptor(
   name: "Permute", family: "Reshaping", summary: "reorders the axes after the batch; no weights",
-  formula: "0", arguments: [ArgumentSpec("dims", "required", "the new order of the axes, numbered from 1, e.g. (2,1)")],
+  formula: "0",
+  arguments: [
+    ArgumentSpec("dims", "required", "the new order of the axes, numbered from 1, e.g. (2,1)")
+  ],
   make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-    guard let (dims, span) = try r.intList("dims") else { throw r.missing("dims", example: "add permute dims=(2,1)") }
+    guard let (dims, span) = try r.intList("dims") else {
+      throw r.missing("dims", example: "add permute dims=(2,1)")
+    }
     if dims.sorted() != Array(1...max(1, dims.count)) {
       throw .invalidValue(
-        argument: "dims", message: "must be a permutation of 1 to \(dims.count), found \(Value.tuple(dims.map { .int($0) }).script)", at: span)
+        argument: "dims",
+        message:
+          "must be a permutation of 1 to \(dims.count), found \(Value.tuple(dims.map { .int($0) }).script)",
+        at: span)
     }
     return Permute(dims: dims)
   })
@@ -28,7 +39,9 @@ struct Permute: LayerModel {
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
     guard input.rank == dims.count else {
-      throw .reason("expected an input of rank \(dims.count + 1) for dims=\(Value.tuple(dims.map { .int($0) }).script), found rank \(input.rank + 1) with shape \(input.description)")
+      throw .reason(
+        "expected an input of rank \(dims.count + 1) for dims=\(Value.tuple(dims.map { .int($0) }).script), found rank \(input.rank + 1) with shape \(input.description)"
+      )
     }
     return try Inference(output: Shape(dims.map { input.dims[$0 - 1] }))
   }
@@ -36,12 +49,15 @@ struct Permute: LayerModel {
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     .noWeights(
       "Permute has no weights: it only reorders axes.",
-      shapeRule: "output axis k = input axis dims[k]: \(input.description) -> \(inference.output.description)")
+      shapeRule:
+        "output axis k = input axis dims[k]: \(input.description) -> \(inference.output.description)"
+    )
   }
 }
 
 let repeatVectorDescriptor = LayerDescriptor(
-  name: "RepeatVector", family: "Reshaping", summary: "repeats a vector n times, making a sequence; no weights",
+  name: "RepeatVector", family: "Reshaping",
+  summary: "repeats a vector n times, making a sequence; no weights",
   formula: "0", arguments: [ArgumentSpec("n", "required", "how many times")],
   make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
     RepeatVector(n: try r.int("n", example: "add repeatvector n=8"))
@@ -53,7 +69,9 @@ struct RepeatVector: LayerModel {
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
     guard input.rank == 1 else {
-      throw .reason("expected an input of rank 2 (batch, features), found rank \(input.rank + 1) with shape \(input.description)")
+      throw .reason(
+        "expected an input of rank 2 (batch, features), found rank \(input.rank + 1) with shape \(input.description)"
+      )
     }
     return try Inference(output: Shape([n, input.dims[0]]))
   }
@@ -73,7 +91,8 @@ func requireSpatial(_ input: Shape, _ spatial: Int) throws(Refusal) {
 func upSamplingDescriptor(rank: Int) -> LayerDescriptor {
   let name = "UpSampling\(rank)D"
   return LayerDescriptor(
-    name: name, family: "Reshaping", summary: "repeats each step or pixel `size` times along each axis; no weights",
+    name: name, family: "Reshaping",
+    summary: "repeats each step or pixel `size` times along each axis; no weights",
     formula: "0",
     arguments: [
       ArgumentSpec("size", "2", "repetitions per axis"),
@@ -83,7 +102,9 @@ func upSamplingDescriptor(rank: Int) -> LayerDescriptor {
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let size = try r.ints("size", count: rank, default: Array(repeating: 2, count: rank))
       _ = try r.choice("data_format", ["channels_last"], default: "channels_last")
-      return Resample(name: name, rank: rank, before: size.map { _ in 0 }, after: size.map { _ in 0 }, scale: size)
+      return Resample(
+        name: name, rank: rank, before: size.map { _ in 0 }, after: size.map { _ in 0 }, scale: size
+      )
     })
 }
 
@@ -93,10 +114,12 @@ func paddingDescriptor(_ kind: String, rank: Int) -> LayerDescriptor {
   let defaultAmount = kind == "Cropping" && rank > 1 ? 0 : 1
   return LayerDescriptor(
     name: name, family: "Reshaping",
-    summary: kind == "Cropping" ? "removes steps or pixels at the edges; no weights" : "adds zeros at the edges; no weights",
+    summary: kind == "Cropping"
+      ? "removes steps or pixels at the edges; no weights" : "adds zeros at the edges; no weights",
     formula: "0",
     arguments: [
-      ArgumentSpec(key, "\(defaultAmount)", "an integer, one per axis, or (before, after) pairs per axis"),
+      ArgumentSpec(
+        key, "\(defaultAmount)", "an integer, one per axis, or (before, after) pairs per axis"),
       ArgumentSpec("data_format", "channels_last", "channels_last only"),
     ],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
@@ -112,12 +135,15 @@ func paddingDescriptor(_ kind: String, rank: Int) -> LayerDescriptor {
 extension ArgumentReader {
   /// `(before, after)` amounts per axis: `n` for all, `(a, b, ...)` symmetric per axis (for
   /// rank 1: `(before, after)`), or `((a0, a1), (b0, b1), ...)`.
-  mutating func pairs(_ key: String, rank: Int, default d: Int) throws(ParamCalcError) -> [(Int, Int)] {
+  mutating func pairs(_ key: String, rank: Int, default d: Int) throws(ParamCalcError) -> [(
+    Int, Int
+  )] {
     guard let a = take(key) else { return Array(repeating: (d, d), count: rank) }
     func bad() -> ParamCalcError {
       .invalidValue(
         argument: key,
-        message: "expected a non-negative integer, \(rank == 1 ? "or (before, after)" : "\(rank) integers, or \(rank) (before, after) pairs"), found '\(a.value.script)'",
+        message:
+          "expected a non-negative integer, \(rank == 1 ? "or (before, after)" : "\(rank) integers, or \(rank) (before, after) pairs"), found '\(a.value.script)'",
         at: a.valueSpan)
     }
     func int(_ v: Value) throws(ParamCalcError) -> Int {
@@ -167,12 +193,16 @@ struct Resample: LayerModel {
         continue
       }
       let size: Int
-      do { size = try Checked.add(try Checked.add(try Checked.multiply(d, scale[i]), before[i]), after[i]) } catch {
+      do {
+        size = try Checked.add(
+          try Checked.add(try Checked.multiply(d, scale[i]), before[i]), after[i])
+      } catch {
         throw .overflow("the output size")
       }
       if size <= 0 {
         throw .reason(
-          "cropping must be smaller than the input: axis \(i + 1) has \(d), cropping removes \(-(before[i] + after[i])) (input shape \(input.description))")
+          "cropping must be smaller than the input: axis \(i + 1) has \(d), cropping removes \(-(before[i] + after[i])) (input shape \(input.description))"
+        )
       }
       out.append(size)
     }
@@ -182,19 +212,22 @@ struct Resample: LayerModel {
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let what =
-      name.hasPrefix("UpSampling") ? "repeats values" : name.hasPrefix("Cropping") ? "removes edges" : "adds zeros"
+      name.hasPrefix("UpSampling")
+      ? "repeats values" : name.hasPrefix("Cropping") ? "removes edges" : "adds zeros"
     return .noWeights(
       "\(name) has no weights: it \(what), which needs no learned numbers.",
       shapeRule: name.hasPrefix("UpSampling")
         ? "each spatial axis times size (\(scale.map(String.init).joined(separator: ", "))): \(input.description) -> \(inference.output.description)"
-        : "each spatial axis \(name.hasPrefix("Cropping") ? "minus" : "plus") before + after: \(input.description) -> \(inference.output.description)")
+        : "each spatial axis \(name.hasPrefix("Cropping") ? "minus" : "plus") before + after: \(input.description) -> \(inference.output.description)"
+    )
   }
 }
 
 func spatialDropoutDescriptor(rank: Int) -> LayerDescriptor {
   let name = "SpatialDropout\(rank)D"
   return LayerDescriptor(
-    name: name, family: "Regularization", summary: "drops whole channels during training; no weights", formula: "0",
+    name: name, family: "Regularization",
+    summary: "drops whole channels during training; no weights", formula: "0",
     arguments: [
       ArgumentSpec("rate", "required", "fraction of channels dropped, 0 to 1"),
       ArgumentSpec("data_format", "channels_last", "channels_last only"),
@@ -229,16 +262,26 @@ struct SpatialDropout: LayerModel {
 func noiseDescriptor(_ name: String, key: String) -> LayerDescriptor {
   LayerDescriptor(
     name: name, family: "Regularization",
-    summary: name == "GaussianNoise" ? "adds zero-mean Gaussian noise during training; no weights"
+    summary: name == "GaussianNoise"
+      ? "adds zero-mean Gaussian noise during training; no weights"
       : "multiplies by Gaussian noise of mean 1 during training; no weights",
     formula: "0",
-    arguments: [ArgumentSpec(key, "required", key == "rate" ? "drop probability, 0 to 1" : "standard deviation of the noise")],
+    arguments: [
+      ArgumentSpec(
+        key, "required",
+        key == "rate" ? "drop probability, 0 to 1" : "standard deviation of the noise")
+    ],
     inert: ["seed"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       guard r.arguments.contains(where: { $0.key == key }) else {
         throw r.missing(key, example: "add \(name.lowercased()) \(key)=0.1")
       }
-      _ = try r.number(key, default: 0, in: key == "rate" ? 0...1 : 0...Double.greatestFiniteMagnitude)
-      return Identity(typeName: name, why: "\(name) has no weights: the noise is random, not learned, and only applied during training.")
+      _ = try r.number(
+        key, default: 0, in: key == "rate" ? 0...1 : 0...Double.greatestFiniteMagnitude)
+      return Identity(
+        typeName: name,
+        why:
+          "\(name) has no weights: the noise is random, not learned, and only applied during training."
+      )
     })
 }

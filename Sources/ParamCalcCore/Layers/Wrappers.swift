@@ -5,9 +5,11 @@ let timeDistributedDescriptor = LayerDescriptor(
   wrapper: "TimeDistributed",
   summary: "applies one layer, with one set of weights, to every step of the time axis",
   formula: "the wrapped layer's count (shared across steps)", arguments: [], accepts: nil,
-  wrap: { (inner: LayerDescriptor, r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+  wrap: {
+    (inner: LayerDescriptor, r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
     if inner.isWrapper {
-      throw .invalidValue(argument: "TimeDistributed", message: "wraps one layer, not another wrapper", at: r.end)
+      throw .invalidValue(
+        argument: "TimeDistributed", message: "wraps one layer, not another wrapper", at: r.end)
     }
     return TimeDistributed(inner: try inner.make(&r))
   })
@@ -20,7 +22,9 @@ struct TimeDistributed: LayerModel {
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
     if input.rank < 2 {
-      throw .reason("TimeDistributed needs an input of rank 3 or more (batch, time, ...), found rank \(input.rank + 1) with shape \(input.description)")
+      throw .reason(
+        "TimeDistributed needs an input of rank 3 or more (batch, time, ...), found rank \(input.rank + 1) with shape \(input.description)"
+      )
     }
     let one = try inner.infer(step(input))
     return try Inference(output: Shape([input.dims[0]] + one.output.dims), weights: one.weights)
@@ -30,7 +34,9 @@ struct TimeDistributed: LayerModel {
     let s = step(input)
     let i = (try? inner.infer(s)) ?? inference
     var e = inner.explain(s, i, given)
-    e.shapeRule = "the time axis (\(input.dims[0].map(String.init) ?? "None")) is kept and \(inner.typeName) applied at each step; " + e.shapeRule
+    e.shapeRule =
+      "the time axis (\(input.dims[0].map(String.init) ?? "None")) is kept and \(inner.typeName) applied at each step; "
+      + e.shapeRule
     e.notes.append("one set of weights serves every step: the count is the wrapped layer's")
     return e
   }
