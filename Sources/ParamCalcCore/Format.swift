@@ -33,9 +33,6 @@ public enum Format {
     return String(n / 100) + "." + (frac < 10 ? "0" : "") + String(frac)
   }
 
-  /// A Keras shape with the batch dimension: `(None, 25)`.
-  public static func shape(_ s: Shape) -> String { s.description }
-
   /// A weight shape as a Python tuple: `(5, 25, 64)`, `(64,)`.
   public static func tuple(_ dims: [Int]) -> String {
     if dims.count == 1 { return "(\(dims[0]),)" }

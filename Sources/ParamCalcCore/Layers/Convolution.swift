@@ -63,7 +63,7 @@ func kernelSymbols(_ rank: Int) -> [String] {
 }
 
 /// Checks the input has `rank` spatial axes plus channels, as Keras's input spec does.
-func requireRank(_ input: Shape, _ spatial: Int, _ layer: String) throws(Refusal) {
+func requireRank(_ input: Shape, _ spatial: Int) throws(Refusal) {
   if input.rank != spatial + 1 {
     throw .reason(
       "expected an input of rank \(spatial + 2) (batch, \(spatial == 1 ? "steps" : "\(spatial) spatial axes"), channels), found rank \(input.rank + 1) with shape \(input.description)"
@@ -149,7 +149,7 @@ struct Convolution: LayerModel {
   var typeName: String { "Conv\(rank)D" }
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
-    try requireRank(input, rank, typeName)
+    try requireRank(input, rank)
     let channels = try knownLast(input, typeName)
     if channels % groups != 0 {
       throw .reason(
@@ -354,7 +354,7 @@ struct ConvolutionVariant: LayerModel {
   }
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
-    try requireRank(input, rank, name)
+    try requireRank(input, rank)
     let c = try knownLast(input, name)
     var out: [Int?]
     if variant == .transpose {

@@ -41,7 +41,7 @@ struct Pooling: LayerModel {
   var typeName: String { name }
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
-    try requireRank(input, rank, name)
+    try requireRank(input, rank)
     let ones = Array(repeating: 1, count: rank)
     var out = try windowOutputs(
       input, window: pool, strides: strides, dilation: ones, padding: padding)
@@ -85,7 +85,7 @@ struct GlobalPooling: LayerModel {
   var typeName: String { name }
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
-    try requireRank(input, rank, name)
+    try requireRank(input, rank)
     let out: [Int?] = keepdims ? Array(repeating: 1, count: rank) + [input.last] : [input.last]
     return try Inference(output: Shape(out))
   }

@@ -83,11 +83,6 @@ struct RepeatVector: LayerModel {
   }
 }
 
-/// Requires an input of `spatial` axes plus channels (Keras's InputSpec(ndim=spatial+2)).
-func requireSpatial(_ input: Shape, _ spatial: Int) throws(Refusal) {
-  try requireRank(input, spatial, "")
-}
-
 func upSamplingDescriptor(rank: Int) -> LayerDescriptor {
   let name = "UpSampling\(rank)D"
   return LayerDescriptor(
@@ -185,7 +180,7 @@ struct Resample: LayerModel {
   var typeName: String { name }
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
-    try requireSpatial(input, rank)
+    try requireRank(input, rank)
     var out: [Int?] = []
     for i in 0..<rank {
       guard let d = input.dims[i] else {
@@ -248,7 +243,7 @@ struct SpatialDropout: LayerModel {
   var typeName: String { "SpatialDropout\(rank)D" }
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
-    try requireSpatial(input, rank)
+    try requireRank(input, rank)
     return try Inference(output: input)
   }
 
