@@ -42,16 +42,23 @@ func convDescriptor(rank: Int) -> LayerDescriptor {
             "the number of filters must be evenly divisible by the number of groups. Received: groups=\(groups), filters=\(filters)",
           at: r.arguments.first { $0.key == "groups" }!.valueSpan)
       }
-      if strides.max()! > 1 && dilation.max()! > 1 {
-        throw .invalidValue(
-          argument: "strides",
-          message: "strides > 1 not supported in conjunction with dilation_rate > 1",
-          at: r.arguments.first { $0.key == "strides" }!.valueSpan)
-      }
+      try r.refuseStridesWithDilation(strides, dilation)
       return Convolution(
         rank: rank, filters: filters, kernel: kernel, strides: strides, padding: padding,
         dilation: dilation, groups: groups, useBias: useBias)
     })
+}
+
+extension ArgumentReader {
+  /// Keras refuses `strides > 1` together with `dilation_rate > 1` (base_conv.py).
+  func refuseStridesWithDilation(_ strides: [Int], _ dilation: [Int]) throws(ParamCalcError) {
+    if strides.max()! > 1 && dilation.max()! > 1 {
+      throw .invalidValue(
+        argument: "strides",
+        message: "strides > 1 not supported in conjunction with dilation_rate > 1",
+        at: arguments.first { $0.key == "strides" }!.valueSpan)
+    }
+  }
 }
 
 func kernelSymbols(_ rank: Int) -> [String] {
@@ -310,12 +317,7 @@ func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor
         }
       }
       _ = try r.choice("data_format", ["channels_last"], default: "channels_last")
-      if strides.max()! > 1 && dilation.max()! > 1 {
-        throw .invalidValue(
-          argument: "strides",
-          message: "strides > 1 not supported in conjunction with dilation_rate > 1",
-          at: r.arguments.first { $0.key == "strides" }!.valueSpan)
-      }
+      try r.refuseStridesWithDilation(strides, dilation)
       return ConvolutionVariant(
         variant: variant, name: name, rank: rank, filters: filters, kernel: kernel,
         strides: strides,

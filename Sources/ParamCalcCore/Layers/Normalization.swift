@@ -156,15 +156,16 @@ struct Normalization: LayerModel {
     var formula: String
     var substituted: String
     var notes: [String] = []
+    let unit = kind == .layer ? "feature" : "channel"
+    terms.append(
+      Term(
+        "gamma", scale ? 1 : 0, given.source("scale"),
+        "a learned scale per \(unit) (scale=\(scale))"))
+    terms.append(
+      Term(
+        "beta", center ? 1 : 0, given.source("center"),
+        "a learned offset per \(unit) (center=\(center))"))
     if kind == .batch {
-      terms.append(
-        Term(
-          "gamma", scale ? 1 : 0, given.source("scale"),
-          "a learned scale per channel (scale=\(scale))"))
-      terms.append(
-        Term(
-          "beta", center ? 1 : 0, given.source("center"),
-          "a learned offset per channel (center=\(center))"))
       terms.append(
         Term(
           "moving_mean", 1, .constant,
@@ -179,14 +180,6 @@ struct Normalization: LayerModel {
         "moving_mean and moving_variance are non-trainable: they are averages of the batch statistics, kept for inference, never changed by backpropagation"
       )
     } else {
-      terms.append(
-        Term(
-          "gamma", scale ? 1 : 0, given.source("scale"),
-          "a learned scale per \(what.dropLast()) (scale=\(scale))"))
-      terms.append(
-        Term(
-          "beta", center ? 1 : 0, given.source("center"),
-          "a learned offset per \(what.dropLast()) (center=\(center))"))
       formula = "(gamma + beta) * \(what)"
       substituted = "(\(scale ? 1 : 0) + \(center ? 1 : 0)) * \(n)"
       if kind == .group {
