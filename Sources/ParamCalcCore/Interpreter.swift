@@ -33,13 +33,13 @@ public struct Interpreter: Sendable {
   )? {
     if let hit = cache.lookup(bytes) {
       return (
-        hit.command, .edit(command: "add", try session.add(hit.built, at: hit.request.typeSpan))
+        hit.command, .edit(command: "add", try session.add(hit.built, at: hit.typeSpan))
       )
     }
     guard let command = try CommandParser.parse(bytes: bytes) else { return nil }
     if case .add(let request) = command {
       let built = try session.catalog.build(request, end: Span(bytes.count, bytes.count + 1))
-      cache.store(bytes, request: request, command: command, built: built)
+      cache.store(bytes, typeSpan: request.typeSpan, command: command, built: built)
       return (command, .edit(command: "add", try session.add(built, at: request.typeSpan)))
     }
     return (command, try execute(command, lineLength: bytes.count))

@@ -40,15 +40,12 @@ public enum JSONRenderer {
     o.add("command", command.name)
     o.add("line", line)
     switch response {
-    case .edit(let name, let outcome):
-      if name != command.name { o.add("action", name) }
-      o.add("effect", "\(outcome.kind)")
-      if name == "input", let input = s.input { o.add("shape", input) }
-      if let layer = outcome.layer, let index = outcome.index {
-        o.add("layer", raw: Self.layer(index, layer))
-      }
-      if outcome.reinferred > 0 { o.add("reinferred", outcome.reinferred) }
-      totals(&o, s)
+    case .edit:
+      // One writer for edit objects: the byte stream the binary uses.
+      var stream = JSONStream()
+      var out: [UInt8] = []
+      stream.render(response, command: command, line: line, session: s, into: &out)
+      return String(decoding: out.dropLast(), as: UTF8.self)
     case .summary:
       if let input = s.input { o.add("input_shape", input) }
       o.add(
@@ -161,7 +158,7 @@ public struct JSONStream {
   public mutating func render(
     _ response: Response, command: Command, line: Int, session s: Session, into out: inout [UInt8]
   ) {
-    guard case .edit(let name, let outcome) = response, name != "input" else {
+    guard case .edit(let name, let outcome) = response else {
       out.append(text: JSONRenderer.render(response, command: command, line: line, session: s))
       out.append(UInt8(ascii: "\n"))
       return
@@ -178,6 +175,10 @@ public struct JSONStream {
     out.append(ascii: ",\"effect\":\"")
     out.append(text: "\(outcome.kind)")
     out.append(UInt8(ascii: "\""))
+    if name == "input", let input = s.input {
+      out.append(ascii: ",\"shape\":")
+      out.append(text: JSONObject.shape(input))
+    }
     if let layer = outcome.layer, let index = outcome.index {
       out.append(ascii: ",\"layer\":{\"index\":")
       out.append(decimal: index, grouped: false)

@@ -5,12 +5,13 @@
 struct LineCache {
   final class Entry: Sendable {
     let bytes: [UInt8]
-    let request: LayerRequest
+    /// Where the layer type stands in the line (errors point there).
+    let typeSpan: Span
     let command: Command
     let built: BuiltLayer
-    init(bytes: [UInt8], request: LayerRequest, command: Command, built: BuiltLayer) {
+    init(bytes: [UInt8], typeSpan: Span, command: Command, built: BuiltLayer) {
       self.bytes = bytes
-      self.request = request
+      self.typeSpan = typeSpan
       self.command = command
       self.built = built
     }
@@ -35,9 +36,9 @@ struct LineCache {
   }
 
   mutating func store(
-    _ b: UnsafeBufferPointer<UInt8>, request: LayerRequest, command: Command, built: BuiltLayer
+    _ b: UnsafeBufferPointer<UInt8>, typeSpan: Span, command: Command, built: BuiltLayer
   ) {
     entries[LineCache.hash(b)] = Entry(
-      bytes: Array(b), request: request, command: command, built: built)
+      bytes: Array(b), typeSpan: typeSpan, command: command, built: built)
   }
 }

@@ -166,8 +166,7 @@ public struct Session: Sendable {
     let totals = try sum((trainable, nonTrainable), layer, sign: 1, at: span)
     layers.append(layer)
     (trainable, nonTrainable) = totals
-    undoStack.append(.insert(at: layers.count - 1, built.piece))
-    if !redoStack.isEmpty { redoStack.removeAll() }
+    record(.insert(at: layers.count - 1, built.piece))
     return EditOutcome(kind: .added, index: layers.count, layer: layer)
   }
 
@@ -273,9 +272,14 @@ public struct Session: Sendable {
 
   mutating func commit(_ e: Edit, at span: Span) throws(ParamCalcError) -> EditOutcome {
     let outcome = try apply(e, at: span)
-    undoStack.append(e)
-    redoStack.removeAll()
+    record(e)
     return outcome
+  }
+
+  /// Records an edit that has been applied: it can be undone, and nothing is left to redo.
+  mutating func record(_ e: Edit) {
+    undoStack.append(e)
+    if !redoStack.isEmpty { redoStack.removeAll() }
   }
 
   // MARK: applying an edit
