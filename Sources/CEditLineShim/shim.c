@@ -1,4 +1,8 @@
+#define _GNU_SOURCE
 #include "CEditLineShim.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <poll.h>
@@ -88,4 +92,14 @@ void pc_editline_add_history(const char *line) { add_history(line); }
 
 void pc_editline_set_completion(char *(*generator)(const char *text, int state)) {
   rl_completion_entry_function = (rl_compentry_func_t *)generator;
+}
+
+void pc_grow_pipe(int fd, int size) {
+#ifdef F_SETPIPE_SZ
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) (void)fcntl(fd, F_SETPIPE_SZ, size);
+#else
+  (void)fd;
+  (void)size;
+#endif
 }

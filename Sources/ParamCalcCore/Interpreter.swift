@@ -3,7 +3,8 @@ public enum Response: Sendable {
   case edit(command: String, EditOutcome)
   case summary
   case total
-  case explain([Int])
+  /// The layers to explain (1-based); `all` when every layer was asked for.
+  case explain([Int], all: Bool)
   case layers
   case help(String)
   /// The executable writes `script` to `path` (paramcalc's core does no I/O).
@@ -11,12 +12,36 @@ public enum Response: Sendable {
   /// The executable reads `path` and calls `Interpreter.load`.
   case load(path: String, at: Span)
   case quit
+
+  /// The name of the command that gave this response, as written in the language.
+  public var command: String {
+    switch self {
+    case .edit(let name, _): return name
+    case .summary: return "summary"
+    case .total: return "total"
+    case .explain: return "explain"
+    case .layers: return "layers"
+    case .help: return "help"
+    case .save: return "save"
+    case .load: return "load"
+    case .quit: return "quit"
+    }
+  }
 }
 
 /// Runs commands on a session. Pure: file reading and writing are left to the caller.
 public struct Interpreter: Sendable {
   public var session: Session
-  var cache = LineCache()
+  /// Layers built from the text after `add ` or `insert N `, with where the type stands in it.
+  var layerCache = LineCache<CachedLayer>()
+  /// What `set N REST` made of a layer definition: the definition it changed to.
+  var setCache = LineCache<Piece>()
+
+  struct CachedLayer: Sendable {
+    let built: BuiltLayer
+    /// Where the layer type stands, from the start of the cached text (errors point there).
+    let typeSpan: Span
+  }
 
   public init(session: Session = Session()) { self.session = session }
 
@@ -26,27 +51,76 @@ public struct Interpreter: Sendable {
     return (command, try execute(command, lineLength: line.utf8.count))
   }
 
-  /// Parses and runs one line given as bytes. A repeated `add` line reuses the layer built for
-  /// it the first time (see `LineCache`); the result is the same as parsing it again.
-  public mutating func run(bytes: UnsafeBufferPointer<UInt8>) throws(ParamCalcError) -> (
-    Command, Response
-  )? {
-    if let hit = cache.lookup(bytes) {
-      return (
-        hit.command, .edit(command: "add", try session.add(hit.built, at: hit.typeSpan))
-      )
+  /// Parses and runs one line given as bytes. Blank and comment lines give `nil`.
+  ///
+  /// The frequent line forms (`LineForm`) skip the parser, and a layer text or a change seen
+  /// before reuses what was built for it (`LineCache`). The result is the same as parsing the
+  /// line: the shortcut is taken only where the cached text is byte for byte the same, and every
+  /// check the session makes (index, shapes, overflow) is made as before.
+  public mutating func run(bytes b: UnsafeBufferPointer<UInt8>) throws(ParamCalcError) -> Response?
+  {
+    let form = LineForm(b)
+    let whole = Span(0, b.count)
+    func rest(_ from: Int) -> UnsafeRawBufferPointer {
+      UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(b)[from...])
     }
-    guard let command = try CommandParser.parse(bytes: bytes) else { return nil }
-    if case .add(let request) = command {
-      let built = try session.catalog.build(request, end: Span(bytes.count, bytes.count + 1))
-      cache.store(bytes, typeSpan: request.typeSpan, command: command, built: built)
-      return (command, .edit(command: "add", try session.add(built, at: request.typeSpan)))
+    var setOwner: Piece?
+    switch form {
+    case .undo: return .edit(command: "undo", try session.undo(at: whole))
+    case .redo: return .edit(command: "redo", try session.redo(at: whole))
+    case .remove(let n, let span):
+      return .edit(command: "remove", try session.remove(at: n, span: span))
+    case .add(let r):
+      if let hit = layerCache.lookup(rest(r)) {
+        return .edit(
+          command: "add",
+          try session.add(hit.payload.built, at: hit.payload.typeSpan.shifted(by: r)))
+      }
+    case .insert(let n, let span, let r):
+      if let hit = layerCache.lookup(rest(r)) {
+        return .edit(
+          command: "insert",
+          try session.insert(
+            hit.payload.built, at: n, span: hit.payload.typeSpan.shifted(by: r), indexSpan: span))
+      }
+    case .set(let n, _, let r):
+      if n >= 1 && n <= session.count {
+        let owner = session.rows[n - 1].piece
+        if let hit = setCache.lookup(rest(r), owner: owner) {
+          return .edit(command: "set", try session.set(n, to: hit.payload, at: whole))
+        }
+        setOwner = owner
+      }
+    case .other: break
     }
-    return (command, try execute(command, lineLength: bytes.count))
+    guard let command = try CommandParser.parse(bytes: b) else { return nil }
+    var built: BuiltLayer?
+    let response = try execute(command, lineLength: b.count, built: &built)
+    switch (form, command) {
+    case (.add(let r), .add(let request)), (.insert(_, _, let r), .insert(_, _, let request)):
+      if let built {
+        layerCache.store(
+          rest(r), CachedLayer(built: built, typeSpan: request.typeSpan.shifted(by: -r)))
+      }
+    case (.set(_, _, let r), _):
+      if let setOwner, case .edit(_, let outcome) = response, let placed = outcome.placed {
+        setCache.store(rest(r), owner: setOwner, placed.row.piece)
+      }
+    default: break
+    }
+    return response
   }
 
   public mutating func execute(_ command: Command, lineLength: Int) throws(ParamCalcError)
     -> Response
+  {
+    var built: BuiltLayer?
+    return try execute(command, lineLength: lineLength, built: &built)
+  }
+
+  /// Runs a parsed command; `built` receives the layer an `add` or `insert` built.
+  mutating func execute(_ command: Command, lineLength: Int, built: inout BuiltLayer?)
+    throws(ParamCalcError) -> Response
   {
     let whole = Span(0, lineLength)
     let end = Span(lineLength, lineLength + 1)
@@ -54,17 +128,19 @@ public struct Interpreter: Sendable {
     case .input(let shape, _):
       return .edit(command: "input", try session.setInput(shape, at: whole))
     case .add(let request):
-      let built = try session.catalog.build(request, end: end)
-      return .edit(command: "add", try session.add(built, at: request.typeSpan))
+      let layer = try session.build(request, end: end)
+      built = layer
+      return .edit(command: "add", try session.add(layer, at: request.typeSpan))
     case .insert(let index, let indexSpan, let request):
-      guard index >= 1 && index <= session.layers.count + 1 else {
+      guard index >= 1 && index <= session.count + 1 else {
         throw .indexOutOfRange(
-          index, count: session.layers.count, at: indexSpan, allowsOnePast: true)
+          index, count: session.count, at: indexSpan, allowsOnePast: true)
       }
-      let built = try session.catalog.build(request, end: end)
+      let layer = try session.build(request, end: end)
+      built = layer
       return .edit(
         command: "insert",
-        try session.insert(built, at: index, span: request.typeSpan, indexSpan: indexSpan))
+        try session.insert(layer, at: index, span: request.typeSpan, indexSpan: indexSpan))
     case .remove(let index, let span):
       return .edit(command: "remove", try session.remove(at: index, span: span))
     case .set(let index, let span, let arguments):
@@ -81,17 +157,17 @@ public struct Interpreter: Sendable {
     case .explain(let target):
       switch target {
       case .all:
-        return .explain(Array(1..<(session.layers.count + 1)))
+        return .explain(Array(1..<(session.count + 1)), all: true)
       case .last:
-        guard !session.layers.isEmpty else {
+        guard session.count > 0 else {
           throw .nothingTo("explain: the model has no layers", at: whole)
         }
-        return .explain([session.layers.count])
+        return .explain([session.count], all: false)
       case .layer(let i, let span):
-        guard i >= 1 && i <= session.layers.count else {
-          throw .indexOutOfRange(i, count: session.layers.count, at: span, allowsOnePast: false)
+        guard i >= 1 && i <= session.count else {
+          throw .indexOutOfRange(i, count: session.count, at: span, allowsOnePast: false)
         }
-        return .explain([i])
+        return .explain([i], all: false)
       }
     case .layers: return .layers
     case .help(let topic, let span):
@@ -107,9 +183,9 @@ public struct Interpreter: Sendable {
   /// A script that rebuilds the model exactly: its input and one `add` per layer.
   public var script: String {
     var out =
-      "# paramcalc model: \(session.layers.count) layers, \(Format.thousands(session.total)) params\n"
+      "# paramcalc model: \(session.count) layers, \(Format.thousands(session.total)) params\n"
     if let input = session.input { out += "input " + Format.scriptDims(input) + "\n" }
-    for l in session.layers { out += l.spec.script + "\n" }
+    for r in session.rows { out += r.piece.spec.script + "\n" }
     return out
   }
 

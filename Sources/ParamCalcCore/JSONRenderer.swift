@@ -33,18 +33,16 @@ public enum JSONRenderer {
     o.add("non_trainable", s.nonTrainable)
   }
 
-  public static func render(_ response: Response, command: Command, line: Int, session s: Session)
-    -> String
-  {
+  public static func render(_ response: Response, line: Int, session s: Session) -> String {
     var o = JSONObject()
-    o.add("command", command.name)
+    o.add("command", response.command)
     o.add("line", line)
     switch response {
     case .edit:
       // One writer for edit objects: the byte stream the binary uses.
       var stream = JSONStream()
       var out: [UInt8] = []
-      stream.render(response, command: command, line: line, session: s, into: &out)
+      stream.render(response, line: line, session: s, into: &out)
       return String(decoding: out.dropLast(), as: UTF8.self)
     case .summary:
       if let input = s.input { o.add("input_shape", input) }
@@ -54,8 +52,8 @@ public enum JSONRenderer {
       totals(&o, s)
     case .total:
       totals(&o, s)
-    case .explain(let indices):
-      if case .explain(.all) = command {
+    case .explain(let indices, let all):
+      if all {
         o.add("layers", raw: JSONObject.array(indices.map { explain($0, s) }))
       } else {
         return explain(indices[0], s, line: line)
@@ -72,7 +70,7 @@ public enum JSONRenderer {
       o.add("text", text)
     case .save(let path, _):
       o.add("path", path)
-      o.add("layers", s.layers.count)
+      o.add("layers", s.count)
     case .load, .quit:
       break
     }
@@ -156,22 +154,17 @@ public struct JSONStream {
   public init() {}
 
   public mutating func render(
-    _ response: Response, command: Command, line: Int, session s: Session, into out: inout [UInt8]
+    _ response: Response, line: Int, session s: Session, into out: inout [UInt8]
   ) {
     guard case .edit(let name, let outcome) = response else {
-      out.append(text: JSONRenderer.render(response, command: command, line: line, session: s))
+      out.append(text: JSONRenderer.render(response, line: line, session: s))
       out.append(UInt8(ascii: "\n"))
       return
     }
     out.append(ascii: "{\"command\":\"")
-    out.append(text: command.name)
+    out.append(text: name)
     out.append(ascii: "\",\"line\":")
     out.append(decimal: line, grouped: false)
-    if name != command.name {
-      out.append(ascii: ",\"action\":\"")
-      out.append(text: name)
-      out.append(UInt8(ascii: "\""))
-    }
     out.append(ascii: ",\"effect\":\"")
     out.append(text: "\(outcome.kind)")
     out.append(UInt8(ascii: "\""))
@@ -179,11 +172,11 @@ public struct JSONStream {
       out.append(ascii: ",\"shape\":")
       out.append(text: JSONObject.shape(input))
     }
-    if let layer = outcome.layer, let index = outcome.index {
+    if let placed = outcome.placed, let index = outcome.index {
       out.append(ascii: ",\"layer\":{\"index\":")
       out.append(decimal: index, grouped: false)
       out.append(UInt8(ascii: ","))
-      body(layer, into: &out)
+      body(placed, s, into: &out)
     }
     if outcome.reinferred > 0 {
       out.append(ascii: ",\"reinferred\":")
@@ -198,14 +191,15 @@ public struct JSONStream {
     out.append(ascii: "}\n")
   }
 
-  mutating func body(_ l: ModelLayer, into out: inout [UInt8]) {
-    let slot = Int(truncatingIfNeeded: UInt(bitPattern: ObjectIdentifier(l.piece).hashValue) % 64)
-    if let m = memo[slot], m.piece === l.piece, m.input == l.input {
+  mutating func body(_ p: Placed, _ s: Session, into out: inout [UInt8]) {
+    let slot = (p.row.piece.slot ^ (p.input.raw &* 31)) & 63
+    let input = s.shapes[p.input]
+    if let m = memo[slot], m.piece === p.row.piece, m.input == input {
       out.append(contentsOf: m.body)
       return
     }
-    let body = Array(JSONRenderer.layerBody(l).utf8)
-    memo[slot] = Memo(piece: l.piece, input: l.input, body: body)
+    let body = Array(JSONRenderer.layerBody(s.layer(p)).utf8)
+    memo[slot] = Memo(piece: p.row.piece, input: input, body: body)
     out.append(contentsOf: body)
   }
 }

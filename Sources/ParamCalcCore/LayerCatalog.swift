@@ -204,7 +204,7 @@ public struct BuiltLayer: Sendable {
 }
 
 /// A layer as the user specified it.
-public struct LayerSpec: Equatable, Sendable {
+public struct LayerSpec: Hashable, Sendable {
   /// The Keras class name of the type (or of the wrapper).
   public var type: String
   /// The Keras class name of the wrapped type, for wrappers.

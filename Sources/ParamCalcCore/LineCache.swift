@@ -1,44 +1,66 @@
-/// Remembers the layers built for recent `add` lines, by their exact bytes, so that a script
-/// that repeats a line (a generated 100,000-layer model, say) parses and builds it once. A layer
-/// built from a line depends only on the line's text, and its definition is immutable, so the
-/// model shares one definition between all the layers that line added.
-struct LineCache {
+/// Remembers what recent lines resolved to, by the exact bytes of their variable part, so that a
+/// script that repeats a line (a generated 100,000-layer model, say) parses and builds it once.
+/// What is remembered depends only on those bytes (and on `owner`, when given): a layer built
+/// from `dense units=64` is the same wherever that text stands, and definitions are immutable.
+struct LineCache<Payload: Sendable>: Sendable {
   final class Entry: Sendable {
+    /// The definition the bytes apply to (`set` changes a layer), kept alive so that its identity
+    /// cannot be taken by another.
+    let owner: Piece?
     let bytes: [UInt8]
-    /// Where the layer type stands in the line (errors point there).
-    let typeSpan: Span
-    let command: Command
-    let built: BuiltLayer
-    init(bytes: [UInt8], typeSpan: Span, command: Command, built: BuiltLayer) {
+    let payload: Payload
+    init(owner: Piece?, bytes: [UInt8], payload: Payload) {
+      self.owner = owner
       self.bytes = bytes
-      self.typeSpan = typeSpan
-      self.command = command
-      self.built = built
+      self.payload = payload
     }
   }
 
-  static let slots = 64
+  static var slots: Int { 64 }
   var entries: [Entry?] = Array(repeating: nil, count: LineCache.slots)
 
-  /// FNV-1a over the line's bytes.
-  static func hash(_ b: UnsafeBufferPointer<UInt8>) -> Int {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for c in b {
-      h ^= UInt64(c)
-      h = h &* 0x100_0000_01b3
+  /// A multiplicative hash of the bytes (eight at a time) and the owner's identity.
+  static func slot(_ b: UnsafeRawBufferPointer, _ owner: Piece?) -> Int {
+    var h = UInt64(truncatingIfNeeded: b.count &+ (owner?.slot ?? 0)) &* 0x9E37_79B9_7F4A_7C15
+    var i = 0
+    while i + 8 <= b.count {
+      h = (h ^ b.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100_0000_01b3
+      h ^= h >> 29
+      i += 8
     }
+    while i < b.count {
+      h = (h ^ UInt64(b[i])) &* 0x100_0000_01b3
+      i += 1
+    }
+    h ^= h >> 32
     return Int(truncatingIfNeeded: h % UInt64(LineCache.slots))
   }
 
-  func lookup(_ b: UnsafeBufferPointer<UInt8>) -> Entry? {
-    guard let e = entries[LineCache.hash(b)], e.bytes.count == b.count else { return nil }
-    return e.bytes.withUnsafeBufferPointer { $0.elementsEqual(b) } ? e : nil
+  /// Whether two byte runs of the same length are equal, compared eight bytes at a time.
+  static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+    var i = 0
+    while i + 8 <= a.count {
+      if a.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        != b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      {
+        return false
+      }
+      i += 8
+    }
+    while i < a.count {
+      if a[i] != b[i] { return false }
+      i += 1
+    }
+    return true
   }
 
-  mutating func store(
-    _ b: UnsafeBufferPointer<UInt8>, typeSpan: Span, command: Command, built: BuiltLayer
-  ) {
-    entries[LineCache.hash(b)] = Entry(
-      bytes: Array(b), typeSpan: typeSpan, command: command, built: built)
+  func lookup(_ b: UnsafeRawBufferPointer, owner: Piece? = nil) -> Entry? {
+    guard let e = entries[LineCache.slot(b, owner)], e.owner === owner, e.bytes.count == b.count
+    else { return nil }
+    return e.bytes.withUnsafeBytes { LineCache.equal($0, b) } ? e : nil
+  }
+
+  mutating func store(_ b: UnsafeRawBufferPointer, owner: Piece? = nil, _ payload: Payload) {
+    entries[LineCache.slot(b, owner)] = Entry(owner: owner, bytes: Array(b), payload: payload)
   }
 }

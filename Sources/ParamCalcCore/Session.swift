@@ -1,4 +1,5 @@
-/// A layer of the model: what was asked for, the built layer, and what it infers on its input.
+/// A layer of the model as the outside sees it: what was asked for, the built layer, its shapes
+/// and counts. Made on demand from the session's compact record (`Row`).
 public struct ModelLayer: Sendable {
   /// What was asked for and the built layer, shared (not copied) by the undo history.
   let piece: Piece
@@ -6,22 +7,21 @@ public struct ModelLayer: Sendable {
   public var model: any LayerModel { piece.model }
   /// Arguments accepted that affect neither count nor shape.
   public var inert: [Argument] { piece.inert }
-  public var input: Shape
-  public var output: Shape
+  public let input: Shape
+  public let output: Shape
   /// Counts with `trainable=false` applied.
-  public var trainable: Int
-  public var nonTrainable: Int
+  public let trainable: Int
+  public let nonTrainable: Int
 
-  public var typeName: String { model.typeName }
+  public var typeName: String { piece.typeName }
   public var params: Int { trainable + nonTrainable }
 
-  init(piece: Piece, input: Shape, inference: Inference) {
-    self.piece = piece
+  init(_ row: Row, input: Shape, output: Shape) {
+    piece = row.piece
     self.input = input
-    // A layer that keeps the shape shares its input's storage: long models hold few shapes.
-    output = inference.output == input ? input : inference.output
-    trainable = piece.spec.trainable ? inference.trainable : 0
-    nonTrainable = piece.spec.trainable ? inference.nonTrainable : inference.params
+    self.output = output
+    trainable = row.trainable
+    nonTrainable = row.nonTrainable
   }
 
   /// The weight variables and counts. Only counts and shapes are kept per layer (a model can
@@ -40,18 +40,57 @@ public struct ModelLayer: Sendable {
   public var explanation: Explanation { model.explain(input, inference, given) }
 }
 
+/// How the session stores a layer: its definition, the number of its output shape (its input is
+/// the output of the layer before), and its counts with `trainable=false` applied. One reference
+/// and three integers: a million-layer model is a flat array.
+struct Row: Sendable {
+  let piece: Piece
+  let output: ShapeID
+  let trainable: Int
+  let nonTrainable: Int
+
+  var params: Int { trainable + nonTrainable }
+}
+
+/// A layer record with the number of the shape entering it.
+struct Placed: Sendable {
+  let row: Row
+  let input: ShapeID
+}
+
+/// The layers of a model, as a collection of `ModelLayer`.
+public struct Layers: RandomAccessCollection, Sendable {
+  let rows: [Row]
+  let shapes: ShapeTable
+  let input: ShapeID?
+
+  public var startIndex: Int { 0 }
+  public var endIndex: Int { rows.count }
+
+  public subscript(i: Int) -> ModelLayer {
+    let row = rows[i]
+    return ModelLayer(
+      row, input: shapes[i == 0 ? input! : rows[i - 1].output], output: shapes[row.output])
+  }
+}
+
 /// A layer definition independent of where it stands: immutable, shared by the model and its
 /// undo history.
 final class Piece: Sendable {
   let spec: LayerSpec
   let model: any LayerModel
   let inert: [Argument]
+  let typeName: String
 
   init(spec: LayerSpec, model: any LayerModel, inert: [Argument]) {
     self.spec = spec
     self.model = model
     self.inert = inert
+    typeName = model.typeName
   }
+
+  /// A small number from the definition's address, for the 64-slot caches keyed by definition.
+  var slot: Int { Int(truncatingIfNeeded: UInt(bitPattern: ObjectIdentifier(self)) >> 4) }
 }
 
 /// What an edit did, for reporting: the layer concerned and how.
@@ -62,7 +101,8 @@ public struct EditOutcome: Sendable {
   public var kind: Kind
   /// 1-based index of the layer concerned, when there is one.
   public var index: Int?
-  public var layer: ModelLayer?
+  /// The layer concerned (a removed layer as it was); `Session.layer(_:)` shows it.
+  var placed: Placed?
   /// How many later layers had their shapes re-inferred.
   public var reinferred: Int = 0
 }
@@ -74,20 +114,51 @@ public struct EditOutcome: Sendable {
 /// layer's input comes out unchanged. The undo history records each edit, not copies of the model.
 public struct Session: Sendable {
   public private(set) var input: Shape?
-  public private(set) var layers: [ModelLayer] = []
+  var inputID: ShapeID?
+  var rows: [Row] = []
+  var shapes = ShapeTable()
   public private(set) var trainable = 0
   public private(set) var nonTrainable = 0
   var undoStack: [Edit] = []
   var redoStack: [Edit] = []
   public let catalog: LayerCatalog
-  /// Recently inferred layers, by definition: a definition shared by many layers (a repeated
-  /// line) is inferred once per input shape.
-  var memo: [ModelLayer?] = Array(repeating: nil, count: Session.memoSlots)
+  /// Recently inferred layers, by definition and input: a definition shared by many layers (a
+  /// repeated line) is inferred once per input shape.
+  var memo: [MemoEntry] = Array(repeating: MemoEntry(), count: Session.memoSlots)
+  /// The definitions of the memo's entries, held so that no other can take their identity; only
+  /// written, so a hit touches no reference count.
+  var memoPieces: [Piece?] = Array(repeating: nil, count: Session.memoSlots)
   static let memoSlots = 64
+
+  /// A memo entry: a definition (by identity) on an input, and what it inferred there.
+  struct MemoEntry: Sendable {
+    var piece: ObjectIdentifier?
+    var input = ShapeID(raw: -1)
+    var output = ShapeID(raw: -1)
+    var trainable = 0
+    var nonTrainable = 0
+  }
+  /// One definition per distinct spec: layers built from the same text, or changed back and
+  /// forth by `set`, share a definition (and its memo entries) instead of each holding a copy.
+  var definitions: [LayerSpec: Piece] = [:]
 
   public init(catalog: LayerCatalog = .standard) { self.catalog = catalog }
 
   public var total: Int { trainable + nonTrainable }
+
+  /// The layers, first to last.
+  public var layers: Layers { Layers(rows: rows, shapes: shapes, input: inputID) }
+
+  /// How many layers the model has.
+  public var count: Int { rows.count }
+
+  /// A layer as the outside sees it.
+  func layer(_ p: Placed) -> ModelLayer {
+    ModelLayer(p.row, input: shapes[p.input], output: shapes[p.row.output])
+  }
+
+  /// The layer an edit concerned, if any (a removed layer as it was).
+  public func layer(_ outcome: EditOutcome) -> ModelLayer? { outcome.placed.map(layer) }
 
   /// Everything that defines the model and its history, as text: two sessions with the same
   /// fingerprint behave the same from here on (tests compare it around rejected lines).
@@ -115,7 +186,7 @@ public struct Session: Sendable {
     case remove(at: Int, Piece)
     case replace(at: Int, old: Piece, new: Piece)
     case input(old: Shape?, new: Shape?)
-    case reset(
+    indirect case reset(
       oldInput: Shape?, old: [Piece], newInput: Shape?, new: [Piece], kind: EditOutcome.Kind)
 
     var summary: String {
@@ -146,9 +217,21 @@ public struct Session: Sendable {
 
   // MARK: edits
 
-  /// The shape entering layer `index` (0-based).
-  func shapeBefore(_ index: Int) -> Shape? {
-    index == 0 ? input : layers[index - 1].output
+  /// Builds a layer from a request, sharing the definition of an identical earlier one.
+  public mutating func build(_ request: LayerRequest, end: Span) throws(ParamCalcError)
+    -> BuiltLayer
+  {
+    let built = try catalog.build(request, end: end)
+    if let p = definitions[built.piece.spec] {
+      return BuiltLayer(piece: p, inputShape: built.inputShape)
+    }
+    definitions[built.piece.spec] = built.piece
+    return built
+  }
+
+  /// The number of the shape entering layer `index` (0-based).
+  func inputID(_ index: Int) -> ShapeID? {
+    index == 0 ? inputID : rows[index - 1].output
   }
 
   public mutating func setInput(_ shape: Shape, at span: Span) throws(ParamCalcError) -> EditOutcome
@@ -158,28 +241,28 @@ public struct Session: Sendable {
 
   public mutating func add(_ built: BuiltLayer, at span: Span) throws(ParamCalcError) -> EditOutcome
   {
-    guard built.inputShape == nil, let before = layers.last?.output ?? input else {
-      return try insert(built, at: layers.count + 1, span: span, indexSpan: span)
+    guard built.inputShape == nil, let before = rows.last?.output ?? inputID else {
+      return try insert(built, at: rows.count + 1, span: span, indexSpan: span)
     }
     // Appending: nothing after it to re-infer, so the general edit path is not needed.
-    let layer = try inferNew(built.piece, on: before, at: span)
-    let totals = try sum((trainable, nonTrainable), layer, sign: 1, at: span)
-    layers.append(layer)
+    let row = try inferNew(built.piece, on: before, at: span)
+    let totals = try sum((trainable, nonTrainable), row, sign: 1, at: span)
+    rows.append(row)
     (trainable, nonTrainable) = totals
-    record(.insert(at: layers.count - 1, built.piece))
-    return EditOutcome(kind: .added, index: layers.count, layer: layer)
+    record(.insert(at: rows.count - 1, built.piece))
+    return EditOutcome(kind: .added, index: rows.count, placed: Placed(row: row, input: before))
   }
 
   /// Inserts so that the new layer becomes layer `index` (1-based; one past the last appends).
   public mutating func insert(_ built: BuiltLayer, at index: Int, span: Span, indexSpan: Span)
     throws(ParamCalcError) -> EditOutcome
   {
-    guard index >= 1 && index <= layers.count + 1 else {
-      throw .indexOutOfRange(index, count: layers.count, at: indexSpan, allowsOnePast: true)
+    guard index >= 1 && index <= rows.count + 1 else {
+      throw .indexOutOfRange(index, count: rows.count, at: indexSpan, allowsOnePast: true)
     }
     let piece = built.piece
     if let shape = built.inputShape {
-      if layers.isEmpty && index == 1 {
+      if rows.isEmpty && index == 1 {
         return try commit(
           .reset(oldInput: input, old: [], newInput: shape, new: [piece], kind: .added), at: span)
       }
@@ -196,26 +279,25 @@ public struct Session: Sendable {
   }
 
   public mutating func remove(at index: Int, span: Span) throws(ParamCalcError) -> EditOutcome {
-    guard index >= 1 && index <= layers.count else {
-      throw .indexOutOfRange(index, count: layers.count, at: span, allowsOnePast: false)
+    guard index >= 1 && index <= rows.count else {
+      throw .indexOutOfRange(index, count: rows.count, at: span, allowsOnePast: false)
     }
-    let l = layers[index - 1]
-    return try commit(.remove(at: index - 1, l.piece), at: span)
+    return try commit(.remove(at: index - 1, rows[index - 1].piece), at: span)
   }
 
   /// Changes arguments of layer `index`: each given key replaces the same key, others are added.
   public mutating func set(_ index: Int, arguments: [Argument], indexSpan: Span, span: Span)
     throws(ParamCalcError) -> EditOutcome
   {
-    guard index >= 1 && index <= layers.count else {
-      throw .indexOutOfRange(index, count: layers.count, at: indexSpan, allowsOnePast: false)
+    guard index >= 1 && index <= rows.count else {
+      throw .indexOutOfRange(index, count: rows.count, at: indexSpan, allowsOnePast: false)
     }
-    let old = layers[index - 1]
+    let old = rows[index - 1]
     if let a = arguments.first(where: { $0.key == "input_shape" }) {
       throw .invalidValue(
         argument: "input_shape", message: "change the model input with 'input DIMS'", at: a.span)
     }
-    var request = old.spec.request
+    var request = old.piece.spec.request
     request.typeSpan = indexSpan
     if request.inner != nil { request.innerSpan = indexSpan }
     for i in request.arguments.indices {
@@ -229,13 +311,20 @@ public struct Session: Sendable {
         request.arguments.append(a)
       }
     }
-    let built = try catalog.build(request, end: Span(span.end, span.end + 1))
-    let piece = built.piece
-    if piece.spec == old.spec {
-      return EditOutcome(kind: .changed, index: index, layer: old)
+    let built = try build(request, end: Span(span.end, span.end + 1))
+    return try set(index, to: built.piece, at: span)
+  }
+
+  /// Changes the definition of layer `index` (1-based, in range); the same spec changes nothing.
+  mutating func set(_ index: Int, to piece: Piece, at span: Span) throws(ParamCalcError)
+    -> EditOutcome
+  {
+    let old = rows[index - 1]
+    if piece === old.piece || piece.spec == old.piece.spec {
+      return EditOutcome(
+        kind: .changed, index: index, placed: Placed(row: old, input: inputID(index - 1)!))
     }
-    return try commit(
-      .replace(at: index - 1, old: old.piece, new: piece), at: span)
+    return try commit(.replace(at: index - 1, old: old.piece, new: piece), at: span)
   }
 
   public mutating func clear(at span: Span) throws(ParamCalcError) -> EditOutcome {
@@ -252,7 +341,7 @@ public struct Session: Sendable {
       at: span)
   }
 
-  var pieces: [Piece] { layers.map(\.piece) }
+  var pieces: [Piece] { rows.map(\.piece) }
 
   public mutating func undo(at span: Span) throws(ParamCalcError) -> EditOutcome {
     guard let e = undoStack.last else { throw .nothingTo("undo", at: span) }
@@ -284,75 +373,88 @@ public struct Session: Sendable {
 
   // MARK: applying an edit
 
-  /// Applies an edit whole, or throws and leaves everything as it was.
+  /// Applies an edit whole, or throws and leaves everything as it was. (A shape seen for the
+  /// first time stays in the shape table: that changes no layer, only what numbers are taken.)
   mutating func apply(_ e: Edit, at span: Span) throws(ParamCalcError) -> EditOutcome {
     switch e {
     case .insert(let i, let p):
-      guard let before = shapeBefore(i) else { throw .noInputShape(at: span) }
+      guard let before = inputID(i) else { throw .noInputShape(at: span) }
       let first = try inferNew(p, on: before, at: span)
       let chain = try relink(from: i, entering: first.output, at: span)
       let totals = try totalsAfter(
         adding: first, removing: nil, chain: chain, chainStart: i, at: span)
-      layers.insert(first, at: i)
+      rows.insert(first, at: i)
       write(chain, startingAt: i + 1, totals: totals)
-      let kind: EditOutcome.Kind = i == layers.count - 1 ? .added : .inserted
-      return EditOutcome(kind: kind, index: i + 1, layer: layers[i], reinferred: chain.count)
+      let kind: EditOutcome.Kind = i == rows.count - 1 ? .added : .inserted
+      return EditOutcome(
+        kind: kind, index: i + 1, placed: Placed(row: first, input: before),
+        reinferred: chain.count)
     case .remove(let i, _):
-      let removed = layers[i]
-      var chain: [ModelLayer] = []
-      if let before = shapeBefore(i) { chain = try relink(from: i + 1, entering: before, at: span) }
+      let removed = Placed(row: rows[i], input: inputID(i)!)
+      var chain: [Row] = []
+      if let before = inputID(i) { chain = try relink(from: i + 1, entering: before, at: span) }
       let totals = try totalsAfter(
-        adding: nil, removing: removed, chain: chain, chainStart: i + 1, at: span)
-      layers.remove(at: i)
+        adding: nil, removing: removed.row, chain: chain, chainStart: i + 1, at: span)
+      rows.remove(at: i)
       write(chain, startingAt: i, totals: totals)
-      return EditOutcome(kind: .removed, index: i + 1, layer: removed, reinferred: chain.count)
+      return EditOutcome(kind: .removed, index: i + 1, placed: removed, reinferred: chain.count)
     case .replace(let i, _, let p):
-      guard let before = shapeBefore(i) else { throw .noInputShape(at: span) }
+      guard let before = inputID(i) else { throw .noInputShape(at: span) }
       let new = try inferNew(p, on: before, at: span)
       let chain = try relink(from: i + 1, entering: new.output, at: span)
+      let replaced = rows[i]
       let totals = try totalsAfter(
-        adding: new, removing: layers[i], chain: chain, chainStart: i + 1, at: span)
-      layers[i] = new
+        adding: new, removing: replaced, chain: chain, chainStart: i + 1, at: span)
+      rows[i] = new
       write(chain, startingAt: i + 1, totals: totals)
-      return EditOutcome(kind: .changed, index: i + 1, layer: new, reinferred: chain.count)
+      return EditOutcome(
+        kind: .changed, index: i + 1, placed: Placed(row: new, input: before),
+        reinferred: chain.count)
     case .input(_, let new):
       guard let new else {
         // Undoing the first `input`: layers cannot exist without one, so there are none.
         input = nil
+        inputID = nil
         return EditOutcome(kind: .input)
       }
-      let chain = try relink(from: 0, entering: new, at: span)
+      let id = shapes.intern(new)
+      let chain = try relink(from: 0, entering: id, at: span)
       let totals = try totalsAfter(
         adding: nil, removing: nil, chain: chain, chainStart: 0, at: span)
       input = new
+      inputID = id
       write(chain, startingAt: 0, totals: totals)
       return EditOutcome(kind: .input, reinferred: chain.count)
     case .reset(_, _, let newInput, let new, let kind):
-      var rebuilt: [ModelLayer] = []
+      var rebuilt: [Row] = []
       rebuilt.reserveCapacity(new.count)
       var totals = (0, 0)
-      var shape = newInput
+      let newID = newInput.map { shapes.intern($0) }
+      var shape = newID
       for p in new {
         guard let s = shape else { throw .noInputShape(at: span) }
-        let l = try inferNew(p, on: s, at: span)
-        totals = try sum(totals, l, sign: 1, at: span)
-        rebuilt.append(l)
-        shape = l.output
+        let r = try inferNew(p, on: s, at: span)
+        totals = try sum(totals, r, sign: 1, at: span)
+        rebuilt.append(r)
+        shape = r.output
       }
       input = newInput
-      layers = rebuilt
+      inputID = newID
+      rows = rebuilt
       (trainable, nonTrainable) = totals
-      return EditOutcome(kind: kind, index: layers.isEmpty ? nil : layers.count, layer: layers.last)
+      guard let last = rows.last else { return EditOutcome(kind: kind) }
+      return EditOutcome(
+        kind: kind, index: rows.count, placed: Placed(row: last, input: inputID(rows.count - 1)!))
     }
   }
 
   /// `totals` plus (or minus) a layer's counts, overflow-checked: the total must fit too.
-  func sum(_ totals: (Int, Int), _ i: ModelLayer, sign: Int, at span: Span) throws(ParamCalcError)
+  func sum(_ totals: (Int, Int), _ r: Row, sign: Int, at span: Span) throws(ParamCalcError)
     -> (Int, Int)
   {
     do {
-      let t = try Checked.add(totals.0, try Checked.multiply(sign, i.trainable))
-      let nt = try Checked.add(totals.1, try Checked.multiply(sign, i.nonTrainable))
+      let t = try Checked.add(totals.0, try Checked.multiply(sign, r.trainable))
+      let nt = try Checked.add(totals.1, try Checked.multiply(sign, r.nonTrainable))
       _ = try Checked.add(t, nt)
       return (t, nt)
     } catch {
@@ -362,60 +464,68 @@ public struct Session: Sendable {
 
   /// The totals after an edit, checked before anything changes.
   func totalsAfter(
-    adding new: ModelLayer?, removing old: ModelLayer?, chain: [ModelLayer], chainStart: Int,
-    at span: Span
+    adding new: Row?, removing old: Row?, chain: [Row], chainStart: Int, at span: Span
   ) throws(ParamCalcError) -> (Int, Int) {
     var totals = (trainable, nonTrainable)
     if let old { totals = try sum(totals, old, sign: -1, at: span) }
     if let new { totals = try sum(totals, new, sign: 1, at: span) }
-    for (k, l) in chain.enumerated() {
-      totals = try sum(totals, layers[chainStart + k], sign: -1, at: span)
-      totals = try sum(totals, l, sign: 1, at: span)
+    for (k, r) in chain.enumerated() {
+      totals = try sum(totals, rows[chainStart + k], sign: -1, at: span)
+      totals = try sum(totals, r, sign: 1, at: span)
     }
     return totals
   }
 
   /// Writes re-inferred layers into place from `startingAt` on, and the new totals.
-  mutating func write(_ chain: [ModelLayer], startingAt: Int, totals: (Int, Int)) {
-    for (k, l) in chain.enumerated() { layers[startingAt + k] = l }
+  mutating func write(_ chain: [Row], startingAt: Int, totals: (Int, Int)) {
+    for (k, r) in chain.enumerated() { rows[startingAt + k] = r }
     (trainable, nonTrainable) = totals
   }
 
-  /// Builds a layer at a position: its inference on `shape`, or Keras's refusal.
-  mutating func inferNew(_ p: Piece, on shape: Shape, at span: Span) throws(ParamCalcError)
-    -> ModelLayer
+  /// Builds a layer on the shape numbered `input`: its inference, or Keras's refusal.
+  mutating func inferNew(_ p: Piece, on input: ShapeID, at span: Span) throws(ParamCalcError)
+    -> Row
   {
     // The same definition on the same input infers the same layer: reuse it.
-    let slot = Int(
-      truncatingIfNeeded: UInt(bitPattern: ObjectIdentifier(p).hashValue) % UInt(Session.memoSlots))
-    if let m = memo[slot], m.piece === p, m.input == shape { return m }
+    let slot = (p.slot ^ (input.raw &* 31)) & (Session.memoSlots - 1)
+    let m = memo[slot]
+    if m.piece == ObjectIdentifier(p) && m.input == input {
+      return Row(piece: p, output: m.output, trainable: m.trainable, nonTrainable: m.nonTrainable)
+    }
+    let shape = shapes[input]
     let inference: Inference
     do {
       inference = try p.model.infer(shape)
     } catch {
       switch error {
-      case .reason(let r): throw .refused(layer: p.model.typeName, reason: r, at: span)
+      case .reason(let r): throw .refused(layer: p.typeName, reason: r, at: span)
       case .overflow(let what): throw .overflow(what, at: span)
       }
     }
-    let layer = ModelLayer(piece: p, input: shape, inference: inference)
-    memo[slot] = layer
-    return layer
+    let output = inference.output == shape ? input : shapes.intern(inference.output)
+    let trainable = p.spec.trainable
+    let row = Row(
+      piece: p, output: output, trainable: trainable ? inference.trainable : 0,
+      nonTrainable: trainable ? inference.nonTrainable : inference.params)
+    memo[slot] = MemoEntry(
+      piece: ObjectIdentifier(p), input: input, output: output, trainable: row.trainable,
+      nonTrainable: row.nonTrainable)
+    memoPieces[slot] = p
+    return row
   }
 
   /// Re-infers layers from `start` on, given the shape that now enters it, without changing
   /// anything. Stops at the first layer whose input is unchanged (everything after it is too).
-  mutating func relink(from start: Int, entering first: Shape, at span: Span) throws(ParamCalcError)
-    -> [ModelLayer]
+  mutating func relink(from start: Int, entering first: ShapeID, at span: Span)
+    throws(ParamCalcError) -> [Row]
   {
-    var out: [ModelLayer] = []
+    var out: [Row] = []
     var shape = first
     var i = start
-    while i < layers.count {
-      let l = layers[i]
-      if l.input == shape { break }
+    while i < rows.count {
+      if inputID(i) == shape { break }
       do {
-        let new = try inferNew(l.piece, on: shape, at: span)
+        let new = try inferNew(rows[i].piece, on: shape, at: span)
         out.append(new)
         shape = new.output
       } catch {

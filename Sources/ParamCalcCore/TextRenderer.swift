@@ -20,19 +20,37 @@ public struct Style: Sendable {
 /// The human-readable output of each response.
 public struct TextRenderer: Sendable {
   public var style: Style
+  /// The middle of recent layer lines (`Dense  out (None, 64)   4,160 params   total `), which
+  /// depends only on the layer: a long script of repeated layers formats each kind once.
+  var fragments: [Fragment?] = Array(repeating: nil, count: 64)
+
+  final class Fragment: Sendable {
+    let piece: Piece
+    let output: Shape
+    let trainable: Int
+    let nonTrainable: Int
+    let bytes: [UInt8]
+
+    init(piece: Piece, output: Shape, trainable: Int, nonTrainable: Int, bytes: [UInt8]) {
+      self.piece = piece
+      self.output = output
+      self.trainable = trainable
+      self.nonTrainable = nonTrainable
+      self.bytes = bytes
+    }
+  }
 
   public init(style: Style = .plain) { self.style = style }
 
-  public func render(_ response: Response, command: Command, session: Session) -> String {
+  public func render(_ response: Response, session: Session) -> String {
     var out: [UInt8] = []
-    render(response, command: command, session: session, into: &out)
+    var copy = self
+    copy.render(response, session: session, into: &out)
     return String(decoding: out, as: UTF8.self)
   }
 
   /// Appends the output of a response to `out`.
-  public func render(
-    _ response: Response, command: Command, session: Session, into out: inout [UInt8]
-  ) {
+  public mutating func render(_ response: Response, session: Session, into out: inout [UInt8]) {
     switch response {
     case .edit(let name, let outcome): edit(name, outcome, session, into: &out)
     case .summary: out.append(text: summary(session))
@@ -44,12 +62,12 @@ public struct TextRenderer: Sendable {
       out.append(ascii: " trainable, ")
       out.append(decimal: session.nonTrainable)
       out.append(ascii: " non-trainable)\n")
-    case .explain(let indices):
+    case .explain(let indices, _):
       out.append(text: indices.map { explain($0, session) }.joined(separator: "\n"))
     case .layers: out.append(text: Help.layerList(session.catalog) + "\n")
     case .help(let text): out.append(text: text + "\n")
     case .save(let path, _):
-      out.append(text: "  saved " + layers(session.layers.count) + " to \(path)\n")
+      out.append(text: "  saved " + layers(session.count) + " to \(path)\n")
     case .load, .quit: break
     }
   }
@@ -68,7 +86,7 @@ public struct TextRenderer: Sendable {
     out.append(text: style.reset)
   }
 
-  func counts(_ l: ModelLayer, into out: inout [UInt8]) {
+  func counts(_ l: Row, into out: inout [UInt8]) {
     number(l.params, into: &out)
     out.append(ascii: " params")
     if l.trainable > 0 && l.nonTrainable > 0 {
@@ -90,40 +108,54 @@ public struct TextRenderer: Sendable {
   }
 
   /// `#1 Conv1D  out (None, None, 64)   8,064 params   total 8,064`
-  public func layerLine(_ index: Int, _ l: ModelLayer, _ s: Session, into out: inout [UInt8]) {
+  mutating func layerLine(_ index: Int, _ l: Row, _ s: Session, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "#"))
     out.append(decimal: index, grouped: false)
     out.append(UInt8(ascii: " "))
-    type(l.typeName, into: &out)
-    out.append(ascii: "  out ")
-    out.append(shape: l.output)
-    out.append(ascii: "   ")
-    counts(l, into: &out)
-    out.append(ascii: "   ")
-    total(s, into: &out)
+    let slot = (l.piece.slot ^ (l.output.raw &* 31)) & 63
+    let shape = s.shapes[l.output]
+    if let f = fragments[slot], f.piece === l.piece, f.trainable == l.trainable,
+      f.nonTrainable == l.nonTrainable, f.output == shape
+    {
+      out.append(contentsOf: f.bytes)
+    } else {
+      var bytes: [UInt8] = []
+      type(l.piece.typeName, into: &bytes)
+      bytes.append(ascii: "  out ")
+      bytes.append(shape: shape)
+      bytes.append(ascii: "   ")
+      counts(l, into: &bytes)
+      bytes.append(ascii: "   total ")
+      fragments[slot] = Fragment(
+        piece: l.piece, output: shape, trainable: l.trainable, nonTrainable: l.nonTrainable,
+        bytes: bytes)
+      out.append(contentsOf: bytes)
+    }
+    number(s.total, into: &out)
   }
 
-  func edit(_ name: String, _ o: EditOutcome, _ s: Session, into out: inout [UInt8]) {
+  mutating func edit(_ name: String, _ o: EditOutcome, _ s: Session, into out: inout [UInt8]) {
     out.append(ascii: "  ")
     let replay = name == "undo" || name == "redo"
     if replay { out.append(text: name + ": ") }
     switch o.kind {
     case .added, .inserted, .changed:
       if replay { out.append(text: o.kind == .changed ? "changed " : "restored ") }
-      layerLine(o.index!, o.layer!, s, into: &out)
+      layerLine(o.index!, o.placed!.row, s, into: &out)
     case .removed:
+      let row = o.placed!.row
       out.append(ascii: "removed #")
       out.append(decimal: o.index!, grouped: false)
       out.append(UInt8(ascii: " "))
-      type(o.layer!.typeName, into: &out)
+      type(row.piece.typeName, into: &out)
       out.append(ascii: " (")
-      out.append(decimal: o.layer!.params)
+      out.append(decimal: row.params)
       out.append(ascii: " params)   ")
       total(s, into: &out)
     case .input:
       out.append(ascii: "input ")
       if let input = s.input { out.append(shape: input) } else { out.append(ascii: "unset") }
-      if !s.layers.isEmpty {
+      if s.count > 0 {
         out.append(ascii: "   ")
         total(s, into: &out)
       }
@@ -135,11 +167,11 @@ public struct TextRenderer: Sendable {
           out.append(shape: input)
           out.append(ascii: ", ")
         }
-        out.append(text: layers(s.layers.count))
+        out.append(text: layers(s.count))
       } else if o.kind == .cleared {
         out.append(ascii: "cleared")
       } else {
-        out.append(text: "loaded " + layers(s.layers.count))
+        out.append(text: "loaded " + layers(s.count))
       }
       out.append(ascii: "   ")
       total(s, into: &out)

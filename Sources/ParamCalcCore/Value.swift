@@ -79,4 +79,7 @@ public struct Span: Hashable, Sendable {
     self.end = max(end, start)
   }
   public static let none = Span(0, 0)
+
+  /// The same columns counted from `offset` columns further left (or right, when negative).
+  func shifted(by offset: Int) -> Span { Span(start + offset, end + offset) }
 }

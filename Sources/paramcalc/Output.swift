@@ -1,3 +1,5 @@
+import CEditLineShim
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -13,6 +15,9 @@ final class Output {
   init(fd: Int32) {
     self.fd = fd
     buffer.reserveCapacity(limit + 4096)
+    // A long script writes megabytes into a pipe: a larger pipe lets paramcalc run ahead of the
+    // reader instead of waiting for it every 64 KB. (Refused quietly where not allowed.)
+    pc_grow_pipe(fd, 1 << 20)
   }
 
   func write(_ s: String) {

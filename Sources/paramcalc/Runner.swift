@@ -18,6 +18,7 @@ struct Runner {
   let errStyle: Style
   var interpreter = Interpreter()
   var jsonStream = JSONStream()
+  var textRenderer: TextRenderer
   var failed = false
   var quit = false
 
@@ -28,6 +29,7 @@ struct Runner {
     self.err = err
     self.outStyle = outStyle
     self.errStyle = errStyle
+    textRenderer = TextRenderer(style: outStyle)
   }
 
   /// Runs one line; returns false when it failed.
@@ -39,11 +41,10 @@ struct Runner {
 
   /// Runs one line given as bytes; a string of it is made only to show an error.
   mutating func line(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, file: String) -> Bool {
-    var command: Command?
+    var command: String?
     do throws(ParamCalcError) {
-      guard let (c, first) = try interpreter.run(bytes: bytes) else { return true }
-      command = c
-      var response = first
+      guard var response = try interpreter.run(bytes: bytes) else { return true }
+      command = response.command
       switch response {
       case .save(let path, let script):
         try Files.save(script, to: path, at: Span(0, bytes.count))
@@ -54,12 +55,10 @@ struct Runner {
       default: break
       }
       if json {
-        jsonStream.render(
-          response, command: c, line: number, session: interpreter.session, into: &out.buffer)
+        jsonStream.render(response, line: number, session: interpreter.session, into: &out.buffer)
         out.flushIfFull()
       } else {
-        TextRenderer(style: outStyle).render(
-          response, command: c, session: interpreter.session, into: &out.buffer)
+        textRenderer.render(response, session: interpreter.session, into: &out.buffer)
         out.flushIfFull()
       }
       return true
@@ -71,7 +70,7 @@ struct Runner {
         DiagnosticRenderer.render(error, file: file, line: number, text: text, style: errStyle))
       err.flush()
       if json {
-        let name = command?.name ?? firstWord(text)
+        let name = command ?? firstWord(text)
         out.line(
           JSONRenderer.error(
             error, command: name, line: number, column: DiagnosticRenderer.column(error, in: text)))

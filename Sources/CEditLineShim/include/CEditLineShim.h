@@ -28,4 +28,8 @@ int pc_take_interrupt(void);
 /// Ignores SIGPIPE so that a write to a closed pipe returns EPIPE instead of killing the process.
 void pc_ignore_sigpipe(void);
 
+/// When `fd` is a pipe, asks Linux to make its buffer `size` bytes (F_SETPIPE_SZ, which Swift
+/// does not see without _GNU_SOURCE); elsewhere, or when refused, does nothing.
+void pc_grow_pipe(int fd, int size);
+
 #endif
