@@ -16,30 +16,34 @@ struct LineCache<Payload: Sendable>: Sendable {
     }
   }
 
-  static var slots: Int { 64 }
-  var entries: [Entry?] = Array(repeating: nil, count: LineCache.slots)
+  var entries: [Entry?] = Array(repeating: nil, count: 64)
 
   /// A multiplicative hash of the bytes (eight at a time) and the owner's identity.
   static func slot(_ b: UnsafeRawBufferPointer, _ owner: Piece?) -> Int {
     var h = UInt64(truncatingIfNeeded: b.count &+ (owner?.slot ?? 0)) &* 0x9E37_79B9_7F4A_7C15
-    var i = 0
-    while i + 8 <= b.count {
-      h = (h ^ b.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100_0000_01b3
-      h ^= h >> 29
-      i += 8
+    let n = b.count
+    if n >= 8 {
+      var i = 0
+      while i + 8 < n {
+        h = (h ^ b.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100_0000_01b3
+        h ^= h >> 29
+        i += 8
+      }
+      // The last eight bytes (overlapping the word before when the length is not a multiple).
+      h = (h ^ b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0x100_0000_01b3
+    } else {
+      for c in b { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
     }
-    while i < b.count {
-      h = (h ^ UInt64(b[i])) &* 0x100_0000_01b3
-      i += 1
-    }
-    h ^= h >> 32
-    return Int(truncatingIfNeeded: h % UInt64(LineCache.slots))
+    h = (h ^ (h >> 32)) &* 0x9E37_79B9_7F4A_7C15
+    return Int(truncatingIfNeeded: h >> 58)  // the top 6 bits: one of 64 slots
   }
 
   /// Whether two byte runs of the same length are equal, compared eight bytes at a time.
   static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+    let n = a.count
+    guard n >= 8 else { return a.elementsEqual(b) }
     var i = 0
-    while i + 8 <= a.count {
+    while i + 8 < n {
       if a.loadUnaligned(fromByteOffset: i, as: UInt64.self)
         != b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
       {
@@ -47,11 +51,8 @@ struct LineCache<Payload: Sendable>: Sendable {
       }
       i += 8
     }
-    while i < a.count {
-      if a[i] != b[i] { return false }
-      i += 1
-    }
-    return true
+    return a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+      == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
   }
 
   func lookup(_ b: UnsafeRawBufferPointer, owner: Piece? = nil) -> Entry? {

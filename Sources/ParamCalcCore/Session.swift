@@ -119,8 +119,11 @@ public struct Session: Sendable {
   var shapes = ShapeTable()
   public private(set) var trainable = 0
   public private(set) var nonTrainable = 0
-  var undoStack: [Edit] = []
-  var redoStack: [Edit] = []
+  var undoStack = ChunkedStack<Edit>()
+  /// Insertions at the end made since the top of `undoStack`: logically one more `.appends`
+  /// entry on top of it, kept as a counter so that an `add` touches no stack.
+  var appendRun = 0
+  var redoStack = ChunkedStack<Edit>()
   public let catalog: LayerCatalog
   /// Recently inferred layers, by definition and input: a definition shared by many layers (a
   /// repeated line) is inferred once per input shape.
@@ -163,8 +166,10 @@ public struct Session: Sendable {
   /// Everything that defines the model and its history, as text: two sessions with the same
   /// fingerprint behave the same from here on (tests compare it around rejected lines).
   public var fingerprint: String {
-    var out = modelFingerprint + "undo \(undoStack.count) redo \(redoStack.count)\n"
-    for e in undoStack + redoStack { out += e.summary + "\n" }
+    var out = modelFingerprint + "undo \(undoDepth) redo \(redoStack.count)\n"
+    var undo = undoStack.elements
+    if appendRun > 0 { undo.append(.appends(appendRun)) }
+    for e in undo + redoStack.elements { out += e.summary + "\n" }
     return out
   }
 
@@ -178,16 +183,27 @@ public struct Session: Sendable {
     }
     return out
   }
-  public var canUndo: Bool { !undoStack.isEmpty }
+  public var canUndo: Bool { appendRun > 0 || !undoStack.isEmpty }
+  /// How many edits `undo` can take back.
+  var undoDepth: Int {
+    undoStack.elements.reduce(appendRun) { n, e in
+      if case .appends(let k) = e { return n + k }
+      return n + 1
+    }
+  }
   public var canRedo: Bool { !redoStack.isEmpty }
 
   enum Edit: Sendable {
     case insert(at: Int, Piece)
     case remove(at: Int, Piece)
-    case replace(at: Int, old: Piece, new: Piece)
+    indirect case replace(at: Int, old: Piece, new: Piece)
     case input(old: Shape?, new: Shape?)
     indirect case reset(
       oldInput: Shape?, old: [Piece], newInput: Shape?, new: [Piece], kind: EditOutcome.Kind)
+    /// Only on the undo stack: the last `n` edits were layers inserted at the end, one after the
+    /// other. Undoing one removes the last layer, which holds its definition: nothing else needs
+    /// keeping, so a script of a million `add`s keeps a counter, not a million edits.
+    case appends(Int)
 
     var summary: String {
       switch self {
@@ -200,6 +216,7 @@ public struct Session: Sendable {
       case .reset(let oi, let o, let ni, let n, let k):
         return
           "reset \(k) \(oi?.description ?? "-") \(o.count) => \(ni?.description ?? "-") \(n.count)"
+      case .appends(let n): return "appends \(n)"
       }
     }
 
@@ -211,6 +228,7 @@ public struct Session: Sendable {
       case .input(let old, let new): return .input(old: new, new: old)
       case .reset(let oi, let o, let ni, let n, let k):
         return .reset(oldInput: ni, old: n, newInput: oi, new: o, kind: k)
+      case .appends: preconditionFailure("a run of appends is expanded before it is undone")
       }
     }
   }
@@ -344,9 +362,22 @@ public struct Session: Sendable {
   var pieces: [Piece] { rows.map(\.piece) }
 
   public mutating func undo(at span: Span) throws(ParamCalcError) -> EditOutcome {
-    guard let e = undoStack.last else { throw .nothingTo("undo", at: span) }
+    if appendRun == 0, case .appends(let n) = undoStack.last {
+      // The run on top of the stack becomes the counter again.
+      undoStack.removeLast()
+      appendRun = n
+    }
+    let e: Edit
+    if appendRun > 0 {
+      // The edit on top is the last layer's insertion at the end.
+      let i = rows.count - 1
+      e = .insert(at: i, rows[i].piece)
+    } else {
+      guard let top = undoStack.last else { throw .nothingTo("undo", at: span) }
+      e = top
+    }
     let outcome = try apply(e.inverse, at: span)
-    undoStack.removeLast()
+    if appendRun > 0 { appendRun -= 1 } else { undoStack.removeLast() }
     redoStack.append(e)
     return outcome
   }
@@ -355,7 +386,7 @@ public struct Session: Sendable {
     guard let e = redoStack.last else { throw .nothingTo("redo", at: span) }
     let outcome = try apply(e, at: span)
     redoStack.removeLast()
-    undoStack.append(e)
+    pushUndo(e)
     return outcome
   }
 
@@ -367,8 +398,21 @@ public struct Session: Sendable {
 
   /// Records an edit that has been applied: it can be undone, and nothing is left to redo.
   mutating func record(_ e: Edit) {
-    undoStack.append(e)
+    pushUndo(e)
     if !redoStack.isEmpty { redoStack.removeAll() }
+  }
+
+  /// Puts an applied edit on the undo stack; an insertion at the end joins the run of appends.
+  mutating func pushUndo(_ e: Edit) {
+    if case .insert(let i, _) = e, i == rows.count - 1 {
+      appendRun += 1
+      return
+    }
+    if appendRun > 0 {
+      undoStack.append(.appends(appendRun))
+      appendRun = 0
+    }
+    undoStack.append(e)
   }
 
   // MARK: applying an edit
@@ -445,6 +489,8 @@ public struct Session: Sendable {
       guard let last = rows.last else { return EditOutcome(kind: kind) }
       return EditOutcome(
         kind: kind, index: rows.count, placed: Placed(row: last, input: inputID(rows.count - 1)!))
+    case .appends:
+      preconditionFailure("a run of appends is expanded before it is applied")
     }
   }
 

@@ -107,41 +107,73 @@ public struct TextRenderer: Sendable {
     number(s.total, into: &out)
   }
 
-  /// `#1 Conv1D  out (None, None, 64)   8,064 params   total 8,064`
-  mutating func layerLine(_ index: Int, _ l: Row, _ s: Session, into out: inout [UInt8]) {
-    out.append(UInt8(ascii: "#"))
-    out.append(decimal: index, grouped: false)
-    out.append(UInt8(ascii: " "))
+  /// The middle of a layer line for a layer, formatted once per kind of layer.
+  mutating func fragment(_ l: Row, _ s: Session) -> Fragment {
     let slot = (l.piece.slot ^ (l.output.raw &* 31)) & 63
     let shape = s.shapes[l.output]
     if let f = fragments[slot], f.piece === l.piece, f.trainable == l.trainable,
       f.nonTrainable == l.nonTrainable, f.output == shape
     {
-      out.append(contentsOf: f.bytes)
-    } else {
-      var bytes: [UInt8] = []
-      type(l.piece.typeName, into: &bytes)
-      bytes.append(ascii: "  out ")
-      bytes.append(shape: shape)
-      bytes.append(ascii: "   ")
-      counts(l, into: &bytes)
-      bytes.append(ascii: "   total ")
-      fragments[slot] = Fragment(
-        piece: l.piece, output: shape, trainable: l.trainable, nonTrainable: l.nonTrainable,
-        bytes: bytes)
-      out.append(contentsOf: bytes)
+      return f
     }
-    number(s.total, into: &out)
+    var bytes: [UInt8] = []
+    type(l.piece.typeName, into: &bytes)
+    bytes.append(ascii: "  out ")
+    bytes.append(shape: shape)
+    bytes.append(ascii: "   ")
+    counts(l, into: &bytes)
+    bytes.append(ascii: "   total ")
+    let f = Fragment(
+      piece: l.piece, output: shape, trainable: l.trainable, nonTrainable: l.nonTrainable,
+      bytes: bytes)
+    fragments[slot] = f
+    return f
+  }
+
+  /// `  #1 Conv1D  out (None, None, 64)   8,064 params   total 8,064` and the end of the line,
+  /// with `lead` after the indent and `tail` before the end. Assembled in one piece: this is the
+  /// line a long script prints a million times.
+  mutating func layerLine(
+    _ index: Int, _ l: Row, _ s: Session, lead: String = "", tail: String = "",
+    into out: inout [UInt8]
+  ) {
+    let f = fragment(l, s)
+    let capacity =
+      f.bytes.count + lead.utf8.count + tail.utf8.count + style.number.utf8.count
+      + style.reset.utf8.count + 64
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+      var w = RawWriter(buffer.baseAddress!)
+      w.ascii("  ")
+      w.text(lead)
+      w.byte(UInt8(ascii: "#"))
+      w.decimal(index, grouped: false)
+      w.byte(UInt8(ascii: " "))
+      f.bytes.withUnsafeBufferPointer { w.bytes($0) }
+      w.text(style.number)
+      w.decimal(s.total, grouped: true)
+      w.text(style.reset)
+      w.text(tail)
+      w.byte(UInt8(ascii: "\n"))
+      out.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress, count: w.count))
+    }
   }
 
   mutating func edit(_ name: String, _ o: EditOutcome, _ s: Session, into out: inout [UInt8]) {
-    out.append(ascii: "  ")
     let replay = name == "undo" || name == "redo"
-    if replay { out.append(text: name + ": ") }
+    let tail =
+      o.reinferred > 0
+      ? style.dim("   (\(o.reinferred) later layer\(o.reinferred == 1 ? "" : "s") re-inferred)")
+      : ""
     switch o.kind {
     case .added, .inserted, .changed:
-      if replay { out.append(text: o.kind == .changed ? "changed " : "restored ") }
-      layerLine(o.index!, o.placed!.row, s, into: &out)
+      let lead = replay ? name + ": " + (o.kind == .changed ? "changed " : "restored ") : ""
+      return layerLine(o.index!, o.placed!.row, s, lead: lead, tail: tail, into: &out)
+    default: break
+    }
+    out.append(ascii: "  ")
+    if replay { out.append(text: name + ": ") }
+    switch o.kind {
+    case .added, .inserted, .changed: break
     case .removed:
       let row = o.placed!.row
       out.append(ascii: "removed #")
@@ -176,11 +208,7 @@ public struct TextRenderer: Sendable {
       out.append(ascii: "   ")
       total(s, into: &out)
     }
-    if o.reinferred > 0 {
-      out.append(
-        text: style.dim(
-          "   (\(o.reinferred) later layer\(o.reinferred == 1 ? "" : "s") re-inferred)"))
-    }
+    out.append(text: tail)
     out.append(UInt8(ascii: "\n"))
   }
 

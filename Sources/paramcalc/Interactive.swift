@@ -30,12 +30,9 @@ extension Runner {
     completionWords =
       CommandParser.commands + interpreter.session.catalog.descriptors.map { $0.name.lowercased() }
     pc_editline_set_completion(complete)
-    // With --json, stdout carries only JSON objects: the banner and prompt go to stderr.
-    let screen = json ? err : out
-    screen.line(
+    show(
       "paramcalc \(ParamCalc.version) — type 'help' for commands, 'layers' for layer types, Ctrl-D to quit"
     )
-    screen.flush()
     var number = 0
     while true {
       _ = pc_take_interrupt()
@@ -43,12 +40,10 @@ extension Runner {
       guard let raw = pc_editline_read("paramcalc> ", &interrupted) else {
         if interrupted != 0 {
           // Ctrl-C: drop the line being typed, keep the model.
-          screen.line("^C")
-          screen.flush()
+          show("^C")
           continue
         }
-        screen.line("")
-        screen.flush()
+        show("")
         return 0
       }
       let text = String(cString: raw)
@@ -58,6 +53,18 @@ extension Runner {
       line(text, number: number, file: "<stdin>")
       out.flush()
       if quit { return 0 }
+    }
+  }
+
+  /// A line for the person at the prompt. With --json, stdout carries only JSON objects: the
+  /// banner and prompt go to stderr.
+  mutating func show(_ s: String) {
+    if json {
+      err.line(s)
+      err.flush()
+    } else {
+      out.line(s)
+      out.flush()
     }
   }
 }

@@ -7,7 +7,7 @@ import CEditLineShim
 #endif
 
 /// A buffered writer on a file descriptor. A write to a closed pipe ends the program quietly.
-final class Output {
+struct Output {
   let fd: Int32
   var buffer: [UInt8] = []
   let limit = 1 << 16
@@ -20,21 +20,21 @@ final class Output {
     pc_grow_pipe(fd, 1 << 20)
   }
 
-  func write(_ s: String) {
+  mutating func write(_ s: String) {
     buffer.append(contentsOf: s.utf8)
     if buffer.count >= limit { flush() }
   }
 
-  func flushIfFull() {
+  mutating func flushIfFull() {
     if buffer.count >= limit { flush() }
   }
 
-  func line(_ s: String) {
+  mutating func line(_ s: String) {
     write(s)
     buffer.append(0x0A)
   }
 
-  func flush() {
+  mutating func flush() {
     var offset = 0
     while offset < buffer.count {
       let n = buffer.withUnsafeBytes { raw in

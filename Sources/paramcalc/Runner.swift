@@ -12,8 +12,8 @@ import ParamCalcCore
 struct Runner {
   let json: Bool
   let bail: Bool
-  let out: Output
-  let err: Output
+  var out: Output
+  var err: Output
   let outStyle: Style
   let errStyle: Style
   var interpreter = Interpreter()

@@ -87,12 +87,12 @@ struct PropertyTests {
     _ = try i.run(line: "input (None,8)")
     _ = try i.run(line: "add dense units=8")
     let model = i.session.modelFingerprint
-    let undoDepth = i.session.undoStack.count
+    let undoDepth = i.session.undoDepth
     _ = try i.run(line: "add " + add)
     #expect(i.session.modelFingerprint != model)
     _ = try i.run(line: "undo")
     #expect(i.session.modelFingerprint == model)
-    #expect(i.session.undoStack.count == undoDepth && i.session.redoStack.count == 1)
+    #expect(i.session.undoDepth == undoDepth && i.session.redoStack.count == 1)
     _ = try i.run(line: "redo")
     _ = try i.run(line: "undo")
     #expect(i.session.modelFingerprint == model)
