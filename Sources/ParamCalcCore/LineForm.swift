@@ -42,9 +42,9 @@ enum LineForm: Equatable {
       self = .add(rest: 4)
     } else if word("remove "), let (v, end) = number(from: 7), end == n {
       self = .remove(v, at: Span(7, end))
-    } else if word("insert "), let (v, end) = number(from: 7), end < n {
+    } else if word("insert "), let (v, end) = number(from: 7), end + 1 < n {
       self = .insert(v, at: Span(7, end), rest: end + 1)
-    } else if word("set "), let (v, end) = number(from: 4), end < n {
+    } else if word("set "), let (v, end) = number(from: 4), end + 1 < n {
       self = .set(v, at: Span(4, end), rest: end + 1)
     }
   }

@@ -482,10 +482,15 @@ public struct Session: Sendable {
         rebuilt.append(r)
         shape = r.output
       }
+      // Taking back the first layer, added with its own input_shape=: the layer and the input go.
+      let removed =
+        kind == .added && new.isEmpty
+        ? rows.first.map { Placed(row: $0, input: inputID!) } : nil
       input = newInput
       inputID = newID
       rows = rebuilt
       (trainable, nonTrainable) = totals
+      if let removed { return EditOutcome(kind: .removed, index: 1, placed: removed) }
       guard let last = rows.last else { return EditOutcome(kind: kind) }
       return EditOutcome(
         kind: kind, index: rows.count, placed: Placed(row: last, input: inputID(rows.count - 1)!))

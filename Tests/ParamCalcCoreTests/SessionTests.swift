@@ -144,4 +144,21 @@ struct SessionTests {
     #expect(j.session.layers.map(\.inference) == i.session.layers.map(\.inference))
     #expect(j.script == script)
   }
+
+  /// Undoing a first layer that brought its own input_shape= takes back the layer and the input
+  /// (this used to stop the program: the undo had no layer to show).
+  @Test func undoOfAFirstLayerWithItsOwnInputShape() throws {
+    var i = Interpreter()
+    _ = try i.run(line: "add dense units=8 input_shape=(None,8)")
+    let (_, undone) = try #require(try i.run(line: "undo"))
+    #expect(
+      TextRenderer().render(undone, session: i.session)
+        == "  undo: removed #1 Dense (72 params)   total 0\n")
+    #expect(i.session.input == nil && i.session.count == 0)
+    let (_, redone) = try #require(try i.run(line: "redo"))
+    #expect(
+      TextRenderer().render(redone, session: i.session)
+        == "  redo: restored #1 Dense  out (None, None, 8)   72 params   total 72\n")
+    #expect(i.session.input == Shape([nil, 8]))
+  }
 }
