@@ -85,7 +85,7 @@ public struct Interpreter: Sendable {
       }
     case .set(let n, _, let r):
       if n >= 1 && n <= session.count {
-        let owner = session.rows[n - 1].piece
+        let owner = session.row(n - 1).piece
         if let hit = setCache.lookup(rest(r), owner: owner) {
           return .edit(command: "set", try session.set(n, to: hit.payload, at: whole))
         }
@@ -104,7 +104,7 @@ public struct Interpreter: Sendable {
       }
     case (.set(_, _, let r), _):
       if let setOwner, case .edit(_, let outcome) = response, let placed = outcome.placed {
-        setCache.store(rest(r), owner: setOwner, placed.row.piece)
+        setCache.store(rest(r), owner: setOwner, placed.piece)
       }
     default: break
     }
@@ -185,7 +185,7 @@ public struct Interpreter: Sendable {
     var out =
       "# paramcalc model: \(session.count) layers, \(Format.thousands(session.total)) params\n"
     if let input = session.input { out += "input " + Format.scriptDims(input) + "\n" }
-    for r in session.rows { out += r.piece.spec.script + "\n" }
+    for l in session.layers { out += l.spec.script + "\n" }
     return out
   }
 

@@ -191,15 +191,15 @@ public struct JSONStream {
     out.append(ascii: "}\n")
   }
 
-  mutating func body(_ p: Placed, _ s: Session, into out: inout [UInt8]) {
-    let slot = (p.row.piece.slot ^ (p.input.raw &* 31)) & 63
+  mutating func body(_ p: Placement, _ s: Session, into out: inout [UInt8]) {
+    let slot = (p.piece.slot ^ (p.input.raw &* 31)) & 63
     let input = s.shapes[p.input]
-    if let m = memo[slot], m.piece === p.row.piece, m.input == input {
+    if let m = memo[slot], m.piece === p.piece, m.input == input {
       out.append(contentsOf: m.body)
       return
     }
     let body = Array(JSONRenderer.layerBody(s.layer(p)).utf8)
-    memo[slot] = Memo(piece: p.row.piece, input: input, body: body)
+    memo[slot] = Memo(piece: p.piece, input: input, body: body)
     out.append(contentsOf: body)
   }
 }

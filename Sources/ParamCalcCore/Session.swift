@@ -1,5 +1,5 @@
 /// A layer of the model as the outside sees it: what was asked for, the built layer, its shapes
-/// and counts. Made on demand from the session's compact record (`Row`).
+/// and counts. Made on demand from the session's compact record (a `Placement`).
 public struct ModelLayer: Sendable {
   /// What was asked for and the built layer, shared (not copied) by the undo history.
   let piece: Piece
@@ -16,7 +16,7 @@ public struct ModelLayer: Sendable {
   public var typeName: String { piece.typeName }
   public var params: Int { trainable + nonTrainable }
 
-  init(_ row: Row, input: Shape, output: Shape) {
+  init(_ row: Placement, input: Shape, output: Shape) {
     piece = row.piece
     self.input = input
     self.output = output
@@ -40,37 +40,18 @@ public struct ModelLayer: Sendable {
   public var explanation: Explanation { model.explain(input, inference, given) }
 }
 
-/// How the session stores a layer: its definition, the number of its output shape (its input is
-/// the output of the layer before), and its counts with `trainable=false` applied. One reference
-/// and three integers: a million-layer model is a flat array.
-struct Row: Sendable {
-  let piece: Piece
-  let output: ShapeID
-  let trainable: Int
-  let nonTrainable: Int
-
-  var params: Int { trainable + nonTrainable }
-}
-
-/// A layer record with the number of the shape entering it.
-struct Placed: Sendable {
-  let row: Row
-  let input: ShapeID
-}
-
 /// The layers of a model, as a collection of `ModelLayer`.
 public struct Layers: RandomAccessCollection, Sendable {
-  let rows: [Row]
+  let ids: [PlacementID]
+  let placements: PlacementTable
   let shapes: ShapeTable
-  let input: ShapeID?
 
   public var startIndex: Int { 0 }
-  public var endIndex: Int { rows.count }
+  public var endIndex: Int { ids.count }
 
   public subscript(i: Int) -> ModelLayer {
-    let row = rows[i]
-    return ModelLayer(
-      row, input: shapes[i == 0 ? input! : rows[i - 1].output], output: shapes[row.output])
+    let p = placements[ids[i]]
+    return ModelLayer(p, input: shapes[p.input], output: shapes[p.output])
   }
 }
 
@@ -102,7 +83,7 @@ public struct EditOutcome: Sendable {
   /// 1-based index of the layer concerned, when there is one.
   public var index: Int?
   /// The layer concerned (a removed layer as it was); `Session.layer(_:)` shows it.
-  var placed: Placed?
+  var placed: Placement?
   /// How many later layers had their shapes re-inferred.
   public var reinferred: Int = 0
 }
@@ -115,7 +96,9 @@ public struct EditOutcome: Sendable {
 public struct Session: Sendable {
   public private(set) var input: Shape?
   var inputID: ShapeID?
-  var rows: [Row] = []
+  /// The layers, first to last, as numbers in `placements`.
+  var layerIDs: [PlacementID] = []
+  var placements = PlacementTable()
   var shapes = ShapeTable()
   public private(set) var trainable = 0
   public private(set) var nonTrainable = 0
@@ -125,24 +108,8 @@ public struct Session: Sendable {
   var appendRun = 0
   var redoStack = ChunkedStack<Edit>()
   public let catalog: LayerCatalog
-  /// Recently inferred layers, by definition and input: a definition shared by many layers (a
-  /// repeated line) is inferred once per input shape.
-  var memo: [MemoEntry] = Array(repeating: MemoEntry(), count: Session.memoSlots)
-  /// The definitions of the memo's entries, held so that no other can take their identity; only
-  /// written, so a hit touches no reference count.
-  var memoPieces: [Piece?] = Array(repeating: nil, count: Session.memoSlots)
-  static let memoSlots = 64
-
-  /// A memo entry: a definition (by identity) on an input, and what it inferred there.
-  struct MemoEntry: Sendable {
-    var piece: ObjectIdentifier?
-    var input = ShapeID(raw: -1)
-    var output = ShapeID(raw: -1)
-    var trainable = 0
-    var nonTrainable = 0
-  }
   /// One definition per distinct spec: layers built from the same text, or changed back and
-  /// forth by `set`, share a definition (and its memo entries) instead of each holding a copy.
+  /// forth by `set`, share a definition (and its placements) instead of each holding a copy.
   var definitions: [LayerSpec: Piece] = [:]
 
   public init(catalog: LayerCatalog = .standard) { self.catalog = catalog }
@@ -150,14 +117,17 @@ public struct Session: Sendable {
   public var total: Int { trainable + nonTrainable }
 
   /// The layers, first to last.
-  public var layers: Layers { Layers(rows: rows, shapes: shapes, input: inputID) }
+  public var layers: Layers { Layers(ids: layerIDs, placements: placements, shapes: shapes) }
 
   /// How many layers the model has.
-  public var count: Int { rows.count }
+  public var count: Int { layerIDs.count }
+
+  /// Layer `i` (0-based) as stored.
+  func row(_ i: Int) -> Placement { placements[layerIDs[i]] }
 
   /// A layer as the outside sees it.
-  func layer(_ p: Placed) -> ModelLayer {
-    ModelLayer(p.row, input: shapes[p.input], output: shapes[p.row.output])
+  func layer(_ p: Placement) -> ModelLayer {
+    ModelLayer(p, input: shapes[p.input], output: shapes[p.output])
   }
 
   /// The layer an edit concerned, if any (a removed layer as it was).
@@ -249,7 +219,7 @@ public struct Session: Sendable {
 
   /// The number of the shape entering layer `index` (0-based).
   func inputID(_ index: Int) -> ShapeID? {
-    index == 0 ? inputID : rows[index - 1].output
+    index == 0 ? inputID : row(index - 1).output
   }
 
   public mutating func setInput(_ shape: Shape, at span: Span) throws(ParamCalcError) -> EditOutcome
@@ -259,28 +229,29 @@ public struct Session: Sendable {
 
   public mutating func add(_ built: BuiltLayer, at span: Span) throws(ParamCalcError) -> EditOutcome
   {
-    guard built.inputShape == nil, let before = rows.last?.output ?? inputID else {
-      return try insert(built, at: rows.count + 1, span: span, indexSpan: span)
+    guard built.inputShape == nil, let before = inputID(count) else {
+      return try insert(built, at: count + 1, span: span, indexSpan: span)
     }
     // Appending: nothing after it to re-infer, so the general edit path is not needed.
-    let row = try inferNew(built.piece, on: before, at: span)
-    let totals = try sum((trainable, nonTrainable), row, sign: 1, at: span)
-    rows.append(row)
+    let id = try inferNew(built.piece, on: before, at: span)
+    let p = placements[id]
+    let totals = try sum((trainable, nonTrainable), p, sign: 1, at: span)
+    layerIDs.append(id)
     (trainable, nonTrainable) = totals
-    record(.insert(at: rows.count - 1, built.piece))
-    return EditOutcome(kind: .added, index: rows.count, placed: Placed(row: row, input: before))
+    record(.insert(at: count - 1, built.piece))
+    return EditOutcome(kind: .added, index: count, placed: p)
   }
 
   /// Inserts so that the new layer becomes layer `index` (1-based; one past the last appends).
   public mutating func insert(_ built: BuiltLayer, at index: Int, span: Span, indexSpan: Span)
     throws(ParamCalcError) -> EditOutcome
   {
-    guard index >= 1 && index <= rows.count + 1 else {
-      throw .indexOutOfRange(index, count: rows.count, at: indexSpan, allowsOnePast: true)
+    guard index >= 1 && index <= count + 1 else {
+      throw .indexOutOfRange(index, count: count, at: indexSpan, allowsOnePast: true)
     }
     let piece = built.piece
     if let shape = built.inputShape {
-      if rows.isEmpty && index == 1 {
+      if count == 0 && index == 1 {
         return try commit(
           .reset(oldInput: input, old: [], newInput: shape, new: [piece], kind: .added), at: span)
       }
@@ -297,20 +268,20 @@ public struct Session: Sendable {
   }
 
   public mutating func remove(at index: Int, span: Span) throws(ParamCalcError) -> EditOutcome {
-    guard index >= 1 && index <= rows.count else {
-      throw .indexOutOfRange(index, count: rows.count, at: span, allowsOnePast: false)
+    guard index >= 1 && index <= count else {
+      throw .indexOutOfRange(index, count: count, at: span, allowsOnePast: false)
     }
-    return try commit(.remove(at: index - 1, rows[index - 1].piece), at: span)
+    return try commit(.remove(at: index - 1, row(index - 1).piece), at: span)
   }
 
   /// Changes arguments of layer `index`: each given key replaces the same key, others are added.
   public mutating func set(_ index: Int, arguments: [Argument], indexSpan: Span, span: Span)
     throws(ParamCalcError) -> EditOutcome
   {
-    guard index >= 1 && index <= rows.count else {
-      throw .indexOutOfRange(index, count: rows.count, at: indexSpan, allowsOnePast: false)
+    guard index >= 1 && index <= count else {
+      throw .indexOutOfRange(index, count: count, at: indexSpan, allowsOnePast: false)
     }
-    let old = rows[index - 1]
+    let old = row(index - 1)
     if let a = arguments.first(where: { $0.key == "input_shape" }) {
       throw .invalidValue(
         argument: "input_shape", message: "change the model input with 'input DIMS'", at: a.span)
@@ -337,10 +308,9 @@ public struct Session: Sendable {
   mutating func set(_ index: Int, to piece: Piece, at span: Span) throws(ParamCalcError)
     -> EditOutcome
   {
-    let old = rows[index - 1]
+    let old = row(index - 1)
     if piece === old.piece || piece.spec == old.piece.spec {
-      return EditOutcome(
-        kind: .changed, index: index, placed: Placed(row: old, input: inputID(index - 1)!))
+      return EditOutcome(kind: .changed, index: index, placed: old)
     }
     return try commit(.replace(at: index - 1, old: old.piece, new: piece), at: span)
   }
@@ -359,7 +329,7 @@ public struct Session: Sendable {
       at: span)
   }
 
-  var pieces: [Piece] { rows.map(\.piece) }
+  var pieces: [Piece] { layerIDs.map { placements[$0].piece } }
 
   public mutating func undo(at span: Span) throws(ParamCalcError) -> EditOutcome {
     if appendRun == 0, case .appends(let n) = undoStack.last {
@@ -370,8 +340,8 @@ public struct Session: Sendable {
     let e: Edit
     if appendRun > 0 {
       // The edit on top is the last layer's insertion at the end.
-      let i = rows.count - 1
-      e = .insert(at: i, rows[i].piece)
+      let i = count - 1
+      e = .insert(at: i, row(i).piece)
     } else {
       guard let top = undoStack.last else { throw .nothingTo("undo", at: span) }
       e = top
@@ -404,7 +374,7 @@ public struct Session: Sendable {
 
   /// Puts an applied edit on the undo stack; an insertion at the end joins the run of appends.
   mutating func pushUndo(_ e: Edit) {
-    if case .insert(let i, _) = e, i == rows.count - 1 {
+    if case .insert(let i, _) = e, i == count - 1 {
       appendRun += 1
       return
     }
@@ -423,37 +393,34 @@ public struct Session: Sendable {
     switch e {
     case .insert(let i, let p):
       guard let before = inputID(i) else { throw .noInputShape(at: span) }
-      let first = try inferNew(p, on: before, at: span)
+      let firstID = try inferNew(p, on: before, at: span)
+      let first = placements[firstID]
       let chain = try relink(from: i, entering: first.output, at: span)
       let totals = try totalsAfter(
         adding: first, removing: nil, chain: chain, chainStart: i, at: span)
-      rows.insert(first, at: i)
+      layerIDs.insert(firstID, at: i)
       write(chain, startingAt: i + 1, totals: totals)
-      let kind: EditOutcome.Kind = i == rows.count - 1 ? .added : .inserted
-      return EditOutcome(
-        kind: kind, index: i + 1, placed: Placed(row: first, input: before),
-        reinferred: chain.count)
+      let kind: EditOutcome.Kind = i == count - 1 ? .added : .inserted
+      return EditOutcome(kind: kind, index: i + 1, placed: first, reinferred: chain.count)
     case .remove(let i, _):
-      let removed = Placed(row: rows[i], input: inputID(i)!)
-      var chain: [Row] = []
-      if let before = inputID(i) { chain = try relink(from: i + 1, entering: before, at: span) }
+      let removed = row(i)
+      let chain = try relink(from: i + 1, entering: removed.input, at: span)
       let totals = try totalsAfter(
-        adding: nil, removing: removed.row, chain: chain, chainStart: i + 1, at: span)
-      rows.remove(at: i)
+        adding: nil, removing: removed, chain: chain, chainStart: i + 1, at: span)
+      layerIDs.remove(at: i)
       write(chain, startingAt: i, totals: totals)
       return EditOutcome(kind: .removed, index: i + 1, placed: removed, reinferred: chain.count)
     case .replace(let i, _, let p):
       guard let before = inputID(i) else { throw .noInputShape(at: span) }
-      let new = try inferNew(p, on: before, at: span)
+      let newID = try inferNew(p, on: before, at: span)
+      let new = placements[newID]
       let chain = try relink(from: i + 1, entering: new.output, at: span)
-      let replaced = rows[i]
+      let replaced = row(i)
       let totals = try totalsAfter(
         adding: new, removing: replaced, chain: chain, chainStart: i + 1, at: span)
-      rows[i] = new
+      layerIDs[i] = newID
       write(chain, startingAt: i + 1, totals: totals)
-      return EditOutcome(
-        kind: .changed, index: i + 1, placed: Placed(row: new, input: before),
-        reinferred: chain.count)
+      return EditOutcome(kind: .changed, index: i + 1, placed: new, reinferred: chain.count)
     case .input(_, let new):
       guard let new else {
         // Undoing the first `input`: layers cannot exist without one, so there are none.
@@ -470,37 +437,34 @@ public struct Session: Sendable {
       write(chain, startingAt: 0, totals: totals)
       return EditOutcome(kind: .input, reinferred: chain.count)
     case .reset(_, _, let newInput, let new, let kind):
-      var rebuilt: [Row] = []
+      var rebuilt: [PlacementID] = []
       rebuilt.reserveCapacity(new.count)
       var totals = (0, 0)
       let newID = newInput.map { shapes.intern($0) }
       var shape = newID
       for p in new {
         guard let s = shape else { throw .noInputShape(at: span) }
-        let r = try inferNew(p, on: s, at: span)
-        totals = try sum(totals, r, sign: 1, at: span)
-        rebuilt.append(r)
-        shape = r.output
+        let id = try inferNew(p, on: s, at: span)
+        totals = try sum(totals, placements[id], sign: 1, at: span)
+        rebuilt.append(id)
+        shape = placements[id].output
       }
       // Taking back the first layer, added with its own input_shape=: the layer and the input go.
-      let removed =
-        kind == .added && new.isEmpty
-        ? rows.first.map { Placed(row: $0, input: inputID!) } : nil
+      let removed = kind == .added && new.isEmpty && count > 0 ? row(0) : nil
       input = newInput
       inputID = newID
-      rows = rebuilt
+      layerIDs = rebuilt
       (trainable, nonTrainable) = totals
       if let removed { return EditOutcome(kind: .removed, index: 1, placed: removed) }
-      guard let last = rows.last else { return EditOutcome(kind: kind) }
-      return EditOutcome(
-        kind: kind, index: rows.count, placed: Placed(row: last, input: inputID(rows.count - 1)!))
+      guard count > 0 else { return EditOutcome(kind: kind) }
+      return EditOutcome(kind: kind, index: count, placed: row(count - 1))
     case .appends:
       preconditionFailure("a run of appends is expanded before it is applied")
     }
   }
 
   /// `totals` plus (or minus) a layer's counts, overflow-checked: the total must fit too.
-  func sum(_ totals: (Int, Int), _ r: Row, sign: Int, at span: Span) throws(ParamCalcError)
+  func sum(_ totals: (Int, Int), _ r: Placement, sign: Int, at span: Span) throws(ParamCalcError)
     -> (Int, Int)
   {
     do {
@@ -515,34 +479,31 @@ public struct Session: Sendable {
 
   /// The totals after an edit, checked before anything changes.
   func totalsAfter(
-    adding new: Row?, removing old: Row?, chain: [Row], chainStart: Int, at span: Span
+    adding new: Placement?, removing old: Placement?, chain: [PlacementID], chainStart: Int,
+    at span: Span
   ) throws(ParamCalcError) -> (Int, Int) {
     var totals = (trainable, nonTrainable)
     if let old { totals = try sum(totals, old, sign: -1, at: span) }
     if let new { totals = try sum(totals, new, sign: 1, at: span) }
-    for (k, r) in chain.enumerated() {
-      totals = try sum(totals, rows[chainStart + k], sign: -1, at: span)
-      totals = try sum(totals, r, sign: 1, at: span)
+    for (k, id) in chain.enumerated() {
+      totals = try sum(totals, row(chainStart + k), sign: -1, at: span)
+      totals = try sum(totals, placements[id], sign: 1, at: span)
     }
     return totals
   }
 
   /// Writes re-inferred layers into place from `startingAt` on, and the new totals.
-  mutating func write(_ chain: [Row], startingAt: Int, totals: (Int, Int)) {
-    for (k, r) in chain.enumerated() { rows[startingAt + k] = r }
+  mutating func write(_ chain: [PlacementID], startingAt: Int, totals: (Int, Int)) {
+    for (k, id) in chain.enumerated() { layerIDs[startingAt + k] = id }
     (trainable, nonTrainable) = totals
   }
 
-  /// Builds a layer on the shape numbered `input`: its inference, or Keras's refusal.
+  /// Places a definition on the shape numbered `input`: its inference (once per definition and
+  /// input), or Keras's refusal.
   mutating func inferNew(_ p: Piece, on input: ShapeID, at span: Span) throws(ParamCalcError)
-    -> Row
+    -> PlacementID
   {
-    // The same definition on the same input infers the same layer: reuse it.
-    let slot = (p.slot ^ (input.raw &* 31)) & (Session.memoSlots - 1)
-    let m = memo[slot]
-    if m.piece == ObjectIdentifier(p) && m.input == input {
-      return Row(piece: p, output: m.output, trainable: m.trainable, nonTrainable: m.nonTrainable)
-    }
+    if let id = placements.find(p, on: input) { return id }
     let shape = shapes[input]
     let inference: Inference
     do {
@@ -555,30 +516,27 @@ public struct Session: Sendable {
     }
     let output = inference.output == shape ? input : shapes.intern(inference.output)
     let trainable = p.spec.trainable
-    let row = Row(
-      piece: p, output: output, trainable: trainable ? inference.trainable : 0,
-      nonTrainable: trainable ? inference.nonTrainable : inference.params)
-    memo[slot] = MemoEntry(
-      piece: ObjectIdentifier(p), input: input, output: output, trainable: row.trainable,
-      nonTrainable: row.nonTrainable)
-    memoPieces[slot] = p
-    return row
+    return placements.add(
+      Placement(
+        piece: p, input: input, output: output, trainable: trainable ? inference.trainable : 0,
+        nonTrainable: trainable ? inference.nonTrainable : inference.params))
   }
 
   /// Re-infers layers from `start` on, given the shape that now enters it, without changing
   /// anything. Stops at the first layer whose input is unchanged (everything after it is too).
   mutating func relink(from start: Int, entering first: ShapeID, at span: Span)
-    throws(ParamCalcError) -> [Row]
+    throws(ParamCalcError) -> [PlacementID]
   {
-    var out: [Row] = []
+    var out: [PlacementID] = []
     var shape = first
     var i = start
-    while i < rows.count {
-      if inputID(i) == shape { break }
+    while i < count {
+      let old = row(i)
+      if old.input == shape { break }
       do {
-        let new = try inferNew(rows[i].piece, on: shape, at: span)
+        let new = try inferNew(old.piece, on: shape, at: span)
         out.append(new)
-        shape = new.output
+        shape = placements[new].output
       } catch {
         if case .refused(let layer, let reason, _) = error {
           throw .breaksLayer(index: i + 1, layer: layer, reason: reason, at: span)

@@ -86,7 +86,7 @@ public struct TextRenderer: Sendable {
     out.append(text: style.reset)
   }
 
-  func counts(_ l: Row, into out: inout [UInt8]) {
+  func counts(_ l: Placement, into out: inout [UInt8]) {
     number(l.params, into: &out)
     out.append(ascii: " params")
     if l.trainable > 0 && l.nonTrainable > 0 {
@@ -108,7 +108,7 @@ public struct TextRenderer: Sendable {
   }
 
   /// The middle of a layer line for a layer, formatted once per kind of layer.
-  mutating func fragment(_ l: Row, _ s: Session) -> Fragment {
+  mutating func fragment(_ l: Placement, _ s: Session) -> Fragment {
     let slot = (l.piece.slot ^ (l.output.raw &* 31)) & 63
     let shape = s.shapes[l.output]
     if let f = fragments[slot], f.piece === l.piece, f.trainable == l.trainable,
@@ -134,7 +134,7 @@ public struct TextRenderer: Sendable {
   /// with `lead` after the indent and `tail` before the end. Assembled in one piece: this is the
   /// line a long script prints a million times.
   mutating func layerLine(
-    _ index: Int, _ l: Row, _ s: Session, lead: String = "", tail: String = "",
+    _ index: Int, _ l: Placement, _ s: Session, lead: String = "", tail: String = "",
     into out: inout [UInt8]
   ) {
     let f = fragment(l, s)
@@ -167,7 +167,7 @@ public struct TextRenderer: Sendable {
     switch o.kind {
     case .added, .inserted, .changed:
       let lead = replay ? name + ": " + (o.kind == .changed ? "changed " : "restored ") : ""
-      return layerLine(o.index!, o.placed!.row, s, lead: lead, tail: tail, into: &out)
+      return layerLine(o.index!, o.placed!, s, lead: lead, tail: tail, into: &out)
     default: break
     }
     out.append(ascii: "  ")
@@ -175,7 +175,7 @@ public struct TextRenderer: Sendable {
     switch o.kind {
     case .added, .inserted, .changed: break
     case .removed:
-      let row = o.placed!.row
+      let row = o.placed!
       out.append(ascii: "removed #")
       out.append(decimal: o.index!, grouped: false)
       out.append(UInt8(ascii: " "))

@@ -16,11 +16,11 @@ func model(_ lines: String..., sourceLocation: SourceLocation = #_sourceLocation
 func error(after setup: [String], _ line: String) -> ParamCalcError? {
   var interpreter = Interpreter()
   for s in setup { _ = try? interpreter.run(line: s) }
-  do {
+  do throws(ParamCalcError) {
     _ = try interpreter.run(line: line)
     return nil
   } catch {
-    return error as? ParamCalcError
+    return error
   }
 }
 

@@ -1,0 +1,60 @@
+/// The number of a placement in a session's `PlacementTable`.
+struct PlacementID: Equatable, Sendable {
+  var raw: Int32
+  static let none = PlacementID(raw: -1)
+}
+
+/// A layer definition placed on an input shape, and what it infers there: its output shape and
+/// its counts with `trainable=false` applied. The same definition on the same input always infers
+/// the same, so a model of a million layers made of a few kinds holds a few placements and a
+/// million numbers.
+struct Placement: Sendable {
+  let piece: Piece
+  let input: ShapeID
+  let output: ShapeID
+  let trainable: Int
+  let nonTrainable: Int
+
+  var params: Int { trainable + nonTrainable }
+}
+
+/// Every placement a session has inferred, each stored once and found again by definition and
+/// input. Append-only: a number, once given, always means the same placement. The table holds
+/// its definitions, so no other can take their identity while it is a key.
+struct PlacementTable: Sendable {
+  private(set) var all: [Placement] = []
+  private var index: [Key: PlacementID] = [:]
+  /// The last placement found in each of 64 slots: a repeated definition is found without hashing.
+  private var recent = Array(repeating: PlacementID.none, count: 64)
+
+  struct Key: Hashable {
+    let piece: ObjectIdentifier
+    let input: Int
+  }
+
+  subscript(id: PlacementID) -> Placement { all[Int(id.raw)] }
+
+  static func slot(_ piece: Piece, _ input: ShapeID) -> Int {
+    (piece.slot ^ (input.raw &* 31)) & 63
+  }
+
+  /// The placement of `piece` on `input`, if it was inferred before.
+  mutating func find(_ piece: Piece, on input: ShapeID) -> PlacementID? {
+    let slot = PlacementTable.slot(piece, input)
+    let r = recent[slot]
+    if r.raw >= 0 && all[Int(r.raw)].piece === piece && all[Int(r.raw)].input == input { return r }
+    guard let id = index[Key(piece: ObjectIdentifier(piece), input: input.raw)] else { return nil }
+    recent[slot] = id
+    return id
+  }
+
+  /// Stores a placement not stored before, and gives its number.
+  mutating func add(_ p: Placement) -> PlacementID {
+    precondition(all.count < Int(Int32.max), "more placements than a table can number")
+    let id = PlacementID(raw: Int32(all.count))
+    all.append(p)
+    index[Key(piece: ObjectIdentifier(p.piece), input: p.input.raw)] = id
+    recent[PlacementTable.slot(p.piece, p.input)] = id
+    return id
+  }
+}
