@@ -104,7 +104,7 @@ public struct Interpreter: Sendable {
       }
     case (.set(_, _, let r), _):
       if let setOwner, case .edit(_, let outcome) = response, let placed = outcome.placed {
-        setCache.store(rest(r), owner: setOwner, placed.piece)
+        setCache.store(rest(r), owner: setOwner, session.placements[placed].piece)
       }
     default: break
     }

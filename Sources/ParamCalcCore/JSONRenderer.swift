@@ -166,7 +166,7 @@ public struct JSONStream {
     out.append(ascii: "\",\"line\":")
     out.append(decimal: line, grouped: false)
     out.append(ascii: ",\"effect\":\"")
-    out.append(text: "\(outcome.kind)")
+    out.append(text: outcome.kind.rawValue)
     out.append(UInt8(ascii: "\""))
     if name == "input", let input = s.input {
       out.append(ascii: ",\"shape\":")
@@ -176,7 +176,7 @@ public struct JSONStream {
       out.append(ascii: ",\"layer\":{\"index\":")
       out.append(decimal: index, grouped: false)
       out.append(UInt8(ascii: ","))
-      body(placed, s, into: &out)
+      body(s.placements[placed], s, into: &out)
     }
     if outcome.reinferred > 0 {
       out.append(ascii: ",\"reinferred\":")

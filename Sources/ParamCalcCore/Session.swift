@@ -76,14 +76,14 @@ final class Piece: Sendable {
 
 /// What an edit did, for reporting: the layer concerned and how.
 public struct EditOutcome: Sendable {
-  public enum Kind: Sendable, Equatable {
+  public enum Kind: String, Sendable, Equatable {
     case added, inserted, removed, changed, input, cleared, loaded
   }
   public var kind: Kind
   /// 1-based index of the layer concerned, when there is one.
   public var index: Int?
   /// The layer concerned (a removed layer as it was); `Session.layer(_:)` shows it.
-  var placed: Placement?
+  var placed: PlacementID?
   /// How many later layers had their shapes re-inferred.
   public var reinferred: Int = 0
 }
@@ -131,7 +131,9 @@ public struct Session: Sendable {
   }
 
   /// The layer an edit concerned, if any (a removed layer as it was).
-  public func layer(_ outcome: EditOutcome) -> ModelLayer? { outcome.placed.map(layer) }
+  public func layer(_ outcome: EditOutcome) -> ModelLayer? {
+    outcome.placed.map { layer(placements[$0]) }
+  }
 
   /// Everything that defines the model and its history, as text: two sessions with the same
   /// fingerprint behave the same from here on (tests compare it around rejected lines).
@@ -234,12 +236,11 @@ public struct Session: Sendable {
     }
     // Appending: nothing after it to re-infer, so the general edit path is not needed.
     let id = try inferNew(built.piece, on: before, at: span)
-    let p = placements[id]
-    let totals = try sum((trainable, nonTrainable), p, sign: 1, at: span)
+    let totals = try sum((trainable, nonTrainable), placements[id], sign: 1, at: span)
     layerIDs.append(id)
     (trainable, nonTrainable) = totals
     record(.insert(at: count - 1, built.piece))
-    return EditOutcome(kind: .added, index: count, placed: p)
+    return EditOutcome(kind: .added, index: count, placed: id)
   }
 
   /// Inserts so that the new layer becomes layer `index` (1-based; one past the last appends).
@@ -310,7 +311,7 @@ public struct Session: Sendable {
   {
     let old = row(index - 1)
     if piece === old.piece || piece.spec == old.piece.spec {
-      return EditOutcome(kind: .changed, index: index, placed: old)
+      return EditOutcome(kind: .changed, index: index, placed: layerIDs[index - 1])
     }
     return try commit(.replace(at: index - 1, old: old.piece, new: piece), at: span)
   }
@@ -401,15 +402,16 @@ public struct Session: Sendable {
       layerIDs.insert(firstID, at: i)
       write(chain, startingAt: i + 1, totals: totals)
       let kind: EditOutcome.Kind = i == count - 1 ? .added : .inserted
-      return EditOutcome(kind: kind, index: i + 1, placed: first, reinferred: chain.count)
+      return EditOutcome(kind: kind, index: i + 1, placed: firstID, reinferred: chain.count)
     case .remove(let i, _):
-      let removed = row(i)
+      let removedID = layerIDs[i]
+      let removed = placements[removedID]
       let chain = try relink(from: i + 1, entering: removed.input, at: span)
       let totals = try totalsAfter(
         adding: nil, removing: removed, chain: chain, chainStart: i + 1, at: span)
       layerIDs.remove(at: i)
       write(chain, startingAt: i, totals: totals)
-      return EditOutcome(kind: .removed, index: i + 1, placed: removed, reinferred: chain.count)
+      return EditOutcome(kind: .removed, index: i + 1, placed: removedID, reinferred: chain.count)
     case .replace(let i, _, let p):
       guard let before = inputID(i) else { throw .noInputShape(at: span) }
       let newID = try inferNew(p, on: before, at: span)
@@ -420,7 +422,7 @@ public struct Session: Sendable {
         adding: new, removing: replaced, chain: chain, chainStart: i + 1, at: span)
       layerIDs[i] = newID
       write(chain, startingAt: i + 1, totals: totals)
-      return EditOutcome(kind: .changed, index: i + 1, placed: new, reinferred: chain.count)
+      return EditOutcome(kind: .changed, index: i + 1, placed: newID, reinferred: chain.count)
     case .input(_, let new):
       guard let new else {
         // Undoing the first `input`: layers cannot exist without one, so there are none.
@@ -450,14 +452,14 @@ public struct Session: Sendable {
         shape = placements[id].output
       }
       // Taking back the first layer, added with its own input_shape=: the layer and the input go.
-      let removed = kind == .added && new.isEmpty && count > 0 ? row(0) : nil
+      let removed = kind == .added && new.isEmpty && count > 0 ? layerIDs[0] : nil
       input = newInput
       inputID = newID
       layerIDs = rebuilt
       (trainable, nonTrainable) = totals
       if let removed { return EditOutcome(kind: .removed, index: 1, placed: removed) }
       guard count > 0 else { return EditOutcome(kind: kind) }
-      return EditOutcome(kind: kind, index: count, placed: row(count - 1))
+      return EditOutcome(kind: kind, index: count, placed: layerIDs[count - 1])
     case .appends:
       preconditionFailure("a run of appends is expanded before it is applied")
     }

@@ -56,7 +56,6 @@ struct RawWriter {
   }
 
   mutating func text(_ s: String) {
-    if s.isEmpty { return }
     var s = s
     s.withUTF8 { bytes($0) }
   }

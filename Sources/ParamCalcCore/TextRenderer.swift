@@ -53,7 +53,7 @@ public struct TextRenderer: Sendable {
   public mutating func render(_ response: Response, session: Session, into out: inout [UInt8]) {
     switch response {
     case .edit(let name, let outcome): edit(name, outcome, session, into: &out)
-    case .summary: out.append(text: summary(session))
+    case .summary: summary(session, into: &out)
     case .total:
       out.append(ascii: "  total ")
       number(session.total, into: &out)
@@ -144,22 +144,23 @@ public struct TextRenderer: Sendable {
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
       var w = RawWriter(buffer.baseAddress!)
       w.ascii("  ")
-      w.text(lead)
+      if !lead.isEmpty { w.text(lead) }
       w.byte(UInt8(ascii: "#"))
       w.decimal(index, grouped: false)
       w.byte(UInt8(ascii: " "))
       f.bytes.withUnsafeBufferPointer { w.bytes($0) }
-      w.text(style.number)
+      if !style.number.isEmpty { w.text(style.number) }
       w.decimal(s.total, grouped: true)
-      w.text(style.reset)
-      w.text(tail)
+      if !style.reset.isEmpty { w.text(style.reset) }
+      if !tail.isEmpty { w.text(tail) }
       w.byte(UInt8(ascii: "\n"))
       out.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress, count: w.count))
     }
   }
 
   mutating func edit(_ name: String, _ o: EditOutcome, _ s: Session, into out: inout [UInt8]) {
-    let replay = name == "undo" || name == "redo"
+    // (Comparing the length first keeps the common `add` off the general string comparison.)
+    let replay = name.utf8.count == 4 && (name == "undo" || name == "redo")
     let tail =
       o.reinferred > 0
       ? style.dim("   (\(o.reinferred) later layer\(o.reinferred == 1 ? "" : "s") re-inferred)")
@@ -167,7 +168,7 @@ public struct TextRenderer: Sendable {
     switch o.kind {
     case .added, .inserted, .changed:
       let lead = replay ? name + ": " + (o.kind == .changed ? "changed " : "restored ") : ""
-      return layerLine(o.index!, o.placed!, s, lead: lead, tail: tail, into: &out)
+      return layerLine(o.index!, s.placements[o.placed!], s, lead: lead, tail: tail, into: &out)
     default: break
     }
     out.append(ascii: "  ")
@@ -175,7 +176,7 @@ public struct TextRenderer: Sendable {
     switch o.kind {
     case .added, .inserted, .changed: break
     case .removed:
-      let row = o.placed!
+      let row = s.placements[o.placed!]
       out.append(ascii: "removed #")
       out.append(decimal: o.index!, grouped: false)
       out.append(UInt8(ascii: " "))
@@ -214,51 +215,76 @@ public struct TextRenderer: Sendable {
 
   /// Keras-style summary table with a trainable column, then the totals.
   public func summary(_ s: Session) -> String {
-    var names: [String: Int] = [:]
+    var out: [UInt8] = []
+    summary(s, into: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Appends the summary table. Every cell is ASCII, so widths are byte counts; the names are
+  /// worked out once per layer type and the rule lines once per table.
+  public func summary(_ s: Session, into out: inout [UInt8]) {
+    var counters: [String: Int] = [:]
+    var snake: [String: String] = [:]
     var rows: [[String]] = []
+    rows.reserveCapacity(s.count)
     for (i, l) in s.layers.enumerated() {
-      let base = LayerDescriptor.snakeCase(l.spec.type)
-      let k = names[base, default: 0]
-      names[base] = k + 1
-      let name = k == 0 ? base : "\(base)_\(k)"
-      let frozen = !l.spec.trainable ? "N" : "Y"
+      let base: String
+      if let known = snake[l.spec.type] {
+        base = known
+      } else {
+        base = LayerDescriptor.snakeCase(l.spec.type)
+        snake[l.spec.type] = base
+      }
+      let k = counters[base, default: 0]
+      counters[base] = k + 1
+      let name = k == 0 ? base : base + "_" + String(k)
       rows.append([
-        String(i + 1), "\(name) (\(l.typeName))", l.output.description, Format.thousands(l.params),
-        frozen,
+        String(i + 1), name + " (" + l.typeName + ")", l.output.description,
+        Format.thousands(l.params), l.spec.trainable ? "Y" : "N",
       ])
     }
     let header = ["#", "Layer (type)", "Output Shape", "Param #", "Trainable"]
-    var widths = header.map(\.count)
-    for r in rows { for (j, c) in r.enumerated() { widths[j] = max(widths[j], c.count) } }
+    var widths = header.map(\.utf8.count)
+    for r in rows { for (j, c) in r.enumerated() { widths[j] = max(widths[j], c.utf8.count) } }
     let rightAligned = [true, false, false, true, false]
-    func line(_ l: String, _ fill: String, _ mid: String, _ r: String) -> String {
-      l + widths.map { String(repeating: fill, count: $0 + 2) }.joined(separator: mid) + r + "\n"
+    func rule(_ l: String, _ fill: String, _ mid: String, _ r: String) -> [UInt8] {
+      Array(
+        (l + widths.map { String(repeating: fill, count: $0 + 2) }.joined(separator: mid) + r
+          + "\n").utf8)
     }
-    func row(_ cells: [String], _ edge: String) -> String {
-      var out = edge
+    func row(_ cells: [String], _ edge: String) {
+      out.append(text: edge)
       for (j, c) in cells.enumerated() {
-        out += " " + Format.pad(c, widths[j], right: rightAligned[j]) + " " + edge
+        let fill = widths[j] - c.utf8.count
+        out.append(UInt8(ascii: " "))
+        if rightAligned[j] { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: fill)) }
+        out.append(text: c)
+        if !rightAligned[j] {
+          out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: fill))
+        }
+        out.append(UInt8(ascii: " "))
+        out.append(text: edge)
       }
-      return out + "\n"
+      out.append(UInt8(ascii: "\n"))
     }
-    var out =
-      "Model: \"sequential\""
-      + (s.input.map { "   input \($0.description)" } ?? "   (no input yet)") + "\n"
-    out += line("┏", "━", "┳", "┓")
-    out += row(header, "┃")
-    out += line("┡", "━", "╇", "┩")
+    out.append(
+      text: "Model: \"sequential\""
+        + (s.input.map { "   input \($0.description)" } ?? "   (no input yet)") + "\n")
+    out.append(contentsOf: rule("┏", "━", "┳", "┓"))
+    row(header, "┃")
+    out.append(contentsOf: rule("┡", "━", "╇", "┩"))
+    let between = rule("├", "─", "┼", "┤")
     for (k, r) in rows.enumerated() {
-      out += row(r, "│")
-      if k < rows.count - 1 { out += line("├", "─", "┼", "┤") }
+      row(r, "│")
+      if k < rows.count - 1 { out.append(contentsOf: between) }
     }
-    out += line("└", "─", "┴", "┘")
-    out +=
-      " Total params: \(style.number(Format.thousands(s.total))) (\(Format.memory(params: s.total)))\n"
-    out +=
-      " Trainable params: \(Format.thousands(s.trainable)) (\(Format.memory(params: s.trainable)))\n"
-    out +=
-      " Non-trainable params: \(Format.thousands(s.nonTrainable)) (\(Format.memory(params: s.nonTrainable)))\n"
-    return out
+    out.append(contentsOf: rule("└", "─", "┴", "┘"))
+    out.append(
+      text:
+        " Total params: \(style.number(Format.thousands(s.total))) (\(Format.memory(params: s.total)))\n"
+        + " Trainable params: \(Format.thousands(s.trainable)) (\(Format.memory(params: s.trainable)))\n"
+        + " Non-trainable params: \(Format.thousands(s.nonTrainable)) (\(Format.memory(params: s.nonTrainable)))\n"
+    )
   }
 
   /// The explanation of layer `index` (1-based).
