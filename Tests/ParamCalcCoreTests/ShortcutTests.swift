@@ -153,4 +153,22 @@ struct ShortcutTests {
     #expect(counts == [4, 4, 3, 2, 1, 0, 0])
     #expect(i.session.layers.isEmpty && i.session.input == nil)
   }
+
+  /// A long model of a few kinds of layers holds a few definitions, placements and shapes, and
+  /// one number per layer; a shape change is inferred once per new input, then shared again.
+  @Test func repeatedLayersShareTheirPlacement() throws {
+    var i = Interpreter()
+    _ = try i.run(line: "input (None,16)")
+    for k in 0..<10_000 {
+      _ = try i.run(line: k % 2 == 0 ? "add dense units=16" : "add layernormalization")
+    }
+    #expect(i.session.count == 10_000)
+    #expect(i.session.placements.all.count == 2 && i.session.shapes.shapes.count == 1)
+    #expect(i.session.definitions.count == 2)
+    _ = try i.run(line: "input (None,8)")
+    // Layer 1 now sees (None, 8); every later layer still sees (None, 16): one new placement.
+    #expect(i.session.placements.all.count == 3 && i.session.shapes.shapes.count == 2)
+    #expect(
+      i.session.layers[0].params == 8 * 16 + 16 && i.session.layers[1].input == Shape([nil, 16]))
+  }
 }
