@@ -3,7 +3,7 @@ PREFIX ?= /usr/local
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run build test install deps clean format bench fuzz
+.PHONY: run build test test-release install deps clean format bench fuzz
 
 # libedit-dev provides libedit.pc, editline/readline.h and histedit.h.
 deps:
@@ -26,6 +26,10 @@ run: build
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test
+
+# The end-to-end tests (corpus, transcripts, processes, terminal) on the release binary.
+test-release: build
+	PARAMCALC_BINARY=$(CURDIR)/.build/release/paramcalc $(SWIFT) test --filter ParamCalcEndToEndTests
 
 # Speed and memory at scale, start-up, and (with KERAS_PYTHON=...) the same question asked of Keras.
 bench: build

@@ -3,8 +3,12 @@ import Testing
 
 /// Runs the built `paramcalc` binary.
 enum Binary {
-  /// `.build/<config>/paramcalc`, beside the test bundle.
+  /// `.build/<config>/paramcalc`, beside the test bundle; or the binary named by
+  /// `PARAMCALC_BINARY` (to run these tests on the release build: `make test-release`).
   static let url: URL = {
+    if let path = ProcessInfo.processInfo.environment["PARAMCALC_BINARY"], !path.isEmpty {
+      return URL(fileURLWithPath: path)
+    }
     var dir = Bundle.module.bundleURL.deletingLastPathComponent()
     for _ in 0..<3 {
       let candidate = dir.appendingPathComponent("paramcalc")
