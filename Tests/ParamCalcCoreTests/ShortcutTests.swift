@@ -97,6 +97,52 @@ struct ShortcutTests {
     }
   }
 
+  /// Hostile lines (the robustness fuzzer's) give the same through both paths too.
+  @Test func hostileLinesSameAsTheParser() throws {
+    var fuzzer = LineFuzzer(rng: SplitMix(seed: 0xFA57))
+    var fast = Interpreter()
+    var plain = Interpreter()
+    var fastText = TextRenderer()
+    for n in 0..<20_000 {
+      if n % 64 == 0 {
+        fast = Interpreter()
+        plain = Interpreter()
+        for line in ["input (16,8)", "add conv1d filters=8 kernel_size=3"] {
+          _ = try fast.run(line: line)
+          _ = try plain.run(line: line)
+        }
+      }
+      let bytes = fuzzer.line()
+      let text = String(decoding: bytes, as: UTF8.self)
+      let (a, b) = bytes.withUnsafeBufferPointer { buffer in
+        (
+          Result { () throws(ParamCalcError) -> Response? in try fast.run(bytes: buffer) },
+          Result { () throws(ParamCalcError) -> Response? in
+            guard let c = try CommandParser.parse(bytes: buffer) else { return nil }
+            return try plain.execute(c, lineLength: buffer.count)
+          }
+        )
+      }
+      switch (a, b) {
+      case (.success(let x), .success(let y)):
+        var shown: [UInt8] = []
+        if let x { fastText.render(x, session: fast.session, into: &shown) }
+        #expect(
+          String(decoding: shown, as: UTF8.self)
+            == (y.map { TextRenderer().render($0, session: plain.session) } ?? ""),
+          "line \(n): \(text.debugDescription)")
+      case (.failure(let x), .failure(let y)):
+        #expect(x.message == y.message, "line \(n): \(text.debugDescription)")
+        #expect(
+          DiagnosticRenderer.column(x, in: text) == DiagnosticRenderer.column(y, in: text),
+          "line \(n): \(text.debugDescription)")
+      default:
+        Issue.record("line \(n): \(text.debugDescription): \(a) against \(b)")
+      }
+      #expect(fast.session.fingerprint == plain.session.fingerprint, "line \(n)")
+    }
+  }
+
   @Test func chunkedStackMatchesAnArray() {
     var rng = SplitMix(seed: 7)
     var stack = ChunkedStack<Int>()
