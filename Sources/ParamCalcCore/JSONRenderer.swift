@@ -144,12 +144,7 @@ public enum JSONRenderer {
 /// output bytes, and a layer's description (the same for the same definition on the same input)
 /// is made once. Prints exactly what `JSONRenderer.render` prints.
 public struct JSONStream {
-  struct Memo {
-    let piece: Piece
-    let input: Shape
-    let body: [UInt8]
-  }
-  var memo: [Memo?] = Array(repeating: nil, count: 64)
+  var bodies = LayerTextCache()
 
   public init() {}
 
@@ -176,7 +171,14 @@ public struct JSONStream {
       out.append(ascii: ",\"layer\":{\"index\":")
       out.append(decimal: index, grouped: false)
       out.append(UInt8(ascii: ","))
-      body(s.placements[placed], s, into: &out)
+      let p = s.placements[placed]
+      if let body = bodies.lookup(p, in: s) {
+        out.append(contentsOf: body)
+      } else {
+        let body = Array(JSONRenderer.layerBody(s.layer(p)).utf8)
+        bodies.store(p, in: s, body)
+        out.append(contentsOf: body)
+      }
     }
     if outcome.reinferred > 0 {
       out.append(ascii: ",\"reinferred\":")
@@ -189,17 +191,5 @@ public struct JSONStream {
     out.append(ascii: ",\"non_trainable\":")
     out.append(decimal: s.nonTrainable, grouped: false)
     out.append(ascii: "}\n")
-  }
-
-  mutating func body(_ p: Placement, _ s: Session, into out: inout [UInt8]) {
-    let slot = (p.piece.slot ^ (p.input.raw &* 31)) & 63
-    let input = s.shapes[p.input]
-    if let m = memo[slot], m.piece === p.piece, m.input == input {
-      out.append(contentsOf: m.body)
-      return
-    }
-    let body = Array(JSONRenderer.layerBody(s.layer(p)).utf8)
-    memo[slot] = Memo(piece: p.piece, input: input, body: body)
-    out.append(contentsOf: body)
   }
 }

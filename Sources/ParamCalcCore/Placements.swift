@@ -34,13 +34,9 @@ struct PlacementTable: Sendable {
 
   subscript(id: PlacementID) -> Placement { all[Int(id.raw)] }
 
-  static func slot(_ piece: Piece, _ input: ShapeID) -> Int {
-    (piece.slot ^ (input.raw &* 31)) & 63
-  }
-
   /// The placement of `piece` on `input`, if it was inferred before.
   mutating func find(_ piece: Piece, on input: ShapeID) -> PlacementID? {
-    let slot = PlacementTable.slot(piece, input)
+    let slot = piece.slot(on: input)
     let r = recent[slot]
     if r.raw >= 0 && all[Int(r.raw)].piece === piece && all[Int(r.raw)].input == input { return r }
     guard let id = index[Key(piece: ObjectIdentifier(piece), input: input.raw)] else { return nil }
@@ -54,7 +50,7 @@ struct PlacementTable: Sendable {
     let id = PlacementID(raw: Int32(all.count))
     all.append(p)
     index[Key(piece: ObjectIdentifier(p.piece), input: p.input.raw)] = id
-    recent[PlacementTable.slot(p.piece, p.input)] = id
+    recent[p.piece.slot(on: p.input)] = id
     return id
   }
 }

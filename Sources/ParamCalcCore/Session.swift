@@ -70,8 +70,17 @@ final class Piece: Sendable {
     typeName = model.typeName
   }
 
-  /// A small number from the definition's address, for the 64-slot caches keyed by definition.
-  var slot: Int { Int(truncatingIfNeeded: UInt(bitPattern: ObjectIdentifier(self)) >> 4) }
+  /// A number from the definition's address, for the small caches keyed by definition. The
+  /// address is mixed: allocations sit at regular strides, and their low bits alone would put
+  /// definitions made one after another in the same slot.
+  var slot: Int {
+    Int(
+      truncatingIfNeeded: ((UInt(bitPattern: ObjectIdentifier(self)) >> 4) &* 0x9E37_79B9_7F4A_7C15)
+        >> 32)
+  }
+
+  /// One of 64 slots for this definition on the shape numbered `input`.
+  func slot(on input: ShapeID) -> Int { (slot ^ (input.raw &* 31)) & 63 }
 }
 
 /// What an edit did, for reporting: the layer concerned and how.

@@ -19,26 +19,10 @@ public struct Style: Sendable {
 
 /// The human-readable output of each response.
 public struct TextRenderer: Sendable {
-  public var style: Style
-  /// The middle of recent layer lines (`Dense  out (None, 64)   4,160 params   total `), which
-  /// depends only on the layer: a long script of repeated layers formats each kind once.
-  var fragments: [Fragment?] = Array(repeating: nil, count: 64)
-
-  final class Fragment: Sendable {
-    let piece: Piece
-    let output: Shape
-    let trainable: Int
-    let nonTrainable: Int
-    let bytes: [UInt8]
-
-    init(piece: Piece, output: Shape, trainable: Int, nonTrainable: Int, bytes: [UInt8]) {
-      self.piece = piece
-      self.output = output
-      self.trainable = trainable
-      self.nonTrainable = nonTrainable
-      self.bytes = bytes
-    }
-  }
+  /// Fixed for the renderer's life: remembered line fragments are styled with it.
+  public let style: Style
+  /// The middle of recent layer lines (`Dense  out (None, 64)   4,160 params   total `).
+  var fragments = LayerTextCache()
 
   public init(style: Style = .plain) { self.style = style }
 
@@ -108,26 +92,17 @@ public struct TextRenderer: Sendable {
   }
 
   /// The middle of a layer line for a layer, formatted once per kind of layer.
-  mutating func fragment(_ l: Placement, _ s: Session) -> Fragment {
-    let slot = (l.piece.slot ^ (l.output.raw &* 31)) & 63
-    let shape = s.shapes[l.output]
-    if let f = fragments[slot], f.piece === l.piece, f.trainable == l.trainable,
-      f.nonTrainable == l.nonTrainable, f.output == shape
-    {
-      return f
-    }
+  mutating func fragment(_ l: Placement, _ s: Session) -> [UInt8] {
+    if let bytes = fragments.lookup(l, in: s) { return bytes }
     var bytes: [UInt8] = []
     type(l.piece.typeName, into: &bytes)
     bytes.append(ascii: "  out ")
-    bytes.append(shape: shape)
+    bytes.append(shape: s.shapes[l.output])
     bytes.append(ascii: "   ")
     counts(l, into: &bytes)
     bytes.append(ascii: "   total ")
-    let f = Fragment(
-      piece: l.piece, output: shape, trainable: l.trainable, nonTrainable: l.nonTrainable,
-      bytes: bytes)
-    fragments[slot] = f
-    return f
+    fragments.store(l, in: s, bytes)
+    return bytes
   }
 
   /// `  #1 Conv1D  out (None, None, 64)   8,064 params   total 8,064` and the end of the line,
@@ -139,7 +114,7 @@ public struct TextRenderer: Sendable {
   ) {
     let f = fragment(l, s)
     let capacity =
-      f.bytes.count + lead.utf8.count + tail.utf8.count + style.number.utf8.count
+      f.count + lead.utf8.count + tail.utf8.count + style.number.utf8.count
       + style.reset.utf8.count + 64
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
       var w = RawWriter(buffer.baseAddress!)
@@ -148,7 +123,7 @@ public struct TextRenderer: Sendable {
       w.byte(UInt8(ascii: "#"))
       w.decimal(index, grouped: false)
       w.byte(UInt8(ascii: " "))
-      f.bytes.withUnsafeBufferPointer { w.bytes($0) }
+      f.withUnsafeBufferPointer { w.bytes($0) }
       if !style.number.isEmpty { w.text(style.number) }
       w.decimal(s.total, grouped: true)
       if !style.reset.isEmpty { w.text(style.reset) }

@@ -217,4 +217,31 @@ struct ShortcutTests {
     #expect(
       i.session.layers[0].params == 8 * 16 + 16 && i.session.layers[1].input == Shape([nil, 16]))
   }
+
+  /// Two kinds of layer that fall in the same slots (as two definitions a `set` flips between
+  /// can) are both remembered, so neither is formatted again and again.
+  @Test func layerTextCacheKeepsTwoThatMeet() throws {
+    var i = Interpreter()
+    _ = try i.run(line: "input (None,4)")
+    let input = i.session.inputID!
+    // Definitions until two share a slot pair (64 slots: found within a few dozen).
+    var bySlot: [Int: Piece] = [:]
+    var pair: (Piece, Piece)?
+    for units in 1...1000 where pair == nil {
+      let built = try i.session.build(
+        LayerRequest(
+          type: "dense", typeSpan: Span(0, 5),
+          arguments: [Argument(key: "units", value: .int(units), span: .none, valueSpan: .none)]),
+        end: Span(0, 0))
+      let way = built.piece.slot(on: input) & ~1
+      if let other = bySlot[way] { pair = (other, built.piece) } else { bySlot[way] = built.piece }
+    }
+    let (a, b) = try #require(pair)
+    let pa = Placement(piece: a, input: input, output: input, trainable: 0, nonTrainable: 0)
+    let pb = Placement(piece: b, input: input, output: input, trainable: 0, nonTrainable: 0)
+    var cache = LayerTextCache()
+    cache.store(pa, in: i.session, [1])
+    cache.store(pb, in: i.session, [2])
+    #expect(cache.lookup(pa, in: i.session) == [1] && cache.lookup(pb, in: i.session) == [2])
+  }
 }
