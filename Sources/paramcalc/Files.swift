@@ -1,11 +1,5 @@
 import ParamCalcCore
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// File input and output for `save`, `load` and script arguments.
 enum Files {
   static func reason(_ code: Int32) -> String { String(cString: strerror(code)).lowercased() }
@@ -13,7 +7,7 @@ enum Files {
   /// Writes `text` to `path` atomically: a temporary file beside it, then a rename.
   static func save(_ text: String, to path: String, at span: Span) throws(ParamCalcError) {
     let temp = path + ".tmp-\(getpid())"
-    let fd = Glibc.open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    let fd = Platform.open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     if fd < 0 { throw .file(path: path, reason: "cannot write: " + reason(errno), at: span) }
     var bytes = Array(text.utf8)
     var offset = 0
@@ -49,7 +43,7 @@ enum Files {
     if stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
       throw .file(path: path, reason: "is a directory, not a script", at: span)
     }
-    let fd = Glibc.open(path, O_RDONLY)
+    let fd = Platform.open(path, O_RDONLY)
     if fd < 0 { throw .file(path: path, reason: "cannot read: " + reason(errno), at: span) }
     return fd
   }

@@ -1,12 +1,6 @@
 import CEditLineShim
 import ParamCalcCore
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Words offered by Tab: the commands, then the layer types.
 nonisolated(unsafe) private var completionWords: [String] = []
 nonisolated(unsafe) private var completionMatches: [String] = []

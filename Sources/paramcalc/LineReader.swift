@@ -1,11 +1,5 @@
 import CEditLineShim
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Reads lines from a file descriptor in large chunks, splitting on `\n` (a `\r` before it is
 /// dropped). Stops at end of file, or when SIGINT arrives (`interrupted` is then true).
 struct LineReader {

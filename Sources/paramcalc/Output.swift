@@ -1,11 +1,5 @@
 import CEditLineShim
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// A buffered writer on a file descriptor. A write to a closed pipe ends the program quietly.
 struct Output {
   let fd: Int32
@@ -38,7 +32,7 @@ struct Output {
     var offset = 0
     while offset < buffer.count {
       let n = buffer.withUnsafeBytes { raw in
-        Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+        Platform.write(fd, raw.baseAddress! + offset, raw.count - offset)
       }
       if n < 0 {
         if errno == EINTR { continue }

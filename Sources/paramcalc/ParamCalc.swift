@@ -2,12 +2,6 @@ import ArgumentParser
 import CEditLineShim
 import ParamCalcCore
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 @main
 struct ParamCalc: ParsableCommand {
   static let version = "0.1.0"
@@ -77,7 +71,7 @@ enum Program {
     runner.out.flush()
     runner.err.flush()
     // Exit at once: tearing down a large model object by object only costs time.
-    Glibc.exit(status)
+    exit(status)
   }
 }
 

@@ -1,12 +1,6 @@
 import CEditLineShim
 import ParamCalcCore
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Runs lines through the interpreter and shows what they did: the loop shared by script mode
 /// and the interactive prompt.
 struct Runner {
