@@ -42,6 +42,8 @@ int pc_take_interrupt(void) {
   return 0;
 }
 
+int pc_interrupt_pending(void) { return pc_interrupted != 0; }
+
 void pc_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
 
 void pc_editline_init(const char *name, int history_size, int prompt_on_stderr) {

@@ -11,15 +11,37 @@ public enum DiagnosticRenderer {
     if case .inLoadedFile(let path, let inner, let innerText, let underlying) = e {
       var out = render(underlying, file: path, line: inner, text: innerText, style: style)
       out +=
-        "\(file):\(line):\(column(e, in: text)): note: while loading '\(path)' (the model is unchanged)\n"
+        "\(escaped(file)):\(line):\(column(e, in: text)): note: while loading '\(escaped(path))' (the model is unchanged)\n"
       out += quote(text, span: Span(0, 0), style: style)
       return out
     }
     let col = column(e, in: text)
-    var out = "\(file):\(line):\(col): \(style.error)error:\(style.reset) \(e.message)\n"
-    out += quote(text, span: e.span, style: style)
-    if let h = e.hint { out += "\(style.hint)help:\(style.reset) \(h)\n" }
+    var out =
+      "\(escaped(file)):\(line):\(col): \(style.error)error:\(style.reset) \(escaped(e.message))\n"
+    if !text.isEmpty { out += quote(text, span: e.span, style: style) }
+    if let h = e.hint { out += "\(style.hint)help:\(style.reset) \(escaped(h))\n" }
     return out
+  }
+
+  /// `s` with control characters written as escapes (`\u{1B}`, `\t`), so that text taken from
+  /// the input (a name, a file name) cannot move the cursor or recolour the terminal.
+  public static func escaped(_ s: String) -> String {
+    guard s.unicodeScalars.contains(where: isControl) else { return s }
+    var out = ""
+    for u in s.unicodeScalars {
+      if !isControl(u) {
+        out.unicodeScalars.append(u)
+      } else if u == "\t" {
+        out += "\\t"
+      } else {
+        out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
+      }
+    }
+    return out
+  }
+
+  static func isControl(_ u: Unicode.Scalar) -> Bool {
+    u.value < 0x20 || (u.value >= 0x7F && u.value < 0xA0)
   }
 
   /// The 1-based column of the error, counted in characters.
@@ -43,7 +65,7 @@ public enum DiagnosticRenderer {
     // Control characters would garble the terminal: show them as spaces.
     var shown = ""
     for u in text.unicodeScalars {
-      shown.unicodeScalars.append(u.value < 0x20 || u.value == 0x7F ? " " : u)
+      shown.unicodeScalars.append(isControl(u) ? " " : u)
     }
     let start = displayColumn(span.start, in: text)
     let width = max(1, displayColumn(span.end, in: text) - start)

@@ -38,26 +38,16 @@ public enum JSONRenderer {
     o.add("command", response.command)
     o.add("line", line)
     switch response {
-    case .edit:
-      // One writer for edit objects: the byte stream the binary uses.
+    case .edit, .summary, .explain(_, all: true):
+      // One writer for these objects: the byte stream the binary uses.
       var stream = JSONStream()
       var out: [UInt8] = []
       stream.render(response, line: line, session: s, into: &out)
       return String(decoding: out.dropLast(), as: UTF8.self)
-    case .summary:
-      if let input = s.input { o.add("input_shape", input) }
-      o.add(
-        "layers",
-        raw: JSONObject.array(s.layers.enumerated().map { layer($0.offset + 1, $0.element) }))
-      totals(&o, s)
     case .total:
       totals(&o, s)
-    case .explain(let indices, let all):
-      if all {
-        o.add("layers", raw: JSONObject.array(indices.map { explain($0, s) }))
-      } else {
-        return explain(indices[0], s, line: line)
-      }
+    case .explain(let indices, _):
+      return explain(indices[0], s, line: line)
     case .layers:
       let groups = s.catalog.descriptors.map { d -> String in
         var g = JSONObject()
@@ -148,10 +138,46 @@ public struct JSONStream {
 
   public init() {}
 
+  /// Appends the object of a response and a newline to `out`. A long one (`summary`,
+  /// `explain all`) hands `out` to `drain` whenever it holds 64 KB, so that it is written as it
+  /// is made.
   public mutating func render(
-    _ response: Response, line: Int, session s: Session, into out: inout [UInt8]
+    _ response: Response, line: Int, session s: Session, into out: inout [UInt8],
+    drain: (inout [UInt8]) -> Void = { _ in }
   ) {
-    guard case .edit(let name, let outcome) = response else {
+    let name: String
+    let outcome: EditOutcome
+    switch response {
+    case .edit(let n, let o):
+      name = n
+      outcome = o
+    case .summary:
+      var o = JSONObject()
+      o.add("command", "summary")
+      o.add("line", line)
+      if let input = s.input { o.add("input_shape", input) }
+      out.append(text: o.text)
+      out.append(ascii: ",\"layers\":[")
+      for (i, id) in s.layers.ids.enumerated() {
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        layer(i + 1, s.placements[id], s, into: &out)
+        if out.count >= 1 << 16 { drain(&out) }
+      }
+      out.append(UInt8(ascii: "]"))
+      totals(s, into: &out)
+      return
+    case .explain(let indices, all: true):
+      out.append(ascii: "{\"command\":\"explain\",\"line\":")
+      out.append(decimal: line, grouped: false)
+      out.append(ascii: ",\"layers\":[")
+      for (k, i) in indices.enumerated() {
+        if k > 0 { out.append(UInt8(ascii: ",")) }
+        out.append(text: JSONRenderer.explain(i, s))
+        if out.count >= 1 << 16 { drain(&out) }
+      }
+      out.append(ascii: "]}\n")
+      return
+    default:
       out.append(text: JSONRenderer.render(response, line: line, session: s))
       out.append(UInt8(ascii: "\n"))
       return
@@ -168,22 +194,33 @@ public struct JSONStream {
       out.append(text: JSONObject.shape(input))
     }
     if let placed = outcome.placed, let index = outcome.index {
-      out.append(ascii: ",\"layer\":{\"index\":")
-      out.append(decimal: index, grouped: false)
-      out.append(UInt8(ascii: ","))
-      let p = s.placements[placed]
-      if let body = bodies.lookup(p, in: s) {
-        out.append(contentsOf: body)
-      } else {
-        let body = Array(JSONRenderer.layerBody(s.layer(p)).utf8)
-        bodies.store(p, in: s, body)
-        out.append(contentsOf: body)
-      }
+      out.append(ascii: ",\"layer\":")
+      layer(index, s.placements[placed], s, into: &out)
     }
     if outcome.reinferred > 0 {
       out.append(ascii: ",\"reinferred\":")
       out.append(decimal: outcome.reinferred, grouped: false)
     }
+    totals(s, into: &out)
+  }
+
+  /// A layer object, `{"index":3,"type":...}`; the part after the index is made once per
+  /// definition on an input.
+  mutating func layer(_ index: Int, _ p: Placement, _ s: Session, into out: inout [UInt8]) {
+    out.append(ascii: "{\"index\":")
+    out.append(decimal: index, grouped: false)
+    out.append(UInt8(ascii: ","))
+    if let body = bodies.lookup(p, in: s) {
+      out.append(contentsOf: body)
+    } else {
+      let body = Array(JSONRenderer.layerBody(s.layer(p)).utf8)
+      bodies.store(p, in: s, body)
+      out.append(contentsOf: body)
+    }
+  }
+
+  /// `,"total":…,"trainable":…,"non_trainable":…}` and the newline that ends the object.
+  func totals(_ s: Session, into out: inout [UInt8]) {
     out.append(ascii: ",\"total\":")
     out.append(decimal: s.total, grouped: false)
     out.append(ascii: ",\"trainable\":")

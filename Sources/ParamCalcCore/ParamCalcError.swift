@@ -21,6 +21,8 @@ public enum ParamCalcError: Error, Equatable, Sendable {
   case overflow(String, at: Span)
   case nothingTo(String, at: Span)
   case file(path: String, reason: String, at: Span)
+  /// A line longer than the reader keeps (its bytes are not kept, so it is not quoted).
+  case lineTooLong(length: Int, limit: Int)
   /// An error at a line of a file being loaded, wrapped with where it happened.
   indirect case inLoadedFile(path: String, line: Int, text: String, underlying: ParamCalcError)
 
@@ -34,7 +36,7 @@ public enum ParamCalcError: Error, Equatable, Sendable {
       .refused(_, _, let at), .breaksLayer(_, _, _, let at), .overflow(_, let at),
       .nothingTo(_, let at), .file(_, _, let at):
       return at
-    case .inLoadedFile:
+    case .inLoadedFile, .lineTooLong:
       return Span(0, 0)
     }
   }
@@ -63,6 +65,9 @@ public enum ParamCalcError: Error, Equatable, Sendable {
     case .overflow(let what, _): return "overflow: \(what) does not fit in a 64-bit integer"
     case .nothingTo(let what, _): return "nothing to \(what)"
     case .file(let path, let reason, _): return "\(path): \(reason)"
+    case .lineTooLong(let length, let limit):
+      return
+        "this line is \(Format.thousands(length)) bytes long; lines are limited to \(Format.thousands(limit)) bytes"
     case .inLoadedFile(let path, let line, _, let inner):
       return "in \(path):\(line): \(inner.message)"
     }
@@ -94,6 +99,7 @@ public enum ParamCalcError: Error, Equatable, Sendable {
     case .overflow: return nil
     case .nothingTo: return nil
     case .file: return nil
+    case .lineTooLong: return "the line was skipped; split it, or remove what makes it so long"
     case .inLoadedFile(_, _, _, let inner): return inner.hint
     }
   }

@@ -34,10 +34,15 @@ public struct TextRenderer: Sendable {
   }
 
   /// Appends the output of a response to `out`.
-  public mutating func render(_ response: Response, session: Session, into out: inout [UInt8]) {
+  /// Appends the output of a response to `out`. A long output (`summary`, `explain all`) hands
+  /// `out` to `drain` whenever it holds 64 KB, so that it is written as it is made.
+  public mutating func render(
+    _ response: Response, session: Session, into out: inout [UInt8],
+    drain: (inout [UInt8]) -> Void = { _ in }
+  ) {
     switch response {
     case .edit(let name, let outcome): edit(name, outcome, session, into: &out)
-    case .summary: summary(session, into: &out)
+    case .summary: summary(session, into: &out, drain: drain)
     case .total:
       out.append(ascii: "  total ")
       number(session.total, into: &out)
@@ -47,7 +52,11 @@ public struct TextRenderer: Sendable {
       out.append(decimal: session.nonTrainable)
       out.append(ascii: " non-trainable)\n")
     case .explain(let indices, _):
-      out.append(text: indices.map { explain($0, session) }.joined(separator: "\n"))
+      for (k, i) in indices.enumerated() {
+        if k > 0 { out.append(UInt8(ascii: "\n")) }
+        out.append(text: explain(i, session))
+        if out.count >= 1 << 16 { drain(&out) }
+      }
     case .layers: out.append(text: Help.layerList(session.catalog) + "\n")
     case .help(let text): out.append(text: text + "\n")
     case .save(let path, _):
@@ -195,63 +204,122 @@ public struct TextRenderer: Sendable {
     return String(decoding: out, as: UTF8.self)
   }
 
-  /// Appends the summary table. Every cell is ASCII, so widths are byte counts; the names are
-  /// worked out once per layer type and the rule lines once per table.
-  public func summary(_ s: Session, into out: inout [UInt8]) {
-    var counters: [String: Int] = [:]
-    var snake: [String: String] = [:]
-    var rows: [[String]] = []
-    rows.reserveCapacity(s.count)
-    for (i, l) in s.layers.enumerated() {
-      let base: String
-      if let known = snake[l.spec.type] {
+  /// Appends the summary table. Every cell is ASCII, so widths are byte counts. The table is
+  /// made in two passes over the layers, the first for the column widths, the second writing
+  /// the rows, handing full buffers to `drain`: a model of a million layers is never held as
+  /// text. The cells of each placement (type, shape, count) are made once.
+  public func summary(
+    _ s: Session, into out: inout [UInt8], drain: (inout [UInt8]) -> Void = { _ in }
+  ) {
+    /// The cells of one placement, and the number of its Keras name's base in `bases`.
+    struct Cells {
+      let base: Int
+      let type: [UInt8]
+      let shape: [UInt8]
+      let params: [UInt8]
+      let trainable: UInt8
+    }
+    var cellOf: [Int32: Int] = [:]
+    var cells: [Cells] = []
+    var baseOf: [String: Int] = [:]
+    var bases: [[UInt8]] = []
+    let ids = s.layers.ids
+    func cell(_ id: PlacementID) -> Cells {
+      if let k = cellOf[id.raw] { return cells[k] }
+      let p = s.placements[id]
+      let base: Int
+      if let known = baseOf[p.piece.spec.type] {
         base = known
       } else {
-        base = LayerDescriptor.snakeCase(l.spec.type)
-        snake[l.spec.type] = base
+        base = bases.count
+        bases.append(Array(LayerDescriptor.snakeCase(p.piece.spec.type).utf8))
+        baseOf[p.piece.spec.type] = base
       }
-      let k = counters[base, default: 0]
-      counters[base] = k + 1
-      let name = k == 0 ? base : base + "_" + String(k)
-      rows.append([
-        String(i + 1), name + " (" + l.typeName + ")", l.output.description,
-        Format.thousands(l.params), l.spec.trainable ? "Y" : "N",
-      ])
+      let c = Cells(
+        base: base, type: Array(" (\(p.piece.typeName))".utf8),
+        shape: Array(s.shapes[p.output].description.utf8),
+        params: Array(Format.thousands(p.params).utf8),
+        trainable: p.piece.spec.trainable ? UInt8(ascii: "Y") : UInt8(ascii: "N"))
+      cellOf[id.raw] = cells.count
+      cells.append(c)
+      return c
     }
+    func digits(_ n: Int) -> Int { n < 10 ? 1 : 1 + digits(n / 10) }
+    // Pass 1: the widths.
     let header = ["#", "Layer (type)", "Output Shape", "Param #", "Trainable"]
     var widths = header.map(\.utf8.count)
-    for r in rows { for (j, c) in r.enumerated() { widths[j] = max(widths[j], c.utf8.count) } }
-    let rightAligned = [true, false, false, true, false]
+    widths[0] = max(widths[0], digits(ids.count))
+    var counters: [Int] = []
+    for id in ids {
+      let c = cell(id)
+      if c.base >= counters.count {
+        counters += repeatElement(0, count: c.base + 1 - counters.count)
+      }
+      let k = counters[c.base]
+      counters[c.base] = k + 1
+      let name = bases[c.base].count + (k == 0 ? 0 : 1 + digits(k)) + c.type.count
+      widths[1] = max(widths[1], name)
+      widths[2] = max(widths[2], c.shape.count)
+      widths[3] = max(widths[3], c.params.count)
+    }
     func rule(_ l: String, _ fill: String, _ mid: String, _ r: String) -> [UInt8] {
       Array(
         (l + widths.map { String(repeating: fill, count: $0 + 2) }.joined(separator: mid) + r
           + "\n").utf8)
     }
-    func row(_ cells: [String], _ edge: String) {
-      out.append(text: edge)
-      for (j, c) in cells.enumerated() {
-        let fill = widths[j] - c.utf8.count
-        out.append(UInt8(ascii: " "))
-        if rightAligned[j] { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: fill)) }
-        out.append(text: c)
-        if !rightAligned[j] {
-          out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: fill))
-        }
-        out.append(UInt8(ascii: " "))
-        out.append(text: edge)
-      }
-      out.append(UInt8(ascii: "\n"))
-    }
+    func pad(_ n: Int) { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n)) }
     out.append(
       text: "Model: \"sequential\""
         + (s.input.map { "   input \($0.description)" } ?? "   (no input yet)") + "\n")
     out.append(contentsOf: rule("┏", "━", "┳", "┓"))
-    row(header, "┃")
+    out.append(text: "┃")
+    for (j, h) in header.enumerated() {
+      out.append(UInt8(ascii: " "))
+      if j == 0 || j == 3 { pad(widths[j] - h.utf8.count) }
+      out.append(text: h)
+      if !(j == 0 || j == 3) { pad(widths[j] - h.utf8.count) }
+      out.append(text: " ┃")
+    }
+    out.append(UInt8(ascii: "\n"))
     out.append(contentsOf: rule("┡", "━", "╇", "┩"))
+    // Pass 2: the rows.
     let between = rule("├", "─", "┼", "┤")
-    for (k, r) in rows.enumerated() {
-      row(r, "│")
-      if k < rows.count - 1 { out.append(contentsOf: between) }
+    let edge = Array(" │".utf8)
+    for k in counters.indices { counters[k] = 0 }
+    for (i, id) in ids.enumerated() {
+      let c = cells[cellOf[id.raw]!]
+      let k = counters[c.base]
+      counters[c.base] = k + 1
+      if i > 0 { out.append(contentsOf: between) }
+      out.append(text: "│ ")
+      pad(widths[0] - digits(i + 1))
+      out.append(decimal: i + 1, grouped: false)
+      out.append(contentsOf: edge)
+      out.append(UInt8(ascii: " "))
+      out.append(contentsOf: bases[c.base])
+      var name = bases[c.base].count + c.type.count
+      if k > 0 {
+        out.append(UInt8(ascii: "_"))
+        out.append(decimal: k, grouped: false)
+        name += 1 + digits(k)
+      }
+      out.append(contentsOf: c.type)
+      pad(widths[1] - name)
+      out.append(contentsOf: edge)
+      out.append(UInt8(ascii: " "))
+      out.append(contentsOf: c.shape)
+      pad(widths[2] - c.shape.count)
+      out.append(contentsOf: edge)
+      out.append(UInt8(ascii: " "))
+      pad(widths[3] - c.params.count)
+      out.append(contentsOf: c.params)
+      out.append(contentsOf: edge)
+      out.append(UInt8(ascii: " "))
+      out.append(c.trainable)
+      pad(widths[4] - 1)
+      out.append(contentsOf: edge)
+      out.append(UInt8(ascii: "\n"))
+      if out.count >= 1 << 16 { drain(&out) }
     }
     out.append(contentsOf: rule("└", "─", "┴", "┘"))
     out.append(

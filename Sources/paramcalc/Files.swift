@@ -55,7 +55,7 @@ enum Files {
   {
     let fd = try open(forReading: path, at: span)
     defer { close(fd) }
-    var reader = LineReader(fd: fd)
+    var reader = LineReader(fd: fd, measuresLongLines: false)
     var loader = interpreter.beginLoad(path: path)
     while let line = reader.nextChecked() {
       switch line {
@@ -64,6 +64,9 @@ enum Files {
       case .binary(let why):
         throw loader.refuse(why, at: span)
       }
+    }
+    if reader.interrupted {
+      throw .file(path: path, reason: "interrupted: nothing was loaded", at: span)
     }
     if reader.failure != 0 {
       throw .file(path: path, reason: "cannot read: " + reason(reader.failure), at: span)
@@ -80,7 +83,13 @@ extension LineReader {
 
   /// The next line, or why it is not text.
   mutating func nextChecked() -> Checked? {
-    guard let line = next() else { return nil }
+    let line: String
+    do {
+      guard let next = try next() else { return nil }
+      line = next
+    } catch {
+      return .binary("is longer than \(Format.thousands(LineReader.limit)) bytes, the limit")
+    }
     if line.utf8.contains(0) { return .binary("has a NUL byte") }
     if line.unicodeScalars.contains("\u{FFFD}") { return .binary("is not valid UTF-8") }
     return .text(line)

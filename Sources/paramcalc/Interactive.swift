@@ -46,6 +46,8 @@ extension Runner {
       if !text.allSatisfy({ $0 == " " || $0 == "\t" }) { pc_editline_add_history(text) }
       line(text, number: number, file: "<stdin>")
       out.flush()
+      if out.failure != 0 { return outputFailed() }
+      if outOfMemory(file: "<stdin>", line: number) { return 1 }
       if quit { return 0 }
     }
   }

@@ -1,73 +1,132 @@
 import CEditLineShim
 
 /// Reads lines from a file descriptor in large chunks, splitting on `\n` (a `\r` before it is
-/// dropped). Stops at end of file, or when SIGINT arrives (`interrupted` is then true).
+/// dropped). Stops at end of file, or when SIGINT arrives (`interrupted` is then true, and the
+/// interrupt is left pending for the caller to take).
+///
+/// A line longer than `limit` bytes is not kept: its bytes are counted and dropped as they
+/// arrive, so a stream without newlines (`/dev/zero`) holds at most about `limit` bytes of
+/// memory, and every byte is looked at once however long the line.
 struct LineReader {
+  /// The longest line accepted: 1 MiB. No command needs more.
+  static let limit = 1 << 20
+
   let fd: Int32
+  /// Storage; the bytes read and not yet consumed are `start..<end`.
   var buffer: [UInt8] = []
   var start = 0
+  var end = 0
+  /// Bytes after `start` already searched for a newline (none there).
+  var scanned = 0
+  /// The length so far of a line over the limit whose end is not read yet.
+  var skipped: Int?
   var eof = false
   private(set) var interrupted = false
   private(set) var failure: Int32 = 0
 
-  init(fd: Int32) { self.fd = fd }
+  /// Whether a line over the limit is read to its end to report its length (a script), or
+  /// reported as soon as it passes the limit (a file being loaded, which stops there).
+  let measuresLongLines: Bool
 
-  /// The next line as a string, or nil at the end.
-  mutating func next() -> String? {
-    nextBytes { String(decoding: $0, as: UTF8.self) }
+  init(fd: Int32, measuresLongLines: Bool = true) {
+    self.fd = fd
+    self.measuresLongLines = measuresLongLines
   }
 
-  /// Calls `body` with the bytes of the next line (valid only during the call), or returns nil at
-  /// the end. No copy and no string is made.
-  mutating func nextBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+  /// A line too long to keep, by its length in bytes (the bytes read of it, when the reader
+  /// does not measure long lines).
+  struct TooLong: Error { let length: Int }
+
+  /// The next line as a string, or nil at the end; a line over the limit throws.
+  mutating func next() throws(TooLong) -> String? {
+    let line: Result<String, TooLong>? = nextBytes(
+      { .success(String(decoding: $0, as: UTF8.self)) }, tooLong: { .failure(TooLong(length: $0)) })
+    return try line?.get()
+  }
+
+  /// Calls `body` with the bytes of the next line (valid only during the call), or `tooLong`
+  /// with the length of a line over the limit; returns nil at the end. No copy and no string is
+  /// made.
+  mutating func nextBytes<R>(
+    _ body: (UnsafeBufferPointer<UInt8>) -> R, tooLong: (Int) -> R
+  ) -> R? {
     while true {
-      let found: Int? = buffer.withUnsafeBufferPointer { all in
-        guard start < all.count else { return nil }
-        guard let p = memchr(all.baseAddress! + start, 0x0A, all.count - start) else { return nil }
+      let from = start + scanned
+      let found: Int? = buffer.withUnsafeBufferPointer { [end] all in
+        guard from < end else { return nil }
+        guard let p = memchr(all.baseAddress! + from, 0x0A, end - from) else { return nil }
         return all.baseAddress!.distance(to: p.assumingMemoryBound(to: UInt8.self))
       }
       if let nl = found {
-        var end = nl
-        if end > start && buffer[end - 1] == 0x0D { end -= 1 }
-        let from = start
+        let begin = start
         start = nl + 1
-        return buffer.withUnsafeBufferPointer {
-          body(UnsafeBufferPointer(rebasing: $0[from..<end]))
+        scanned = 0
+        if let length = skipped {
+          skipped = nil
+          return tooLong(length + nl - begin)
         }
+        if nl - begin > LineReader.limit { return tooLong(nl - begin) }
+        return line(from: begin, to: nl, body)
+      }
+      scanned = end - start
+      if !measuresLongLines && scanned > LineReader.limit { return tooLong(scanned) }
+      if skipped != nil || scanned > LineReader.limit {
+        // Past the limit: count the bytes and let them go.
+        skipped = (skipped ?? 0) + scanned
+        start = end
+        scanned = 0
       }
       if eof {
-        guard start < buffer.count else { return nil }
-        var end = buffer.count
-        if buffer[end - 1] == 0x0D { end -= 1 }
-        let from = start
-        start = buffer.count
-        return buffer.withUnsafeBufferPointer {
-          body(UnsafeBufferPointer(rebasing: $0[from..<end]))
+        if let length = skipped {
+          skipped = nil
+          return tooLong(length)
         }
+        guard start < end else { return nil }
+        let begin = start
+        start = end
+        scanned = 0
+        return line(from: begin, to: end, body)
       }
       fill()
       if interrupted { return nil }
     }
   }
 
+  /// `body` on the bytes `from..<to`, without a `\r` at the end.
+  private func line<R>(from: Int, to: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    let end = to > from && buffer[to - 1] == 0x0D ? to - 1 : to
+    return buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[from..<end])) }
+  }
+
   mutating func fill() {
-    if start > 0 {
-      buffer.removeFirst(start)
-      start = 0
+    // A stream that never blocks (a device, a fast pipe) still gives way to Ctrl-C.
+    if pc_interrupt_pending() != 0 {
+      interrupted = true
+      return
     }
     let chunk = 1 << 16
-    let old = buffer.count
-    buffer.reserveCapacity(old + chunk)
+    if start > 0 {
+      // Move the unconsumed bytes to the front.
+      let (from, count) = (start, end - start)
+      buffer.withUnsafeMutableBytes { raw in
+        if count > 0 { memmove(raw.baseAddress!, raw.baseAddress! + from, count) }
+      }
+      start = 0
+      end = count
+    }
+    if buffer.count - end < chunk {
+      buffer.append(contentsOf: [UInt8](repeating: 0, count: max(chunk, buffer.count)))
+    }
     var got = 0
-    buffer.append(contentsOf: repeatElement(0, count: chunk))
     while true {
-      got = buffer.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress! + old, chunk) }
+      got = buffer.withUnsafeMutableBytes { [end] raw in
+        read(fd, raw.baseAddress! + end, raw.count - end)
+      }
       if got >= 0 { break }
       if errno == EINTR {
-        if pc_take_interrupt() != 0 {
+        if pc_interrupt_pending() != 0 {
           interrupted = true
-          got = 0
-          break
+          return
         }
         continue
       }
@@ -75,7 +134,7 @@ struct LineReader {
       got = 0
       break
     }
-    buffer.removeLast(chunk - got)
+    end += got
     if got == 0 { eof = true }
   }
 }

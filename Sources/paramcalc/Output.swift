@@ -1,10 +1,13 @@
 import CEditLineShim
 
-/// A buffered writer on a file descriptor. A write to a closed pipe ends the program quietly.
+/// A buffered writer on a file descriptor. A write that fails (a closed pipe, a full disk) is
+/// remembered in `failure` and ends writing on that descriptor; the runner decides what it means.
 struct Output {
   let fd: Int32
   var buffer: [UInt8] = []
   let limit = 1 << 16
+  /// The `errno` of the first write that failed, or 0.
+  private(set) var failure: Int32 = 0
 
   init(fd: Int32) {
     self.fd = fd
@@ -29,19 +32,28 @@ struct Output {
   }
 
   mutating func flush() {
+    if failure == 0 { failure = Output.write(buffer, to: fd) }
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  /// Records a write that failed elsewhere (a long output written as it was made).
+  mutating func fail(_ code: Int32) {
+    if failure == 0 { failure = code }
+  }
+
+  /// Writes all of `bytes` to `fd`; returns 0, or the `errno` of the write that failed.
+  static func write(_ bytes: [UInt8], to fd: Int32) -> Int32 {
     var offset = 0
-    while offset < buffer.count {
-      let n = buffer.withUnsafeBytes { raw in
+    while offset < bytes.count {
+      let n = bytes.withUnsafeBytes { raw in
         Platform.write(fd, raw.baseAddress! + offset, raw.count - offset)
       }
       if n < 0 {
         if errno == EINTR { continue }
-        // EPIPE (the reader went away) or another failure: nothing more can be shown.
-        buffer.removeAll()
-        exit(errno == EPIPE ? 0 : 1)
+        return errno
       }
       offset += n
     }
-    buffer.removeAll(keepingCapacity: true)
+    return 0
   }
 }

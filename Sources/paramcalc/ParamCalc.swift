@@ -62,13 +62,14 @@ enum Program {
     var runner = Runner(
       json: json, bail: bail, out: Output(fd: 1), err: Output(fd: 2),
       outStyle: colorOut ? .ansi : .plain, errStyle: colorErr ? .ansi : .plain)
-    let status: Int32
+    var status: Int32
     if files.isEmpty && isatty(0) != 0 {
       status = runner.interactive()
     } else {
       status = runner.scripts(files.isEmpty ? ["-"] : files)
     }
     runner.out.flush()
+    if runner.out.failure != 0 && status != 130 { status = runner.outputFailed() }
     runner.err.flush()
     // Exit at once: tearing down a large model object by object only costs time.
     exit(status)

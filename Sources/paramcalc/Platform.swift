@@ -27,3 +27,39 @@ enum Platform {
     #endif
   }
 }
+
+extension Platform {
+  /// The address space the process may use (`ulimit -v`), in bytes; nil when unlimited.
+  static func addressSpaceLimit() -> Int? {
+    var limit = rlimit()
+    #if canImport(Glibc)
+      let resource = __rlimit_resource_t(RLIMIT_AS.rawValue)
+    #else
+      let resource = RLIMIT_AS
+    #endif
+    // RLIM_INFINITY is all ones, beyond Int.max.
+    guard getrlimit(resource, &limit) == 0, limit.rlim_cur < rlim_t(Int.max) else { return nil }
+    return Int(limit.rlim_cur)
+  }
+
+  /// The address space the process uses now, in bytes, where the system says (Linux:
+  /// `/proc/self/statm`); nil elsewhere.
+  static func addressSpaceUsed() -> Int? {
+    #if os(Linux)
+      let fd = open("/proc/self/statm", O_RDONLY)
+      guard fd >= 0 else { return nil }
+      defer { close(fd) }
+      var bytes = [UInt8](repeating: 0, count: 64)
+      let n = read(fd, &bytes, bytes.count)
+      guard n > 0 else { return nil }
+      var pages = 0
+      for b in bytes[0..<n] {
+        guard b >= 0x30 && b <= 0x39 else { break }
+        pages = pages * 10 + Int(b - 0x30)
+      }
+      return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    #else
+      return nil
+    #endif
+  }
+}

@@ -15,6 +15,11 @@ struct Runner {
   var textRenderer: TextRenderer
   var failed = false
   var quit = false
+  var outputFailureShown = false
+  /// The address space this process may use (`ulimit -v`), and lines until the next look at
+  /// what it uses: a model that outgrows it is stopped with a message, not by the allocator.
+  let memoryLimit = Platform.addressSpaceLimit()
+  var untilMemoryCheck = 1
 
   init(json: Bool, bail: Bool, out: Output, err: Output, outStyle: Style, errStyle: Style) {
     self.json = json
@@ -48,28 +53,46 @@ struct Runner {
         quit = true
       default: break
       }
+      // Long outputs (`summary`, `explain all` of a big model) are written as they are made.
+      let fd = out.fd
+      var failure: Int32 = 0
       if json {
-        jsonStream.render(response, line: number, session: interpreter.session, into: &out.buffer)
-        out.flushIfFull()
+        jsonStream.render(response, line: number, session: interpreter.session, into: &out.buffer) {
+          bytes in
+          if failure == 0 { failure = Output.write(bytes, to: fd) }
+          bytes.removeAll(keepingCapacity: true)
+        }
       } else {
-        textRenderer.render(response, session: interpreter.session, into: &out.buffer)
-        out.flushIfFull()
+        textRenderer.render(response, session: interpreter.session, into: &out.buffer) { bytes in
+          if failure == 0 { failure = Output.write(bytes, to: fd) }
+          bytes.removeAll(keepingCapacity: true)
+        }
       }
+      if failure != 0 { out.fail(failure) }
+      out.flushIfFull()
       return true
     } catch {
-      let text = String(decoding: bytes, as: UTF8.self)
-      failed = true
-      out.flush()
-      err.write(
-        DiagnosticRenderer.render(error, file: file, line: number, text: text, style: errStyle))
-      err.flush()
-      if json {
-        let name = command ?? firstWord(text)
-        out.line(
-          JSONRenderer.error(
-            error, command: name, line: number, column: DiagnosticRenderer.column(error, in: text)))
-      }
+      report(
+        error, command: command, text: String(decoding: bytes, as: UTF8.self), number: number,
+        file: file)
       return false
+    }
+  }
+
+  /// Shows an error: on stderr, and with --json as an object on stdout too.
+  mutating func report(
+    _ error: ParamCalcError, command: String? = nil, text: String, number: Int, file: String
+  ) {
+    failed = true
+    out.flush()
+    err.write(
+      DiagnosticRenderer.render(error, file: file, line: number, text: text, style: errStyle))
+    err.flush()
+    if json {
+      out.line(
+        JSONRenderer.error(
+          error, command: command ?? firstWord(text), line: number,
+          column: DiagnosticRenderer.column(error, in: text)))
     }
   }
 
@@ -91,29 +114,74 @@ struct Runner {
         do throws(ParamCalcError) {
           fd = try Files.open(forReading: file, at: Span(0, 0))
         } catch {
-          err.line("paramcalc: error: \(error.message)")
+          err.line("paramcalc: error: \(DiagnosticRenderer.escaped(error.message))")
           err.flush()
           return 1
         }
       }
       var reader = LineReader(fd: fd)
       var number = 0
-      while let ok = reader.nextBytes({ bytes in
-        number += 1
-        return line(bytes, number: number, file: name)
-      }) {
+      while let ok = reader.nextBytes(
+        { bytes in
+          number += 1
+          return line(bytes, number: number, file: name)
+        },
+        tooLong: { length in
+          number += 1
+          report(
+            .lineTooLong(length: length, limit: LineReader.limit), text: "", number: number,
+            file: name)
+          return false
+        })
+      {
+        if out.failure != 0 { return outputFailed() }
+        untilMemoryCheck -= 1
+        if untilMemoryCheck == 0 {
+          untilMemoryCheck = 4096
+          if outOfMemory(file: name, line: number) { return 1 }
+        }
         if pc_take_interrupt() != 0 { return interrupted() }
         if quit { return failed ? 1 : 0 }
         if !ok && bail { return 1 }
       }
       if reader.interrupted { return interrupted() }
       if reader.failure != 0 {
-        err.line("paramcalc: error: \(name): cannot read: \(Files.reason(reader.failure))")
+        err.line(
+          "paramcalc: error: \(DiagnosticRenderer.escaped(name)): cannot read: \(Files.reason(reader.failure))"
+        )
         return 1
       }
       if fd != 0 { close(fd) }
     }
     return failed ? 1 : 0
+  }
+
+  /// The status once standard output cannot be written. A reader that went away (`| head`) is
+  /// no error of paramcalc's: the status says whether a line failed before. Any other failure
+  /// (a full disk) is reported.
+  mutating func outputFailed() -> Int32 {
+    if out.failure == EPIPE { return failed ? 1 : 0 }
+    if !outputFailureShown {
+      outputFailureShown = true
+      err.line("paramcalc: error: cannot write to standard output: \(Files.reason(out.failure))")
+      err.flush()
+    }
+    return 1
+  }
+
+  /// Whether the process is close to its address-space limit; if so, says so and where.
+  mutating func outOfMemory(file: String, line: Int) -> Bool {
+    guard let limit = memoryLimit, let used = Platform.addressSpaceUsed(), used > limit - limit / 4
+    else { return false }
+    out.flush()
+    let mb = { (n: Int) in Format.thousands(n >> 20) + " MB" }
+    err.line(
+      "paramcalc: error: \(DiagnosticRenderer.escaped(file)):\(line): memory nearly exhausted: "
+        + "\(mb(used)) of the \(mb(limit)) this process may use (ulimit -v) are in use, with "
+        + "\(Format.thousands(interpreter.session.count)) layers in the model; stopped after this line"
+    )
+    err.flush()
+    return true
   }
 
   mutating func interrupted() -> Int32 {

@@ -25,6 +25,9 @@ void pc_install_interrupt_handler(void);
 /// Returns 1 once after each SIGINT since the last call, 0 otherwise.
 int pc_take_interrupt(void);
 
+/// Whether a SIGINT arrived that `pc_take_interrupt` has not taken yet (it stays pending).
+int pc_interrupt_pending(void);
+
 /// Ignores SIGPIPE so that a write to a closed pipe returns EPIPE instead of killing the process.
 void pc_ignore_sigpipe(void);
 

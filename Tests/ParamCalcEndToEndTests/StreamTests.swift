@@ -1,0 +1,232 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Streams and limits: long lines, endless inputs, Ctrl-C during a read, standard output that
+/// cannot be written, memory limits, and control characters in messages.
+@Suite("Streams and limits")
+struct StreamTests {
+  struct Run {
+    var stdout: String
+    var stderr: String
+    /// The exit status, or nil when the process was killed by a signal (or timed out).
+    var status: Int32?
+  }
+
+  /// Runs `sh -c SCRIPT` in a fresh directory (the binary is `$PC`; input files are written
+  /// there first), waiting at most `timeout` seconds; with `interruptAfter`, SIGINT is sent then.
+  func shell(
+    _ script: String, files: [String: Data] = [:], timeout: Double = 60,
+    interruptAfter: Double? = nil
+  ) throws -> Run {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "paramcalc-streams-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    for (name, data) in files { try data.write(to: dir.appendingPathComponent(name)) }
+    let outURL = dir.appendingPathComponent(".out")
+    let errURL = dir.appendingPathComponent(".err")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.arguments = ["-c", script]
+    var env = ProcessInfo.processInfo.environment
+    env["PC"] = Binary.url.path
+    env["NO_COLOR"] = nil
+    p.environment = env
+    p.currentDirectoryURL = dir
+    p.standardInput = FileHandle.nullDevice
+    let out = try FileHandle(forWritingTo: outURL)
+    let err = try FileHandle(forWritingTo: errURL)
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let start = Date()
+    var interrupted = false
+    while p.isRunning && Date().timeIntervalSince(start) < timeout {
+      if let after = interruptAfter, !interrupted, Date().timeIntervalSince(start) >= after {
+        kill(p.processIdentifier, SIGINT)
+        interrupted = true
+      }
+      usleep(10_000)
+    }
+    let timedOut = p.isRunning
+    if timedOut { kill(p.processIdentifier, SIGKILL) }
+    p.waitUntilExit()
+    try out.close()
+    try err.close()
+    let exited = !timedOut && p.terminationReason == .exit
+    return Run(
+      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
+      status: exited ? p.terminationStatus : nil)
+  }
+
+  static func script(_ lines: [String]) -> Data {
+    Data((lines.joined(separator: "\n") + "\n").utf8)
+  }
+
+  @Test("A line over 1 MiB is refused with its number and length, and the script goes on")
+  func longLinesRefused() throws {
+    let comment = "# " + String(repeating: "x", count: 3_000_000)
+    let add = "add dense units=3 name=" + String(repeating: "y", count: 1_499_977)
+    let r = try shell(
+      "exec \"$PC\" s.pc",
+      files: ["s.pc": Self.script(["input (4,)", comment, "add dense units=3", add, "total"])])
+    #expect(r.status == 1)
+    #expect(
+      r.stderr.contains(
+        "s.pc:2:1: error: this line is 3,000,002 bytes long; lines are limited to 1,048,576 bytes"),
+      "\(r.stderr)")
+    #expect(
+      r.stderr.contains(
+        "s.pc:4:1: error: this line is 1,500,000 bytes long; lines are limited to 1,048,576 bytes"),
+      "\(r.stderr)")
+    #expect(r.stdout.contains("  #1 Dense  out (None, 3)   15 params   total 15\n"))
+    #expect(r.stdout.hasSuffix("  total 15 params (15 trainable, 0 non-trainable)\n"))
+  }
+
+  @Test("The --json stream reports a long line as an error object with its line")
+  func longLineJSON() throws {
+    let r = try shell(
+      "exec \"$PC\" --json s.pc",
+      files: ["s.pc": Self.script(["input (4,)", String(repeating: "z", count: 2_000_000)])])
+    let objects = r.stdout.split(separator: "\n").map {
+      try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+    }
+    #expect(objects.count == 2)
+    let error = try #require(objects.last ?? nil)
+    #expect(error["line"] as? Int == 2)
+    #expect((error["error"] as? String)?.contains("2,000,000 bytes long") == true)
+    #expect(r.status == 1)
+  }
+
+  @Test("A 64 MB line is read in linear time")
+  func longLineLinear() throws {
+    let start = Date()
+    let r = try shell(
+      "head -c 67108864 /dev/zero | tr '\\0' x | { printf 'input (4,)\\n# '; cat; "
+        + "printf '\\nadd dense units=2\\n'; } | \"$PC\"", timeout: 120)
+    let seconds = Date().timeIntervalSince(start)
+    #expect(r.stderr.contains("<stdin>:2:1: error: this line is 67,108,866 bytes long"))
+    #expect(r.stdout.hasSuffix("  #1 Dense  out (None, 2)   10 params   total 10\n"))
+    // Linear: well under a second in a release build, a few in a debug one. The quadratic
+    // reader this replaces took over 20 s.
+    #expect(seconds < 15, "took \(seconds) s")
+  }
+
+  @Test("An endless input without newlines holds little memory and stops at Ctrl-C (130)")
+  func endlessInputInterrupted() throws {
+    // 300 MB of address space: far less than a second of /dev/zero kept in memory.
+    let r = try shell(
+      "ulimit -v 300000; exec \"$PC\" < /dev/zero", timeout: 30, interruptAfter: 1.5)
+    #expect(r.status == 130, "\(r.stderr)")
+    #expect(r.stderr.hasSuffix("paramcalc: interrupted\n"), "\(r.stderr)")
+    #expect(!r.stderr.contains("Fatal"))
+  }
+
+  @Test("load of an endless file is refused at the line limit; the model is unchanged")
+  func loadEndless() throws {
+    let r = try shell(
+      "exec \"$PC\" s.pc",
+      files: ["s.pc": Self.script(["input (4,)", "add dense units=3", "load /dev/zero", "total"])],
+      timeout: 30)
+    #expect(r.status == 1)
+    #expect(
+      r.stderr.contains(
+        "s.pc:3:6: error: /dev/zero: line 1 is longer than 1,048,576 bytes, the limit"),
+      "\(r.stderr)")
+    #expect(r.stdout.hasSuffix("  total 15 params (15 trainable, 0 non-trainable)\n"))
+  }
+
+  @Test("Output that cannot be written is reported, with status 1")
+  func fullDisk() throws {
+    let r = try shell(
+      "exec \"$PC\" s.pc > /dev/full",
+      files: ["s.pc": Self.script(["input (4,)", "add dense units=3", "summary"])])
+    #expect(r.status == 1)
+    #expect(
+      r.stderr == "paramcalc: error: cannot write to standard output: no space left on device\n")
+  }
+
+  @Test("After the reader closes the pipe, the status still says whether a line failed")
+  func closedPipeStatus() throws {
+    let many = Array(repeating: "add dense units=3", count: 50_000)
+    let files = [
+      "bad.pc": Self.script(["input (4,)", "add dense units=0"] + many),
+      "good.pc": Self.script(["input (4,)"] + many),
+    ]
+    // `head -1` takes one line and goes; paramcalc's status is written to a file.
+    let r1 = try shell(
+      "{ \"$PC\" bad.pc 2>/dev/null; echo $? > st; } | head -1; cat st >&2", files: files)
+    #expect(r1.stderr == "1\n", "\(r1.stderr)")
+    let r0 = try shell(
+      "{ \"$PC\" good.pc; echo $? > st; } | head -1; cat st >&2", files: files)
+    #expect(r0.stderr == "0\n", "\(r0.stderr)")
+    #expect(r0.stdout == "  input (None, 4)\n")
+  }
+
+  @Test("explain all and summary of a large model are written as they are made")
+  func streamedOutputs() throws {
+    // 50,000 layers: the whole text of `explain all` is about 37 MB, which the earlier
+    // renderer held several times over; 100 MB of address space is then not enough for it.
+    let lines = ["input (None,8)"] + Array(repeating: "add dense units=8", count: 50_000)
+    let files = [
+      "explain.pc": Self.script(lines + ["explain all"]),
+      "summary.pc": Self.script(lines + ["summary"]),
+    ]
+    for (args, file, tail) in [
+      ("", "explain.pc", "  shape: "),
+      ("--json", "explain.pc", "]}"),
+      ("", "summary.pc", " Non-trainable params: 0 (0.00 B)"),
+      ("--json", "summary.pc", "\"non_trainable\":0}"),
+    ] {
+      let r = try shell(
+        "ulimit -v 100000; \"$PC\" \(args) \(file) | tail -c 300", files: files, timeout: 120)
+      #expect(r.stderr.isEmpty, "\(args) \(file): \(r.stderr)")
+      #expect(r.stdout.contains(tail), "\(args) \(file): \(r.stdout)")
+    }
+  }
+
+  @Test("Near its memory limit paramcalc stops with a message, not an abort")
+  func memoryLimit() throws {
+    // Distinct layer definitions each hold memory; 80 MB of address space runs out long
+    // before 200,000 of them.
+    var lines = ["input (None,8)"]
+    for i in 0..<200_000 { lines.append("add dense units=\(i % 7 + 1) name=n\(i)") }
+    let r = try shell(
+      "ulimit -v 80000; exec \"$PC\" s.pc > /dev/null", files: ["s.pc": Self.script(lines)],
+      timeout: 120)
+    #expect(r.status == 1, "\(r.stderr)")
+    #expect(r.stderr.contains("memory nearly exhausted"), "\(r.stderr)")
+    #expect(r.stderr.contains("(ulimit -v)"))
+    #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("Backtrace"))
+  }
+
+  @Test("Control characters from the input are shown escaped in messages")
+  func controlCharactersEscaped() throws {
+    // A file name with ESC [ 3 1 m, and a layer type with U+009B (a C1 control: CSI).
+    let r = try shell(
+      "exec \"$PC\" \"$(printf 'no\\033[31m.pc')\"; ")
+    #expect(r.status == 1)
+    #expect(!r.stderr.contains("\u{1B}"), "\(r.stderr)")
+    #expect(r.stderr.contains("no\\u{1B}[31m.pc"), "\(r.stderr)")
+    let line = "add dense\u{9B}x units=3"
+    let r2 = try shell(
+      "exec \"$PC\" s.pc", files: ["s.pc": Self.script(["input (4,)", line])])
+    #expect(r2.status == 1)
+    #expect(r2.stderr.contains("unknown layer type 'dense\\u{9B}x'"), "\(r2.stderr)")
+    #expect(!r2.stderr.unicodeScalars.contains("\u{9B}"))
+  }
+
+  @Test("A wrong command-line option exits 64 (EX_USAGE) with a message")
+  func usageError() throws {
+    let r = try shell("exec \"$PC\" --frobnicate")
+    #expect(r.status == 64)
+    #expect(r.stderr.contains("Unknown option '--frobnicate'"), "\(r.stderr)")
+  }
+}
