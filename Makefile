@@ -3,13 +3,20 @@ PREFIX ?= /usr/local
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run build test test-release install deps clean format bench fuzz
+.PHONY: run build test test-release install deps clean format bench fuzz fuzz-build
 
-# libedit-dev provides libedit.pc, editline/readline.h and histedit.h.
+UNAME := $(shell uname -s)
+
+# libedit-dev provides libedit.pc, editline/readline.h and histedit.h. macOS has libedit (and
+# its headers, with the Xcode tools) already: nothing to install there.
 deps:
+ifeq ($(UNAME),Linux)
 	@pkg-config --exists libedit 2>/dev/null || { \
 	  echo "installing libedit-dev"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libedit-dev pkg-config; }
+else
+	@true
+endif
 
 # Flags of the installed binary (override RELEASE_FLAGS= to build without them):
 # - It runs a single thread (it starts none; libedit neither), so its reference counts need no
@@ -20,11 +27,19 @@ deps:
 #   37,000 relative relocations of a position-independent Swift binary are then not applied at
 #   every start, 0.4 ms of its 2.4 ms. The cost: the binary's own code is not at a randomized
 #   address (libraries, stack and heap still are).
+# --static-swift-stdlib and -no-pie are Linux-only: macOS ships the Swift runtime and requires
+# position-independent executables.
+ifeq ($(UNAME),Linux)
 RELEASE_FLAGS ?= -Xswiftc -Xfrontend -Xswiftc -assume-single-threaded --disable-local-rpath \
   -Xswiftc -Xclang-linker -Xswiftc -no-pie
+STATIC_FLAGS := --static-swift-stdlib
+else
+RELEASE_FLAGS ?= -Xswiftc -Xfrontend -Xswiftc -assume-single-threaded --disable-local-rpath
+STATIC_FLAGS :=
+endif
 
 build: deps
-	$(SWIFT) build -c release --static-swift-stdlib $(RELEASE_FLAGS)
+	$(SWIFT) build -c release $(STATIC_FLAGS) $(RELEASE_FLAGS)
 
 run: build
 	@.build/release/paramcalc
@@ -43,13 +58,21 @@ bench: build
 
 # 1,000,000 hostile lines through the parser and the session, then libFuzzer on the parser
 # (FUZZ_SECONDS of it; the toolchain ships the fuzzer runtime).
+# libFuzzer ships with the Linux toolchain only; elsewhere `make fuzz` runs the line fuzzer alone.
 FUZZ_SECONDS ?= 120
 fuzz: deps
 	PARAMCALC_FUZZ_LINES=1000000 $(SWIFT) test --filter RobustnessTests
-	swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name ParamCalcCore \
-	  $$(find Sources/ParamCalcCore -name '*.swift') Fuzz/ParserFuzzer.swift -o .build/fuzz-parser
+ifeq ($(UNAME),Linux)
+	$(MAKE) fuzz-build
 	mkdir -p .build/fuzz-corpus && cp examples/*.pc .build/fuzz-corpus/
 	.build/fuzz-parser -max_total_time=$(FUZZ_SECONDS) -max_len=4096 .build/fuzz-corpus
+endif
+
+# The libFuzzer target alone (CI compiles it, so that it cannot rot).
+fuzz-build:
+	mkdir -p .build
+	swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name ParamCalcCore \
+	  $$(find Sources/ParamCalcCore -name '*.swift') Fuzz/ParserFuzzer.swift -o .build/fuzz-parser
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin

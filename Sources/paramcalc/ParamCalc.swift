@@ -11,7 +11,9 @@ struct ParamCalc: ParsableCommand {
     abstract:
       "How many parameters a neural network has, layer by layer, and why — exact to Keras 3.",
     discussion: """
-      At a terminal, paramcalc is an interactive prompt: type 'help' there. Given files, or fed a script on standard input, it runs the script: each command's output on stdout, errors on stderr as FILE:LINE:COL with the line and a caret. Exit status: 0 when every line succeeded, 1 when one failed, 130 after Ctrl-C.
+      At a terminal, paramcalc is an interactive prompt: type 'help' there. Given files, or fed a script on standard input, it runs the script: each command's output on stdout, errors on stderr as FILE:LINE:COL with the line and a caret. Lines are limited to 1 MiB.
+
+      Exit status: 0 when every line succeeded; 1 when a line failed, a script could not be read, standard output could not be written, or memory ran short (ulimit -v); 64 for a wrong option (EX_USAGE); 130 after Ctrl-C. A reader that closes the pipe early (| head) is not an error: the status is that of the lines run.
 
       Example: printf 'input (None,25)\\nadd conv1d filters=64 kernel_size=5\\nexplain\\n' | paramcalc
       """,
