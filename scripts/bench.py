@@ -7,6 +7,8 @@ Measures (wall time, best of REPEAT runs; peak memory from the kernel's rusage):
   2. Operations on a 100,000-layer model, as the extra time of K operations over the model alone.
   3. Start-up to first answer for a one-layer script: the median of 100 runs; with
      KERAS_PYTHON=/path/to/python (keras and jax installed), the same question asked of Keras.
+  4. Long lines: comment lines of 10, 20 and 40 MB (refused at the 1 MiB line limit, each byte
+     read once) and an `add` line of 100,000 arguments just under the limit: linear, not quadratic.
 """
 import os
 import statistics
@@ -167,12 +169,31 @@ def startup_table():
     return rows
 
 
+def long_line_table():
+    rows = ["| one long line | time | peak memory |", "|---|---:|---:|"]
+    for mb in (10, 20, 40):
+        path = WORK / f"comment-{mb}mb.pc"
+        if not path.exists():
+            with open(path, "w") as f:
+                f.write("input (4,)\n# " + "x" * (mb * 1_000_000) + "\nadd dense units=3\n")
+        t, mem, _, rc = best([str(BIN), str(path)])
+        if rc != 1:
+            sys.exit(f"paramcalc did not refuse the {mb} MB line (exit {rc})")
+        rows.append(f"| a {mb} MB comment line (refused: over 1 MiB) | {t:.3f} s | {mem / 1024:.0f} MB |")
+    args = " ".join(f"a{i}=1" for i in range(100_000))
+    path = write("args.pc", f"input (4,)\nadd dense units=3 {args}\n")
+    t, mem, _, _ = best([str(BIN), str(path)])
+    size = path.stat().st_size / 1e6
+    rows.append(f"| an add line of 100,000 arguments ({size:.1f} MB) | {t:.3f} s | {mem / 1024:.0f} MB |")
+    return rows
+
+
 def main():
     if not BIN.exists():
         sys.exit(f"{BIN} is missing: run `make build` first")
     WORK.mkdir(parents=True, exist_ok=True)
     out = ["## paramcalc benchmark", "", f"machine: {os.cpu_count()} cores; binary: {BIN.relative_to(ROOT) if BIN.is_relative_to(ROOT) else BIN}; best of {REPEAT} runs", ""]
-    out += scale_table() + [""] + complexity_table() + [""] + startup_table()
+    out += scale_table() + [""] + complexity_table() + [""] + startup_table() + [""] + long_line_table()
     text = "\n".join(out) + "\n"
     (WORK / "results.md").write_text(text)
     print(text)
