@@ -57,9 +57,22 @@ func expectRefusal(
   after setup: [String], _ line: String, _ kind: ErrorKind, _ fragment: String,
   sourceLocation: SourceLocation = #_sourceLocation
 ) {
-  guard let e = error(after: setup, line, sourceLocation: sourceLocation) else {
+  var interpreter = Interpreter()
+  for s in setup {
+    do throws(ParamCalcError) {
+      _ = try interpreter.run(line: s)
+    } catch {
+      Issue.record("setup line '\(s)' failed: \(error.message)", sourceLocation: sourceLocation)
+      return
+    }
+  }
+  let e: ParamCalcError
+  do throws(ParamCalcError) {
+    _ = try interpreter.run(line: line)
     Issue.record("'\(line)' was accepted, expected a \(kind) error", sourceLocation: sourceLocation)
     return
+  } catch {
+    e = error
   }
   #expect(e.kind == kind, "'\(line)': \(e)", sourceLocation: sourceLocation)
   #expect(

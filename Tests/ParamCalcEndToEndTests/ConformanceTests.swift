@@ -97,7 +97,11 @@ struct KerasCase: CustomTestStringConvertible, Sendable {
 
   /// The cases of one JSONL fixture; a line that is not a case is an error naming file and line.
   static func load(_ file: String) throws -> [KerasCase] {
-    let text = try String(contentsOf: Binary.fixture(file), encoding: .utf8)
+    try parse(String(contentsOf: Binary.fixture(file), encoding: .utf8), file: file)
+  }
+
+  /// The cases of the text of a JSONL file named `file`.
+  static func parse(_ text: String, file: String) throws -> [KerasCase] {
     var cases: [KerasCase] = []
     for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
     where !line.isEmpty {
@@ -277,6 +281,35 @@ struct ConformanceTests {
         "\(c.id): listed as waiting for \"\(reason)\", but: \(problems.joined(separator: "\n"))")
     } else {
       #expect(problems.isEmpty, "\(c.id): \(problems.joined(separator: "\n"))")
+    }
+  }
+
+  /// JSON values are compared exactly: null, 0, false, "0" and 0.5 are all different.
+  @Test func jsonValuesAreExact() throws {
+    let v = try JSON.parse(#"[null, 0, 1, false, true, "0", "None", 0.5, {"a": [null]}]"#)
+    #expect(
+      v
+        == .array([
+          .null, .int(0), .int(1), .bool(false), .bool(true), .string("0"), .string("None"),
+          .double(0.5), .object(["a": .array([.null])]),
+        ]))
+    #expect(
+      JSON.null != .string("None") && JSON.int(0) != .bool(false) && JSON.int(1) != .string("1"))
+    // A bad fixture line is an error that names the file and the line.
+    let good =
+      #"{"id":"a","script":"summary\n","layers":[],"total":0,"trainable":0,"non_trainable":0,"rejected_lines":[]}"#
+    #expect(try KerasCase.parse(good + "\n", file: "t.jsonl").count == 1)
+    for (text, line) in [
+      (good + "\nnot json\n", 2),
+      (good + "\n" + good.replacingOccurrences(of: "\"total\":0", with: "\"total\":\"0\""), 2),
+      ("{\"id\":\"b\"}", 1),
+    ] {
+      do {
+        _ = try KerasCase.parse(text, file: "t.jsonl")
+        Issue.record("accepted: \(text)")
+      } catch let e as FixtureError {
+        #expect(e.description.hasPrefix("t.jsonl:\(line): "), "\(e)")
+      }
     }
   }
 
