@@ -53,6 +53,15 @@ struct PromiseTests {
     #expect(r.status == 1)
   }
 
+  /// In a script too, `exit` leaves as `quit` does: nothing after it runs, status 0.
+  @Test func exitLeavesAScriptLikeQuit() throws {
+    let quit = try Binary.run([], stdin: "input (4,)\nquit\nadd dense units=3\nfrobnicate\n")
+    let exit = try Binary.run([], stdin: "input (4,)\nexit\nadd dense units=3\nfrobnicate\n")
+    #expect(exit.stdout == "  input (None, 4)\n")
+    #expect(exit.stdout == quit.stdout && exit.stderr == "" && quit.stderr == "")
+    #expect(exit.status == 0 && quit.status == 0)
+  }
+
   /// `-` among the files is standard input, read at its place in the order.
   @Test func dashReadsStdinInItsPlace() throws {
     let r = try Binary.run(
