@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
 """Records the binary's transcripts into Tests/ParamCalcEndToEndTests/TranscriptTests.swift.
 
-Run after `swift build` when an output format changes on purpose, then read the diff: the test
-compares stdout, stderr and exit status exactly, so every change it shows must be intended.
+What it writes is the binary's own output, recorded, not checked: the transcript test then holds
+the binary to it exactly (stdout, stderr, exit status), so a change in it must be reviewed. The
+numbers in it that Keras can give are checked apart, against Keras: after changing CASES, run
+scripts/keras_transcripts.py too (it reads CASES from here), and TranscriptTests checks every
+count and shape each transcript prints against that fixture.
+
+Run after `swift build` when an output format changes on purpose, then read the diff.
 """
-import subprocess, sys, pathlib
+import subprocess, sys, pathlib, tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BIN = ROOT / ".build/debug/paramcalc"
@@ -40,23 +45,28 @@ def block(s):
     return "[\n" + "".join("        " + lit(l) + ",\n" for l in s.split("\n")) + '      ].joined(separator: "\\n")'
 
 
-out = ["// Recorded by scripts/record-transcripts.py from the binary's output, then read and checked.",
-       "import Testing", "", "/// Transcripts of the binary on scripts: stdout, stderr and exit status, exactly.",
-       '@Suite("Script mode transcripts")', "struct TranscriptTests {",
-       "  struct Case: CustomTestStringConvertible, Sendable {",
-       "    var name: String", "    var arguments: [String]", "    var script: String", "    var stdout: String",
-       "    var stderr: String", "    var status: Int32", "    var testDescription: String { name }", "  }", "",
-       "  static let cases: [Case] = ["]
-import tempfile
-for name, args, script in CASES:
-    with tempfile.TemporaryDirectory() as cwd:
-        p = subprocess.run([str(BIN)] + args, input=script, capture_output=True, text=True, env={"PATH": "/usr/bin"}, cwd=cwd)
-    out.append(f"    Case(name: {lit(name)}, arguments: [{', '.join(lit(a) for a in args)}], script: {lit(script)},")
-    out.append(f"      stdout: {block(p.stdout)},")
-    out.append(f"      stderr: {block(p.stderr)},")
-    out.append(f"      status: {p.returncode}),")
-out.append("  ]")
-out.append("""
+HEADER = ("// Recorded output of the binary, written by scripts/record-transcripts.py: not checked by the recorder;\n"
+          "// review every change to it. Its Keras numbers are checked by TranscriptKerasTests against\n"
+          "// Fixtures/transcripts-keras.json (scripts/keras_transcripts.py).")
+
+
+def main():
+    out = [HEADER,
+           "import Testing", "", "/// Transcripts of the binary on scripts: stdout, stderr and exit status, exactly.",
+           '@Suite("Script mode transcripts")', "struct TranscriptTests {",
+           "  struct Case: CustomTestStringConvertible, Sendable {",
+           "    var name: String", "    var arguments: [String]", "    var script: String", "    var stdout: String",
+           "    var stderr: String", "    var status: Int32", "    var testDescription: String { name }", "  }", "",
+           "  static let cases: [Case] = ["]
+    for name, args, script in CASES:
+        with tempfile.TemporaryDirectory() as cwd:
+            p = subprocess.run([str(BIN)] + args, input=script, capture_output=True, text=True, env={"PATH": "/usr/bin"}, cwd=cwd)
+        out.append(f"    Case(name: {lit(name)}, arguments: [{', '.join(lit(a) for a in args)}], script: {lit(script)},")
+        out.append(f"      stdout: {block(p.stdout)},")
+        out.append(f"      stderr: {block(p.stderr)},")
+        out.append(f"      status: {p.returncode}),")
+    out.append("  ]")
+    out.append("""
   @Test(arguments: cases)
   func transcript(_ c: Case) throws {
     let r = try Binary.run(c.arguments, stdin: c.script)
@@ -66,6 +76,10 @@ out.append("""
   }
 }
 """)
-target = ROOT / "Tests/ParamCalcEndToEndTests/TranscriptTests.swift"
-target.write_text("\n".join(out))
-subprocess.run(["swift", "format", "--in-place", str(target)], check=False)
+    target = ROOT / "Tests/ParamCalcEndToEndTests/TranscriptTests.swift"
+    target.write_text("\n".join(out))
+    subprocess.run(["swift", "format", "--in-place", str(target)], check=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -107,13 +107,19 @@ struct MoreLayerTests {
 
   @Test func kerasRefusals() {
     // Keras refuses both (cropping larger than the input; SpatialDropout2D on a rank-3 input).
-    #expect(error(after: ["input (5,3)"], "add cropping1d cropping=(2,3)") != nil)
-    #expect(error(after: ["input (10,3)"], "add spatialdropout2d rate=0.2") != nil)
-    #expect(
-      error(
-        after: ["input (10,3)"],
-        "add conv1dtranspose filters=2 kernel_size=3 strides=2 output_padding=2") != nil)
-    #expect(error(after: ["input (4,6)"], "add permute dims=(1,1)") != nil)
+    expectRefusal(
+      after: ["input (5,3)"], "add cropping1d cropping=(2,3)", .refused,
+      "axis 1 has 5, cropping removes 5")
+    expectRefusal(
+      after: ["input (10,3)"], "add spatialdropout2d rate=0.2", .refused,
+      "expected an input of rank 4")
+    expectRefusal(
+      after: ["input (10,3)"],
+      "add conv1dtranspose filters=2 kernel_size=3 strides=2 output_padding=2", .invalidValue,
+      "output_padding: must be strictly less than strides")
+    expectRefusal(
+      after: ["input (4,6)"], "add permute dims=(1,1)", .invalidValue,
+      "dims: must be a permutation of 1 to 2, found (1,1)")
   }
 }
 

@@ -21,7 +21,10 @@ struct ParserTests {
     #expect(a["f"] == .float(0.5))
     #expect(a["e"] == .float(1e-6))
     #expect(a["t"] == .bool(true))
-    #expect(a["f"] != nil && a["none"] == Value.none && a["q"] == Value.none)
+    // Argument names are lowercased; `False` is a boolean as `false` is.
+    #expect(a["f2"] == .bool(false))
+    #expect(a["none"] == Value.none)
+    #expect(a["q"] == Value.none)
     #expect(a["s"] == .string("same"))
     #expect(a["tup"] == .tuple([.int(3), .int(3)]))
     #expect(a["one"] == .tuple([.int(1)]))
@@ -75,6 +78,20 @@ struct ParserTests {
     } catch { return error }
   }
 
+  func expectFailure(
+    _ line: String, _ kind: ErrorKind, _ fragment: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    guard let e = failure(line) else {
+      Issue.record("'\(line)' was parsed, expected a \(kind) error", sourceLocation: sourceLocation)
+      return
+    }
+    #expect(e.kind == kind, "'\(line)': \(e)", sourceLocation: sourceLocation)
+    #expect(
+      e.message.contains(fragment), "'\(line)': \"\(e.message)\" lacks \"\(fragment)\"",
+      sourceLocation: sourceLocation)
+  }
+
   @Test func errorsPointAtTheToken() {
     #expect(failure("ad dense units=3") == .unknownCommand("ad", at: Span(0, 2), suggestion: "add"))
     #expect(failure("add dense units=3 units=4") == .repeatedArgument("units", at: Span(18, 25)))
@@ -83,14 +100,22 @@ struct ParserTests {
         == "argument 'kernel_size' is given twice")
     #expect(failure("undo undo") == .extraTokens(at: Span(5, 9), command: "undo"))
     #expect(failure("input")?.message.contains("needs") == true)
-    #expect(failure("add conv2d kernel_size=(3,") != nil)
-    #expect(failure("add conv2d kernel_size=(3,,3)") != nil)
-    #expect(failure("add conv2d kernel_size=3)") != nil)
-    #expect(error(after: ["input (3,)"], "add dense units") != nil)
-    #expect(failure("remove x") != nil)
-    #expect(failure("input (0,3)") != nil)
-    #expect(failure("add dense units=3\u{0}") != nil)
-    #expect(failure(String(repeating: "(", count: 100)) != nil)
+    expectFailure("add conv2d kernel_size=(3,", .syntax, "unclosed '('")
+    expectFailure("add conv2d kernel_size=(3,,3)", .syntax, "malformed tuple '(3,,3)': empty item")
+    expectFailure("add conv2d kernel_size=3)", .syntax, "unmatched ')'")
+    expectRefusal(
+      after: ["input (3,)"], "add dense units", .syntax, "expected key=value after 'dense'")
+    expectFailure("remove x", .syntax, "expected a layer number, found 'x'")
+    expectFailure("input (0,3)", .syntax, "input dimensions must be positive, found 0")
+    expectFailure(String(repeating: "(", count: 100), .syntax, "parentheses nested too deeply")
+  }
+
+  /// A NUL byte in a line is refused as a control character — on its own, in an otherwise valid
+  /// line, so that nothing else can be what refuses it.
+  @Test func nulByte() {
+    #expect(failure("add dense units=3") == nil)
+    expectFailure("add dense units=3\u{0}", .syntax, "control character (byte 0)")
+    expectFailure("add dense\u{0} units=3", .syntax, "control character (byte 0)")
   }
 
   @Test func suggestions() {

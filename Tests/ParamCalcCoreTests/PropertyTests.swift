@@ -61,7 +61,7 @@ struct PropertyTests {
         }
       case 5:
         if ref.redo.isEmpty {
-          #expect(throws: ParamCalcError.self) { try i.run(line: "redo") }
+          expectError(.nothingTo, "nothing to redo") { _ = try i.run(line: "redo") }
         } else {
           _ = try i.run(line: "redo")
           ref.undo.append(ref.layers)

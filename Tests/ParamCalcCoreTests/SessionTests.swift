@@ -18,10 +18,10 @@ struct SessionTests {
     #expect(i.session.layers.isEmpty)
     _ = try i.run(line: "undo")
     #expect(i.session.input == nil)
-    #expect(throws: ParamCalcError.self) { try i.run(line: "undo") }
+    expectError(.nothingTo, "nothing to undo") { _ = try i.run(line: "undo") }
     for _ in 0..<3 { _ = try i.run(line: "redo") }
     #expect(totals(i.session) == [8_320, 8_192, 128])
-    #expect(throws: ParamCalcError.self) { try i.run(line: "redo") }
+    expectError(.nothingTo, "nothing to redo") { _ = try i.run(line: "redo") }
   }
 
   @Test func aNewEditClearsRedo() throws {
@@ -82,7 +82,9 @@ struct SessionTests {
       #expect(index == 2)
     }
     #expect(i.session.layers.map(\.output) == before)
-    #expect(throws: ParamCalcError.self) { try i.run(line: "input (5,3)") }
+    expectError(.breaksLayer, "would break layer #2 (Conv1D)") {
+      _ = try i.run(line: "input (5,3)")
+    }
     #expect(i.session.input == Shape([10, 3]))
   }
 
@@ -90,20 +92,28 @@ struct SessionTests {
     var i = Interpreter()
     _ = try i.run(line: "input (10,3)")
     _ = try i.run(line: "add dense units=4")
-    for bad in [
-      "add conv2d filters=3 kernel_size=3", "add dense units=0", "add dense",
-      "add dense units=3 foo=1",
-      "add nosuchlayer", "remove 5", "set 9 units=3", "insert 0 dense units=3",
-      "add dense units=3.5",
+    for (bad, kind, fragment) in [
+      ("add conv2d filters=3 kernel_size=3", ErrorKind.refused, "expected an input of rank 4"),
+      ("add dense units=0", .invalidValue, "units: must be at least 1"),
+      ("add dense", .missingArgument, "Dense needs the argument 'units'"),
+      ("add dense units=3 foo=1", .unknownArgument, "Dense has no argument 'foo'"),
+      ("add nosuchlayer", .unknownLayer, "unknown layer type 'nosuchlayer'"),
+      ("remove 5", .indexOutOfRange, "layer 5 does not exist"),
+      ("set 9 units=3", .indexOutOfRange, "layer 9 does not exist"),
+      ("insert 0 dense units=3", .indexOutOfRange, "cannot insert at 0"),
+      ("add dense units=3.5", .invalidValue, "units: expected an integer"),
     ] {
-      #expect(throws: ParamCalcError.self, "\(bad)") { try i.run(line: bad) }
-      #expect(i.session.layers.count == 1 && i.session.total == 16)
+      expectError(kind, fragment) { _ = try i.run(line: bad) }
+      // Dense(4) on 3 features: 3*4+4 = 16, unchanged.
+      #expect(i.session.layers.count == 1 && i.session.total == 16, "\(bad)")
     }
   }
 
   @Test func inputShapeOnTheFirstLayer() throws {
     var i = Interpreter()
-    #expect(throws: ParamCalcError.self) { try i.run(line: "add dense units=3") }
+    expectError(.noInputShape, "the model has no input shape") {
+      _ = try i.run(line: "add dense units=3")
+    }
     _ = try i.run(line: "add conv1d filters=64 kernel_size=5 input_shape=(None,25)")
     #expect(i.session.total == 8_064)
     _ = try i.run(line: "undo")
@@ -123,8 +133,9 @@ struct SessionTests {
     #expect(i.session.total == 11)
     _ = try i.run(line: "undo")
     #expect(i.session.total == 10)
-    #expect(throws: ParamCalcError.self) {
-      try i.load(lines: ["input (8,)", "add dense units=0"], path: "m.pc", at: Span(0, 0))
+    // The error names the file and its line, and wraps the line's own error.
+    expectError(.inLoadedFile, "in m.pc:2: units: must be at least 1") {
+      _ = try i.load(lines: ["input (8,)", "add dense units=0"], path: "m.pc", at: Span(0, 0))
     }
     #expect(i.session.total == 10)
   }

@@ -24,9 +24,11 @@ enum Binary {
     var status: Int32
   }
 
-  static func run(_ arguments: [String] = [], stdin: String, environment: [String: String] = [:])
-    throws -> Result
-  {
+  /// Runs the binary in a new empty working directory, with `files` written into it first.
+  static func run(
+    _ arguments: [String] = [], stdin: String, environment: [String: String] = [:],
+    files: [String: String] = [:]
+  ) throws -> Result {
     let p = Process()
     p.executableURL = url
     p.arguments = arguments
@@ -39,6 +41,9 @@ enum Binary {
       "paramcalc-e2e-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
+    for (name, contents) in files {
+      try Data(contents.utf8).write(to: dir.appendingPathComponent(name))
+    }
     let inURL = dir.appendingPathComponent("in")
     let outURL = dir.appendingPathComponent("out")
     let errURL = dir.appendingPathComponent("err")
@@ -63,7 +68,11 @@ enum Binary {
       status: p.terminationStatus)
   }
 
-  static func fixture(_ name: String) -> URL {
-    Bundle.module.url(forResource: "Fixtures/" + name, withExtension: nil)!
+  /// A file of Fixtures/ (see Fixtures/README.md); a missing one is an error that names it.
+  static func fixture(_ name: String) throws -> URL {
+    guard let url = Bundle.module.url(forResource: "Fixtures/" + name, withExtension: nil) else {
+      throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "Fixtures/" + name])
+    }
+    return url
   }
 }

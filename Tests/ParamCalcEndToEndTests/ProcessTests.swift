@@ -26,7 +26,9 @@ struct ProcessTests {
     let a = try temp("a.pc", Data("input (4,)\nadd dense units=2\n".utf8))
     let b = try temp("b.pc", Data("add dense units=1\nadd dense units=0\n".utf8))
     let r = try Binary.run([a.path, b.path], stdin: "")
-    #expect(r.stdout.contains("total 13"))
+    // Dense(2) on 4: 4*2+2 = 10; Dense(1) on 2: 2*1+1 = 3. The line, exactly ("total 130" is not it).
+    let lines = r.stdout.split(separator: "\n").map(String.init)
+    #expect(lines.contains("  #2 Dense  out (None, 1)   3 params   total \(10 + 3)"), "\(r.stdout)")
     #expect(r.stderr.hasPrefix("\(b.path):2:17: error: units: must be at least 1"))
     #expect(r.status == 1)
     let missing = try Binary.run(["/nonexistent/x.pc"], stdin: "")
@@ -34,15 +36,30 @@ struct ProcessTests {
   }
 
   @Test func loadRefusesBinaryFilesAndKeepsTheModel() throws {
-    let bin = try temp("bin.pc", Data([0x69, 0x6E, 0x00, 0xFF, 0x0A]))
+    // One file with a NUL byte, one with invalid UTF-8 and no NUL: each refused for its own reason.
+    let nul = try temp("nul.pc", Data([0x69, 0x6E, 0x00, 0x70, 0x75, 0x74, 0x0A]))
+    let utf8 = try temp(
+      "utf8.pc", Data("input (3,)\nadd dense units=1\n".utf8) + [0x23, 0xC3, 0x28, 0xFF, 0x0A])
+    #expect(!(try Data(contentsOf: utf8)).contains(0))
     let bad = try temp("bad.pc", Data("input (4,)\nadd dense units=2\nadd dense units=-1\n".utf8))
     let r = try Binary.run(
-      [], stdin: "input (3,)\nadd dense units=1\nload \(bin.path)\nload \(bad.path)\ntotal\n")
-    #expect(r.stderr.contains("NUL byte"))
-    #expect(r.stderr.contains("\(bad.path):3:17: error: units: must be at least 1"))
+      [],
+      stdin:
+        "input (3,)\nadd dense units=1\nload \(nul.path)\nload \(utf8.path)\nload \(bad.path)\ntotal\n"
+    )
+    let errors = r.stderr.split(separator: "\n").filter { $0.contains("error:") }.map(String.init)
+    #expect(errors.count == 3, "\(r.stderr)")
     #expect(
-      r.stderr.contains("<stdin>:4:1: note: while loading '\(bad.path)' (the model is unchanged)"))
+      errors.first?.hasPrefix("<stdin>:3:") == true && errors.first?.contains("NUL byte") == true)
+    #expect(
+      errors.dropFirst().first?.hasPrefix("<stdin>:4:") == true
+        && errors.dropFirst().first?.contains("not valid UTF-8") == true, "\(errors)")
+    #expect(errors.last?.hasPrefix("\(bad.path):3:17: error: units: must be at least 1") == true)
+    #expect(
+      r.stderr.contains("<stdin>:5:1: note: while loading '\(bad.path)' (the model is unchanged)"))
+    // Dense(1) on 3: 3*1+1 = 4, unchanged by the three refused loads.
     #expect(r.stdout.hasSuffix("  total 4 params (4 trainable, 0 non-trainable)\n"))
+    #expect(r.status == 1)
   }
 
   @Test func saveReportsUnwritablePaths() throws {

@@ -11,24 +11,44 @@ final class Terminal {
   let pid: pid_t
   var screen = ""
 
-  init(_ arguments: [String] = []) throws {
+  /// The read end of the pipe that is the program's stdout, when `stdoutToPipe` (else -1).
+  let stdoutPipe: Int32
+  /// What arrived on that pipe (read by `exitStatus()`).
+  var piped = ""
+
+  /// Starts the binary on a new pseudo-terminal. The environment is the test's, with `TERM=xterm`
+  /// and `NO_COLOR=1` unless `environment` says otherwise (a nil value removes a variable).
+  /// With `stdoutToPipe`, stdout is a pipe rather than the terminal (stdin and stderr stay on it).
+  init(
+    _ arguments: [String] = [], environment: [String: String?] = [:], stdoutToPipe: Bool = false
+  ) throws {
     let path = Binary.url.path
-    // Everything the child needs is prepared before fork: after it, only exec.
+    // Everything the child needs is prepared before fork: after it, only dup2, close and exec.
     let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
     var env = ProcessInfo.processInfo.environment
     env["TERM"] = "xterm"
     env["NO_COLOR"] = "1"
+    for (k, v) in environment { env[k] = v }
     let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    var pipeEnds: [Int32] = [-1, -1]
+    if stdoutToPipe, pipe(&pipeEnds) != 0 { throw POSIXError(.EMFILE) }
     var fd: Int32 = -1
     var size = winsize(ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0)
     let child = forkpty(&fd, nil, nil, &size)
     if child == 0 {
+      if stdoutToPipe {
+        dup2(pipeEnds[1], 1)
+        close(pipeEnds[0])
+        close(pipeEnds[1])
+      }
       execve(path, argv, envp)
       _exit(127)
     }
     guard child > 0 else { throw POSIXError(.EAGAIN) }
     pid = child
     master = fd
+    if stdoutToPipe { close(pipeEnds[1]) }
+    stdoutPipe = pipeEnds[0]
     for p in argv { free(p) }
     for p in envp { free(p) }
   }
@@ -71,12 +91,43 @@ final class Terminal {
     _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
   }
 
-  /// Waits for the program to end and returns its exit status.
-  func exitStatus() -> Int32 {
+  /// How a process ended, decoded from a `waitpid` status as WIFEXITED/WEXITSTATUS and
+  /// WIFSIGNALED/WTERMSIG do (the macros are not imported into Swift).
+  enum Ending: Equatable, CustomStringConvertible {
+    case exited(Int32)
+    case killedBy(signal: Int32)
+    case stillRunning
+
+    init(waitStatus status: Int32) {
+      let low = status & 0x7F
+      if low == 0 {
+        self = .exited((status >> 8) & 0xFF)
+      } else if low != 0x7F {
+        self = .killedBy(signal: low)
+      } else {
+        self = .stillRunning  // stopped, not ended (only with WUNTRACED, not used here)
+      }
+    }
+
+    var description: String {
+      switch self {
+      case .exited(let code): return "exited with status \(code)"
+      case .killedBy(let signal): return "killed by signal \(signal)"
+      case .stillRunning: return "still running after 10 s (killed)"
+      }
+    }
+  }
+
+  /// Waits for the program to end and says how it ended: `.exited(N)` is a normal exit with
+  /// status N; a death by a signal (a crash) is `.killedBy(signal:)`, never a status.
+  func exitStatus() -> Ending {
     var status: Int32 = 0
     let deadline = Date().addingTimeInterval(10)
     while Date() < deadline {
-      if waitpid(pid, &status, WNOHANG) == pid { return (status >> 8) & 0xFF }
+      if waitpid(pid, &status, WNOHANG) == pid {
+        drainPipe()
+        return Ending(waitStatus: status)
+      }
       // Drain what it prints so that it never blocks on a full terminal.
       var buffer = [UInt8](repeating: 0, count: 4096)
       var poller = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
@@ -93,7 +144,20 @@ final class Terminal {
     }
     kill(pid, SIGKILL)
     waitpid(pid, &status, 0)
-    return -1
+    return .stillRunning
+  }
+
+  /// Reads the stdout pipe to its end (the program has exited, so the end has come).
+  private func drainPipe() {
+    guard stdoutPipe >= 0 else { return }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+      let n = read(stdoutPipe, &buffer, buffer.count)
+      if n <= 0 { break }
+      bytes += buffer[0..<n]
+    }
+    piped += String(decoding: bytes, as: UTF8.self)
   }
 
   deinit {
@@ -101,6 +165,7 @@ final class Terminal {
     var status: Int32 = 0
     waitpid(pid, &status, WNOHANG)
     close(master)
+    if stdoutPipe >= 0 { close(stdoutPipe) }
   }
 }
 
@@ -147,13 +212,31 @@ struct TerminalTests {
     #expect(t.wait(for: "did you mean 'conv1d'?", after: mark))
     #expect(t.nextPrompt())
     t.type("\u{4}")
-    #expect(t.exitStatus() == 0)
+    #expect(t.exitStatus() == .exited(0))
   }
 
-  @Test func quitLeaves() throws {
+  @Test(arguments: ["quit", "exit", "  EXIT  "])
+  func quitAndExitLeave(_ command: String) throws {
     let t = try Terminal()
     #expect(t.nextPrompt())
-    t.type("quit\r")
-    #expect(t.exitStatus() == 0)
+    t.type("input (4,)\r")
+    #expect(t.nextPrompt())
+    t.type(command + "\r")
+    #expect(t.exitStatus() == .exited(0))
+    // Nothing after the command: no new prompt, no error.
+    let after = try #require(t.consumed)
+    #expect(!t.screen[after...].contains("paramcalc> "))
+    #expect(!t.screen[after...].contains("error"))
+  }
+
+  /// The decoding of wait statuses that the tests above rely on: a death by a signal is never
+  /// read as an exit status (a build that crashes on Ctrl-D or `quit` fails them).
+  @Test func waitStatusesAreDecoded() {
+    #expect(Terminal.Ending(waitStatus: 0) == .exited(0))
+    #expect(Terminal.Ending(waitStatus: 1 << 8) == .exited(1))
+    #expect(Terminal.Ending(waitStatus: 130 << 8) == .exited(130))
+    #expect(Terminal.Ending(waitStatus: SIGSEGV) == .killedBy(signal: SIGSEGV))
+    #expect(Terminal.Ending(waitStatus: SIGABRT | 0x80) == .killedBy(signal: SIGABRT))  // core dumped
+    #expect(Terminal.Ending(waitStatus: SIGKILL) == .killedBy(signal: SIGKILL))
   }
 }

@@ -1,4 +1,6 @@
-// Recorded by scripts/record-transcripts.py from the binary's output, then read and checked.
+// Recorded output of the binary, written by scripts/record-transcripts.py: not checked by the recorder;
+// review every change to it. Its Keras numbers are checked by TranscriptKerasTests against
+// Fixtures/transcripts-keras.json (scripts/keras_transcripts.py).
 import Testing
 
 /// Transcripts of the binary on scripts: stdout, stderr and exit status, exactly.

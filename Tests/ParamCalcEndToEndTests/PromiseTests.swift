@@ -1,0 +1,213 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// What the README promises and no other test held it to: colours, `-` for stdin, `--json` at a
+/// terminal, case-insensitive type names, and the examples' counts (against Keras).
+@Suite("README promises", .serialized)
+struct PromiseTests {
+  /// An SGR escape (a colour or bold), as a terminal reads it.
+  static let sgr = "\u{1b}["
+
+  @Test func anErrorAtThePromptIsColouredOnATerminal() throws {
+    let t = try Terminal([], environment: ["NO_COLOR": nil, "TERM": "xterm"])
+    #expect(t.nextPrompt())
+    let mark = t.screen.endIndex
+    t.type("add convv1d\r")
+    #expect(t.wait(for: "did you mean 'conv1d'?", after: mark))
+    #expect(t.nextPrompt())
+    let shown = String(t.screen[mark...])
+    // The word `error:` itself is preceded by an escape that sets its colour.
+    #expect(shown.contains(try Regex("\u{1b}\\[[0-9;]*merror:")), "\(shown.debugDescription)")
+    t.type("quit\r")
+    #expect(t.exitStatus() == .exited(0))
+  }
+
+  @Test(
+    arguments: [
+      (["--no-color"], ["NO_COLOR": nil, "TERM": "xterm"]),
+      ([], ["NO_COLOR": "1", "TERM": "xterm"]),
+      ([], ["NO_COLOR": nil, "TERM": "dumb"]),
+    ] as [([String], [String: String?])])
+  func noColoursWhenAskedNot(arguments: [String], environment: [String: String?]) throws {
+    let t = try Terminal(arguments, environment: environment)
+    #expect(t.nextPrompt())
+    let mark = t.screen.endIndex
+    t.type("add convv1d\r")
+    #expect(t.wait(for: "did you mean 'conv1d'?", after: mark))
+    #expect(t.nextPrompt())
+    #expect(t.screen[mark...].contains("error: unknown layer type 'convv1d'"))
+    t.type("quit\r")
+    #expect(t.exitStatus() == .exited(0))
+    #expect(!t.screen.contains("\u{1b}"), "\(t.screen.debugDescription)")
+  }
+
+  @Test func noColoursWhenNotATerminal() throws {
+    // Binary.run clears NO_COLOR; stderr is a file here.
+    let r = try Binary.run([], stdin: "add convv1d\n", environment: ["TERM": "xterm"])
+    #expect(r.stderr.contains("error: unknown layer type 'convv1d'"))
+    #expect(!r.stderr.contains("\u{1b}") && !r.stdout.contains("\u{1b}"))
+    #expect(r.status == 1)
+  }
+
+  /// In a script too, `exit` leaves as `quit` does: nothing after it runs, status 0.
+  @Test func exitLeavesAScriptLikeQuit() throws {
+    let quit = try Binary.run([], stdin: "input (4,)\nquit\nadd dense units=3\nfrobnicate\n")
+    let exit = try Binary.run([], stdin: "input (4,)\nexit\nadd dense units=3\nfrobnicate\n")
+    #expect(exit.stdout == "  input (None, 4)\n")
+    #expect(exit.stdout == quit.stdout && exit.stderr == "" && quit.stderr == "")
+    #expect(exit.status == 0 && quit.status == 0)
+  }
+
+  /// `-` among the files is standard input, read at its place in the order.
+  @Test func dashReadsStdinInItsPlace() throws {
+    let r = try Binary.run(
+      ["a.pc", "-", "b.pc"], stdin: "add dense units=3\nadd dense units=0\n",
+      files: ["a.pc": "input (4,)\nadd dense units=2\n", "b.pc": "add dense units=1\ntotal\n"])
+    // Dense(2) on 4: 4*2+2 = 10; Dense(3) on 2: 2*3+3 = 9; Dense(1) on 3: 3*1+1 = 4. In any other
+    // order the counts differ (a, b, stdin: 10 + 3 + 6 = 19).
+    let lines = r.stdout.split(separator: "\n").map(String.init)
+    #expect(
+      lines.contains("  total \(10 + 9 + 4) params (\(10 + 9 + 4) trainable, 0 non-trainable)"))
+    #expect(r.stderr.hasPrefix("<stdin>:2:17: error: units: must be at least 1"), "\(r.stderr)")
+    #expect(r.status == 1)
+  }
+
+  /// With --json at a terminal, stdout carries only JSON objects, one per command line; the
+  /// banner, the prompt and the diagnostics go to the terminal through stderr.
+  @Test func jsonAtATerminal() throws {
+    let t = try Terminal(["--json"], stdoutToPipe: true)
+    let commands = [
+      "input (None,25)", "add conv1d filters=64 kernel_size=5", "total", "add convv1d", "quit",
+    ]
+    for c in commands {
+      #expect(t.nextPrompt())
+      t.type(c + "\r")
+    }
+    #expect(t.exitStatus() == .exited(0))
+    let lines = t.piped.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+    #expect(t.piped.hasSuffix("\n"))
+    #expect(lines.count == commands.count, "\(t.piped)")
+    let objects = try lines.map { try JSON.parse($0) }
+    for (n, o) in objects.enumerated() {
+      #expect(o["line"] == .int(n + 1), "\(o)")
+    }
+    // Conv1D: (kernel_size * channels + 1) * filters = (5 * 25 + 1) * 64.
+    #expect(objects[2]["command"] == .string("total"))
+    #expect(objects[2]["total"] == .int((5 * 25 + 1) * 64))
+    #expect(objects[3]["error"] == .string("unknown layer type 'convv1d'"))
+    // The terminal shows the banner, the prompts and the diagnostic, and no JSON.
+    #expect(t.screen.contains("paramcalc> "))
+    #expect(t.screen.contains("Ctrl-D to quit"))
+    #expect(t.screen.contains("error: unknown layer type 'convv1d'"))
+    #expect(!t.screen.contains("{\""))
+  }
+
+  /// The same, with stdout on the terminal too: every line that arrives is either a JSON object
+  /// or belongs to the banner, a prompt (with what was typed) or a diagnostic.
+  @Test func jsonAtATerminalOnOneScreen() throws {
+    let t = try Terminal(["--json"])
+    let commands = ["input (None,25)", "add dense units=4", "add convv1d", "total", "quit"]
+    for c in commands {
+      #expect(t.nextPrompt())
+      t.type(c + "\r")
+    }
+    #expect(t.exitStatus() == .exited(0))
+    var objects: [JSON] = []
+    // (A terminal ends lines with "\r\n", one Character in Swift: split on newlines.)
+    for line in t.screen.split(whereSeparator: \.isNewline) {
+      // What the prompt echoes is followed by the object on the next line.
+      if line.hasPrefix("paramcalc> ") || line.hasPrefix("paramcalc ") { continue }
+      if line.hasPrefix("{") {
+        objects.append(try JSON.parse(line))
+        continue
+      }
+      // A diagnostic: its first line, the line quoted, the caret, the help line.
+      let diagnostic =
+        line.hasPrefix("<stdin>:3:5: error: ") || line == "  add convv1d"
+        || line.allSatisfy { " ^~".contains($0) } || line.hasPrefix("help: ")
+      #expect(diagnostic, "not JSON, prompt or diagnostic: \(line.debugDescription)")
+    }
+    #expect(objects.count == commands.count)
+    // Dense(4) on 25 features: 25 * 4 + 4.
+    #expect(objects.last { $0["command"] == .string("total") }?["total"] == .int(25 * 4 + 4))
+  }
+
+  /// Type names are case-insensitive, and so are commands.
+  @Test(arguments: [
+    "add conv1d filters=64 kernel_size=5", "ADD Conv1D filters=64 kernel_size=5",
+    "add CONV1D filters=64 kernel_size=5", "Add cOnV1d filters=64 kernel_size=5",
+  ])
+  func typeNamesAreCaseInsensitive(_ line: String) throws {
+    let r = try Binary.run(["--json"], stdin: "input (None,25)\n\(line)\n")
+    #expect(r.status == 0, "\(r.stderr)")
+    let objects = try r.stdout.split(separator: "\n").map { try JSON.parse($0) }
+    let layer = try #require(objects.last?["layer"])
+    #expect(layer["type"] == .string("Conv1D"))
+    #expect(layer["params"] == .int((5 * 25 + 1) * 64))
+  }
+
+  /// 2704257 as "2,704,257".
+  static func grouped(_ n: Int) -> String {
+    var digits = String(n)
+    var out = ""
+    while digits.count > 3 {
+      out = "," + digits.suffix(3) + out
+      digits.removeLast(3)
+    }
+    return digits + out
+  }
+
+  static let examples: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("examples")
+
+  /// Every example gives what Keras gives (Fixtures/examples-keras.json, made by
+  /// scripts/keras_examples.py), and any count its comments state.
+  @Test func examplesMatchKeras() throws {
+    let fixture = try JSON.parse(
+      String(contentsOf: Binary.fixture("examples-keras.json"), encoding: .utf8))
+    guard case .object(let keras) = fixture else {
+      Issue.record("examples-keras.json is not an object")
+      return
+    }
+    let names = try FileManager.default.contentsOfDirectory(atPath: Self.examples.path)
+      .filter { $0.hasSuffix(".pc") }.sorted()
+    #expect(names.count >= 4)
+    #expect(Set(names) == Set(keras.keys), "examples without a Keras fixture, or the reverse")
+    for name in names {
+      let script = try String(
+        contentsOf: Self.examples.appendingPathComponent(name), encoding: .utf8)
+      let want = try #require(keras[name])
+      #expect(
+        want["script"] == .string(script),
+        "\(name) changed since its Keras fixture: run scripts/keras_examples.py")
+      let r = try Binary.run(["--json"], stdin: script + "summary\n")
+      #expect(r.status == 0, "\(name): \(r.stderr)")
+      let objects = try r.stdout.split(separator: "\n").map { try JSON.parse($0) }
+      let summary = try #require(objects.last { $0["command"] == .string("summary") })
+      let problems = KerasCase.compare(summary: summary, keras: want)
+      #expect(problems.isEmpty, "\(name): \(problems.joined(separator: "\n"))")
+      // A count stated in a comment ("... 61,706 params", "total 61706") must be Keras's total.
+      for comment in script.split(separator: "\n") where comment.hasPrefix("#") {
+        let stated = comment.matches(of: try Regex("([0-9][0-9,]*) params|total ([0-9][0-9,]*)"))
+        for m in stated {
+          let digits = String(m.output[0].substring ?? "").filter(\.isNumber)
+          #expect(.int(Int(digits) ?? -1) == want["total"], "\(name): \(comment)")
+        }
+      }
+      // The text mode's `total` line gives Keras's three numbers too.
+      let text = try Binary.run([], stdin: script + "total\n")
+      let numbers = try ["total", "trainable", "non_trainable"].map {
+        Self.grouped(try #require(want[$0]?.int))
+      }
+      #expect(
+        text.stdout.split(separator: "\n").last
+          == "  total \(numbers[0]) params (\(numbers[1]) trainable, \(numbers[2]) non-trainable)",
+        "\(name): \(text.stdout.split(separator: "\n").last ?? "")")
+    }
+  }
+}
