@@ -236,7 +236,8 @@ struct TerminalTests {
     #expect(Terminal.Ending(waitStatus: 1 << 8) == .exited(1))
     #expect(Terminal.Ending(waitStatus: 130 << 8) == .exited(130))
     #expect(Terminal.Ending(waitStatus: SIGSEGV) == .killedBy(signal: SIGSEGV))
-    #expect(Terminal.Ending(waitStatus: SIGABRT | 0x80) == .killedBy(signal: SIGABRT))  // core dumped
+    // With the core-dumped bit.
+    #expect(Terminal.Ending(waitStatus: SIGABRT | 0x80) == .killedBy(signal: SIGABRT))
     #expect(Terminal.Ending(waitStatus: SIGKILL) == .killedBy(signal: SIGKILL))
   }
 }
