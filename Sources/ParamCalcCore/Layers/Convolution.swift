@@ -89,8 +89,8 @@ func windowOutput(
     let span: Int
     let out: Int
     do {
-      span = try Checked.add(try Checked.multiply(dilation, window - 1), 1)
-      out = Checked.floorDivide(try Checked.subtract(d, span), stride) + 1
+      span = try Checked.add(try Checked.multiply(dilation, try Checked.subtract(window, 1)), 1)
+      out = try Checked.add(Checked.floorDivide(try Checked.subtract(d, span), stride), 1)
     } catch { throw .overflow("the output size") }
     if out <= 0 {
       throw .reason(
@@ -99,7 +99,9 @@ func windowOutput(
     }
     return out
   }
-  return Checked.floorDivide(d - 1, stride) + 1
+  do {
+    return try Checked.add(Checked.floorDivide(try Checked.subtract(d, 1), stride), 1)
+  } catch { throw .overflow("the output size") }
 }
 
 /// The text of the output-size rule of one axis with its numbers.
@@ -340,18 +342,30 @@ struct ConvolutionVariant: LayerModel {
   let outputPadding: [Int]?
   var typeName: String { name }
 
-  /// Keras's deconv_output_length.
+  /// Keras's deconv_output_length, with k = kernel + (kernel - 1) * (dilation - 1), the dilated
+  /// kernel: `d * s` (same), `d * s + max(k - s, 0)` (valid), and with output_padding
+  /// `(d - 1) * s + k - 2 * pad + output_padding`, pad = k // 2 (same) or 0 (valid).
   func transposedLength(_ d: Int?, _ i: Int) throws(Refusal) -> Int? {
     guard let d else { return nil }
+    let s = strides[i]
     do {
-      let k = try Checked.add(kernel[i], try Checked.multiply(kernel[i] - 1, dilation[i] - 1))
-      let s = strides[i]
-      if let op = outputPadding?[i] {
-        let pad = padding == "same" ? k / 2 : 0
-        return try Checked.add(try Checked.multiply(d - 1, s), k - 2 * pad + op)
+      if padding == "same" {
+        guard let op = outputPadding?[i] else { return try Checked.multiply(d, s) }
+        // k - 2 * (k // 2) is the parity of k, known without k (which may not fit in 64 bits
+        // when the length does): k is odd when the kernel is, or else when the dilation is even.
+        let odd = kernel[i] % 2 == 1 || dilation[i] % 2 == 0 ? 1 : 0
+        return try Checked.add(
+          try Checked.add(try Checked.multiply(try Checked.subtract(d, 1), s), odd), op)
       }
-      if padding == "valid" { return try Checked.add(try Checked.multiply(d, s), max(k - s, 0)) }
-      return try Checked.multiply(d, s)
+      let k = try Checked.add(
+        kernel[i],
+        try Checked.multiply(
+          try Checked.subtract(kernel[i], 1), try Checked.subtract(dilation[i], 1)))
+      if let op = outputPadding?[i] {
+        return try Checked.add(
+          try Checked.add(try Checked.multiply(try Checked.subtract(d, 1), s), k), op)
+      }
+      return try Checked.add(try Checked.multiply(d, s), max(try Checked.subtract(k, s), 0))
     } catch { throw .overflow("the output size") }
   }
 

@@ -108,11 +108,12 @@ struct Recurrent: LayerModel {
         "units", units, given.source("units"),
         "the size of the hidden state; the previous state feeds back through units * units weights (recurrent_kernel)"
       ))
-    if useBias {
+    // The layer was inferred, so its bias of 2 * gates * units fits and so does 2 * units; it is
+    // computed checked all the same, and a term that could not be computed is left out.
+    if useBias, let biasUnits = resetAfter ? try? Checked.multiply(2, units) : units {
       terms.append(
         Term(
-          resetAfter ? "2 * units" : "units (bias)", resetAfter ? 2 * units : units,
-          given.source("use_bias"),
+          resetAfter ? "2 * units" : "units (bias)", biasUnits, given.source("use_bias"),
           resetAfter
             ? "two biases per gate unit (reset_after=true): one for the input product, one for the recurrent product"
             : "one bias per gate unit"))

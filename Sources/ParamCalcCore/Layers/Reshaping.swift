@@ -192,17 +192,32 @@ struct Resample: LayerModel {
         size = try Checked.add(
           try Checked.add(try Checked.multiply(d, scale[i]), before[i]), after[i])
       } catch {
+        // Cropping amounts are negative: a size below the 64-bit range is below zero, which
+        // Keras refuses (Python's integers do not overflow). Padding overflows upwards.
+        if before[i] < 0 || after[i] < 0 { throw tooMuchCropping(axis: i, d, input) }
         throw .overflow("the output size")
       }
-      if size <= 0 {
-        throw .reason(
-          "cropping must be smaller than the input: axis \(i + 1) has \(d), cropping removes \(-(before[i] + after[i])) (input shape \(input.description))"
-        )
-      }
+      if size <= 0 { throw tooMuchCropping(axis: i, d, input) }
       out.append(size)
     }
     out.append(input.last)
     return try Inference(output: Shape(out))
+  }
+
+  /// Keras's refusal of a cropping that leaves nothing of axis `i` (of size `d`).
+  func tooMuchCropping(axis i: Int, _ d: Int, _ input: Shape) -> Refusal {
+    // The amounts removed (stored negated), as their sum, or written as a sum when it does not
+    // fit in 64 bits.
+    let removed: String
+    do {
+      removed = String(
+        try Checked.subtract(try Checked.subtract(0, before[i]), after[i]))
+    } catch {
+      removed = "\(before[i].magnitude) + \(after[i].magnitude)"
+    }
+    return .reason(
+      "cropping must be smaller than the input: axis \(i + 1) has \(d), cropping removes \(removed) (input shape \(input.description))"
+    )
   }
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
