@@ -13,8 +13,8 @@ public enum Command: Equatable, Sendable {
   case explain(ExplainTarget)
   case layers
   case help(topic: String?, at: Span)
-  case save(path: String, at: Span)
-  case load(path: String, at: Span)
+  case save(path: FileName, at: Span)
+  case load(path: FileName, at: Span)
   case quit
 
   /// The command's name as written in the language (`add`, `explain`, ...).
@@ -66,5 +66,113 @@ public struct LayerRequest: Equatable, Sendable {
     self.inner = inner
     self.innerSpan = innerSpan
     self.arguments = arguments
+  }
+}
+
+/// A file name as written on a line or given as an argument: its bytes, which need not be UTF-8
+/// (a file name is bytes), and a lossless text of them for messages.
+public struct FileName: Hashable, Sendable, CustomStringConvertible {
+  public var bytes: [UInt8]
+
+  public init(bytes: [UInt8]) { self.bytes = bytes }
+
+  public init(_ text: String) { bytes = Array(text.utf8) }
+
+  /// The name as shown: valid UTF-8 as it is, except that a backslash is written `\\`, and
+  /// each byte of a control character or of invalid UTF-8 as `\xHH`; so two different names
+  /// never show the same.
+  public var description: String { FileName.display(bytes) }
+
+  public static func display<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+    let all = Array(bytes)
+    return all.withUnsafeBufferPointer { b in
+      var out = String.UnicodeScalarView()
+      let digits = Array("0123456789ABCDEF".unicodeScalars)
+      var i = 0
+      while i < b.count {
+        let (scalar, length) = UTF8Scan.scalar(in: b, at: i)
+        if let scalar, scalar == "\\" {
+          out.append("\\")
+          out.append("\\")
+        } else if let scalar, scalar.value >= 0x20, scalar.value != 0x7F {
+          out.append(scalar)
+        } else {
+          for k in i..<(i + length) {
+            out.append("\\")
+            out.append("x")
+            out.append(digits[Int(b[k] >> 4)])
+            out.append(digits[Int(b[k] & 15)])
+          }
+        }
+        i += length
+      }
+      return String(out)
+    }
+  }
+}
+
+/// Reads UTF-8 strictly, as RFC 3629 defines it: no overlong forms, no surrogates, nothing past
+/// U+10FFFF. (U+FFFD written in a file is valid text like any other character.)
+public enum UTF8Scan {
+  /// The scalar whose encoding starts at `i` and its length in bytes; nil and 1 when the byte at
+  /// `i` does not start a valid encoding.
+  public static func scalar(in b: UnsafeBufferPointer<UInt8>, at i: Int) -> (Unicode.Scalar?, Int) {
+    let c0 = b[i]
+    if c0 < 0x80 { return (Unicode.Scalar(c0), 1) }
+    let length: Int
+    var low: UInt8 = 0x80
+    var high: UInt8 = 0xBF
+    var value: UInt32
+    switch c0 {
+    case 0xC2...0xDF:
+      length = 2
+      value = UInt32(c0 & 0x1F)
+    case 0xE0:
+      length = 3
+      low = 0xA0
+      value = UInt32(c0 & 0x0F)
+    case 0xE1...0xEC, 0xEE...0xEF:
+      length = 3
+      value = UInt32(c0 & 0x0F)
+    case 0xED:
+      length = 3
+      high = 0x9F
+      value = UInt32(c0 & 0x0F)
+    case 0xF0:
+      length = 4
+      low = 0x90
+      value = UInt32(c0 & 0x07)
+    case 0xF1...0xF3:
+      length = 4
+      value = UInt32(c0 & 0x07)
+    case 0xF4:
+      length = 4
+      high = 0x8F
+      value = UInt32(c0 & 0x07)
+    default: return (nil, 1)
+    }
+    guard i + length <= b.count else { return (nil, 1) }
+    for k in 1..<length {
+      let c = b[i + k]
+      let (lo, hi) = k == 1 ? (low, high) : (UInt8(0x80), UInt8(0xBF))
+      guard c >= lo && c <= hi else { return (nil, 1) }
+      value = value << 6 | UInt32(c & 0x3F)
+    }
+    return (Unicode.Scalar(value), length)
+  }
+
+  /// Whether the bytes are valid UTF-8 throughout.
+  public static func isValid(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    var i = 0
+    while i < b.count {
+      if b[i] < 0x80 {
+        i += 1
+        continue
+      }
+      let (s, length) = Self.scalar(in: b, at: i)
+      if s == nil { return false }
+      i += length
+    }
+    return true
   }
 }

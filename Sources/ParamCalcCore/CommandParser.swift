@@ -200,10 +200,18 @@ public struct CommandParser {
       guard let t = rest.first else {
         throw .missingOperand(command: word, what: "a file name, e.g. '\(word) model.pc'", at: end)
       }
+      // The name is the bytes written (a file name need not be UTF-8): the rest of the line, or
+      // one quoted string, read as values are (`save 'my model.pc'`, `load 'it''s.pc'`).
       let span = Span(t.start, tokens.last!.end)
-      var path = text(span)
-      if path.count >= 2, let f = path.first, f == "'" || f == "\"", path.last == f {
-        path = String(path.dropFirst().dropLast())
+      let path: FileName
+      if rest.count == 1, b[t.start] == UInt8(ascii: "'") || b[t.start] == UInt8(ascii: "\"") {
+        let (inner, _) = try quoted(t)
+        path = FileName(bytes: unquoted(inner, quote: b[t.start]))
+      } else {
+        path = FileName(bytes: Array(b[span.start..<span.end]))
+      }
+      if path.bytes.isEmpty {
+        throw .missingOperand(command: word, what: "a file name, e.g. '\(word) model.pc'", at: t)
       }
       return word == "save" ? .save(path: path, at: span) : .load(path: path, at: span)
     default:
@@ -256,6 +264,7 @@ public struct CommandParser {
   func arguments(_ toks: [Span], command: String) throws(ParamCalcError) -> [Argument] {
     var out: [Argument] = []
     out.reserveCapacity(toks.count)
+    var seen: Set<String> = []
     for t in toks {
       var eq = -1
       for i in t.start..<t.end where b[i] == UInt8(ascii: "=") {
@@ -283,7 +292,14 @@ public struct CommandParser {
           "'\(text(keySpan))' is not an argument name", at: keySpan,
           hint: "argument names are letters, digits and '_'")
       }
-      if out.contains(where: { $0.key == key }) { throw .repeatedArgument(key, at: t) }
+      // A repeat is found by a scan of the few arguments a line has, and through a set once there
+      // are many (a line of 200,000 arguments is checked in linear time).
+      if out.count < 16 {
+        if out.contains(where: { $0.key == key }) { throw .repeatedArgument(key, at: t) }
+      } else {
+        if seen.isEmpty { seen = Set(out.map(\.key)) }
+        if !seen.insert(key).inserted { throw .repeatedArgument(key, at: t) }
+      }
       out.append(Argument(key: key, value: try value(valueSpan), span: t, valueSpan: valueSpan))
     }
     return out
@@ -302,10 +318,7 @@ public struct CommandParser {
       return .tuple(try tupleItems(Span(s.start + 1, s.end - 1), whole: s, depth: depth + 1))
     }
     if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
-      guard s.end - s.start >= 2, b[s.end - 1] == c else {
-        throw .syntax("unclosed quote", at: s)
-      }
-      return .string(text(Span(s.start + 1, s.end - 1)))
+      return .string(try quotedString(s))
     }
     for i in s.start..<s.end where b[i] == UInt8(ascii: "(") || b[i] == UInt8(ascii: ")") {
       throw .syntax("malformed value '\(text(s))'", at: s, hint: "write tuples as (3,3) or 3x3")
@@ -325,6 +338,71 @@ public struct CommandParser {
     return .string(word)
   }
 
+  /// The string a quoted value stands for: the text between the quotes, where the quote
+  /// character written twice stands for itself (`'it''s'` is `it's`; `''` is empty). This is the
+  /// one escape, and what `Value.script` writes; the quotes must enclose the whole value.
+  func quotedString(_ s: Span) throws(ParamCalcError) -> String {
+    let (inner, doubled) = try quoted(s)
+    guard doubled else { return text(inner) }
+    return String(decoding: unquoted(inner, quote: b[s.start]), as: UTF8.self)
+  }
+
+  /// The bytes between the quotes of the quoted value `s`, and whether a doubled quote is in them.
+  func quoted(_ s: Span) throws(ParamCalcError) -> (Span, Bool) {
+    let q = b[s.start]
+    var i = s.start + 1
+    var doubled = false
+    while i < s.end {
+      if b[i] == q {
+        if i + 1 < s.end && b[i + 1] == q {
+          doubled = true
+          i += 2
+          continue
+        }
+        break
+      }
+      i += 1
+    }
+    if i >= s.end {
+      throw .syntax("unclosed quote", at: s, hint: "close the string with its quote")
+    }
+    if i + 1 != s.end {
+      throw .syntax(
+        "unexpected text after the closing quote", at: Span(i + 1, s.end),
+        hint: "write a quote inside a string twice, e.g. 'it''s', or quote with the other kind")
+    }
+    return (Span(s.start + 1, i), doubled)
+  }
+
+  /// The bytes of `inner` with each doubled `quote` made one.
+  func unquoted(_ inner: Span, quote q: UInt8) -> [UInt8] {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(inner.end - inner.start)
+    var j = inner.start
+    while j < inner.end {
+      bytes.append(b[j])
+      j += b[j] == q ? 2 : 1
+    }
+    return bytes
+  }
+
+  /// Where the quoted string starting at `i` ends (just past its closing quote), or `end`.
+  func skipQuoted(from i: Int, end: Int) -> Int {
+    let q = b[i]
+    var j = i + 1
+    while j < end {
+      if b[j] == q {
+        if j + 1 < end && b[j + 1] == q {
+          j += 2
+          continue
+        }
+        return j + 1
+      }
+      j += 1
+    }
+    return end
+  }
+
   func trimmed(_ s: Span) -> Span {
     var a = s.start
     var z = s.end
@@ -342,6 +420,11 @@ public struct CommandParser {
     while i <= inner.end {
       let atEnd = i == inner.end
       let c: UInt8 = atEnd ? 0 : b[i]
+      if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
+        // A quoted string is one item, whatever commas and parentheses it holds.
+        i = skipQuoted(from: i, end: inner.end)
+        continue
+      }
       if !atEnd && c == UInt8(ascii: "(") { d += 1 }
       if !atEnd && c == UInt8(ascii: ")") { d -= 1 }
       if atEnd || (d == 0 && c == UInt8(ascii: ",")) {

@@ -23,16 +23,17 @@ public enum DiagnosticRenderer {
     return out
   }
 
-  /// `s` with control characters written as escapes (`\u{1B}`, `\t`), so that text taken from
-  /// the input (a name, a file name) cannot move the cursor or recolour the terminal.
+  /// `s` with control characters written as escapes (`\x1B`, as file names show bytes; `\u{9B}`
+  /// beyond ASCII), so that text taken from the input (a name, a file name) cannot move the
+  /// cursor or recolour the terminal.
   public static func escaped(_ s: String) -> String {
     guard s.unicodeScalars.contains(where: isControl) else { return s }
     var out = ""
     for u in s.unicodeScalars {
       if !isControl(u) {
         out.unicodeScalars.append(u)
-      } else if u == "\t" {
-        out += "\\t"
+      } else if u.value < 0x80 {
+        out += "\\x" + (u.value < 0x10 ? "0" : "") + String(u.value, radix: 16, uppercase: true)
       } else {
         out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
       }

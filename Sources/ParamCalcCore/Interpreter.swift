@@ -7,10 +7,11 @@ public enum Response: Sendable {
   case explain([Int], all: Bool)
   case layers
   case help(String)
-  /// The executable writes `script` to `path` (paramcalc's core does no I/O).
-  case save(path: String, script: String)
+  /// The executable writes `request.script` to `request.file` (paramcalc's core does no I/O);
+  /// `path` is the file's name as shown.
+  case save(path: String, request: SaveRequest)
   /// The executable reads `path` and calls `Interpreter.load`.
-  case load(path: String, at: Span)
+  case load(path: FileName, at: Span)
   case quit
 
   /// The name of the command that gave this response, as written in the language.
@@ -26,6 +27,16 @@ public enum Response: Sendable {
     case .load: return "load"
     case .quit: return "quit"
     }
+  }
+}
+
+/// What `save` asks the executable to write: the script, and the file named.
+public struct SaveRequest: Sendable {
+  public var file: FileName
+  public var script: String
+  public init(file: FileName, script: String) {
+    self.file = file
+    self.script = script
   }
 }
 
@@ -173,7 +184,7 @@ public struct Interpreter: Sendable {
     case .help(let topic, let span):
       return .help(try Help.text(topic: topic, catalog: session.catalog, at: span))
     case .save(let path, _):
-      return .save(path: path, script: script)
+      return .save(path: path.description, request: SaveRequest(file: path, script: script))
     case .load(let path, let span):
       return .load(path: path, at: span)
     case .quit: return .quit

@@ -303,10 +303,18 @@ public struct Session: Sendable {
       request.arguments[i].span = indexSpan
       request.arguments[i].valueSpan = indexSpan
     }
+    // Where each key stands: looked up in a table when there are many, so that a line of many
+    // arguments is merged in linear time; a few are compared one by one.
+    var position: [String: Int] = [:]
+    let many = arguments.count > 16
+    if many { for (i, a) in request.arguments.enumerated() { position[a.key] = i } }
     for a in arguments {
-      if let i = request.arguments.firstIndex(where: { $0.key == a.key }) {
+      let found =
+        many ? position[a.key] : request.arguments.firstIndex(where: { $0.key == a.key })
+      if let i = found {
         request.arguments[i] = a
       } else {
+        if many { position[a.key] = request.arguments.count }
         request.arguments.append(a)
       }
     }

@@ -14,7 +14,7 @@ public enum Value: Hashable, Sendable {
     case .float(let v): return Value.format(v)
     case .bool(let v): return v ? "true" : "false"
     case .none: return "None"
-    case .string(let s): return s
+    case .string(let s): return Value.quoted(s)
     case .tuple(let items):
       if items.count == 1 { return "(" + items[0].script + ")" }
       return "(" + items.map(\.script).joined(separator: ",") + ")"
@@ -30,6 +30,48 @@ public enum Value: Hashable, Sendable {
     case .none: return "None"
     case .string: return "a string"
     case .tuple: return "a tuple"
+    }
+  }
+
+  /// A string as a script writes it: bare when the parser reads the bare word back as this same
+  /// string (`same`, `relu`, `glorot_uniform`), otherwise in quotes. Single quotes unless the
+  /// string holds a single quote and no double quote; inside the quotes, the quote character
+  /// itself is written twice (`'it''s "x"'`), the one escape `CommandParser` reads.
+  public static func quoted(_ s: String) -> String {
+    if isBare(s) { return s }
+    var hasSingle = false
+    var hasDouble = false
+    for c in s.utf8 {
+      if c == UInt8(ascii: "'") { hasSingle = true }
+      if c == UInt8(ascii: "\"") { hasDouble = true }
+    }
+    let q: Unicode.Scalar = hasSingle && !hasDouble ? "\"" : "'"
+    var out = String.UnicodeScalarView()
+    out.append(q)
+    for u in s.unicodeScalars {
+      if u == q { out.append(q) }
+      out.append(u)
+    }
+    out.append(q)
+    return String(out)
+  }
+
+  /// Whether `s` can be written without quotes: made of letters, digits and `_ - . + / : @ %`
+  /// only, and read back by the parser as this string (not a number, a boolean, None or NxM).
+  static func isBare(_ s: String) -> Bool {
+    if s.isEmpty { return false }
+    for c in s.utf8 {
+      let ok =
+        (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+        || c == UInt8(ascii: "_") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
+        || c == UInt8(ascii: "+") || c == UInt8(ascii: "/") || c == UInt8(ascii: ":")
+        || c == UInt8(ascii: "@") || c == UInt8(ascii: "%")
+      if !ok { return false }
+    }
+    var copy = s
+    return copy.withUTF8 { b -> Bool in
+      let v = try? CommandParser(b).value(Span(0, b.count))
+      return v == .string(s)
     }
   }
 

@@ -1,60 +1,178 @@
 import ParamCalcCore
 
-/// File input and output for `save`, `load` and script arguments.
+/// File input and output for `save`, `load` and script arguments. File names are bytes
+/// (`FileName`) from the line or the command line down to the system calls; they are shown in
+/// messages in `FileName`'s lossless form.
 enum Files {
   static func reason(_ code: Int32) -> String { String(cString: strerror(code)).lowercased() }
 
-  /// Writes `text` to `path` atomically: a temporary file beside it, then a rename.
-  static func save(_ text: String, to path: String, at span: Span) throws(ParamCalcError) {
-    let temp = path + ".tmp-\(getpid())"
-    let fd = Platform.open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    if fd < 0 { throw .file(path: path, reason: "cannot write: " + reason(errno), at: span) }
-    var bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-      let n = bytes.withUnsafeMutableBytes {
-        write(fd, $0.baseAddress! + offset, $0.count - offset)
-      }
-      if n < 0 {
-        if errno == EINTR { continue }
+  /// Calls `body` with `name` as a NUL-terminated C string.
+  static func withCString<R>(_ name: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
+    var bytes = name
+    bytes.append(0)
+    return bytes.withUnsafeBufferPointer {
+      $0.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) }
+    }
+  }
+
+  /// What a file that is not a regular file is, in words.
+  static func kind(_ mode: mode_t) -> String {
+    switch mode & S_IFMT {
+    case S_IFDIR: return "a directory"
+    case S_IFIFO: return "a FIFO (named pipe)"
+    case S_IFCHR: return "a character device"
+    case S_IFBLK: return "a block device"
+    case S_IFSOCK: return "a socket"
+    case S_IFLNK: return "a symbolic link"
+    default: return "not a regular file"
+    }
+  }
+
+  /// The directory part of a path (`.` when it has none) and the last component.
+  static func split(_ path: [UInt8]) -> (dir: [UInt8], base: [UInt8]) {
+    guard let slash = path.lastIndex(of: UInt8(ascii: "/")) else {
+      return ([UInt8(ascii: ".")], path)
+    }
+    let dir = slash == 0 ? [UInt8(ascii: "/")] : Array(path[..<slash])
+    return (dir, Array(path[(slash + 1)...]))
+  }
+
+  /// The file a save to `path` writes: `path` itself, or, through symbolic links, the file they
+  /// lead to (which need not exist yet: a dangling link names the file to create). With the
+  /// `lstat` of that file when it exists.
+  static func target(of path: [UInt8]) -> (path: [UInt8], stat: stat?, error: Int32) {
+    var current = path
+    for _ in 0..<40 {
+      var st = stat()
+      if withCString(current, { lstat($0, &st) }) != 0 {
         let e = errno
-        close(fd)
-        unlink(temp)
-        throw .file(path: path, reason: "cannot write: " + reason(e), at: span)
+        return (current, nil, e == ENOENT ? 0 : e)
       }
-      offset += n
+      guard st.st_mode & S_IFMT == S_IFLNK else { return (current, st, 0) }
+      var buffer = [UInt8](repeating: 0, count: 4096)
+      let n = withCString(current) { name in
+        buffer.withUnsafeMutableBufferPointer {
+          $0.withMemoryRebound(to: CChar.self) { readlink(name, $0.baseAddress!, $0.count) }
+        }
+      }
+      if n < 0 { return (current, nil, errno) }
+      let link = Array(buffer[..<n])
+      if link.first == UInt8(ascii: "/") {
+        current = link
+      } else {
+        let (dir, _) = split(current)
+        current = dir + [UInt8(ascii: "/")] + link
+      }
     }
-    if fsync(fd) != 0 || close(fd) != 0 {
+    return (current, nil, ELOOP)
+  }
+
+  /// Writes `text` to the file `name` atomically, so that nothing is lost and nothing is
+  /// clobbered:
+  /// - a symbolic link is followed and the file it leads to is replaced (the link stays a link);
+  /// - a FIFO, directory, device or socket is refused, and left alone;
+  /// - the text goes to a new file of an unpredictable name beside the target, created
+  ///   exclusively (`mkstemp`: a planted link cannot redirect it), written, flushed to disk,
+  ///   then renamed over the target, and the directory is flushed;
+  /// - a file replaced keeps its permission bits; a new one gets 0666 less the umask;
+  /// - on any failure the temporary file is removed and the old file is as it was.
+  static func save(_ text: String, to name: FileName, at span: Span) throws(ParamCalcError) {
+    let shown = name.description
+    func fail(_ what: String, _ code: Int32) -> ParamCalcError {
+      .file(path: shown, reason: what + reason(code), at: span)
+    }
+    let (path, existing, lookError) = target(of: name.bytes)
+    if lookError != 0 { throw fail("cannot write: ", lookError) }
+    if let existing, existing.st_mode & S_IFMT != S_IFREG {
+      var what = "is " + kind(existing.st_mode)
+      if path != name.bytes { what = "leads to \(FileName.display(path)), which " + what }
+      throw .file(
+        path: shown, reason: what + ", not a regular file: save writes only regular files",
+        at: span)
+    }
+    let (dir, base) = split(path)
+    // `.NAME.XXXXXX` (NAME cut short where the whole would pass the usual 255-byte limit).
+    var template = dir + Array("/.".utf8) + base.prefix(240) + Array(".XXXXXX".utf8) + [0]
+    let fd = template.withUnsafeMutableBufferPointer {
+      $0.withMemoryRebound(to: CChar.self) { mkstemp($0.baseAddress!) }
+    }
+    if fd < 0 { throw fail("cannot write: ", errno) }
+    _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+    let temp = Array(template.dropLast())
+    func abandon(_ code: Int32) -> ParamCalcError {
+      close(fd)
+      _ = withCString(temp) { unlink($0) }
+      return fail("cannot write: ", code)
+    }
+    let mode: mode_t
+    if let existing {
+      mode = existing.st_mode & 0o7777
+      // Keep the owner and group where allowed (it is not, for another user's file: then the
+      // new file is ours, with the old permission bits).
+      if existing.st_uid != geteuid() || existing.st_gid != getegid() {
+        _ = fchown(fd, existing.st_uid, existing.st_gid)
+      }
+    } else {
+      let mask = umask(0)
+      umask(mask)
+      mode = 0o666 & ~mask
+    }
+    if fchmod(fd, mode) != 0 { throw abandon(errno) }
+    var bytes = text
+    let failure: Int32 = bytes.withUTF8 { all in
+      var offset = 0
+      while offset < all.count {
+        let n = write(fd, all.baseAddress! + offset, all.count - offset)
+        if n < 0 {
+          if errno == EINTR { continue }
+          return errno
+        }
+        offset += n
+      }
+      return 0
+    }
+    if failure != 0 { throw abandon(failure) }
+    if fsync(fd) != 0 { throw abandon(errno) }
+    if close(fd) != 0 {
       let e = errno
-      unlink(temp)
-      throw .file(path: path, reason: "cannot write: " + reason(e), at: span)
+      _ = withCString(temp) { unlink($0) }
+      throw fail("cannot write: ", e)
     }
-    if rename(temp, path) != 0 {
+    let renamed = withCString(temp) { t in withCString(path) { rename(t, $0) } }
+    if renamed != 0 {
       let e = errno
-      unlink(temp)
-      throw .file(path: path, reason: "cannot write: " + reason(e), at: span)
+      _ = withCString(temp) { unlink($0) }
+      throw fail("cannot write: ", e)
     }
-    bytes.removeAll()
+    // The rename is on disk once the directory is: flush it (where a directory can be opened).
+    let dirFD = withCString(dir) { openFile($0, O_RDONLY | O_CLOEXEC) }
+    if dirFD >= 0 {
+      _ = fsync(dirFD)
+      close(dirFD)
+    }
   }
 
   /// Opens a script for reading: a clear error when it is missing or unreadable.
-  static func open(forReading path: String, at span: Span) throws(ParamCalcError) -> Int32 {
+  static func open(forReading name: FileName, at span: Span) throws(ParamCalcError) -> Int32 {
     var st = stat()
-    if stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
-      throw .file(path: path, reason: "is a directory, not a script", at: span)
+    if withCString(name.bytes, { stat($0, &st) }) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+      throw .file(path: name.description, reason: "is a directory, not a script", at: span)
     }
-    let fd = Platform.open(path, O_RDONLY)
-    if fd < 0 { throw .file(path: path, reason: "cannot read: " + reason(errno), at: span) }
+    let fd = withCString(name.bytes) { openFile($0, O_RDONLY | O_CLOEXEC) }
+    if fd < 0 {
+      throw .file(path: name.description, reason: "cannot read: " + reason(errno), at: span)
+    }
     return fd
   }
 
   /// Loads a script line by line into `interpreter` (any size: lines are not kept), refusing
   /// binary content (NUL bytes, invalid UTF-8).
-  static func load(_ path: String, into interpreter: inout Interpreter, at span: Span)
+  static func load(_ name: FileName, into interpreter: inout Interpreter, at span: Span)
     throws(ParamCalcError) -> EditOutcome
   {
-    let fd = try open(forReading: path, at: span)
+    let fd = try open(forReading: name, at: span)
     defer { close(fd) }
+    let path = name.description
     var reader = LineReader(fd: fd, measuresLongLines: false)
     var loader = interpreter.beginLoad(path: path)
     while let line = reader.nextChecked() {
@@ -73,6 +191,40 @@ enum Files {
     }
     return try interpreter.finishLoad(loader, at: span)
   }
+
+  /// The script arguments as the bytes the command line gave (a file name need not be UTF-8;
+  /// `CommandLine.arguments` has repaired those that are not). `files` are the arguments as
+  /// strings, in their order on the command line; each is matched to the next argument that
+  /// decodes to it.
+  static func argumentBytes(_ files: [String]) -> [FileName] {
+    var raw: [[UInt8]] = []
+    let argv = CommandLine.unsafeArgv
+    for i in 1..<Int(CommandLine.argc) {
+      guard let p = argv[i] else { continue }
+      let n = strlen(p)
+      raw.append(
+        p.withMemoryRebound(to: UInt8.self, capacity: n) {
+          Array(UnsafeBufferPointer(start: $0, count: n))
+        })
+    }
+    var next = 0
+    return files.map { file in
+      var k = next
+      while k < raw.count {
+        if String(decoding: raw[k], as: UTF8.self) == file {
+          next = k + 1
+          return FileName(bytes: raw[k])
+        }
+        k += 1
+      }
+      return FileName(file)
+    }
+  }
+}
+
+/// `open(2)` on a name given as bytes (outside `Files`, whose `open(forReading:at:)` would hide it).
+func openFile(_ path: UnsafePointer<CChar>, _ flags: Int32, _ mode: mode_t = 0) -> Int32 {
+  open(path, flags, mode)
 }
 
 extension LineReader {
@@ -81,17 +233,17 @@ extension LineReader {
     case binary(String)
   }
 
-  /// The next line, or why it is not text.
+  /// The next line, or why it is not text: a NUL byte, or bytes that are not valid UTF-8 (the
+  /// character U+FFFD, validly encoded, is text).
   mutating func nextChecked() -> Checked? {
-    let line: String
-    do {
-      guard let next = try next() else { return nil }
-      line = next
-    } catch {
-      return .binary("is longer than \(Format.thousands(LineReader.limit)) bytes, the limit")
-    }
-    if line.utf8.contains(0) { return .binary("has a NUL byte") }
-    if line.unicodeScalars.contains("\u{FFFD}") { return .binary("is not valid UTF-8") }
-    return .text(line)
+    nextBytes(
+      { bytes -> Checked in
+        if bytes.contains(0) { return .binary("has a NUL byte") }
+        if !UTF8Scan.isValid(bytes) { return .binary("is not valid UTF-8") }
+        return .text(String(decoding: bytes, as: UTF8.self))
+      },
+      tooLong: { _ in
+        .binary("is longer than \(Format.thousands(LineReader.limit)) bytes, the limit")
+      })
   }
 }

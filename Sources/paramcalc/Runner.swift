@@ -45,8 +45,8 @@ struct Runner {
       guard var response = try interpreter.run(bytes: bytes) else { return true }
       command = response.command
       switch response {
-      case .save(let path, let script):
-        try Files.save(script, to: path, at: Span(0, bytes.count))
+      case .save(_, let request):
+        try Files.save(request.script, to: request.file, at: Span(0, bytes.count))
       case .load(let path, let span):
         response = .edit(command: "load", try Files.load(path, into: &interpreter, at: span))
       case .quit:
@@ -105,10 +105,11 @@ struct Runner {
 
   /// Script mode: every file in turn ('-' is standard input). Returns the exit status.
   mutating func scripts(_ files: [String]) -> Int32 {
-    for file in files {
-      let name = file == "-" ? "<stdin>" : file
+    for file in Files.argumentBytes(files) {
+      let isStdin = file.bytes == [UInt8(ascii: "-")]
+      let name = isStdin ? "<stdin>" : file.description
       let fd: Int32
-      if file == "-" {
+      if isStdin {
         fd = 0
       } else {
         do throws(ParamCalcError) {
