@@ -15,12 +15,32 @@
 
 static volatile sig_atomic_t pc_interrupted = 0;
 
+/* The self-pipe: the handler writes a byte to it, so a poll() that includes its read end wakes
+   up even when SIGINT lands between a check of the flag and the poll (no lost interrupt). */
+static int pc_wake[2] = {-1, -1};
+
 static void pc_on_interrupt(int signo) {
   (void)signo;
+  int saved = errno;
   pc_interrupted = 1;
+  if (pc_wake[1] >= 0) (void)!write(pc_wake[1], "", 1);
+  errno = saved;
+}
+
+static void pc_drain_wake(void) {
+  char buffer[64];
+  if (pc_wake[0] < 0) return;
+  while (read(pc_wake[0], buffer, sizeof buffer) > 0) {
+  }
 }
 
 void pc_install_interrupt_handler(void) {
+  if (pc_wake[0] < 0 && pipe(pc_wake) == 0) {
+    for (int i = 0; i < 2; i++) {
+      fcntl(pc_wake[i], F_SETFL, fcntl(pc_wake[i], F_GETFL) | O_NONBLOCK);
+      fcntl(pc_wake[i], F_SETFD, FD_CLOEXEC);
+    }
+  }
   struct sigaction action;
   memset(&action, 0, sizeof action);
   action.sa_handler = pc_on_interrupt;
@@ -37,12 +57,29 @@ void pc_install_interrupt_handler(void) {
 int pc_take_interrupt(void) {
   if (pc_interrupted) {
     pc_interrupted = 0;
+    pc_drain_wake();
     return 1;
   }
   return 0;
 }
 
 int pc_interrupt_pending(void) { return pc_interrupted != 0; }
+
+int pc_wait_readable(int fd) {
+  for (;;) {
+    if (pc_interrupted) return 0;
+    struct pollfd p[2] = {{.fd = fd, .events = POLLIN, .revents = 0},
+                          {.fd = pc_wake[0], .events = POLLIN, .revents = 0}};
+    int r = poll(p, pc_wake[0] >= 0 ? 2 : 1, -1);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return 1; /* let read() report the error */
+    }
+    if (pc_interrupted) return 0;
+    if (p[0].revents) return 1;
+    if (p[1].revents & POLLIN) pc_drain_wake(); /* a stale byte: the flag was taken already */
+  }
+}
 
 void pc_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
 
@@ -73,17 +110,24 @@ char *pc_editline_read(const char *prompt, int *interrupted) {
   while (!pc_line_done) {
     if (pc_interrupted) {
       pc_interrupted = 0;
+      pc_drain_wake();
       *interrupted = 1;
       rl_replace_line("", 0);
       break;
     }
-    struct pollfd p = {.fd = fd, .events = POLLIN, .revents = 0};
-    int r = poll(&p, 1, -1);
+    struct pollfd p[2] = {{.fd = fd, .events = POLLIN, .revents = 0},
+                          {.fd = pc_wake[0], .events = POLLIN, .revents = 0}};
+    int r = poll(p, pc_wake[0] >= 0 ? 2 : 1, -1);
     if (r < 0) {
       if (errno == EINTR) continue;
       break;
     }
-    if (p.revents & (POLLHUP | POLLERR | POLLNVAL) && !(p.revents & POLLIN)) break;
+    if (pc_interrupted) continue;
+    if (!p[0].revents) {
+      pc_drain_wake(); /* a stale byte: the flag was taken already */
+      continue;
+    }
+    if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL) && !(p[0].revents & POLLIN)) break;
     rl_callback_read_char();
   }
   rl_callback_handler_remove();

@@ -99,8 +99,9 @@ struct LineReader {
   }
 
   mutating func fill() {
-    // A stream that never blocks (a device, a fast pipe) still gives way to Ctrl-C.
-    if pc_interrupt_pending() != 0 {
+    // Ctrl-C ends the wait for input, and a stream that never blocks (a device, a fast pipe)
+    // still gives way to it.
+    if pc_wait_readable(fd) == 0 {
       interrupted = true
       return
     }

@@ -28,6 +28,10 @@ int pc_take_interrupt(void);
 /// Whether a SIGINT arrived that `pc_take_interrupt` has not taken yet (it stays pending).
 int pc_interrupt_pending(void);
 
+/// Waits until `fd` can be read (or reports an error or end of file), or a SIGINT arrives:
+/// returns 1 then 0. No interrupt is lost between the check and the wait (a self-pipe).
+int pc_wait_readable(int fd);
+
 /// Ignores SIGPIPE so that a write to a closed pipe returns EPIPE instead of killing the process.
 void pc_ignore_sigpipe(void);
 
