@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs a Keras corpus (JSONL, the format of /work/shared/conformance/README.md) through the built
+"""Runs a Keras corpus (JSONL, the format of ../shared/conformance/README.md) through the built
 binary with the checks of Tests/ParamCalcEndToEndTests/ConformanceTests.swift, and prints each case
 that does not pass, with why (for a case that fails on a layer paramcalc lacks: the first
 "not supported yet" message).

@@ -12,18 +12,18 @@ is not generated, so paramcalc must accept every line (`rejected_lines` is empty
 of lines is then run through Keras (the oracle's `run`), which gives the expected layers and
 totals.
 
-Output: one JSON object a line, in the corpus format of /work/shared/conformance/README.md plus
+Output: one JSON object a line, in the corpus format of ../shared/conformance/README.md plus
 `files`: the files that `load` lines read and that the test writes into the binary's working
 directory before running the script.
 
 usage: KERAS_BACKEND=jax ~/keras/bin/python scripts/keras_edit_cases.py [SEED [COUNT]] \
          > Tests/ParamCalcEndToEndTests/Fixtures/keras-edits.jsonl
-The oracle is looked for in $PARAMCALC_ORACLE (default /work/shared/oracle).
+The oracle is looked for in $PARAMCALC_ORACLE (default ../shared/oracle beside the repository).
 """
 import json, os, random, sys
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
-sys.path.insert(0, os.environ.get("PARAMCALC_ORACLE", "/work/shared/oracle"))
+sys.path.insert(0, os.environ.get("PARAMCALC_ORACLE", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "oracle")))
 from keras_run import run  # noqa: E402  (real Keras: the oracle)
 
 SEED = int(sys.argv[1]) if len(sys.argv) > 1 else 2026

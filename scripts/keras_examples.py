@@ -4,12 +4,12 @@ says of it to Tests/ParamCalcEndToEndTests/Fixtures/examples-keras.json: for eac
 script (so that a changed example without a new fixture fails the test), the layers and totals.
 
 usage: KERAS_BACKEND=jax ~/keras/bin/python scripts/keras_examples.py
-The oracle is looked for in $PARAMCALC_ORACLE (default /work/shared/oracle).
+The oracle is looked for in $PARAMCALC_ORACLE (default ../shared/oracle beside the repository).
 """
 import json, os, pathlib, sys
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
-sys.path.insert(0, os.environ.get("PARAMCALC_ORACLE", "/work/shared/oracle"))
+sys.path.insert(0, os.environ.get("PARAMCALC_ORACLE", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "oracle")))
 from keras_run import run  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent

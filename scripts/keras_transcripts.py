@@ -13,12 +13,12 @@ and the fixture holds, for each line, the model after it (null when there is no 
 {"NAME": {"script": ..., "states": [{"layers": [...], "total": ..., ...} | null, ...]}}.
 
 usage: KERAS_BACKEND=jax ~/keras/bin/python scripts/keras_transcripts.py
-The oracle is looked for in $PARAMCALC_ORACLE (default /work/shared/oracle).
+The oracle is looked for in $PARAMCALC_ORACLE (default ../shared/oracle beside the repository).
 """
 import importlib.util, json, os, pathlib, re, sys
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
-sys.path.insert(0, os.environ.get("PARAMCALC_ORACLE", "/work/shared/oracle"))
+sys.path.insert(0, os.environ.get("PARAMCALC_ORACLE", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "oracle")))
 from keras_run import run  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
