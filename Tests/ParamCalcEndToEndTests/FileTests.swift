@@ -24,37 +24,10 @@ struct FileTests {
   /// which may be any) on its standard input. File names with bytes that are not UTF-8 are made
   /// in the script with printf's octal escapes, so the raw bytes reach the binary.
   func shell(_ script: String, in dir: URL, stdin: [UInt8] = []) throws -> Result {
-    let inURL = dir.appendingPathComponent(".in")
-    let outURL = dir.appendingPathComponent(".out")
-    let errURL = dir.appendingPathComponent(".err")
-    try Data(stdin).write(to: inURL)
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/sh")
-    p.arguments = ["-c", script]
-    var env = ProcessInfo.processInfo.environment
-    env["NO_COLOR"] = nil
-    env["PARAMCALC"] = Binary.url.path
-    p.environment = env
-    p.currentDirectoryURL = dir
-    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    let input = try FileHandle(forReadingFrom: inURL)
-    let output = try FileHandle(forWritingTo: outURL)
-    let errors = try FileHandle(forWritingTo: errURL)
-    p.standardInput = input
-    p.standardOutput = output
-    p.standardError = errors
-    try p.run()
-    p.waitUntilExit()
-    try input.close()
-    try output.close()
-    try errors.close()
-    let r = Result(
-      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
-      status: p.terminationStatus)
-    for u in [inURL, outURL, errURL] { try? FileManager.default.removeItem(at: u) }
-    return r
+    let r = try Binary.spawn(
+      URL(fileURLWithPath: "/bin/sh"), ["-c", script], in: dir, stdin: stdin,
+      environment: ["PARAMCALC": Binary.url.path])
+    return Result(stdout: r.stdout, stderr: r.stderr, status: r.status)
   }
 
   /// Runs the binary in `dir` on `stdin`.
@@ -72,10 +45,9 @@ struct FileTests {
     (try? Data(contentsOf: url)).map { String(decoding: $0, as: UTF8.self) }
   }
 
-  /// The names in `dir` other than the helper files of `shell`.
+  /// The names in `dir` (the streams of `shell` are kept elsewhere).
   func names(_ dir: URL) throws -> [String] {
-    try FileManager.default.contentsOfDirectory(atPath: dir.path)
-      .filter { ![".in", ".out", ".err"].contains($0) }.sorted()
+    try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
   }
 
   static let model = "input (4,)\nadd dense units=2\n"
@@ -276,9 +248,8 @@ struct FileTests {
     #expect(r.stdout.contains("  loaded 1 layer"))
     #expect(r.stdout.contains(Self.saved))
     #expect(r.stderr.contains("error: m\\xFF.pc: cannot read: no such file or directory"))
-    // Only the file of that name was made (no U+FFFD name, no temporary file): it and the
-    // helper files .in, .out and .err.
-    #expect(r.stdout.hasSuffix(Self.saved + "entries=4\n"))
+    // Only the file of that name was made (no U+FFFD name, no temporary file).
+    #expect(r.stdout.hasSuffix(Self.saved + "entries=1\n"))
   }
 
   // MARK: 5. text is validated as UTF-8

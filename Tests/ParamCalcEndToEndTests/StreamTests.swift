@@ -27,43 +27,10 @@ struct StreamTests {
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     for (name, data) in files { try data.write(to: dir.appendingPathComponent(name)) }
-    let outURL = dir.appendingPathComponent(".out")
-    let errURL = dir.appendingPathComponent(".err")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/sh")
-    p.arguments = ["-c", script]
-    var env = ProcessInfo.processInfo.environment
-    env["PC"] = Binary.url.path
-    env["NO_COLOR"] = nil
-    p.environment = env
-    p.currentDirectoryURL = dir
-    p.standardInput = FileHandle.nullDevice
-    let out = try FileHandle(forWritingTo: outURL)
-    let err = try FileHandle(forWritingTo: errURL)
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let start = Date()
-    var interrupted = false
-    while p.isRunning && Date().timeIntervalSince(start) < timeout {
-      if let after = interruptAfter, !interrupted, Date().timeIntervalSince(start) >= after {
-        kill(p.processIdentifier, SIGINT)
-        interrupted = true
-      }
-      usleep(10_000)
-    }
-    let timedOut = p.isRunning
-    if timedOut { kill(p.processIdentifier, SIGKILL) }
-    p.waitUntilExit()
-    try out.close()
-    try err.close()
-    let exited = !timedOut && p.terminationReason == .exit
-    return Run(
-      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
-      status: exited ? p.terminationStatus : nil)
+    let r = try Binary.spawn(
+      URL(fileURLWithPath: "/bin/sh"), ["-c", script], in: dir,
+      environment: ["PC": Binary.url.path], timeout: timeout, interruptAfter: interruptAfter)
+    return Run(stdout: r.stdout, stderr: r.stderr, status: r.exited ? r.status : nil)
   }
 
   static func script(_ lines: [String]) -> Data {
