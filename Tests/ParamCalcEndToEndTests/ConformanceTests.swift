@@ -243,23 +243,13 @@ struct ConformanceTests {
 
   static let waiting = Result { try Waiting.load() }
 
-  @Test(arguments: try KerasCase.loadPinned("keras-public.jsonl"))
-  func publicCorpus(_ c: KerasCase) throws {
-    let (problems, _) = try c.differences()
-    #expect(problems.isEmpty, "\(c.id): \(problems.joined(separator: "\n"))")
-  }
-
-  @Test(arguments: try KerasCase.loadPinned("keras-public-mixed.jsonl"))
-  func mixedCorpus(_ c: KerasCase) throws {
-    let (problems, _) = try c.differences()
-    #expect(problems.isEmpty, "\(c.id): \(problems.joined(separator: "\n"))")
-  }
-
-  /// Models made by editing (insert, remove, set, input, clear, undo, redo, save, load), the
-  /// edits simulated apart from paramcalc and the final model run through Keras
-  /// (scripts/keras_edit_cases.py).
-  @Test(arguments: try KerasCase.loadPinned("keras-edits.jsonl"))
-  func editedModels(_ c: KerasCase) throws {
+  /// Every case of the public and mixed corpora, and the models made by editing (insert,
+  /// remove, set, input, clear, undo, redo, save, load), whose edits are simulated apart from
+  /// paramcalc and whose final model is run through Keras (scripts/keras_edit_cases.py).
+  @Test(
+    arguments: try ["keras-public.jsonl", "keras-public-mixed.jsonl", "keras-edits.jsonl"]
+      .flatMap { try KerasCase.loadPinned($0) })
+  func matchesKeras(_ c: KerasCase) throws {
     let (problems, _) = try c.differences()
     #expect(problems.isEmpty, "\(c.id): \(problems.joined(separator: "\n"))")
   }
