@@ -119,18 +119,7 @@ enum Files {
     }
     if fchmod(fd, mode) != 0 { throw abandon(errno) }
     var bytes = text
-    let failure: Int32 = bytes.withUTF8 { all in
-      var offset = 0
-      while offset < all.count {
-        let n = write(fd, all.baseAddress! + offset, all.count - offset)
-        if n < 0 {
-          if errno == EINTR { continue }
-          return errno
-        }
-        offset += n
-      }
-      return 0
-    }
+    let failure = bytes.withUTF8 { Output.write(UnsafeRawBufferPointer($0), to: fd) }
     if failure != 0 { throw abandon(failure) }
     if fsync(fd) != 0 { throw abandon(errno) }
     if close(fd) != 0 {
@@ -145,7 +134,7 @@ enum Files {
       throw fail("cannot write: ", e)
     }
     // The rename is on disk once the directory is: flush it (where a directory can be opened).
-    let dirFD = withCString(dir) { openFile($0, O_RDONLY | O_CLOEXEC) }
+    let dirFD = withCString(dir) { Platform.open($0, O_RDONLY | O_CLOEXEC) }
     if dirFD >= 0 {
       _ = fsync(dirFD)
       close(dirFD)
@@ -158,7 +147,7 @@ enum Files {
     if withCString(name.bytes, { stat($0, &st) }) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
       throw .file(path: name.description, reason: "is a directory, not a script", at: span)
     }
-    let fd = withCString(name.bytes) { openFile($0, O_RDONLY | O_CLOEXEC) }
+    let fd = withCString(name.bytes) { Platform.open($0, O_RDONLY | O_CLOEXEC) }
     if fd < 0 {
       throw .file(path: name.description, reason: "cannot read: " + reason(errno), at: span)
     }
@@ -220,11 +209,6 @@ enum Files {
       return FileName(file)
     }
   }
-}
-
-/// `open(2)` on a name given as bytes (outside `Files`, whose `open(forReading:at:)` would hide it).
-func openFile(_ path: UnsafePointer<CChar>, _ flags: Int32, _ mode: mode_t = 0) -> Int32 {
-  open(path, flags, mode)
 }
 
 extension LineReader {

@@ -43,11 +43,15 @@ struct Output {
 
   /// Writes all of `bytes` to `fd`; returns 0, or the `errno` of the write that failed.
   static func write(_ bytes: [UInt8], to fd: Int32) -> Int32 {
+    bytes.withUnsafeBytes { write($0, to: fd) }
+  }
+
+  /// Writes all of `bytes` to `fd` (retrying after a signal); returns 0, or the `errno` of the
+  /// write that failed.
+  static func write(_ bytes: UnsafeRawBufferPointer, to fd: Int32) -> Int32 {
     var offset = 0
     while offset < bytes.count {
-      let n = bytes.withUnsafeBytes { raw in
-        Platform.write(fd, raw.baseAddress! + offset, raw.count - offset)
-      }
+      let n = Platform.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
       if n < 0 {
         if errno == EINTR { continue }
         return errno

@@ -9,8 +9,8 @@
 #endif
 
 enum Platform {
-  /// `open(2)`.
-  static func open(_ path: String, _ flags: Int32, _ mode: mode_t = 0) -> Int32 {
+  /// `open(2)`, on a name given as bytes (a file name need not be UTF-8).
+  static func open(_ path: UnsafePointer<CChar>, _ flags: Int32, _ mode: mode_t = 0) -> Int32 {
     #if canImport(Glibc)
       Glibc.open(path, flags, mode)
     #else
