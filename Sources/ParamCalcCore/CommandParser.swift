@@ -349,29 +349,18 @@ public struct CommandParser {
 
   /// The bytes between the quotes of the quoted value `s`, and whether a doubled quote is in them.
   func quoted(_ s: Span) throws(ParamCalcError) -> (Span, Bool) {
-    let q = b[s.start]
-    var i = s.start + 1
-    var doubled = false
-    while i < s.end {
-      if b[i] == q {
-        if i + 1 < s.end && b[i + 1] == q {
-          doubled = true
-          i += 2
-          continue
-        }
-        break
-      }
-      i += 1
-    }
-    if i >= s.end {
+    guard let after = pastClosingQuote(from: s.start, end: s.end) else {
       throw .syntax("unclosed quote", at: s, hint: "close the string with its quote")
     }
-    if i + 1 != s.end {
+    if after != s.end {
       throw .syntax(
-        "unexpected text after the closing quote", at: Span(i + 1, s.end),
+        "unexpected text after the closing quote", at: Span(after, s.end),
         hint: "write a quote inside a string twice, e.g. 'it''s', or quote with the other kind")
     }
-    return (Span(s.start + 1, i), doubled)
+    let inner = Span(s.start + 1, after - 1)
+    // Inside, a quote character can only stand doubled.
+    let doubled = (inner.start..<inner.end).contains { b[$0] == b[s.start] }
+    return (inner, doubled)
   }
 
   /// The bytes of `inner` with each doubled `quote` made one.
@@ -386,8 +375,9 @@ public struct CommandParser {
     return bytes
   }
 
-  /// Where the quoted string starting at `i` ends (just past its closing quote), or `end`.
-  func skipQuoted(from i: Int, end: Int) -> Int {
+  /// Just past the closing quote of the quoted string starting at `i` (a doubled quote inside
+  /// stands for the character), or nil when it is not closed before `end`.
+  func pastClosingQuote(from i: Int, end: Int) -> Int? {
     let q = b[i]
     var j = i + 1
     while j < end {
@@ -400,7 +390,7 @@ public struct CommandParser {
       }
       j += 1
     }
-    return end
+    return nil
   }
 
   func trimmed(_ s: Span) -> Span {
@@ -422,7 +412,7 @@ public struct CommandParser {
       let c: UInt8 = atEnd ? 0 : b[i]
       if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
         // A quoted string is one item, whatever commas and parentheses it holds.
-        i = skipQuoted(from: i, end: inner.end)
+        i = pastClosingQuote(from: i, end: inner.end) ?? inner.end
         continue
       }
       if !atEnd && c == UInt8(ascii: "(") { d += 1 }
