@@ -416,7 +416,7 @@ struct ExplainTests {
   @Test func groupedConvolutionSaysWhatEachFilterSees() throws {
     let text = oneLine(try explainText("(100,8)", "add conv1d filters=8 kernel_size=3 groups=4"))
     #expect(!text.contains("covers all 8 input channels"), "\(text)")
-    #expect(text.contains("2 of them"), "\(text)")
+    #expect(text.contains("each filter covers the 2 of its group"), "\(text)")
   }
 
   @Test func dilatedKernelIsNotConsecutive() throws {

@@ -247,12 +247,11 @@ struct Convolution: LayerModel {
     }
     let covers =
       groups > 1
-      ? "each filter covers the \(channels / groups) of them in its group at each position"
+      ? "the input's channels (last axis): each filter covers the \(channels / groups) of its group"
       : channels == 1
-        ? "each filter covers the 1 input channel at each position"
-        : "each filter covers all \(channels) input channels at each position"
-    terms.append(
-      Term("input_channels", channels, .inputShape, "the last dimension of the input: " + covers))
+        ? "the input's channel (last axis): one, which each filter covers"
+        : "the input's channels (last axis): each filter covers all \(channels)"
+    terms.append(Term("input_channels", channels, .inputShape, covers))
     if groups > 1 {
       terms.append(
         Term(
@@ -264,7 +263,7 @@ struct Convolution: LayerModel {
       terms.append(
         Term(
           "1", 1, given.source("use_bias"),
-          "the bias: one per filter, added to its weighted sum (use_bias=true)"))
+          "the bias: one per filter, added to its sum (use_bias=true)"))
     }
     terms.append(
       Term(

@@ -173,14 +173,14 @@ struct Dense: LayerModel {
     var terms = [
       Term(
         "input_features", n, .inputShape,
-        "the last dimension of the input: each unit has one weight per input feature"),
+        "the input's features (last axis): every unit weighs each one"),
       Term("units", units, given.source("units"), "the number of output units (neurons)"),
     ]
     if useBias {
       terms.append(
         Term(
           "1", 1, given.source("use_bias"),
-          "the bias: one extra number per unit, added after the weighted sum (use_bias=true)"))
+          "the bias: one per unit, added to its sum (use_bias=true)"))
     }
     let rank = input.rank
     var rule =
