@@ -369,6 +369,12 @@ struct ExplainTests {
     expectRefusal(
       after: ["input (10,3)"], "add timedistributed dense units=2 activation=rleu",
       .invalidValue, "unknown activation function 'rleu'")
+    expectRefusal(
+      after: ["input (4,)", "add dense units=3"], "set 1 activation=rleu", .invalidValue,
+      "unknown activation function 'rleu' (did you mean 'relu'?)")
+    expectRefusal(
+      after: ["input (4,)", "add dense units=3"], "insert 1 dense units=2 activation=rleu",
+      .invalidValue, "unknown activation function 'rleu'")
     // Keras looks names up as written: `ReLU` is not an activation name.
     expectRefusal(
       after: ["input (3,4)"], "add dense units=4 activation=ReLU", .invalidValue,
