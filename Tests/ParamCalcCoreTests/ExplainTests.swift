@@ -260,6 +260,12 @@ let explainCases: [String: [(String, String)]] = {
     c["Conv\(r)DTranspose"] = [
       (input, "add conv\(r)dtranspose filters=8 kernel_size=3 strides=2"),
       (input, "add conv\(r)dtranspose filters=8 kernel_size=3 dilation_rate=2 padding=same"),
+      (input, "add conv\(r)dtranspose filters=8 kernel_size=4 strides=3 output_padding=1"),
+      (
+        input,
+        "add conv\(r)dtranspose filters=8 kernel_size=4 strides=2 padding=same output_padding=1"
+      ),
+      (input, "add conv\(r)dtranspose filters=8 kernel_size=2 strides=3"),
     ]
     if r < 3 {
       c["DepthwiseConv\(r)D"] = [

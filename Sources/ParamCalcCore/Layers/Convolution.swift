@@ -416,6 +416,31 @@ struct ConvolutionVariant: LayerModel {
     } catch { throw .overflow("the output size") }
   }
 
+  /// The output-length rule of axis `i` of a transposed convolution, written so that it
+  /// evaluates to the length printed (the span of a dilated kernel first, as for a convolution).
+  func transposedRule(_ i: Int, _ d: Int?, _ out: Int?) -> String {
+    let axis = spatialAxisNames(rank)[i]
+    let s = strides[i]
+    let (gaps, overflow) = dilation[i].multipliedReportingOverflow(by: kernel[i] - 1)
+    if overflow || (d != nil && out == nil) { return axis + ": see Keras's deconv_output_length" }
+    let k = gaps + 1
+    var line = axis + ": "
+    if dilation[i] > 1 { line += "span = \(dilation[i]) × (\(kernel[i]) - 1) + 1 = \(k); " }
+    // The rule with the length written as `n` (a number, or L when it is unknown).
+    let n = d.map(String.init) ?? "L"
+    let rule: String
+    if let op = outputPadding?[i] {
+      let pad = padding == "same" ? " - 2 × \(k / 2)" : ""
+      rule = "(\(n) - 1) × \(s) + \(k)\(pad) + \(op)"
+    } else if padding == "same" || k <= s {
+      rule = "\(n) × \(s)"
+    } else {
+      rule = "\(n) × \(s) + \(k) - \(s)"
+    }
+    guard let out else { return line + "a length L becomes " + rule }
+    return line + rule + " = \(out)"
+  }
+
   func infer(_ input: Shape) throws(Refusal) -> Inference {
     try requireRank(input, rank)
     let c = try knownLast(input, name)
@@ -509,7 +534,11 @@ struct ConvolutionVariant: LayerModel {
     return Explanation(
       formula: formula, substituted: substituted, terms: terms,
       shapeRule: variant == .transpose
-        ? "padding=\(padding), strides=\(stridesText(strides)): \(input.description) -> \(inference.output.description)"
+        ? ([
+          "padding=\(padding), strides=\(stridesText(strides)): \(input.description) -> \(inference.output.description)"
+        ]
+          + (0..<rank).map { transposedRule($0, input.dims[$0], inference.output.dims[$0]) }
+          + ["channels: filters = \(filters)"]).joined(separator: "\n")
         : (windowRules(
           input, inference.output, window: kernel, strides: strides, dilation: dilation,
           padding: padding)
