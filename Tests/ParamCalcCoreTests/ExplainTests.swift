@@ -339,6 +339,18 @@ struct ExplainTests {
     #expect(axisLines.allSatisfy { !($0.contains("rows:") && $0.contains("columns:")) })
   }
 
+  /// Item 4: no arithmetic on None anywhere.
+  @Test func noArithmeticOnNone() throws {
+    for (name, cases) in explainCases.sorted(by: { $0.key < $1.key }) {
+      for (input, add) in cases {
+        let text = try explainText(input, add)
+        for bad in ["None -", "None *", "None ×", "None +", "None /", "(None - ", "= None"] {
+          #expect(!text.contains(bad), "\(name): \(add): '\(bad)' in\n\(text)")
+        }
+      }
+    }
+  }
+
   /// Item 5: one number style on the formula line and in the terms table.
   @Test func formulaLineGroupsThousands() throws {
     let text = try explainText("(40,1600)", "add dense units=10")

@@ -232,13 +232,14 @@ struct Flatten: LayerModel {
   }
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
-    let known = input.isFullyKnown
-    let dims = input.dims.map { $0.map(String.init) ?? "None" }.joined(separator: " * ")
+    let dims = input.dims.compactMap { $0.map(String.init) }.joined(separator: " × ")
+    let unknown = input.dims.indices.filter { input.dims[$0] == nil }.map { "\($0 + 1)" }
     return .noWeights(
       "Flatten has no weights: it only rearranges the numbers.",
-      shapeRule: known
+      shapeRule: unknown.isEmpty
         ? "output size = product of the input dimensions = \(dims) = \(inference.output.dims[0]!)"
-        : "output size = product of the input dimensions = \(dims), unknown (None) because one of them is"
+        : "output size = product of the input dimensions: unknown (None), as axis "
+          + unknown.joined(separator: " and ") + " of the input is"
     )
   }
 }
