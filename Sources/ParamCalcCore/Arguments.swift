@@ -237,6 +237,10 @@ public struct ArgumentReader {
         a.key, layer: layer, at: Span(a.span.start, a.valueSpan.start - 1),
         suggestion: Suggestion.nearest(to: a.key, in: known))
     }
+    // Keras checks the activations it is given even where they change nothing of the count.
+    for a in arguments where a.key == "activation" || a.key == "recurrent_activation" {
+      _ = try activationName(a)
+    }
   }
 
   /// The arguments no one read: those accepted without effect on the count (`checkNames` has

@@ -52,6 +52,96 @@ public enum Format {
     return out
   }
 
+  /// Every number of 4 digits or more in `s` with thousands separators: `(1600 + 1) * 10` as
+  /// `(1,600 + 1) * 10`, the style of the counts printed after it.
+  public static func groupingNumbers(_ s: String) -> String {
+    var out = ""
+    var digits = ""
+    func flush() {
+      if digits.count >= 4, let n = Int(digits) { out += thousands(n) } else { out += digits }
+      digits = ""
+    }
+    for c in s {
+      if c.isASCII && c.isNumber {
+        digits.append(c)
+      } else {
+        flush()
+        out.append(c)
+      }
+    }
+    flush()
+    return out
+  }
+
+  /// The columns of a projector: `explain` keeps its lines within them.
+  public static let lineWidth = 100
+
+  /// `text` broken at spaces into lines of at most `width` columns: the first starts with `lead`
+  /// (`leadWidth` columns wide on screen: it may hold styling), the others with `hanging` spaces.
+  /// A word longer than a line stays whole. Each line ends with a newline.
+  public static func wrap(
+    _ text: String, lead: String, leadWidth: Int, hanging: Int, width: Int = lineWidth
+  ) -> String {
+    var out = lead
+    var column = leadWidth
+    var atStart = true
+    let indent = String(repeating: " ", count: hanging)
+    for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+      let n = word.count
+      if !atStart && column + 1 + n > width {
+        out += "\n" + indent
+        column = hanging
+        atStart = true
+      }
+      if !atStart {
+        out += " "
+        column += 1
+      }
+      out += word
+      column += n
+      atStart = false
+    }
+    return out + "\n"
+  }
+
+  /// An expression broken before its top-level ` + ` terms into pieces of at most `width`
+  /// columns (the first piece `first` columns): `a * b + (c + d) * e` stays whole when it fits.
+  public static func splitSum(_ s: String, first: Int, width: Int) -> [String] {
+    var terms: [String] = []
+    var depth = 0
+    var current = ""
+    let c = Array(s)
+    var i = 0
+    while i < c.count {
+      if c[i] == "(" { depth += 1 }
+      if c[i] == ")" { depth -= 1 }
+      if depth == 0 && c[i] == " " && i + 2 < c.count && c[i + 1] == "+" && c[i + 2] == " " {
+        terms.append(current)
+        current = ""
+        i += 1
+        continue
+      }
+      current.append(c[i])
+      i += 1
+    }
+    terms.append(current)
+    var pieces: [String] = []
+    var line = ""
+    for t in terms {
+      let limit = pieces.isEmpty ? first : width
+      if line.isEmpty {
+        line = t
+      } else if line.count + 1 + t.count <= limit {
+        line += " " + t
+      } else {
+        pieces.append(line)
+        line = t
+      }
+    }
+    pieces.append(line)
+    return pieces
+  }
+
   /// Pads `s` on the right (or left) to `width` characters.
   public static func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
     let n = s.count

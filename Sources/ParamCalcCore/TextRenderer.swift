@@ -330,7 +330,8 @@ public struct TextRenderer: Sendable {
     )
   }
 
-  /// The explanation of layer `index` (1-based).
+  /// The explanation of layer `index` (1-based). Every line fits `Format.lineWidth` columns
+  /// (a projector): longer ones are wrapped, under the column they started in.
   public func explain(_ index: Int, _ s: Session) -> String {
     let l = s.layers[index - 1]
     let e = l.explanation
@@ -340,17 +341,21 @@ public struct TextRenderer: Sendable {
     if e.terms.isEmpty {
       out += "  params = 0\n"
     } else {
-      out +=
-        "  \(Format.pretty(e.formula)) = \(Format.pretty(e.substituted)) = \(style.number(Format.thousands(inference.params)))\n"
+      out += formulaLine(
+        Format.pretty(e.formula), Format.groupingNumbers(Format.pretty(e.substituted)),
+        Format.thousands(inference.params))
       let nameWidth = e.terms.map(\.name.count).max()!
       let valueWidth = e.terms.map { Format.thousands($0.value).count }.max()!
       let sourceWidth = e.terms.map(\.source.rawValue.count).max()!
+      // The meanings start in one column, wrapped under it (or under the name when it is far).
+      let meaningColumn = 4 + nameWidth + 3 + valueWidth + 3 + sourceWidth + 3
+      let hanging = meaningColumn <= Format.lineWidth / 2 ? meaningColumn : 6
       for t in e.terms {
-        out +=
+        let lead =
           "    " + Format.pad(t.name, nameWidth) + " = "
-          + Format.pad(Format.thousands(t.value), valueWidth, right: true)
-        out +=
-          "   " + style.dim(Format.pad(t.source.rawValue, sourceWidth)) + "   " + t.meaning + "\n"
+          + Format.pad(Format.thousands(t.value), valueWidth, right: true) + "   "
+          + style.dim(Format.pad(t.source.rawValue, sourceWidth)) + "   "
+        out += Format.wrap(t.meaning, lead: lead, leadWidth: meaningColumn, hanging: hanging)
       }
     }
     if !inference.weights.isEmpty {
@@ -366,16 +371,41 @@ public struct TextRenderer: Sendable {
       }
     }
     if !l.spec.trainable && inference.params > 0 {
-      out +=
-        "  trainable=false: every weight of this layer is frozen, so all \(Format.thousands(inference.params)) count as non-trainable\n"
+      out += Format.wrap(
+        "trainable=false: every weight of this layer is frozen, so all \(Format.thousands(inference.params)) count as non-trainable",
+        lead: "  ", leadWidth: 2, hanging: 4)
     }
-    for n in e.notes { out += "  " + n + "\n" }
-    out += "  shape: " + e.shapeRule + "\n"
+    for n in e.notes { out += Format.wrap(n, lead: "  ", leadWidth: 2, hanging: 4) }
+    // The shape rule: its first line after `shape:`, then one line per axis, indented.
+    for (k, line) in e.shapeRule.split(separator: "\n").enumerated() {
+      out += Format.wrap(
+        String(line), lead: k == 0 ? "  shape: " : "    ", leadWidth: k == 0 ? 9 : 4,
+        hanging: k == 0 ? 9 : 6)
+    }
     if !l.inert.isEmpty {
-      out +=
-        "  not affecting the count: "
-        + l.inert.map { "\($0.key)=\($0.value.script)" }.joined(separator: ", ") + "\n"
+      out += Format.wrap(
+        "not affecting the count: "
+          + l.inert.map { "\($0.key)=\($0.value.script)" }.joined(separator: ", "),
+        lead: "  ", leadWidth: 2, hanging: 4)
     }
     return out
+  }
+
+  /// `  formula = substituted = count`, on one line when it fits, or else the formula, then
+  /// `= substituted` and `= count` on lines of their own (a long sum broken before a `+`).
+  func formulaLine(_ formula: String, _ substituted: String, _ count: String) -> String {
+    let one = "  \(formula) = \(substituted) = "
+    if one.count + count.count <= Format.lineWidth {
+      return one + style.number(count) + "\n"
+    }
+    let width = Format.lineWidth - 6
+    var out = ""
+    for (k, piece) in Format.splitSum(formula, first: width + 2, width: width).enumerated() {
+      out += (k == 0 ? "  " : "      ") + piece + "\n"
+    }
+    for (k, piece) in Format.splitSum(substituted, first: width, width: width).enumerated() {
+      out += (k == 0 ? "    = " : "      ") + piece + "\n"
+    }
+    return out + "    = " + style.number(count) + "\n"
   }
 }

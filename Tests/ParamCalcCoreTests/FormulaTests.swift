@@ -115,7 +115,7 @@ struct FormulaTests {
     // (Keras's own wording, groups and channels swapped, is kept.)
     expectRefusal(
       after: ["input (10,6)"], "add groupnormalization groups=4", .refused,
-      "number of groups (4) must be a multiple of the number of channels (6)")
+      "the number of channels (6) must be a multiple of the number of groups (4)")
     // The default groups=32.
     expectRefusal(
       after: ["input (10,6)"], "add groupnormalization", .refused,

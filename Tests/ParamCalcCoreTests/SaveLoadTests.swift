@@ -87,7 +87,7 @@ struct SaveLoadTests {
     _ = try i.run(line: "input (None,6)")
     let inert = [
       "name", "dtype", "autocast", "activity_regularizer", "batch_size", "kernel_initializer",
-      "bias_constraint", "activation",
+      "bias_constraint", "kernel_regularizer",
     ]
     for _ in 0..<25 {
       var arguments = [

@@ -113,7 +113,9 @@ struct TranscriptKerasTests {
       tableRow = try Regex(#"│ (\d+) │ \S+ \((\S+)\)\s*│ (\(.*?\))\s*│\s*([\d,]+) │ ([YN])"#)
       tableTotals = try Regex(#"^ (Total|Trainable|Non-trainable) params: ([\d,]+)"#)
       explainHeader = try Regex(#"^  #(\d+) (\S+)  \(.*?\) -> (\(.*?\))$"#)
-      formulaResult = try Regex(#"^  .* = ([\d,]+)$"#)
+      // The formula line, `  formula = substituted = N`, or the `    = N` that ends a long one
+      // (not an axis line of the shape rule, which also ends in a number).
+      formulaResult = try Regex(#"^(?:  (?!shape: )\S.* |    )= ([\d,]+)$"#)
       weightLine = try Regex(#"^    (\S+)\s+(\(.*?\))\s+([\d,]+)$"#)
     }
   }

@@ -12,17 +12,22 @@ let activationLayers: [LayerDescriptor] = [
       ArgumentSpec("threshold", "0.0", "where the function turns"),
     ],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      var cap: Double? = nil
       if let a = r.arguments.first(where: { $0.key == "max_value" }), case .none = a.value {
         r.ignore(["max_value"])
-      } else {
-        _ = try r.number("max_value", default: 0, in: 0...Double.greatestFiniteMagnitude)
+      } else if r.arguments.contains(where: { $0.key == "max_value" }) {
+        cap = try r.number("max_value", default: 0, in: 0...Double.greatestFiniteMagnitude)
       }
-      _ = try r.number("negative_slope", default: 0, in: 0...Double.greatestFiniteMagnitude)
-      _ = try r.number(
+      let slope = try r.number(
+        "negative_slope", default: 0, in: 0...Double.greatestFiniteMagnitude)
+      let threshold = try r.number(
         "threshold", default: 0,
         in: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
       return Identity(
-        typeName: "ReLU", why: "ReLU has no weights: max(x, 0) needs no learned numbers.")
+        typeName: "ReLU",
+        why:
+          "ReLU has no weights: \(reluFunction(cap: cap, slope: slope, threshold: threshold)) needs no learned numbers."
+      )
     }),
   LayerDescriptor(
     name: "LeakyReLU", family: "Activation",
@@ -72,6 +77,20 @@ let activationLayers: [LayerDescriptor] = [
       return Softmax(axes: axis)
     }),
 ]
+
+/// Keras's ReLU with its arguments, as a function of x: `max(x, 0)`, `min(max(x, 0), 6)`, or
+/// in general x from the threshold up (capped), negative_slope * (x - threshold) below it.
+func reluFunction(cap: Double?, slope: Double, threshold: Double) -> String {
+  func n(_ v: Double) -> String {
+    v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
+  }
+  if slope == 0 && threshold == 0 {
+    return cap.map { "min(max(x, 0), \(n($0)))" } ?? "max(x, 0)"
+  }
+  let above = cap.map { "min(x, \(n($0)))" } ?? "x"
+  let below = slope == 0 ? "0" : "\(n(slope)) * (x - \(n(threshold)))"
+  return "\(above) for x >= \(n(threshold)), \(below) below (a fixed function)"
+}
 
 struct Softmax: LayerModel {
   let axes: [Int]

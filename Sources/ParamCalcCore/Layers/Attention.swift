@@ -77,14 +77,15 @@ struct MultiHeadAttention: LayerModel {
           "key_dim", keyDim, .argument,
           "size of a head's query and key (two projections: query, key)"),
         Term(
-          "value_dim", valueDim, outputDim == nil && valueDim == keyDim ? .defaultValue : .argument,
-          "size of a head's value"),
+          "value_dim", valueDim, given.source("value_dim"),
+          given.keys.contains("value_dim")
+            ? "size of a head's value" : "size of a head's value (value_dim, by default key_dim)"),
         Term(
           "out", o, outputDim == nil ? .inputShape : .argument,
           "size of the output projection (output_shape, by default d)"),
       ],
       shapeRule:
-        "self-attention keeps the positions; the last axis becomes \(o): \(input.description) -> \(inference.output.description)",
+        "\(input.description) -> \(inference.output.description)\nself-attention keeps the positions; the last axis becomes \(o)",
       notes: [
         "weights: query, key, value and output projections, each a kernel then a bias, as Keras lists them"
       ])

@@ -104,17 +104,56 @@ func windowOutput(
   } catch { throw .overflow("the output size") }
 }
 
-/// The text of the output-size rule of one axis with its numbers.
-func windowRule(_ d: Int?, _ out: Int?, window: Int, stride: Int, dilation: Int, padding: String)
-  -> String
-{
-  let inText = d.map(String.init) ?? "None"
-  let outText = out.map(String.init) ?? "None"
-  if padding == "valid" {
-    let w = dilation == 1 ? "\(window)" : "\(dilation)*(\(window)-1)+1"
-    return "floor((\(inText) - \(w)) / \(stride)) + 1 = \(outText)"
+/// What a kernel of `size` taps, `dilation` apart, reaches along an axis (`steps`, `rows`):
+/// `5 consecutive steps`, `1 row`, `5 taps, 2 apart, spanning 9 steps`.
+func kernelReach(_ size: Int, _ dilation: Int, _ axis: String) -> String {
+  func unit(_ n: Int) -> String { n == 1 ? String(axis.dropLast()) : axis }
+  if dilation == 1 || size == 1 {
+    return size == 1 ? "1 \(unit(1))" : "\(size) consecutive \(axis)"
   }
-  return "ceil(\(inText) / \(stride)) = \(outText)"
+  let (gaps, o1) = dilation.multipliedReportingOverflow(by: size - 1)
+  let span = o1 ? "more than \(Int.max)" : "\(gaps + 1)"
+  return "\(size) taps, \(dilation) apart, spanning \(span) \(axis)"
+}
+
+/// The names of the spatial axes of a rank-1, -2 or -3 input, for explanations.
+func spatialAxisNames(_ rank: Int) -> [String] {
+  rank == 1 ? ["steps"] : rank == 2 ? ["rows", "columns"] : ["frames", "rows", "columns"]
+}
+
+/// The output-size rule of one axis, written so that every expression equals the number after
+/// it: `rows: 28 - 3 + 1 = 26`, `rows: ceil(28 / 2) = 14`, with a dilated kernel first its span
+/// (`span = 2 × (3 - 1) + 1 = 5; 9 - 5 + 1 = 5`); an unknown length L is followed as L
+/// (`L - 4`).
+func windowRule(
+  _ axis: String, _ d: Int?, _ out: Int?, window: Int, stride: Int, dilation: Int,
+  padding: String
+) -> String {
+  var line = axis + ": "
+  if padding != "valid" {
+    // Keras pads so that the output length is ceil(d / stride) (same; causal alike).
+    guard let d else {
+      return line + (stride == 1 ? "a length L stays L" : "a length L becomes ceil(L / \(stride))")
+    }
+    if stride == 1 { return line + "\(d), kept by padding=\(padding)" }
+    return line + "ceil(\(d) / \(stride)) = \(out.map(String.init) ?? "?")"
+  }
+  // The span of the kernel's taps: (window - 1) gaps of `dilation`, plus one. (The layer was
+  // inferred, so with a known length the span fits; with L it is written as it is.)
+  let spanValue = dilation.multipliedReportingOverflow(by: window - 1)
+  let span =
+    spanValue.overflow ? "(\(dilation) × (\(window) - 1) + 1)" : String(spanValue.partialValue + 1)
+  if dilation > 1 { line += "span = \(dilation) × (\(window) - 1) + 1 = \(span); " }
+  guard let d, let out else {
+    if stride == 1 {
+      let less =
+        spanValue.overflow ? " - \(span) + 1" : (span == "1" ? "" : " - \(spanValue.partialValue)")
+      return line + "a length L becomes L" + less
+    }
+    return line + "a length L becomes floor((L - \(span)) / \(stride)) + 1"
+  }
+  if stride == 1 { return line + "\(d) - \(span) + 1 = \(out)" }
+  return line + "floor((\(d) - \(span)) / \(stride)) + 1 = \(out)"
 }
 
 /// The output sizes of all spatial axes (Keras's compute_conv_output_shape and
@@ -133,17 +172,26 @@ func windowOutputs(
   return out
 }
 
-/// The output-size rules of all spatial axes, for explanations.
+/// Strides as written in explanations: `2` when all axes share it, `(1, 2, 2)` otherwise.
+func stridesText(_ strides: [Int]) -> String {
+  Set(strides).count == 1
+    ? "\(strides[0])" : "(" + strides.map(String.init).joined(separator: ", ") + ")"
+}
+
+/// The output-size rules of all spatial axes, for explanations: a line naming the padding and
+/// strides with the shapes, then one line per axis.
 func windowRules(
   _ input: Shape, _ output: Shape, window: [Int], strides: [Int], dilation: [Int], padding: String
-) -> String {
-  "padding=\(padding): "
+) -> [String] {
+  let names = spatialAxisNames(window.count)
+  return [
+    "padding=\(padding), strides=\(stridesText(strides)): \(input.description) -> \(output.description)"
+  ]
     + window.indices.map {
       windowRule(
-        input.dims[$0], output.dims[$0], window: window[$0], stride: strides[$0],
-        dilation: dilation[$0],
-        padding: padding)
-    }.joined(separator: "; ")
+        names[$0], input.dims[$0], output.dims[$0], window: window[$0], stride: strides[$0],
+        dilation: dilation[$0], padding: padding)
+    }
 }
 
 struct Convolution: LayerModel {
@@ -190,20 +238,20 @@ struct Convolution: LayerModel {
       s = "(\(s)) * \(filters)"
     }
     var terms: [Term] = []
-    let axes =
-      rank == 1 ? ["steps"] : rank == 2 ? ["rows", "columns"] : ["frames", "rows", "columns"]
+    let axes = spatialAxisNames(rank)
     for i in 0..<rank {
-      let meaning =
-        rank == 1
-        ? "each filter looks at \(kernel[0]) consecutive steps"
-        : "each filter spans \(kernel[i]) \(axes[i]) of the input"
-      terms.append(Term(syms[i], kernel[i], given.source("kernel_size"), meaning))
+      terms.append(
+        Term(
+          syms[i], kernel[i], given.source("kernel_size"),
+          "each filter looks at " + kernelReach(kernel[i], dilation[i], axes[i])))
     }
-    terms.append(
-      Term(
-        "input_channels", channels, .inputShape,
-        "the last dimension of the input: each filter covers all \(channels) input channels at each position"
-      ))
+    let covers =
+      groups > 1
+      ? "the input's channels (last axis): each filter covers the \(channels / groups) of its group"
+      : channels == 1
+        ? "the input's channel (last axis): one, which each filter covers"
+        : "the input's channels (last axis): each filter covers all \(channels)"
+    terms.append(Term("input_channels", channels, .inputShape, covers))
     if groups > 1 {
       terms.append(
         Term(
@@ -215,17 +263,16 @@ struct Convolution: LayerModel {
       terms.append(
         Term(
           "1", 1, given.source("use_bias"),
-          "the bias: one per filter, added to its weighted sum (use_bias=true)"))
+          "the bias: one per filter, added to its sum (use_bias=true)"))
     }
     terms.append(
       Term(
         "filters", filters, given.source("filters"),
         "the number of filters; each one produces one output channel"))
     let rule =
-      windowRules(
+      (windowRules(
         input, inference.output, window: kernel, strides: strides, dilation: dilation,
-        padding: padding)
-      + "; channels = filters = \(filters): \(input.description) -> \(inference.output.description)"
+        padding: padding) + ["channels: filters = \(filters)"]).joined(separator: "\n")
     return Explanation(
       formula: f, substituted: s, terms: terms, shapeRule: rule,
       notes: ["strides, padding and dilation_rate change the output shape, never the count"])
@@ -369,6 +416,31 @@ struct ConvolutionVariant: LayerModel {
     } catch { throw .overflow("the output size") }
   }
 
+  /// The output-length rule of axis `i` of a transposed convolution, written so that it
+  /// evaluates to the length printed (the span of a dilated kernel first, as for a convolution).
+  func transposedRule(_ i: Int, _ d: Int?, _ out: Int?) -> String {
+    let axis = spatialAxisNames(rank)[i]
+    let s = strides[i]
+    let (gaps, overflow) = dilation[i].multipliedReportingOverflow(by: kernel[i] - 1)
+    if overflow || (d != nil && out == nil) { return axis + ": see Keras's deconv_output_length" }
+    let k = gaps + 1
+    var line = axis + ": "
+    if dilation[i] > 1 { line += "span = \(dilation[i]) × (\(kernel[i]) - 1) + 1 = \(k); " }
+    // The rule with the length written as `n` (a number, or L when it is unknown).
+    let n = d.map(String.init) ?? "L"
+    let rule: String
+    if let op = outputPadding?[i] {
+      let pad = padding == "same" ? " - 2 × \(k / 2)" : ""
+      rule = "(\(n) - 1) × \(s) + \(k)\(pad) + \(op)"
+    } else if padding == "same" || k <= s {
+      rule = "\(n) × \(s)"
+    } else {
+      rule = "\(n) × \(s) + \(k) - \(s)"
+    }
+    guard let out else { return line + "a length L becomes " + rule }
+    return line + rule + " = \(out)"
+  }
+
   func infer(_ input: Shape) throws(Refusal) -> Inference {
     try requireRank(input, rank)
     let c = try knownLast(input, name)
@@ -414,11 +486,15 @@ struct ConvolutionVariant: LayerModel {
     let kv = kernel.map(String.init).joined(separator: " * ")
     let b = useBias ? " + 1" : ""
     var terms: [Term] = []
+    let axes = spatialAxisNames(rank)
     for i in 0..<rank {
       terms.append(
         Term(
-          syms[i], kernel[i], given.source("kernel_size"), "the kernel's extent along axis \(i + 1)"
-        ))
+          syms[i], kernel[i], given.source("kernel_size"),
+          variant == .transpose
+            ? "each kernel spreads an input position over "
+              + kernelReach(kernel[i], dilation[i], axes[i]) + " of the output"
+            : "each kernel looks at " + kernelReach(kernel[i], dilation[i], axes[i])))
     }
     terms.append(Term("input_channels", c, .inputShape, "the last dimension of the input"))
     let formula: String
@@ -437,7 +513,7 @@ struct ConvolutionVariant: LayerModel {
       terms.append(
         Term(
           "depth_multiplier", multiplier, given.source("depth_multiplier"),
-          "kernels per input channel; output channels = input_channels * depth_multiplier"))
+          "kernels per input channel; output channels = input_channels × depth_multiplier"))
     case .separable:
       formula =
         "\(k) * input_channels * depth_multiplier + (input_channels * depth_multiplier\(b)) * filters"
@@ -457,8 +533,20 @@ struct ConvolutionVariant: LayerModel {
     }
     return Explanation(
       formula: formula, substituted: substituted, terms: terms,
-      shapeRule:
-        "padding=\(padding), strides=\(strides.map(String.init).joined(separator: ",")): \(input.description) -> \(inference.output.description)",
+      shapeRule: variant == .transpose
+        ? ([
+          "padding=\(padding), strides=\(stridesText(strides)): \(input.description) -> \(inference.output.description)"
+        ]
+          + (0..<rank).map { transposedRule($0, input.dims[$0], inference.output.dims[$0]) }
+          + ["channels: filters = \(filters)"]).joined(separator: "\n")
+        : (windowRules(
+          input, inference.output, window: kernel, strides: strides, dilation: dilation,
+          padding: padding)
+          + [
+            variant == .depthwise
+              ? "channels: input_channels × depth_multiplier = \(c) × \(multiplier) = \(inference.output.last.map(String.init) ?? "?")"
+              : "channels: filters = \(filters)"
+          ]).joined(separator: "\n"),
       notes: ["strides, padding and dilation_rate change the output shape, never the count"])
   }
 }

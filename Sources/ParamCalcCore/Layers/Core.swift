@@ -72,41 +72,53 @@ let coreLayers: [LayerDescriptor] = [
       let rate = try r.number("rate", default: 0, in: 0...1)
       return Identity(
         typeName: "Dropout",
-        why:
-          "Dropout has no weights: it zeroes a random \(Value.format(rate)) of its inputs during training and passes them through at inference."
-      )
+        why: "Dropout has no weights: \(dropoutSentence(rate, "inputs")).")
     }),
   LayerDescriptor(
     name: "Activation", family: "Core",
-    summary: "applies an activation function element-wise; no weights",
+    summary:
+      "applies an activation function (most act on each number alone; softmax normalises along the last axis); no weights",
     formula: "0",
     arguments: [ArgumentSpec("activation", "required", "the function, e.g. relu, tanh, gelu")],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       guard let a = r.take("activation") else {
         throw r.missing("activation", example: "add activation activation=relu")
       }
-      let name: String
-      switch a.value {
-      case .string(let s): name = s.lowercased()
-      case .none: name = "linear"
-      default:
-        throw .invalidValue(
-          argument: "activation",
-          message: "expected a function name such as relu, found '\(a.value.script)'",
-          at: a.valueSpan)
-      }
-      guard activationNames.contains(name) else {
-        var m = "unknown activation function '\(name)'"
-        if let s = Suggestion.nearest(to: name, in: activationNames) {
-          m += " (did you mean '\(s)'?)"
-        }
-        throw .invalidValue(argument: "activation", message: m, at: a.valueSpan)
+      let name = try activationName(a)
+      let how: String
+      switch name {
+      case "softmax", "log_softmax", "sparsemax":
+        how = "\(name) normalises along the last axis, over all its values at each position"
+      case "glu": how = "glu works along the last axis, gating one half of it by the other"
+      default: how = "it applies \(name) to each number on its own"
       }
       return Identity(
-        typeName: "Activation",
-        why: "Activation has no weights: it applies \(name) to each number on its own.")
+        typeName: "Activation", why: "Activation has no weights: \(how).")
     }),
 ]
+
+/// The activation function an argument names, refused as Keras refuses it ("Could not interpret
+/// activation function identifier"): Keras looks the name up as written, so `ReLU` is not `relu`.
+/// None is `linear`.
+func activationName(_ a: Argument) throws(ParamCalcError) -> String {
+  switch a.value {
+  case .string(let name):
+    guard activationNames.contains(name) else {
+      var m = "unknown activation function '\(name)'"
+      if let s = Suggestion.nearest(to: name, in: activationNames) {
+        m += " (did you mean '\(s)'?)"
+      }
+      throw .invalidValue(argument: a.key, message: m, at: a.valueSpan)
+    }
+    return name
+  case .none: return "linear"
+  default:
+    throw .invalidValue(
+      argument: a.key,
+      message: "expected a function name such as relu, found '\(a.value.script)'",
+      at: a.valueSpan)
+  }
+}
 
 /// Activation functions Keras 3 knows by name (keras/src/activations/__init__.py).
 let activationNames = [
@@ -116,6 +128,23 @@ let activationNames = [
   "linear", "mish", "log_softmax", "log_sigmoid", "softmax", "celu", "squareplus", "sparsemax",
   "threshold", "sparse_sigmoid",
 ]
+
+/// What a dropout does during training and at inference, with its 1/(1 - rate) scaling (Keras's
+/// dropout scales the numbers it keeps so that their expected sum is unchanged).
+func dropoutSentence(_ rate: Double, _ what: String) -> String {
+  let r = Value.format(rate)
+  let scale = 1 / (1 - rate)
+  let rounded = (scale * 1000).rounded() / 1000
+  let factor =
+    scale == scale.rounded() && scale < 1e15
+    ? "= \(Int(scale))" : (rounded == scale ? "= " : "≈ ") + String(rounded)
+  let kept =
+    rate >= 1
+    ? "so keeps nothing"
+    : "scales the rest by 1/(1 - \(r)) \(factor) so their expected sum is unchanged"
+  return
+    "during training it zeroes a random fraction \(r) of its \(what) and \(kept); at inference it passes its input through"
+}
 
 /// The last input dimension, which sizes a kernel: Keras refuses an unknown one.
 func knownLast(_ input: Shape, _ layer: String) throws(Refusal) -> Int {
@@ -144,20 +173,20 @@ struct Dense: LayerModel {
     var terms = [
       Term(
         "input_features", n, .inputShape,
-        "the last dimension of the input: each unit has one weight per input feature"),
+        "the input's features (last axis): every unit weighs each one"),
       Term("units", units, given.source("units"), "the number of output units (neurons)"),
     ]
     if useBias {
       terms.append(
         Term(
           "1", 1, given.source("use_bias"),
-          "the bias: one extra number per unit, added after the weighted sum (use_bias=true)"))
+          "the bias: one per unit, added to its sum (use_bias=true)"))
     }
     let rank = input.rank
     var rule =
-      "output = input with its last dimension \(n) replaced by units \(units): \(input.description) -> \(inference.output.description)"
+      "\(input.description) -> \(inference.output.description)\nlast axis: \(n) replaced by units = \(units)"
     if rank > 1 {
-      rule += "; Dense acts on the last axis only, the same weights at every position of the others"
+      rule += "\nDense acts on the last axis only: the same weights at every position of the others"
     }
     return Explanation(
       formula: useBias ? "(input_features + 1) * units" : "input_features * units",
@@ -203,13 +232,14 @@ struct Flatten: LayerModel {
   }
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
-    let known = input.isFullyKnown
-    let dims = input.dims.map { $0.map(String.init) ?? "None" }.joined(separator: " * ")
+    let dims = input.dims.compactMap { $0.map(String.init) }.joined(separator: " × ")
+    let unknown = input.dims.indices.filter { input.dims[$0] == nil }.map { "\($0 + 1)" }
     return .noWeights(
       "Flatten has no weights: it only rearranges the numbers.",
-      shapeRule: known
+      shapeRule: unknown.isEmpty
         ? "output size = product of the input dimensions = \(dims) = \(inference.output.dims[0]!)"
-        : "output size = product of the input dimensions = \(dims), unknown (None) because one of them is"
+        : "output size = product of the input dimensions: unknown (None), as axis "
+          + unknown.joined(separator: " and ") + " of the input is"
     )
   }
 }

@@ -19,9 +19,10 @@ let normalizationLayers: [LayerDescriptor] = [
     ],
     inert: normInert + ["moving_mean_initializer", "moving_variance_initializer", "synchronized"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let axis = try r.intList("axis")?.values ?? [-1]
+      // Keras: `self.axis = int(axis)`, one axis.
+      let axis = try r.int("axis", default: -1, min: Int.min)
       return Normalization(
-        kind: .batch, axes: axis, center: try r.bool("center", default: true),
+        kind: .batch, axes: [axis], center: try r.bool("center", default: true),
         scale: try r.bool("scale", default: true), groups: 0)
     }),
   LayerDescriptor(
@@ -122,8 +123,10 @@ struct Normalization: LayerModel {
         throw .reason("number of groups (\(g)) cannot be more than the number of channels (\(dim))")
       }
       if dim % g != 0 {
+        // (Keras words it "number of groups must be a multiple of the number of channels",
+        // the wrong way round.)
         throw .reason(
-          "number of groups (\(g)) must be a multiple of the number of channels (\(dim))")
+          "the number of channels (\(dim)) must be a multiple of the number of groups (\(g))")
       }
     }
     return shape
@@ -146,25 +149,40 @@ struct Normalization: LayerModel {
     let n = (try? Checked.product(shape)) ?? 0
     let what = kind == .layer ? "features" : "channels"
     let k = (scale ? 1 : 0) + (center ? 1 : 0)
+    let unit = kind == .layer ? "feature" : "channel"
+    // What is kept per channel (feature): the learned ones that are on, and BatchNormalization's
+    // two running averages.
+    var kept = (scale ? ["gamma"] : []) + (center ? ["beta"] : [])
+    if kind == .batch { kept += ["moving_mean", "moving_variance"] }
+    let perUnit =
+      kept.isEmpty
+      ? "nothing is kept per \(unit)"
+      : "one "
+        + (kept.count == 1
+          ? kept[0] : kept.dropLast().joined(separator: ", ") + " and " + kept.last!)
+        + " per \(unit)"
     var terms = [
       Term(
         what, n, .inputShape,
         kind == .layer
-          ? "the size of the normalised axis (\(axes.map(String.init).joined(separator: ","))) of the input: one gamma and one beta per feature"
-          : "the size of the channel axis of the input: one of each statistic per channel")
+          ? "the size of the normalised axis (\(axes.map(String.init).joined(separator: ","))) of the input: \(perUnit)"
+          : "the size of the channel axis of the input: \(perUnit)")
     ]
     var formula: String
     var substituted: String
     var notes: [String] = []
-    let unit = kind == .layer ? "feature" : "channel"
     terms.append(
       Term(
         "gamma", scale ? 1 : 0, given.source("scale"),
-        "a learned scale per \(unit) (scale=\(scale))"))
+        scale
+          ? "a learned scale per \(unit) (scale=true)"
+          : "no scale is learned (scale=false): gamma is left out"))
     terms.append(
       Term(
         "beta", center ? 1 : 0, given.source("center"),
-        "a learned offset per \(unit) (center=\(center))"))
+        center
+          ? "a learned offset per \(unit) (center=true)"
+          : "no offset is learned (center=false): beta is left out"))
     if kind == .batch {
       terms.append(
         Term(
@@ -187,7 +205,7 @@ struct Normalization: LayerModel {
         terms.append(
           Term(
             "groups", g, given.source("groups"),
-            "the channels are normalised in \(g) groups of \(g > 0 ? n / g : 0); groups change the statistics, not the count"
+            "the \(n) channels are split into \(g) group\(g == 1 ? "" : "s") of \(g > 0 ? n / g : 0); the mean and variance are computed per sample over each group and stored nowhere, so groups change the statistics, not the count"
           ))
       }
     }

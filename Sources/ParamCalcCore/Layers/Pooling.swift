@@ -55,8 +55,7 @@ struct Pooling: LayerModel {
       input, inference.output, window: pool, strides: strides, dilation: ones, padding: padding)
     return .noWeights(
       "\(name) has no weights: it takes the \(name.hasPrefix("Max") ? "maximum" : "average") of each window, which needs no learned numbers.",
-      shapeRule: rules
-        + "; channels unchanged: \(input.description) -> \(inference.output.description)")
+      shapeRule: (rules + ["channels: unchanged"]).joined(separator: "\n"))
   }
 }
 

@@ -17,9 +17,10 @@ let recurrentLayers: [LayerDescriptor] = [
     "SimpleRNN", gates: 1,
     summary: "a fully connected layer whose output feeds back at the next step"),
   rnnDescriptor(
-    "LSTM", gates: 4, summary: "long short-term memory: input, forget, cell and output gates"),
+    "LSTM", gates: 4,
+    summary: "long short-term memory: input, forget and output gates and a cell candidate"),
   rnnDescriptor(
-    "GRU", gates: 3, summary: "gated recurrent unit: update, reset and candidate gates"),
+    "GRU", gates: 3, summary: "gated recurrent unit: update and reset gates and a candidate state"),
 ]
 
 func rnnDescriptor(_ name: String, gates: Int, summary: String) -> LayerDescriptor {
@@ -30,7 +31,8 @@ func rnnDescriptor(_ name: String, gates: Int, summary: String) -> LayerDescript
   ]
   if name == "GRU" {
     args.append(
-      ArgumentSpec("reset_after", "true", "reset gate after the matrix product (two biases)"))
+      ArgumentSpec(
+        "reset_after", "true", "reset gate applied after the recurrent product (two biases)"))
   }
   let formula =
     name == "SimpleRNN"
@@ -95,9 +97,9 @@ struct Recurrent: LayerModel {
     if gates > 1 {
       let what =
         name == "LSTM"
-        ? "the 4 gates of an LSTM (input, forget, cell candidate, output), each a full set of weights"
-        : "the 3 gates of a GRU (update, reset, candidate), each a full set of weights"
-      terms.append(Term("gates", gates, .constant, what))
+        ? "an LSTM's input, forget and output gates and its cell candidate (not a gate): four blocks of weights, each a full set"
+        : "a GRU's update and reset gates and its candidate state (not a gate): three blocks of weights, each a full set"
+      terms.append(Term("blocks", gates, .constant, what))
     }
     terms.append(
       Term(
@@ -106,7 +108,7 @@ struct Recurrent: LayerModel {
     terms.append(
       Term(
         "units", units, given.source("units"),
-        "the size of the hidden state; the previous state feeds back through units * units weights (recurrent_kernel)"
+        "the size of the hidden state; the previous state feeds back through units × units weights (recurrent_kernel)"
       ))
     // The layer was inferred, so its bias of 2 * gates * units fits and so does 2 * units; it is
     // computed checked all the same, and a term that could not be computed is left out.
@@ -115,10 +117,10 @@ struct Recurrent: LayerModel {
         Term(
           resetAfter ? "2 * units" : "units (bias)", biasUnits, given.source("use_bias"),
           resetAfter
-            ? "two biases per gate unit (reset_after=true): one for the input product, one for the recurrent product"
-            : "one bias per gate unit"))
+            ? "two biases per unit of each block (reset_after=true): one for the input product, one for the recurrent product; the reset gate multiplies the recurrent product including its bias, so the two cannot merge"
+            : gates > 1 ? "one bias per unit of each block" : "one bias per unit"))
     }
-    let formula = gates > 1 ? "gates * (\(inner))" : inner
+    let formula = gates > 1 ? "blocks * (\(inner))" : inner
     let substituted = gates > 1 ? "\(gates) * (\(innerS))" : innerS
     let rule =
       returnSequences
@@ -132,7 +134,8 @@ let wrapperLayers: [LayerDescriptor] = [bidirectionalDescriptor, timeDistributed
 
 let bidirectionalDescriptor = LayerDescriptor(
   wrapper: "Bidirectional",
-  summary: "runs a recurrent layer forwards and a copy backwards, and merges the two outputs",
+  summary:
+    "runs a recurrent layer forwards and a second one, with its own weights, backwards; merges the two outputs",
   formula: "2 * (the wrapped layer's count)",
   arguments: [ArgumentSpec("merge_mode", "concat", "concat, sum, mul or ave")],
   inert: ["backward_layer", "weights"], accepts: ["SimpleRNN", "LSTM", "GRU"],
@@ -174,20 +177,23 @@ struct Bidirectional: LayerModel {
     let e = inner.explain(input, half, given)
     var terms = [
       Term(
-        "directions", 2, .constant, "a forward layer and a backward copy, each with its own weights"
+        "directions", 2, .constant,
+        "a forward layer and a backward layer of the same configuration, each with its own weights"
       )
     ]
     terms += e.terms
     let merged: String
     switch mergeMode {
-    case "concat": merged = "merge_mode=concat joins the two outputs, doubling the last dimension"
-    case "sum": merged = "merge_mode=sum adds the two outputs"
-    case "mul": merged = "merge_mode=mul multiplies the two outputs"
-    default: merged = "merge_mode=ave averages the two outputs"
+    case "concat": merged = "concat joins the two outputs, doubling the last dimension"
+    case "sum": merged = "sum adds the two outputs"
+    case "mul": merged = "mul multiplies the two outputs"
+    default: merged = "ave averages the two outputs"
     }
     return Explanation(
       formula: "2 * (\(e.formula))", substituted: "2 * (\(e.substituted))", terms: terms,
-      shapeRule: merged + ": \(input.description) -> \(inference.output.description)",
+      shapeRule:
+        "merge_mode=\(mergeMode): \(input.description) -> \(inference.output.description)\n"
+        + merged,
       notes: ["the weights are listed twice, forward layer first, as Keras lists them"])
   }
 }

@@ -247,14 +247,15 @@ func spatialDropoutDescriptor(rank: Int) -> LayerDescriptor {
       guard r.arguments.contains(where: { $0.key == "rate" }) else {
         throw r.missing("rate", example: "add \(name.lowercased()) rate=0.2")
       }
-      _ = try r.number("rate", default: 0, in: 0...1)
+      let rate = try r.number("rate", default: 0, in: 0...1)
       _ = try r.choice("data_format", ["channels_last"], default: "channels_last")
-      return SpatialDropout(rank: rank)
+      return SpatialDropout(rank: rank, rate: rate)
     })
 }
 
 struct SpatialDropout: LayerModel {
   let rank: Int
+  let rate: Double
   var typeName: String { "SpatialDropout\(rank)D" }
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
@@ -264,7 +265,7 @@ struct SpatialDropout: LayerModel {
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     .noWeights(
-      "\(typeName) has no weights: it zeroes whole channels at random during training.",
+      "\(typeName) has no weights: \(dropoutSentence(rate, "channels (each one whole)")).",
       shapeRule: "output shape = input shape \(input.description)")
   }
 }
