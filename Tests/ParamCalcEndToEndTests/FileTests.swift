@@ -204,7 +204,7 @@ struct FileTests {
       "add dense units=3 name='my layer'", "add dense units=3 name='a#b'",
       "add dense units=3 name=\"it's\"", "add dense units=3 name='a\tb'",
       "add dense units=3 name=''", "add dense units=3 name='say \"it''s\"' dtype='(1, 2)'",
-      "add dense units=3 name=relu activation=same",
+      "add dense units=3 name=relu kernel_initializer=glorot_uniform",
     ]
     let r = try run(
       "input (None,4)\n" + lines.joined(separator: "\n") + "\nsave m.pc\nclear\nload m.pc\n",
