@@ -34,7 +34,23 @@ static void pc_drain_wake(void) {
   }
 }
 
+/* A standard descriptor that is closed (`paramcalc <&-`) would be taken by the next file
+   opened, the self-pipe first: paramcalc would then read its own pipe as standard input. Each
+   closed one is held by /dev/null opened the wrong way round, so that using it fails as it
+   would have (reading standard input, writing standard output: EBADF, reported). */
+static void pc_hold_standard_descriptors(void) {
+  for (int fd = 0; fd <= 2; fd++) {
+    if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    int held = open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+    if (held >= 0 && held != fd) {
+      dup2(held, fd);
+      close(held);
+    }
+  }
+}
+
 void pc_install_interrupt_handler(void) {
+  pc_hold_standard_descriptors();
   if (pc_wake[0] < 0 && pipe(pc_wake) == 0) {
     for (int i = 0; i < 2; i++) {
       fcntl(pc_wake[i], F_SETFL, fcntl(pc_wake[i], F_GETFL) | O_NONBLOCK);

@@ -68,9 +68,27 @@ public struct CommandParser {
         } else if depth == 0 && (CommandParser.isSpace(c) || c == UInt8(ascii: "#")) {
           break
         }
-        if c < 0x20 && c != 0x09 && c != 0x0D {
+        // Control characters (C0 but tab and CR, DEL, and C1 as UTF-8: C2 80-9F) would reach
+        // the terminal in what is printed back.
+        if (c < 0x20 && c != 0x09 && c != 0x0D) || c == 0x7F {
           throw .syntax(
             "unexpected control character (byte \(c))", at: Span(i, i + 1),
+            hint: "commands are plain text")
+        }
+        if c == 0xC2 && i + 1 < n && b[i + 1] >= 0x80 && b[i + 1] <= 0x9F {
+          throw .syntax(
+            "unexpected control character (U+00\(String(b[i + 1], radix: 16, uppercase: true)))",
+            at: Span(i, i + 2), hint: "commands are plain text")
+        }
+        // Bidirectional controls (U+200E-F, U+202A-E, U+2066-9) reorder how a line is shown.
+        if c == 0xE2 && i + 2 < n,
+          (b[i + 1] == 0x80
+            && (b[i + 2] == 0x8E || b[i + 2] == 0x8F
+              || (b[i + 2] >= 0xAA && b[i + 2] <= 0xAE)))
+            || (b[i + 1] == 0x81 && b[i + 2] >= 0xA6 && b[i + 2] <= 0xA9)
+        {
+          throw .syntax(
+            "unexpected bidirectional control character", at: Span(i, i + 3),
             hint: "commands are plain text")
         }
         i += 1

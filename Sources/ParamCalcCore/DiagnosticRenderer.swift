@@ -41,8 +41,12 @@ public enum DiagnosticRenderer {
     return out
   }
 
+  /// C0, DEL and C1 controls, and the bidirectional controls that reorder how a line is shown
+  /// (U+200E-F, U+202A-E, U+2066-9).
   static func isControl(_ u: Unicode.Scalar) -> Bool {
-    u.value < 0x20 || (u.value >= 0x7F && u.value < 0xA0)
+    let v = u.value
+    return v < 0x20 || (v >= 0x7F && v < 0xA0) || v == 0x200E || v == 0x200F
+      || (v >= 0x202A && v <= 0x202E) || (v >= 0x2066 && v <= 0x2069)
   }
 
   /// The 1-based column of the error, counted in characters.

@@ -140,10 +140,10 @@ public struct JSONStream {
 
   /// Appends the object of a response and a newline to `out`. A long one (`summary`,
   /// `explain all`) hands `out` to `drain` whenever it holds 64 KB, so that it is written as it
-  /// is made.
+  /// is made; it stops when `drain` says so (the output cannot be written, or Ctrl-C).
   public mutating func render(
     _ response: Response, line: Int, session s: Session, into out: inout [UInt8],
-    drain: (inout [UInt8]) -> Void = { _ in }
+    drain: (inout [UInt8]) -> Bool = { _ in true }
   ) {
     let name: String
     let outcome: EditOutcome
@@ -161,7 +161,7 @@ public struct JSONStream {
       for (i, id) in s.layers.ids.enumerated() {
         if i > 0 { out.append(UInt8(ascii: ",")) }
         layer(i + 1, s.placements[id], s, into: &out)
-        if out.count >= 1 << 16 { drain(&out) }
+        if out.count >= 1 << 16, !drain(&out) { return }
       }
       out.append(UInt8(ascii: "]"))
       totals(s, into: &out)
@@ -173,7 +173,7 @@ public struct JSONStream {
       for (k, i) in indices.enumerated() {
         if k > 0 { out.append(UInt8(ascii: ",")) }
         out.append(text: JSONRenderer.explain(i, s))
-        if out.count >= 1 << 16 { drain(&out) }
+        if out.count >= 1 << 16, !drain(&out) { return }
       }
       out.append(ascii: "]}\n")
       return

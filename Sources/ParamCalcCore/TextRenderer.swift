@@ -35,10 +35,11 @@ public struct TextRenderer: Sendable {
 
   /// Appends the output of a response to `out`.
   /// Appends the output of a response to `out`. A long output (`summary`, `explain all`) hands
-  /// `out` to `drain` whenever it holds 64 KB, so that it is written as it is made.
+  /// `out` to `drain` whenever it holds 64 KB, so that it is written as it is made; it stops
+  /// when `drain` says so (the output cannot be written, or Ctrl-C).
   public mutating func render(
     _ response: Response, session: Session, into out: inout [UInt8],
-    drain: (inout [UInt8]) -> Void = { _ in }
+    drain: (inout [UInt8]) -> Bool = { _ in true }
   ) {
     switch response {
     case .edit(let name, let outcome): edit(name, outcome, session, into: &out)
@@ -55,7 +56,7 @@ public struct TextRenderer: Sendable {
       for (k, i) in indices.enumerated() {
         if k > 0 { out.append(UInt8(ascii: "\n")) }
         out.append(text: explain(i, session))
-        if out.count >= 1 << 16 { drain(&out) }
+        if out.count >= 1 << 16, !drain(&out) { return }
       }
     case .layers: out.append(text: Help.layerList(session.catalog) + "\n")
     case .help(let text): out.append(text: text + "\n")
@@ -207,9 +208,9 @@ public struct TextRenderer: Sendable {
   /// Appends the summary table. Every cell is ASCII, so widths are byte counts. The table is
   /// made in two passes over the layers, the first for the column widths, the second writing
   /// the rows, handing full buffers to `drain`: a model of a million layers is never held as
-  /// text. The cells of each placement (type, shape, count) are made once.
+  /// text. The cells of a placement (type, shape, count) are made once, for the first 65,536.
   public func summary(
-    _ s: Session, into out: inout [UInt8], drain: (inout [UInt8]) -> Void = { _ in }
+    _ s: Session, into out: inout [UInt8], drain: (inout [UInt8]) -> Bool = { _ in true }
   ) {
     /// The cells of one placement, and the number of its Keras name's base in `bases`.
     struct Cells {
@@ -240,8 +241,12 @@ public struct TextRenderer: Sendable {
         shape: Array(s.shapes[p.output].description.utf8),
         params: Array(Format.thousands(p.params).utf8),
         trainable: p.piece.spec.trainable ? UInt8(ascii: "Y") : UInt8(ascii: "N"))
-      cellOf[id.raw] = cells.count
-      cells.append(c)
+      // At most 65,536 kept: a model of as many distinct layers (each with its own name=, say)
+      // makes its cells again in the second pass rather than holding them all.
+      if cells.count < 1 << 16 {
+        cellOf[id.raw] = cells.count
+        cells.append(c)
+      }
       return c
     }
     func digits(_ n: Int) -> Int { n < 10 ? 1 : 1 + digits(n / 10) }
@@ -287,7 +292,7 @@ public struct TextRenderer: Sendable {
     let edge = Array(" │".utf8)
     for k in counters.indices { counters[k] = 0 }
     for (i, id) in ids.enumerated() {
-      let c = cells[cellOf[id.raw]!]
+      let c = cell(id)
       let k = counters[c.base]
       counters[c.base] = k + 1
       if i > 0 { out.append(contentsOf: between) }
@@ -319,7 +324,7 @@ public struct TextRenderer: Sendable {
       pad(widths[4] - 1)
       out.append(contentsOf: edge)
       out.append(UInt8(ascii: "\n"))
-      if out.count >= 1 << 16 { drain(&out) }
+      if out.count >= 1 << 16, !drain(&out) { return }
     }
     out.append(contentsOf: rule("└", "─", "┴", "┘"))
     out.append(

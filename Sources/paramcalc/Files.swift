@@ -81,6 +81,24 @@ enum Files {
     func fail(_ what: String, _ code: Int32) -> ParamCalcError {
       .file(path: shown, reason: what + reason(code), at: span)
     }
+    // What load could not read back is not written.
+    var tooLong = 0
+    var number = 0
+    for line in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
+      number += 1
+      if line.count > LineReader.limit {
+        tooLong = line.count
+        break
+      }
+    }
+    if tooLong > 0 {
+      throw .file(
+        path: shown,
+        reason:
+          "cannot write: line \(number) of the script would be \(Format.thousands(tooLong)) bytes "
+          + "long, over the \(Format.thousands(LineReader.limit))-byte limit that load reads",
+        at: span)
+    }
     let (path, existing, lookError) = target(of: name.bytes)
     if lookError != 0 { throw fail("cannot write: ", lookError) }
     if let existing, existing.st_mode & S_IFMT != S_IFREG {
@@ -149,22 +167,36 @@ enum Files {
     }
     let fd = withCString(name.bytes) { Platform.open($0, O_RDONLY | O_CLOEXEC) }
     if fd < 0 {
-      throw .file(path: name.description, reason: "cannot read: " + reason(errno), at: span)
+      // Opening a FIFO waits for a writer: Ctrl-C ends the wait.
+      let why =
+        errno == EINTR ? "interrupted while waiting to open it" : "cannot read: " + reason(errno)
+      throw .file(path: name.description, reason: why, at: span)
     }
     return fd
   }
 
   /// Loads a script line by line into `interpreter` (any size: lines are not kept), refusing
   /// binary content (NUL bytes, invalid UTF-8).
-  static func load(_ name: FileName, into interpreter: inout Interpreter, at span: Span)
-    throws(ParamCalcError) -> EditOutcome
-  {
+  static func load(
+    _ name: FileName, into interpreter: inout Interpreter, at span: Span, memoryLimit: Int?
+  ) throws(ParamCalcError) -> EditOutcome {
     let fd = try open(forReading: name, at: span)
     defer { close(fd) }
     let path = name.description
     var reader = LineReader(fd: fd, measuresLongLines: false)
     var loader = interpreter.beginLoad(path: path)
+    var lines = 0
     while let line = reader.nextChecked() {
+      lines += 1
+      if lines % 4096 == 0, let used = Platform.memoryNearlyExhausted(limit: memoryLimit) {
+        throw .file(
+          path: path,
+          reason:
+            "memory nearly exhausted at line \(Format.thousands(lines)) (\(Platform.megabytes(used)) "
+            + "of the \(Platform.megabytes(memoryLimit ?? 0)) this process may use, ulimit -v): "
+            + "nothing was loaded",
+          at: span)
+      }
       switch line {
       case .text(let s):
         if try !loader.feed(s) { return try interpreter.finishLoad(loader, at: span) }

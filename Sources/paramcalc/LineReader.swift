@@ -21,6 +21,8 @@ struct LineReader {
   /// The length so far of a line over the limit whose end is not read yet.
   var skipped: Int?
   var eof = false
+  /// Whether no line was given yet (a UTF-8 byte-order mark before the first is dropped).
+  var first = true
   private(set) var interrupted = false
   private(set) var failure: Int32 = 0
 
@@ -92,8 +94,20 @@ struct LineReader {
     }
   }
 
-  /// `body` on the bytes `from..<to`, without a `\r` at the end.
-  private func line<R>(from: Int, to: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+  /// `body` on the bytes `from..<to`, without a `\r` at the end, nor a byte-order mark at the
+  /// start of the first line (editors on Windows write one; it is no part of a command).
+  private mutating func line<R>(from: Int, to: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R)
+    -> R
+  {
+    var from = from
+    if first {
+      first = false
+      if to - from >= 3 && buffer[from] == 0xEF && buffer[from + 1] == 0xBB
+        && buffer[from + 2] == 0xBF
+      {
+        from += 3
+      }
+    }
     let end = to > from && buffer[to - 1] == 0x0D ? to - 1 : to
     return buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[from..<end])) }
   }

@@ -46,12 +46,15 @@ struct Output {
     bytes.withUnsafeBytes { write($0, to: fd) }
   }
 
-  /// Writes all of `bytes` to `fd` (retrying after a signal); returns 0, or the `errno` of the
-  /// write that failed.
+  /// Writes all of `bytes` to `fd` (retrying after a signal other than SIGINT); returns 0, or
+  /// the `errno` of the write that failed (EINTR when Ctrl-C stopped it).
   static func write(_ bytes: UnsafeRawBufferPointer, to fd: Int32) -> Int32 {
     var offset = 0
     while offset < bytes.count {
       let n = Platform.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+      // A write blocked on a reader that does not read gives way to Ctrl-C (the signal ends
+      // it with EINTR, or with a short count when some bytes were taken).
+      if pc_interrupt_pending() != 0 { return EINTR }
       if n < 0 {
         if errno == EINTR { continue }
         return errno

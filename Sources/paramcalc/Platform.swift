@@ -2,6 +2,8 @@
 // export the same POSIX calls; the other files call them unqualified (`open`, `write`, `exit`),
 // so the executable compiles on both. Where a type of ours has a member of the same name, the
 // call goes through `Platform` instead of naming `Glibc.` or `Darwin.`.
+import ParamCalcCore
+
 #if canImport(Glibc)
   @_exported import Glibc
 #elseif canImport(Darwin)
@@ -62,4 +64,16 @@ extension Platform {
       return nil
     #endif
   }
+}
+
+extension Platform {
+  /// What the process uses, in bytes, when it is past three quarters of `limit` (its
+  /// address-space limit, if any): time to stop before the allocator aborts; nil otherwise.
+  static func memoryNearlyExhausted(limit: Int?) -> Int? {
+    guard let limit, let used = addressSpaceUsed(), used > limit - limit / 4 else { return nil }
+    return used
+  }
+
+  /// Megabytes, for messages.
+  static func megabytes(_ n: Int) -> String { Format.thousands(n >> 20) + " MB" }
 }

@@ -48,7 +48,9 @@ struct Runner {
       case .save(_, let request):
         try Files.save(request.script, to: request.file, at: Span(0, bytes.count))
       case .load(let path, let span):
-        response = .edit(command: "load", try Files.load(path, into: &interpreter, at: span))
+        response = .edit(
+          command: "load",
+          try Files.load(path, into: &interpreter, at: span, memoryLimit: memoryLimit))
       case .quit:
         quit = true
       default: break
@@ -58,14 +60,11 @@ struct Runner {
       var failure: Int32 = 0
       if json {
         jsonStream.render(response, line: number, session: interpreter.session, into: &out.buffer) {
-          bytes in
-          if failure == 0 { failure = Output.write(bytes, to: fd) }
-          bytes.removeAll(keepingCapacity: true)
+          Runner.drain(&$0, to: fd, failure: &failure)
         }
       } else {
-        textRenderer.render(response, session: interpreter.session, into: &out.buffer) { bytes in
-          if failure == 0 { failure = Output.write(bytes, to: fd) }
-          bytes.removeAll(keepingCapacity: true)
+        textRenderer.render(response, session: interpreter.session, into: &out.buffer) {
+          Runner.drain(&$0, to: fd, failure: &failure)
         }
       }
       if failure != 0 { out.fail(failure) }
@@ -77,6 +76,14 @@ struct Runner {
         file: file)
       return false
     }
+  }
+
+  /// Writes a full buffer of a long output; false (stop making it) once a write failed or
+  /// Ctrl-C was pressed.
+  static func drain(_ bytes: inout [UInt8], to fd: Int32, failure: inout Int32) -> Bool {
+    if failure == 0 { failure = Output.write(bytes, to: fd) }
+    bytes.removeAll(keepingCapacity: true)
+    return failure == 0 && pc_interrupt_pending() == 0
   }
 
   /// Shows an error: on stderr, and with --json as an object on stdout too.
@@ -162,6 +169,7 @@ struct Runner {
   /// (a full disk) is reported.
   mutating func outputFailed() -> Int32 {
     if out.failure == EPIPE { return failed ? 1 : 0 }
+    if out.failure == EINTR { return interrupted() }
     if !outputFailureShown {
       outputFailureShown = true
       err.line("paramcalc: error: cannot write to standard output: \(Files.reason(out.failure))")
@@ -172,15 +180,19 @@ struct Runner {
 
   /// Whether the process is close to its address-space limit; if so, says so and where.
   mutating func outOfMemory(file: String, line: Int) -> Bool {
-    guard let limit = memoryLimit, let used = Platform.addressSpaceUsed(), used > limit - limit / 4
-    else { return false }
+    guard let used = Platform.memoryNearlyExhausted(limit: memoryLimit) else { return false }
+    let message =
+      "memory nearly exhausted: \(Platform.megabytes(used)) of the "
+      + "\(Platform.megabytes(memoryLimit ?? 0)) this process may use (ulimit -v) are in use, with "
+      + "\(Format.thousands(interpreter.session.count)) layers in the model; stopped after this line"
+    if json {
+      var o = JSONObject()
+      o.add("error", message)
+      o.add("line", line)
+      out.line(o.string)
+    }
     out.flush()
-    let mb = { (n: Int) in Format.thousands(n >> 20) + " MB" }
-    err.line(
-      "paramcalc: error: \(DiagnosticRenderer.escaped(file)):\(line): memory nearly exhausted: "
-        + "\(mb(used)) of the \(mb(limit)) this process may use (ulimit -v) are in use, with "
-        + "\(Format.thousands(interpreter.session.count)) layers in the model; stopped after this line"
-    )
+    err.line("paramcalc: error: \(DiagnosticRenderer.escaped(file)):\(line): " + message)
     err.flush()
     return true
   }

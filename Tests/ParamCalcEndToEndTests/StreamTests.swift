@@ -189,18 +189,20 @@ struct StreamTests {
 
   @Test("Control characters from the input are shown escaped in messages")
   func controlCharactersEscaped() throws {
-    // A file name with ESC [ 3 1 m, and a layer type with U+009B (a C1 control: CSI).
+    // File names with ESC [ 3 1 m, with U+009B (a C1 control: CSI) and with U+202E (which
+    // reverses how the rest of the line is shown).
     let r = try shell(
       "exec \"$PC\" \"$(printf 'no\\033[31m.pc')\"; ")
     #expect(r.status == 1)
     #expect(!r.stderr.contains("\u{1B}"), "\(r.stderr)")
     #expect(r.stderr.contains("no\\x1B[31m.pc"), "\(r.stderr)")
-    let line = "add dense\u{9B}x units=3"
-    let r2 = try shell(
-      "exec \"$PC\" s.pc", files: ["s.pc": Self.script(["input (4,)", line])])
-    #expect(r2.status == 1)
-    #expect(r2.stderr.contains("unknown layer type 'dense\\u{9B}x'"), "\(r2.stderr)")
-    #expect(!r2.stderr.unicodeScalars.contains("\u{9B}"))
+    for (bytes, shown) in [("\\302\\233", "\\u{9B}"), ("\\342\\200\\256", "\\u{202E}")] {
+      let r2 = try shell("exec \"$PC\" \"$(printf 'a\(bytes)b.pc')\"")
+      #expect(r2.status == 1)
+      #expect(
+        r2.stderr == "paramcalc: error: a\(shown)b.pc: cannot read: no such file or directory\n",
+        "\(r2.stderr)")
+    }
   }
 
   @Test("A wrong command-line option exits 64 (EX_USAGE) with a message")
@@ -208,5 +210,87 @@ struct StreamTests {
     let r = try shell("exec \"$PC\" --frobnicate")
     #expect(r.status == 64)
     #expect(r.stderr.contains("Unknown option '--frobnicate'"), "\(r.stderr)")
+  }
+
+  @Test("With standard input closed, reading it is an error, not a hang")
+  func closedStandardInput() throws {
+    let r = try shell("exec \"$PC\" <&-", timeout: 20)
+    #expect(r.status == 1, "\(r.stderr)")
+    #expect(r.stderr == "paramcalc: error: <stdin>: cannot read: bad file descriptor\n")
+  }
+
+  @Test("Ctrl-C ends a write blocked on a reader that does not read (130)")
+  func interruptBlockedWrite() throws {
+    let lines = ["input (None,8)"] + Array(repeating: "add dense units=8", count: 100_000)
+    // The reader opens the FIFO and never reads: paramcalc blocks once the pipe is full.
+    let r = try shell(
+      """
+      mkfifo f; sleep 60 < f & R=$!
+      "$PC" s.pc > f 2> err & P=$!
+      sleep 2; kill -INT $P; wait $P; echo "status $?"; kill $R; cat err
+      """, files: ["s.pc": Self.script(lines)], timeout: 50)
+    #expect(r.stdout == "status 130\nparamcalc: interrupted\n", "\(r.stdout) \(r.stderr)")
+  }
+
+  @Test("save refuses a script that load could not read back (a line over 1 MiB)")
+  func saveRefusesWhatLoadCannotRead() throws {
+    // `?x` is 2 bytes an axis as typed, `None,` 5 as saved: 300,000 axes fit the limit typed,
+    // not saved, where the line is 7 + 5 × 300,000 + 2 = 1,500,009 bytes.
+    let input = "input " + String(repeating: "?x", count: 300_000) + "4"
+    let r = try shell(
+      "exec \"$PC\" s.pc",
+      files: ["s.pc": Self.script([input, "add dense units=2", "save m.pc", "total"])])
+    #expect(r.status == 1)
+    #expect(
+      r.stderr.contains(
+        "error: m.pc: cannot write: line 2 of the script would be 1,500,009 bytes long, over the "
+          + "1,048,576-byte limit that load reads"), "\(r.stderr)")
+    #expect(r.stdout.hasSuffix("  total 10 params (10 trainable, 0 non-trainable)\n"))
+  }
+
+  @Test("DEL, C1 and bidirectional controls are refused in a line, as other controls are")
+  func controlCharactersRefused() throws {
+    for (bad, column, message) in [
+      ("name=a\u{7F}b", 25, "unexpected control character (byte 127)"),
+      ("name=\u{9B}2J", 24, "unexpected control character (U+009B)"),
+      ("name=\u{202E}x", 24, "unexpected bidirectional control character"),
+      ("name=\u{2066}x", 24, "unexpected bidirectional control character"),
+    ] {
+      let r = try shell(
+        "exec \"$PC\" s.pc",
+        files: ["s.pc": Self.script(["input (4,)", "add dense units=3 " + bad, "total"])])
+      #expect(r.status == 1)
+      #expect(r.stderr.contains("s.pc:2:\(column): error: " + message), "\(bad): \(r.stderr)")
+      #expect(r.stdout.hasSuffix("  total 0 params (0 trainable, 0 non-trainable)\n"))
+    }
+  }
+
+  @Test("A byte-order mark before the first line is not part of it")
+  func byteOrderMark() throws {
+    let bom = Data([0xEF, 0xBB, 0xBF])
+    let r = try shell(
+      "exec \"$PC\" s.pc", files: ["s.pc": bom + Self.script(["input (4,)", "add dense units=2"])])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout == "  input (None, 4)\n  #1 Dense  out (None, 2)   10 params   total 10\n")
+  }
+
+  @Test("load that would exhaust memory is refused with a message; the model is unchanged")
+  func loadNearTheMemoryLimit() throws {
+    var big = ["input (None,8)"]
+    for i in 0..<200_000 { big.append("add dense units=\(i % 7 + 1) name=n\(i)") }
+    let r = try shell(
+      "ulimit -v 80000; exec \"$PC\" s.pc",
+      files: [
+        "big.pc": Self.script(big),
+        "s.pc": Self.script(["input (4,)", "add dense units=3", "load big.pc", "total"]),
+      ], timeout: 120)
+    #expect(r.status == 1, "\(r.stderr)")
+    #expect(r.stderr.contains("s.pc:3:6: error: big.pc: memory nearly exhausted at line "))
+    #expect(r.stderr.contains("nothing was loaded"))
+    #expect(!r.stderr.contains("Fatal error"))
+    #expect(
+      r.stdout
+        == "  input (None, 4)\n  #1 Dense  out (None, 3)   15 params   total 15\n"
+        + "  total 15 params (15 trainable, 0 non-trainable)\n")
   }
 }
