@@ -141,8 +141,10 @@ public struct CommandParser {
       }
       return .input(try dims(t), at: t)
     case "add":
+      try spacedEquals()
       return .add(try layerRequest(Array(rest), command: "add", end: end))
     case "insert":
+      try spacedEquals()
       let (n, span) = try index(rest.first, command: "insert", end: end)
       return .insert(
         index: n, indexSpan: span,
@@ -155,6 +157,7 @@ public struct CommandParser {
       }
       return .remove(index: n, indexSpan: span)
     case "set":
+      try spacedEquals()
       let (n, span) = try index(rest.first, command: "set", end: end)
       let args = try arguments(Array(rest.dropFirst()), command: "set")
       if args.isEmpty {
@@ -238,6 +241,11 @@ public struct CommandParser {
   func layerRequest(_ toks: [Span], command: String, end: Span) throws(ParamCalcError)
     -> LayerRequest
   {
+    if let typeTok = toks.first,
+      let open = (typeTok.start..<typeTok.end).first(where: { b[$0] == UInt8(ascii: "(") })
+    {
+      throw pythonCall(typeTok, open: open)
+    }
     guard let typeTok = toks.first, !containsEquals(typeTok) else {
       throw .missingOperand(
         command: command,
@@ -271,6 +279,13 @@ public struct CommandParser {
         eq = i
         break
       }
+      // A comma ending the token, or followed by another key=value, joins arguments (a comma
+      // inside a value such as an einsum equation `abc,cd->abd` is the value's own).
+      if let comma = topLevelComma(in: Span(eq < 0 ? t.start : eq + 1, t.end)),
+        eq < 0 || comma == t.end - 1 || containsEquals(Span(comma, t.end))
+      {
+        throw commaBetweenArguments(t, comma: comma, next: toks.first { $0.start > t.start })
+      }
       if eq < 0 {
         throw .syntax(
           "expected key=value, found '\(text(t))'", at: t,
@@ -301,6 +316,167 @@ public struct CommandParser {
         if !seen.insert(key).inserted { throw .repeatedArgument(key, at: t) }
       }
       out.append(Argument(key: key, value: try value(valueSpan), span: t, valueSpan: valueSpan))
+    }
+    return out
+  }
+
+  // MARK: mistakes with a known fix
+
+  /// Refuses `key = value`, `key= value` and `key =value` (the tokens split at the spaces),
+  /// showing the argument written together.
+  func spacedEquals() throws(ParamCalcError) {
+    func hasEquals(_ i: Int) -> Bool { containsEquals(tokens[i]) }
+    for i in tokens.indices.dropFirst() {
+      let t = tokens[i]
+      let eq = UInt8(ascii: "=")
+      var key: Span?
+      var value: Span?
+      if t.end - t.start == 1, b[t.start] == eq {
+        if i >= 2, !hasEquals(i - 1), i + 1 < tokens.count, !hasEquals(i + 1) {
+          (key, value) = (tokens[i - 1], tokens[i + 1])
+        }
+      } else if b[t.end - 1] == eq, i + 1 < tokens.count, !hasEquals(i + 1),
+        !(t.start..<t.end - 1).contains(where: { b[$0] == eq })
+      {
+        (key, value) = (Span(t.start, t.end - 1), tokens[i + 1])
+      } else if b[t.start] == eq, i >= 2, !hasEquals(i - 1),
+        !(t.start + 1..<t.end).contains(where: { b[$0] == eq })
+      {
+        (key, value) = (tokens[i - 1], Span(t.start + 1, t.end))
+      }
+      if let key, let value {
+        let whole = Span(key.start, value.end)
+        throw .syntax(
+          "spaces around '=' in '\(text(whole))'", at: whole,
+          hint: "write key=value without spaces: \(text(key))=\(text(value))")
+      }
+    }
+  }
+
+  /// The first ',' in `s` outside parentheses and quotes.
+  func topLevelComma(in s: Span) -> Int? {
+    var depth = 0
+    var i = s.start
+    while i < s.end {
+      let c = b[i]
+      if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
+        i = pastClosingQuote(from: i, end: s.end) ?? s.end
+        continue
+      }
+      if c == UInt8(ascii: "(") { depth += 1 }
+      if c == UInt8(ascii: ")") { depth -= 1 }
+      if c == UInt8(ascii: ","), depth == 0 { return i }
+      i += 1
+    }
+    return nil
+  }
+
+  /// `filters=64, kernel_size=5` or `filters=64,kernel_size=5`: arguments joined by a comma.
+  func commaBetweenArguments(_ t: Span, comma: Int, next: Span?) -> ParamCalcError {
+    let before = text(Span(t.start, comma))
+    var after = text(trimmed(Span(comma + 1, t.end)))
+    if after.isEmpty, let next { after = text(next) }
+    if after.hasPrefix(",") { after.removeFirst() }
+    let example = before.contains("=") && after.contains("=") ? ": \(before) \(after)" : ""
+    return .syntax(
+      "unexpected ',' in '\(text(t))'", at: Span(comma, comma + 1),
+      hint: "separate arguments with spaces, not commas" + example)
+  }
+
+  /// A layer written as a Python call (`Dense(10)`, `Conv2D(32, (3,3), activation='relu')`):
+  /// refused, with the same layer in paramcalc's form when it can be worked out.
+  func pythonCall(_ t: Span, open: Int) -> ParamCalcError {
+    let message =
+      "'\(text(t))' is Python: paramcalc writes a layer as its type and key=value arguments"
+    let generic = "write e.g. 'add dense units=10' ('help TYPE' lists a layer's arguments)"
+    guard let line = pythonForm(t, open: open) else {
+      return .syntax(message, at: t, hint: generic)
+    }
+    return .syntax(message, at: t, hint: "did you mean '\(line)'?")
+  }
+
+  /// The paramcalc line a Python layer call stands for, or nil when it cannot be worked out.
+  func pythonForm(_ t: Span, open: Int) -> String? {
+    guard b[t.end - 1] == UInt8(ascii: ")") else { return nil }
+    // `keras.layers.Dense` is `Dense`.
+    var written = text(Span(t.start, open))
+    if let dot = written.lastIndex(of: ".") {
+      written = String(written[written.index(after: dot)...])
+    }
+    guard !written.isEmpty else { return nil }
+    let descriptor = LayerCatalog.standard[written.lowercased()]
+    let positional = descriptor.flatMap { LayerCatalog.positionalArguments[$0.name] } ?? []
+    var items: [Span] = []
+    var start = open + 1
+    let inner = Span(open + 1, t.end - 1)
+    while let comma = topLevelComma(in: Span(start, inner.end)) {
+      items.append(trimmed(Span(start, comma)))
+      start = comma + 1
+    }
+    let lastItem = trimmed(Span(start, inner.end))
+    if lastItem.start < lastItem.end || !items.isEmpty { items.append(lastItem) }
+    if items.last.map({ $0.start == $0.end }) == true { items.removeLast() }  // `Dense(10,)`
+    var arguments: [String] = []
+    var keywords = false
+    for (k, item) in items.enumerated() {
+      guard item.start < item.end else { return nil }
+      let key: String
+      let value: Span
+      if let eq = topLevelEquals(in: item) {
+        keywords = true
+        key = text(trimmed(Span(item.start, eq)))
+        value = trimmed(Span(eq + 1, item.end))
+      } else {
+        guard !keywords, k < positional.count else { return nil }
+        key = positional[k]
+        value = item
+      }
+      guard let v = pythonValue(value) else { return nil }
+      arguments.append("\(key)=\(v)")
+    }
+    let type = descriptor?.name.lowercased() ?? written.lowercased()
+    let command = text(Span(tokens[0].start, t.start)).split(separator: " ").joined(separator: " ")
+    return ([command, type] + arguments).joined(separator: " ")
+  }
+
+  /// The first '=' in `s` outside parentheses and quotes.
+  func topLevelEquals(in s: Span) -> Int? {
+    var depth = 0
+    var i = s.start
+    while i < s.end {
+      let c = b[i]
+      if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
+        i = pastClosingQuote(from: i, end: s.end) ?? s.end
+        continue
+      }
+      if c == UInt8(ascii: "(") { depth += 1 }
+      if c == UInt8(ascii: ")") { depth -= 1 }
+      if c == UInt8(ascii: "="), depth == 0 { return i }
+      i += 1
+    }
+    return nil
+  }
+
+  /// A Python value as paramcalc writes it: `'relu'` is `relu`, `True` is `true`, `(3, 3)` is
+  /// `(3,3)`; nil for what has no such form (a call such as `l2(0.01)`).
+  func pythonValue(_ s: Span) -> String? {
+    let v = text(s)
+    if v == "True" { return "true" }
+    if v == "False" { return "false" }
+    if let q = v.first, q == "'" || q == "\"", v.count >= 2, v.last == q {
+      let inner = v.dropFirst().dropLast()
+      if !inner.isEmpty, inner.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
+        return String(inner)
+      }
+      return v
+    }
+    // A tuple or number: its text without spaces; any letter before '(' would be a call.
+    var out = ""
+    var previous: Character = " "
+    for c in v where c != " " && c != "\t" {
+      if c == "(", previous.isLetter || previous.isNumber || previous == "_" { return nil }
+      out.append(c)
+      previous = c
     }
     return out
   }
