@@ -218,6 +218,18 @@ public struct CommandParser {
       }
       return word == "save" ? .save(path: path, at: span) : .load(path: path, at: span)
     default:
+      // `model.add(Dense(10))` pasted whole: the call inside is the layer.
+      let marker = Array(".add(".utf8)
+      if first.end - first.start > marker.count, b[first.end - 1] == UInt8(ascii: ")"),
+        let at = (first.start..<first.end - marker.count).first(where: { i in
+          marker.indices.allSatisfy { b[i + $0] == marker[$0] }
+        })
+      {
+        let call = Span(at + marker.count, first.end - 1)
+        if call.start < call.end, let open = callOpening(call) {
+          throw pythonCall(call, open: open, command: "add")
+        }
+      }
       let all = CommandParser.commands
       throw .unknownCommand(
         text(first), at: first, suggestion: Suggestion.nearest(to: word, in: all))
@@ -241,11 +253,11 @@ public struct CommandParser {
   func layerRequest(_ toks: [Span], command: String, end: Span) throws(ParamCalcError)
     -> LayerRequest
   {
-    if let typeTok = toks.first,
-      let open = (typeTok.start..<typeTok.end).first(where: { b[$0] == UInt8(ascii: "(") })
-    {
+    if let typeTok = toks.first, let open = callOpening(typeTok) {
       throw pythonCall(typeTok, open: open)
     }
+    // `add bidirectional LSTM(64)`: the wrapped layer as a call.
+    if toks.count > 1, let open = callOpening(toks[1]) { throw pythonCall(toks[1], open: open) }
     guard let typeTok = toks.first, !containsEquals(typeTok) else {
       throw .missingOperand(
         command: command,
@@ -383,29 +395,37 @@ public struct CommandParser {
       hint: "separate arguments with spaces, not commas" + example)
   }
 
+  /// Where `Name(` opens, when the token starts as a Python call (a '(' before any '=').
+  func callOpening(_ t: Span) -> Int? {
+    for i in t.start..<t.end {
+      if b[i] == UInt8(ascii: "=") { return nil }
+      if b[i] == UInt8(ascii: "(") { return i > t.start ? i : nil }
+    }
+    return nil
+  }
+
   /// A layer written as a Python call (`Dense(10)`, `Conv2D(32, (3,3), activation='relu')`):
   /// refused, with the same layer in paramcalc's form when it can be worked out.
-  func pythonCall(_ t: Span, open: Int) -> ParamCalcError {
+  func pythonCall(_ t: Span, open: Int, command: String? = nil) -> ParamCalcError {
     let message =
       "'\(text(t))' is Python: paramcalc writes a layer as its type and key=value arguments"
     let generic = "write e.g. 'add dense units=10' ('help TYPE' lists a layer's arguments)"
-    guard let line = pythonForm(t, open: open) else {
+    guard let line = pythonForm(t, open: open, command: command) else {
       return .syntax(message, at: t, hint: generic)
     }
     return .syntax(message, at: t, hint: "did you mean '\(line)'?")
   }
 
   /// The paramcalc line a Python layer call stands for, or nil when it cannot be worked out.
-  func pythonForm(_ t: Span, open: Int) -> String? {
+  func pythonForm(_ t: Span, open: Int, command: String?) -> String? {
     guard b[t.end - 1] == UInt8(ascii: ")") else { return nil }
     // `keras.layers.Dense` is `Dense`.
     var written = text(Span(t.start, open))
     if let dot = written.lastIndex(of: ".") {
       written = String(written[written.index(after: dot)...])
     }
-    guard !written.isEmpty else { return nil }
-    let descriptor = LayerCatalog.standard[written.lowercased()]
-    let positional = descriptor.flatMap { LayerCatalog.positionalArguments[$0.name] } ?? []
+    guard let descriptor = LayerCatalog.standard[written.lowercased()] else { return nil }
+    let positional = LayerCatalog.positionalArguments[descriptor.name] ?? []
     var items: [Span] = []
     var start = open + 1
     let inner = Span(open + 1, t.end - 1)
@@ -426,6 +446,9 @@ public struct CommandParser {
         keywords = true
         key = text(trimmed(Span(item.start, eq)))
         value = trimmed(Span(eq + 1, item.end))
+        guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+          return nil
+        }
       } else {
         guard !keywords, k < positional.count else { return nil }
         key = positional[k]
@@ -434,8 +457,9 @@ public struct CommandParser {
       guard let v = pythonValue(value) else { return nil }
       arguments.append("\(key)=\(v)")
     }
-    let type = descriptor?.name.lowercased() ?? written.lowercased()
-    let command = text(Span(tokens[0].start, t.start)).split(separator: " ").joined(separator: " ")
+    let type = descriptor.name.lowercased()
+    let command =
+      command ?? text(Span(tokens[0].start, t.start)).split(separator: " ").joined(separator: " ")
     return ([command, type] + arguments).joined(separator: " ")
   }
 
@@ -461,6 +485,7 @@ public struct CommandParser {
   /// `(3,3)`; nil for what has no such form (a call such as `l2(0.01)`).
   func pythonValue(_ s: Span) -> String? {
     let v = text(s)
+    if v.isEmpty || v.hasPrefix("*") { return nil }  // `*args`, `**kwargs`
     if v == "True" { return "true" }
     if v == "False" { return "false" }
     if let q = v.first, q == "'" || q == "\"", v.count >= 2, v.last == q {

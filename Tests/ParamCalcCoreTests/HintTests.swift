@@ -134,6 +134,33 @@ struct HintTests {
       hint: "did you mean 'insert 1 dense units=10'?")
   }
 
+  @Test func pythonWrappedLayerAndModelAdd() {
+    expectHint(
+      after: ["input (None,25)"], "add bidirectional LSTM(4)", .syntax,
+      message: "'LSTM(4)' is Python: paramcalc writes a layer as its type and key=value arguments",
+      hint: "did you mean 'add bidirectional lstm units=4'?")
+    expectHint(
+      after: ["input (None,25)"], "model.add(layers.Dense(10, activation='relu'))", .syntax,
+      message:
+        "'layers.Dense(10, activation='relu')' is Python: paramcalc writes a layer as its type and key=value arguments",
+      hint: "did you mean 'add dense units=10 activation=relu'?")
+  }
+
+  @Test func pythonWithoutAParamcalcFormGetsAnExample() {
+    // A nested call, `**kwargs`, or a class paramcalc does not know: no line to suggest.
+    for call in ["Dense(10, kernel_regularizer=l2(0.01))", "Dense(10, **kw)", "Foo(units=3)"] {
+      expectHint(
+        after: ["input (None,25)"], "add \(call)", .syntax,
+        message:
+          "'\(call)' is Python: paramcalc writes a layer as its type and key=value arguments",
+        hint: "write e.g. 'add dense units=10' ('help TYPE' lists a layer's arguments)")
+    }
+    // A key=value whose value is a tuple is not a call.
+    #expect(error(after: ["input (None,25)"], "add units=(3,3)")?.kind == .missingOperand)
+    // Short tokens ending in ')' are no `x.add(...)` (and do not crash the search for one).
+    #expect(error(after: [], "(a)")?.kind == .unknownCommand)
+  }
+
   // MARK: separators
 
   @Test func trailingCommaBetweenArguments() {
