@@ -1,5 +1,7 @@
 /// Every error paramcalc reports, with the columns of the line it points at.
-/// Messages and hints are worded here, and rendered in one place (`DiagnosticRenderer`).
+/// Messages and hints are worded here, and rendered in one place (`DiagnosticRenderer`); a hint
+/// that needs the line or the model (`syntax`'s, a refusal's remedy, which `RefusalHint` works
+/// out by inferring it) is worded where it is found and carried in the case.
 public enum ParamCalcError: Error, Equatable, Sendable {
   /// The line could not be read as a command: a malformed tuple or number, an unbalanced parenthesis.
   case syntax(String, at: Span, hint: String? = nil)
