@@ -97,7 +97,16 @@ enum RefusalHint {
   static func rank(_ piece: Piece, _ input: Shape, first: Bool, catalog: LayerCatalog) -> String? {
     let model = piece.model
     let sequence = readsSequences(piece, catalog)
-    guard sequence || readsChannels(piece, catalog) else { return nil }
+    guard sequence || readsChannels(piece, catalog) else {
+      // A reshaping layer that reads vectors (RepeatVector): what Flatten makes of the input.
+      // (Not others: a GroupNormalization refused for its groups would fit a flattened input
+      // too, but for the wrong reason.)
+      guard catalog[piece.spec.type]?.family == "Reshaping", input.rank > 1, !fits(model, input),
+        let flatten = layer("flatten", [], catalog: catalog),
+        let out = try? flatten.infer(input), fits(model, out.output)
+      else { return nil }
+      return "\(model.typeName) reads (batch, features): add 'flatten' first"
+    }
     var candidate: [Int?]?
     if sequence {
       // A time axis in front; too many axes: the features of a step merged into one.

@@ -80,6 +80,14 @@ struct HintTests {
     )
   }
 
+  @Test func vectorLayerOnAnImageFlattensFirst() {
+    expectHint(
+      after: ["input (5,3)"], "add repeatvector n=4", .refused,
+      message:
+        "RepeatVector cannot be applied here: expected an input of rank 2 (batch, features), found rank 3 with shape (None, 5, 3)",
+      hint: "RepeatVector reads (batch, features): add 'flatten' first")
+  }
+
   // MARK: pasted Python
 
   @Test func pythonPositionalDense() {
