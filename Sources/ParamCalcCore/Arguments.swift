@@ -176,6 +176,12 @@ public struct ArgumentReader {
     guard let a = take(key) else { return d }
     if case .string(let s) = a.value, options.contains(s.lowercased()) { return s.lowercased() }
     if case .none = a.value, options.contains("none") { return "none" }
+    if case .string(let s) = a.value, let why = ArgumentReader.notYetSupported[key]?[s.lowercased()]
+    {
+      throw .invalidValue(
+        argument: key, message: "\(s.lowercased()) is not supported yet: \(why.message)",
+        at: a.valueSpan, hint: why.hint)
+    }
     var message =
       "expected one of " + options.map { "'\($0)'" }.joined(separator: ", ")
       + ", found '\(a.value.script)'"
@@ -184,6 +190,16 @@ public struct ArgumentReader {
     }
     throw .invalidValue(argument: key, message: message, at: a.valueSpan)
   }
+
+  /// Values Keras accepts that paramcalc does not compute yet, by argument: why, and what to do.
+  static let notYetSupported: [String: [String: (message: String, hint: String)]] = [
+    "data_format": [
+      "channels_first": (
+        "paramcalc computes channels_last only",
+        "give the input with its channels last (28x28x1, not 1x28x28) and leave data_format out"
+      )
+    ]
+  ]
 
   /// A number in `range` (integers accepted).
   public mutating func number(

@@ -159,8 +159,10 @@ public struct CommandParser {
       }
       return .input(try dims(t), at: t)
     case "add":
+      try spacedEquals()
       return .add(try layerRequest(Array(rest), command: "add", end: end))
     case "insert":
+      try spacedEquals()
       let (n, span) = try index(rest.first, command: "insert", end: end)
       return .insert(
         index: n, indexSpan: span,
@@ -173,6 +175,7 @@ public struct CommandParser {
       }
       return .remove(index: n, indexSpan: span)
     case "set":
+      try spacedEquals()
       let (n, span) = try index(rest.first, command: "set", end: end)
       let args = try arguments(Array(rest.dropFirst()), command: "set")
       if args.isEmpty {
@@ -233,6 +236,18 @@ public struct CommandParser {
       }
       return word == "save" ? .save(path: path, at: span) : .load(path: path, at: span)
     default:
+      // `model.add(Dense(10))` pasted whole: the call inside is the layer.
+      let marker = Array(".add(".utf8)
+      if first.end - first.start > marker.count, b[first.end - 1] == UInt8(ascii: ")"),
+        let at = (first.start..<first.end - marker.count).first(where: { i in
+          marker.indices.allSatisfy { b[i + $0] == marker[$0] }
+        })
+      {
+        let call = Span(at + marker.count, first.end - 1)
+        if call.start < call.end, let open = callOpening(call) {
+          throw pythonCall(call, open: open, command: "add")
+        }
+      }
       let all = CommandParser.commands
       throw .unknownCommand(
         text(first), at: first, suggestion: Suggestion.nearest(to: word, in: all))
@@ -256,6 +271,11 @@ public struct CommandParser {
   func layerRequest(_ toks: [Span], command: String, end: Span) throws(ParamCalcError)
     -> LayerRequest
   {
+    if let typeTok = toks.first, let open = callOpening(typeTok) {
+      throw pythonCall(typeTok, open: open)
+    }
+    // `add bidirectional LSTM(64)`: the wrapped layer as a call.
+    if toks.count > 1, let open = callOpening(toks[1]) { throw pythonCall(toks[1], open: open) }
     guard let typeTok = toks.first, !containsEquals(typeTok) else {
       throw .missingOperand(
         command: command,
@@ -289,6 +309,13 @@ public struct CommandParser {
         eq = i
         break
       }
+      // A comma ending the token, or followed by another key=value, joins arguments (a comma
+      // inside a value such as an einsum equation `abc,cd->abd` is the value's own).
+      if let comma = topLevelComma(in: Span(eq < 0 ? t.start : eq + 1, t.end)),
+        eq < 0 || comma == t.end - 1 || containsEquals(Span(comma, t.end))
+      {
+        throw commaBetweenArguments(t, comma: comma, next: toks.first { $0.start > t.start })
+      }
       if eq < 0 {
         throw .syntax(
           "expected key=value, found '\(text(t))'", at: t,
@@ -319,6 +346,180 @@ public struct CommandParser {
         if !seen.insert(key).inserted { throw .repeatedArgument(key, at: t) }
       }
       out.append(Argument(key: key, value: try value(valueSpan), span: t, valueSpan: valueSpan))
+    }
+    return out
+  }
+
+  // MARK: mistakes with a known fix
+
+  /// Refuses `key = value`, `key= value` and `key =value` (the tokens split at the spaces),
+  /// showing the argument written together.
+  func spacedEquals() throws(ParamCalcError) {
+    func hasEquals(_ i: Int) -> Bool { containsEquals(tokens[i]) }
+    for i in tokens.indices.dropFirst() {
+      let t = tokens[i]
+      let eq = UInt8(ascii: "=")
+      var key: Span?
+      var value: Span?
+      if t.end - t.start == 1, b[t.start] == eq {
+        if i >= 2, !hasEquals(i - 1), i + 1 < tokens.count, !hasEquals(i + 1) {
+          (key, value) = (tokens[i - 1], tokens[i + 1])
+        }
+      } else if b[t.end - 1] == eq, i + 1 < tokens.count, !hasEquals(i + 1),
+        !(t.start..<t.end - 1).contains(where: { b[$0] == eq })
+      {
+        (key, value) = (Span(t.start, t.end - 1), tokens[i + 1])
+      } else if b[t.start] == eq, i >= 2, !hasEquals(i - 1),
+        !(t.start + 1..<t.end).contains(where: { b[$0] == eq })
+      {
+        (key, value) = (tokens[i - 1], Span(t.start + 1, t.end))
+      }
+      if let key, let value {
+        let whole = Span(key.start, value.end)
+        throw .syntax(
+          "spaces around '=' in '\(text(whole))'", at: whole,
+          hint: "write key=value without spaces: \(text(key))=\(text(value))")
+      }
+    }
+  }
+
+  /// The first ',' in `s` outside parentheses and quotes.
+  func topLevelComma(in s: Span) -> Int? {
+    var depth = 0
+    var i = s.start
+    while i < s.end {
+      let c = b[i]
+      if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
+        i = pastClosingQuote(from: i, end: s.end) ?? s.end
+        continue
+      }
+      if c == UInt8(ascii: "(") { depth += 1 }
+      if c == UInt8(ascii: ")") { depth -= 1 }
+      if c == UInt8(ascii: ","), depth == 0 { return i }
+      i += 1
+    }
+    return nil
+  }
+
+  /// `filters=64, kernel_size=5` or `filters=64,kernel_size=5`: arguments joined by a comma.
+  func commaBetweenArguments(_ t: Span, comma: Int, next: Span?) -> ParamCalcError {
+    let before = text(Span(t.start, comma))
+    var after = text(trimmed(Span(comma + 1, t.end)))
+    if after.isEmpty, let next { after = text(next) }
+    if after.hasPrefix(",") { after.removeFirst() }
+    let example = before.contains("=") && after.contains("=") ? ": \(before) \(after)" : ""
+    return .syntax(
+      "unexpected ',' in '\(text(t))'", at: Span(comma, comma + 1),
+      hint: "separate arguments with spaces, not commas" + example)
+  }
+
+  /// Where `Name(` opens, when the token starts as a Python call (a '(' before any '=').
+  func callOpening(_ t: Span) -> Int? {
+    for i in t.start..<t.end {
+      if b[i] == UInt8(ascii: "=") { return nil }
+      if b[i] == UInt8(ascii: "(") { return i > t.start ? i : nil }
+    }
+    return nil
+  }
+
+  /// A layer written as a Python call (`Dense(10)`, `Conv2D(32, (3,3), activation='relu')`):
+  /// refused, with the same layer in paramcalc's form when it can be worked out.
+  func pythonCall(_ t: Span, open: Int, command: String? = nil) -> ParamCalcError {
+    let message =
+      "'\(text(t))' is Python: paramcalc writes a layer as its type and key=value arguments"
+    let generic = "write e.g. 'add dense units=10' ('help TYPE' lists a layer's arguments)"
+    guard let line = pythonForm(t, open: open, command: command) else {
+      return .syntax(message, at: t, hint: generic)
+    }
+    return .syntax(message, at: t, hint: "did you mean '\(line)'?")
+  }
+
+  /// The paramcalc line a Python layer call stands for, or nil when it cannot be worked out.
+  func pythonForm(_ t: Span, open: Int, command: String?) -> String? {
+    guard b[t.end - 1] == UInt8(ascii: ")") else { return nil }
+    // `keras.layers.Dense` is `Dense`.
+    var written = text(Span(t.start, open))
+    if let dot = written.lastIndex(of: ".") {
+      written = String(written[written.index(after: dot)...])
+    }
+    guard let descriptor = LayerCatalog.standard[written.lowercased()] else { return nil }
+    let positional = LayerCatalog.positionalArguments[descriptor.name] ?? []
+    var items: [Span] = []
+    var start = open + 1
+    let inner = Span(open + 1, t.end - 1)
+    while let comma = topLevelComma(in: Span(start, inner.end)) {
+      items.append(trimmed(Span(start, comma)))
+      start = comma + 1
+    }
+    let lastItem = trimmed(Span(start, inner.end))
+    if lastItem.start < lastItem.end || !items.isEmpty { items.append(lastItem) }
+    if items.last.map({ $0.start == $0.end }) == true { items.removeLast() }  // `Dense(10,)`
+    var arguments: [String] = []
+    var keywords = false
+    for (k, item) in items.enumerated() {
+      guard item.start < item.end else { return nil }
+      let key: String
+      let value: Span
+      if let eq = topLevelEquals(in: item) {
+        keywords = true
+        key = text(trimmed(Span(item.start, eq)))
+        value = trimmed(Span(eq + 1, item.end))
+        guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+          return nil
+        }
+      } else {
+        guard !keywords, k < positional.count else { return nil }
+        key = positional[k]
+        value = item
+      }
+      guard let v = pythonValue(value) else { return nil }
+      arguments.append("\(key)=\(v)")
+    }
+    let type = descriptor.name.lowercased()
+    let command =
+      command ?? text(Span(tokens[0].start, t.start)).split(separator: " ").joined(separator: " ")
+    return ([command, type] + arguments).joined(separator: " ")
+  }
+
+  /// The first '=' in `s` outside parentheses and quotes.
+  func topLevelEquals(in s: Span) -> Int? {
+    var depth = 0
+    var i = s.start
+    while i < s.end {
+      let c = b[i]
+      if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
+        i = pastClosingQuote(from: i, end: s.end) ?? s.end
+        continue
+      }
+      if c == UInt8(ascii: "(") { depth += 1 }
+      if c == UInt8(ascii: ")") { depth -= 1 }
+      if c == UInt8(ascii: "="), depth == 0 { return i }
+      i += 1
+    }
+    return nil
+  }
+
+  /// A Python value as paramcalc writes it: `'relu'` is `relu`, `True` is `true`, `(3, 3)` is
+  /// `(3,3)`; nil for what has no such form (a call such as `l2(0.01)`).
+  func pythonValue(_ s: Span) -> String? {
+    let v = text(s)
+    if v.isEmpty || v.hasPrefix("*") { return nil }  // `*args`, `**kwargs`
+    if v == "True" { return "true" }
+    if v == "False" { return "false" }
+    if let q = v.first, q == "'" || q == "\"", v.count >= 2, v.last == q {
+      let inner = v.dropFirst().dropLast()
+      if !inner.isEmpty, inner.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
+        return String(inner)
+      }
+      return v
+    }
+    // A tuple or number: its text without spaces; any letter before '(' would be a call.
+    var out = ""
+    var previous: Character = " "
+    for c in v where c != " " && c != "\t" {
+      if c == "(", previous.isLetter || previous.isNumber || previous == "_" { return nil }
+      out.append(c)
+      previous = c
     }
     return out
   }

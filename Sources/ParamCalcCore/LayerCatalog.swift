@@ -92,8 +92,70 @@ public struct LayerCatalog: Sendable {
     self.descriptors = descriptors
     var map: [String: Int] = [:]
     for (i, d) in descriptors.enumerated() { map[d.name.lowercased()] = i }
+    // Keras's own other names of a class are the same layer (where the class is in the catalog).
+    for (alias, name) in LayerCatalog.kerasAliases {
+      if let i = map[name.lowercased()] { map[alias.lowercased()] = i }
+    }
     byName = map
   }
+
+  /// Other names `keras.layers` exports for the same class (`keras.layers.Convolution1D is
+  /// keras.layers.Conv1D`): accepted as that layer.
+  public static let kerasAliases: [String: String] = {
+    var out: [String: String] = [:]
+    for r in 1...3 {
+      out["Convolution\(r)D"] = "Conv\(r)D"
+      out["Convolution\(r)DTranspose"] = "Conv\(r)DTranspose"
+      out["MaxPool\(r)D"] = "MaxPooling\(r)D"
+      out["AvgPool\(r)D"] = "AveragePooling\(r)D"
+      out["GlobalMaxPool\(r)D"] = "GlobalMaxPooling\(r)D"
+      out["GlobalAvgPool\(r)D"] = "GlobalAveragePooling\(r)D"
+    }
+    for r in 1...2 { out["SeparableConvolution\(r)D"] = "SeparableConv\(r)D" }
+    return out
+  }()
+
+  /// Informal names that Keras does not export (it would refuse them): not accepted, but
+  /// suggested as the layer they usually stand for.
+  public static let informalNames: [String: String] = [
+    "batchnorm": "BatchNormalization", "batch_norm": "BatchNormalization",
+    "bn": "BatchNormalization", "layernorm": "LayerNormalization",
+    "layer_norm": "LayerNormalization", "groupnorm": "GroupNormalization",
+    "group_norm": "GroupNormalization", "linear": "Dense",
+  ]
+
+  /// The arguments a Keras layer class takes by position, in the order of its `__init__`
+  /// (first few only): what `Conv2D(32, (3,3))` pasted from Python means.
+  public static let positionalArguments: [String: [String]] = {
+    var out: [String: [String]] = [
+      "Dense": ["units", "activation", "use_bias"],
+      "LSTM": ["units", "activation", "recurrent_activation", "use_bias"],
+      "GRU": ["units", "activation", "recurrent_activation", "use_bias"],
+      "SimpleRNN": ["units", "activation", "use_bias"],
+      "Dropout": ["rate", "noise_shape", "seed"],
+      "Embedding": ["input_dim", "output_dim"],
+      "Reshape": ["target_shape"], "RepeatVector": ["n"], "Permute": ["dims"],
+      "Activation": ["activation"], "LeakyReLU": ["negative_slope"], "Softmax": ["axis"],
+      "BatchNormalization": ["axis", "momentum", "epsilon", "center"],
+      "LayerNormalization": ["axis", "epsilon", "center", "scale"],
+      "GroupNormalization": ["groups", "axis", "epsilon", "center"],
+      "MultiHeadAttention": ["num_heads", "key_dim", "value_dim", "dropout"],
+    ]
+    for r in 1...3 {
+      for conv in ["Conv\(r)D", "Conv\(r)DTranspose", "SeparableConv\(r)D"] {
+        out[conv] = ["filters", "kernel_size", "strides", "padding"]
+      }
+      out["DepthwiseConv\(r)D"] = ["kernel_size", "strides", "padding", "depth_multiplier"]
+      for pool in ["MaxPooling\(r)D", "AveragePooling\(r)D"] {
+        out[pool] = ["pool_size", "strides", "padding", "data_format"]
+      }
+      out["SpatialDropout\(r)D"] = ["rate", "seed"]
+      out["UpSampling\(r)D"] = ["size"]
+      out["ZeroPadding\(r)D"] = ["padding"]
+      out["Cropping\(r)D"] = ["cropping"]
+    }
+    return out
+  }()
 
   public subscript(name: String) -> LayerDescriptor? {
     // The parser hands names already lowercased: look them up as they are first.
@@ -184,6 +246,9 @@ public struct LayerCatalog: Sendable {
   func unknown(_ name: String, at span: Span) -> ParamCalcError {
     if let k = LayerCatalog.knownToKeras.first(where: { $0.lowercased() == name.lowercased() }) {
       return .unsupportedLayer(k, at: span)
+    }
+    if let informal = LayerCatalog.informalNames[name.lowercased()], self[informal] != nil {
+      return .unknownLayer(name, at: span, suggestion: informal.lowercased())
     }
     let names = descriptors.map { $0.name.lowercased() }
     return .unknownLayer(name, at: span, suggestion: Suggestion.nearest(to: name, in: names))

@@ -1,5 +1,7 @@
 /// Every error paramcalc reports, with the columns of the line it points at.
-/// Messages and hints are worded here, and rendered in one place (`DiagnosticRenderer`).
+/// Messages and hints are worded here, and rendered in one place (`DiagnosticRenderer`); a hint
+/// that needs the line or the model (`syntax`'s, a refusal's remedy, which `RefusalHint` works
+/// out by inferring it) is worded where it is found and carried in the case.
 public enum ParamCalcError: Error, Equatable, Sendable {
   /// The line could not be read as a command: a malformed tuple or number, an unbalanced parenthesis.
   case syntax(String, at: Span, hint: String? = nil)
@@ -9,13 +11,14 @@ public enum ParamCalcError: Error, Equatable, Sendable {
   case unknownArgument(String, layer: String, at: Span, suggestion: String?)
   case repeatedArgument(String, at: Span)
   case missingArgument(String, layer: String, at: Span, example: String)
-  case invalidValue(argument: String, message: String, at: Span)
+  case invalidValue(argument: String, message: String, at: Span, hint: String? = nil)
   case extraTokens(at: Span, command: String)
   case missingOperand(command: String, what: String, at: Span)
   case indexOutOfRange(Int, count: Int, at: Span, allowsOnePast: Bool)
   case noInputShape(at: Span)
-  /// Keras refuses the layer on its input: `reason` says why, as Keras does.
-  case refused(layer: String, reason: String, at: Span)
+  /// Keras refuses the layer on its input: `reason` says why, as Keras does; `hint`, what would
+  /// fit (worded where the refusal becomes this error, from the layer and its input).
+  case refused(layer: String, reason: String, at: Span, hint: String? = nil)
   /// An edit that would make a later layer invalid.
   case breaksLayer(index: Int, layer: String, reason: String, at: Span)
   case overflow(String, at: Span)
@@ -31,9 +34,9 @@ public enum ParamCalcError: Error, Equatable, Sendable {
     switch self {
     case .syntax(_, let at, _), .unknownCommand(_, let at, _), .unknownLayer(_, let at, _),
       .unsupportedLayer(_, let at), .unknownArgument(_, _, let at, _), .repeatedArgument(_, let at),
-      .missingArgument(_, _, let at, _), .invalidValue(_, _, let at), .extraTokens(let at, _),
+      .missingArgument(_, _, let at, _), .invalidValue(_, _, let at, _), .extraTokens(let at, _),
       .missingOperand(_, _, let at), .indexOutOfRange(_, _, let at, _), .noInputShape(let at),
-      .refused(_, _, let at), .breaksLayer(_, _, _, let at), .overflow(_, let at),
+      .refused(_, _, let at, _), .breaksLayer(_, _, _, let at), .overflow(_, let at),
       .nothingTo(_, let at), .file(_, _, let at):
       return at
     case .inLoadedFile, .lineTooLong:
@@ -51,7 +54,7 @@ public enum ParamCalcError: Error, Equatable, Sendable {
     case .unknownArgument(let a, let layer, _, _): return "\(layer) has no argument '\(a)'"
     case .repeatedArgument(let a, _): return "argument '\(a)' is given twice"
     case .missingArgument(let a, let layer, _, _): return "\(layer) needs the argument '\(a)'"
-    case .invalidValue(let a, let m, _): return "\(a): \(m)"
+    case .invalidValue(let a, let m, _, _): return "\(a): \(m)"
     case .extraTokens(_, let c): return "unexpected text after '\(c)'"
     case .missingOperand(let c, let what, _): return "'\(c)' needs \(what)"
     case .indexOutOfRange(let i, let n, _, let onePast):
@@ -59,7 +62,7 @@ public enum ParamCalcError: Error, Equatable, Sendable {
       if n == 0 { return "layer \(i) does not exist: the model has no layers" }
       return "layer \(i) does not exist: layers are numbered 1 to \(n)"
     case .noInputShape: return "the model has no input shape"
-    case .refused(let layer, let reason, _): return "\(layer) cannot be applied here: \(reason)"
+    case .refused(let layer, let reason, _, _): return "\(layer) cannot be applied here: \(reason)"
     case .breaksLayer(let i, let layer, let reason, _):
       return "this change would break layer #\(i) (\(layer)): \(reason)"
     case .overflow(let what, _): return "overflow: \(what) does not fit in a 64-bit integer"
@@ -88,14 +91,15 @@ public enum ParamCalcError: Error, Equatable, Sendable {
       return s.map { "did you mean '\($0)'? (\(list))" } ?? list
     case .repeatedArgument: return "give each argument once"
     case .missingArgument(_, _, _, let example): return "for example: \(example)"
-    case .invalidValue: return nil
+    case .invalidValue(_, _, _, let h): return h
     case .extraTokens(_, let c): return "'help \(c)' shows how to write it"
     case .missingOperand(let c, _, _): return "'help \(c)' shows how to write it"
     case .indexOutOfRange: return "'summary' shows the layers and their numbers"
     case .noInputShape:
       return
         "give one first, e.g. 'input (None,25)', or put input_shape=(None,25) on the first layer"
-    case .refused, .breaksLayer: return nil
+    case .refused(_, _, _, let h): return h
+    case .breaksLayer: return nil
     case .overflow: return nil
     case .nothingTo: return nil
     case .file: return nil

@@ -244,7 +244,7 @@ public struct Session: Sendable {
       return try insert(built, at: count + 1, span: span, indexSpan: span)
     }
     // Appending: nothing after it to re-infer, so the general edit path is not needed.
-    let id = try inferNew(built.piece, on: before, at: span)
+    let id = try inferNew(built.piece, on: before, first: count == 0, at: span)
     let totals = try sum((trainable, nonTrainable), placements[id], sign: 1, at: span)
     layerIDs.append(id)
     (trainable, nonTrainable) = totals
@@ -411,7 +411,7 @@ public struct Session: Sendable {
     switch e {
     case .insert(let i, let p):
       guard let before = inputID(i) else { throw .noInputShape(at: span) }
-      let firstID = try inferNew(p, on: before, at: span)
+      let firstID = try inferNew(p, on: before, first: i == 0, at: span)
       let first = placements[firstID]
       let chain = try relink(from: i, entering: first.output, at: span)
       let totals = try totalsAfter(
@@ -431,7 +431,7 @@ public struct Session: Sendable {
       return EditOutcome(kind: .removed, index: i + 1, placed: removedID, reinferred: chain.count)
     case .replace(let i, _, let p):
       guard let before = inputID(i) else { throw .noInputShape(at: span) }
-      let newID = try inferNew(p, on: before, at: span)
+      let newID = try inferNew(p, on: before, first: i == 0, at: span)
       let new = placements[newID]
       let chain = try relink(from: i + 1, entering: new.output, at: span)
       let replaced = row(i)
@@ -463,7 +463,7 @@ public struct Session: Sendable {
       var shape = newID
       for p in new {
         guard let s = shape else { throw .noInputShape(at: span) }
-        let id = try inferNew(p, on: s, at: span)
+        let id = try inferNew(p, on: s, first: rebuilt.isEmpty, at: span)
         totals = try sum(totals, placements[id], sign: 1, at: span)
         rebuilt.append(id)
         shape = placements[id].output
@@ -518,8 +518,9 @@ public struct Session: Sendable {
   }
 
   /// Places a definition on the shape numbered `input`: its inference (once per definition and
-  /// input), or Keras's refusal.
-  mutating func inferNew(_ p: Piece, on input: ShapeID, at span: Span) throws(ParamCalcError)
+  /// input), or Keras's refusal with what would fit (`first`: on the model's own input).
+  mutating func inferNew(_ p: Piece, on input: ShapeID, first: Bool = false, at span: Span)
+    throws(ParamCalcError)
     -> PlacementID
   {
     if let id = placements.find(p, on: input) { return id }
@@ -529,7 +530,10 @@ public struct Session: Sendable {
       inference = try p.model.infer(shape)
     } catch {
       switch error {
-      case .reason(let r): throw .refused(layer: p.typeName, reason: r, at: span)
+      case .reason(let r):
+        throw .refused(
+          layer: p.typeName, reason: r, at: span,
+          hint: RefusalHint.hint(for: p, on: shape, first: first, catalog: catalog))
       case .overflow(let what): throw .overflow(what, at: span)
       }
     }
@@ -557,7 +561,7 @@ public struct Session: Sendable {
         out.append(new)
         shape = placements[new].output
       } catch {
-        if case .refused(let layer, let reason, _) = error {
+        if case .refused(let layer, let reason, _, _) = error {
           throw .breaksLayer(index: i + 1, layer: layer, reason: reason, at: span)
         }
         throw error

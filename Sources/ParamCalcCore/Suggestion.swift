@@ -36,3 +36,189 @@ public enum Suggestion {
     return prev[b.count]
   }
 }
+
+/// What would fit when Keras refuses a layer on its input: worded from the layer and the input,
+/// and each suggestion checked by inferring it (a hint never proposes a line that fails).
+enum RefusalHint {
+  /// The hint for `piece` refused on `input`; `first`: the input is the model's own (so changing
+  /// the `input` line is a remedy too).
+  static func hint(for piece: Piece, on input: Shape, first: Bool, catalog: LayerCatalog)
+    -> String?
+  {
+    rank(piece, input, first: first, catalog: catalog)
+      ?? window(piece, input, catalog: catalog)
+  }
+
+  /// Whether the model accepts `shape`.
+  static func fits(_ model: any LayerModel, _ shape: Shape) -> Bool {
+    (try? model.infer(shape)) != nil
+  }
+
+  /// A layer built from `type` and `arguments`, or nil when the catalog refuses them.
+  static func layer(_ type: String, _ arguments: [(String, Value)], catalog: LayerCatalog)
+    -> (any LayerModel)?
+  {
+    let request = LayerRequest(
+      type: type, typeSpan: .none,
+      arguments: arguments.map { Argument(key: $0.0, value: $0.1, span: .none, valueSpan: .none) })
+    return try? catalog.build(request, end: .none).model
+  }
+
+  /// `28x28x1` when every size is known, `(None,16)` otherwise: as an `input` line takes it.
+  static func inputText(_ dims: [Int?]) -> String {
+    if dims.count > 1, dims.allSatisfy({ $0 != nil }) {
+      return dims.map { String($0!) }.joined(separator: "x")
+    }
+    return tupleText(dims.map { $0.map(String.init) ?? "None" })
+  }
+
+  static func tupleText(_ items: [String]) -> String {
+    "(" + items.joined(separator: ",") + (items.count == 1 ? ",)" : ")")
+  }
+
+  /// Layers that read a sequence (timesteps, features): a missing axis is a time axis.
+  static func readsSequences(_ piece: Piece, _ catalog: LayerCatalog) -> Bool {
+    let names = [piece.spec.type] + (piece.spec.inner.map { [$0] } ?? [])
+    return names.contains { catalog[$0]?.family == "Recurrent" }
+  }
+
+  /// Layers that read (spatial axes..., channels): a missing axis is a channels axis of 1.
+  static func readsChannels(_ piece: Piece, _ catalog: LayerCatalog) -> Bool {
+    let type = piece.spec.type
+    if let family = catalog[type]?.family, family == "Convolution" || family == "Pooling" {
+      return true
+    }
+    return ["UpSampling", "ZeroPadding", "Cropping", "SpatialDropout"].contains {
+      type.hasPrefix($0)
+    }
+  }
+
+  /// A rank refusal: the input with the axes the layer reads, and the layers that reshape to it.
+  static func rank(_ piece: Piece, _ input: Shape, first: Bool, catalog: LayerCatalog) -> String? {
+    let model = piece.model
+    let sequence = readsSequences(piece, catalog)
+    guard sequence || readsChannels(piece, catalog) else {
+      // A reshaping layer that reads vectors (RepeatVector): what Flatten makes of the input.
+      // (Not others: a GroupNormalization refused for its groups would fit a flattened input
+      // too, but for the wrong reason.)
+      guard catalog[piece.spec.type]?.family == "Reshaping", input.rank > 1, !fits(model, input),
+        let flatten = layer("flatten", [], catalog: catalog),
+        let out = try? flatten.infer(input), fits(model, out.output)
+      else { return nil }
+      return "\(model.typeName) reads (batch, features): add 'flatten' first"
+    }
+    var candidate: [Int?]?
+    if sequence {
+      // A time axis in front; too many axes: the features of a step merged into one.
+      if input.rank < 2 {
+        candidate = [nil] + input.dims
+      } else if input.rank > 2, let features = product(input.dims.dropFirst()) {
+        candidate = [input.dims[0], features]
+      }
+    } else {
+      for extra in 1...3 where fits(model, Shape(input.dims + Array(repeating: 1, count: extra))) {
+        candidate = input.dims + Array(repeating: 1, count: extra)
+        break
+      }
+      if candidate == nil {
+        // Too many axes: the last ones merged into the channels, as few as make it fit.
+        for keep in stride(from: input.rank - 1, through: 1, by: -1) {
+          guard let merged = product(input.dims[keep...]) else { break }
+          let dims = Array(input.dims[..<keep]) + [merged]
+          if fits(model, Shape(dims)) {
+            candidate = dims
+            break
+          }
+        }
+      }
+    }
+    guard let dims = candidate, dims.count != input.rank, fits(model, Shape(dims)) else {
+      return nil
+    }
+    let axes =
+      sequence ? ["timesteps", "features"] : spatialAxisNames(dims.count - 1) + ["channels"]
+    var ways: [String] = []
+    var line: String?
+    if first, dims.count > input.rank {
+      line = "write 'input \(inputText(dims))'"
+    }
+    if sequence, input.rank == 1,
+      let repeater = layer("repeatvector", [("n", .int(2))], catalog: catalog),
+      let out = try? repeater.infer(input), fits(model, out.output)
+    {
+      ways.append("'repeatvector n=T' (T steps of the same vector)")
+    }
+    // Reshape keeps the batch; one unknown size can stand as -1.
+    let target = sequence && input.rank == 1 ? input.dims + [1] : dims
+    if target.filter({ $0 == nil }).count <= 1 {
+      let sizes = target.map { $0 ?? -1 }
+      if let reshape = layer(
+        "reshape", [("target_shape", .tuple(sizes.map { .int($0) }))], catalog: catalog),
+        let out = try? reshape.infer(input), fits(model, out.output)
+      {
+        ways.append("'reshape target_shape=\(tupleText(sizes.map(String.init)))'")
+      }
+    }
+    let layers = ways.isEmpty ? nil : "add " + ways.joined(separator: " or ") + " first"
+    let remedies = [line, layers].compactMap { $0 }
+    guard !remedies.isEmpty else { return nil }
+    return
+      "\(piece.model.typeName) reads (batch, \(axes.joined(separator: ", "))): "
+      + remedies.joined(separator: ", or ")
+  }
+
+  /// The product of known sizes, nil when one is unknown or it overflows.
+  static func product<C: Collection>(_ dims: C) -> Int? where C.Element == Int? {
+    var n = 1
+    for d in dims {
+      guard let d, let m = try? Checked.multiply(n, d) else { return nil }
+      n = m
+    }
+    return n
+  }
+
+  /// A window larger than its input: padding=same, or the largest window that fits.
+  static func window(_ piece: Piece, _ input: Shape, catalog: LayerCatalog) -> String? {
+    let window: [Int]
+    let strides: [Int]
+    let dilation: [Int]
+    let padding: String
+    let key: String
+    switch piece.model {
+    case let c as Convolution:
+      (window, strides, dilation, padding, key) =
+        (c.kernel, c.strides, c.dilation, c.padding, "kernel_size")
+    case let c as ConvolutionVariant where c.variant != .transpose:
+      (window, strides, dilation, padding, key) =
+        (c.kernel, c.strides, c.dilation, c.padding, "kernel_size")
+    case let p as Pooling:
+      (window, strides, dilation, padding, key) =
+        (p.pool, p.strides, Array(repeating: 1, count: p.pool.count), p.padding, "pool_size")
+    default: return nil
+    }
+    guard padding == "valid", input.rank == window.count + 1 else { return nil }
+    // The largest window each axis holds: (window - 1) * dilation + 1 <= size.
+    var largest: [Int] = []
+    for (i, w) in window.enumerated() {
+      guard let d = input.dims[i] else {
+        largest.append(w)
+        continue
+      }
+      largest.append((d - 1) / dilation[i] + 1)
+    }
+    guard zip(window, largest).contains(where: { $0 > $1 }) else { return nil }
+    var ways: [String] = []
+    var arguments = piece.spec.arguments.filter { $0.key != "padding" }.map { ($0.key, $0.value) }
+    arguments.append(("padding", .string("same")))
+    if let same = layer(piece.spec.type, arguments, catalog: catalog), fits(same, input) {
+      ways.append(
+        strides.allSatisfy { $0 == 1 }
+          ? "padding=same keeps the length" : "padding=same pads the input to fit the window")
+    }
+    let bound =
+      Set(largest).count == 1 ? String(largest[0]) : tupleText(largest.map(String.init))
+    let dilated = dilation.contains { $0 != 1 } ? " at this dilation_rate" : ""
+    ways.append("use \(key) ≤ \(bound)\(dilated)")
+    return ways.joined(separator: ", or ")
+  }
+}

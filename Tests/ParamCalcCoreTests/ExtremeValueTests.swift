@@ -420,7 +420,7 @@ struct ExtremeValueTests {
   @Test func croppingLargerThanAnyInputIsRefused() throws {
     let r = try #require(
       try refusal("input (5,3)", "add cropping1d cropping=4611686018427387904"))
-    guard case .refused(let layer, let reason, _) = r.0 else {
+    guard case .refused(let layer, let reason, _, _) = r.0 else {
       Issue.record("expected a refusal, got \(r.0)")
       return
     }
@@ -437,7 +437,7 @@ struct ExtremeValueTests {
     let r = try #require(
       try refusal(
         "input (5,3)", "add cropping1d cropping=(9223372036854775807,9223372036854775807)"))
-    guard case .refused(_, let reason, _) = r.0 else {
+    guard case .refused(_, let reason, _, _) = r.0 else {
       Issue.record("expected a refusal, got \(r.0)")
       return
     }
