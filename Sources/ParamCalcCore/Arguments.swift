@@ -68,7 +68,7 @@ public struct ArgumentReader {
     guard case .int(let n) = a.value else {
       throw .invalidValue(
         argument: key,
-        message: "expected an integer, found \(a.value.kindName) '\(a.value.script)'",
+        message: "expected an integer, found \(a.value.kindName) \(a.value.shown)",
         at: a.valueSpan)
     }
     if n < min {
@@ -84,7 +84,7 @@ public struct ArgumentReader {
     if case .none = a.value { return nil }
     guard case .int(let n) = a.value else {
       throw .invalidValue(
-        argument: key, message: "expected an integer or None, found '\(a.value.script)'",
+        argument: key, message: "expected an integer or None, found \(a.value.shown)",
         at: a.valueSpan)
     }
     if n < min {
@@ -111,7 +111,7 @@ public struct ArgumentReader {
       for item in items {
         guard case .int(let n) = item else {
           throw .invalidValue(
-            argument: key, message: "expected integers, found '\(item.script)'", at: a.valueSpan)
+            argument: key, message: "expected integers, found \(item.shown)", at: a.valueSpan)
         }
         out.append(n)
       }
@@ -119,13 +119,13 @@ public struct ArgumentReader {
         throw .invalidValue(
           argument: key,
           message:
-            "expected \(count == 1 ? "an integer" : "\(count) integers") or one integer for all, found \(out.count) in '\(a.value.script)'",
+            "expected \(count == 1 ? "an integer" : "\(count) integers") or one integer for all, found \(out.count) in \(a.value.shown)",
           at: a.valueSpan)
       }
     default:
       throw .invalidValue(
         argument: key,
-        message: "expected an integer or a tuple of \(count), found '\(a.value.script)'",
+        message: "expected an integer or a tuple of \(count), found \(a.value.shown)",
         at: a.valueSpan)
     }
     for n in out where n < min {
@@ -147,14 +147,14 @@ public struct ArgumentReader {
       for item in items {
         guard case .int(let n) = item else {
           throw .invalidValue(
-            argument: key, message: "expected integers, found '\(item.script)'", at: a.valueSpan)
+            argument: key, message: "expected integers, found \(item.shown)", at: a.valueSpan)
         }
         out.append(n)
       }
       return (out, a.valueSpan)
     default:
       throw .invalidValue(
-        argument: key, message: "expected a tuple of integers, found '\(a.value.script)'",
+        argument: key, message: "expected a tuple of integers, found \(a.value.shown)",
         at: a.valueSpan)
     }
   }
@@ -163,7 +163,7 @@ public struct ArgumentReader {
     guard let a = take(key) else { return d }
     guard case .bool(let v) = a.value else {
       throw .invalidValue(
-        argument: key, message: "expected true or false, found '\(a.value.script)'", at: a.valueSpan
+        argument: key, message: "expected true or false, found \(a.value.shown)", at: a.valueSpan
       )
     }
     return v
@@ -184,7 +184,7 @@ public struct ArgumentReader {
     }
     var message =
       "expected one of " + options.map { "'\($0)'" }.joined(separator: ", ")
-      + ", found '\(a.value.script)'"
+      + ", found \(a.value.shown)"
     if case .string(let s) = a.value, let near = Suggestion.nearest(to: s, in: options) {
       message += " (did you mean '\(near)'?)"
     }
@@ -214,7 +214,7 @@ public struct ArgumentReader {
     case .int(let n): v = Double(n)
     default:
       throw .invalidValue(
-        argument: key, message: "expected a number, found '\(a.value.script)'", at: a.valueSpan)
+        argument: key, message: "expected a number, found \(a.value.shown)", at: a.valueSpan)
     }
     if !range.contains(v) || (openUpper && v == range.upperBound) {
       let upper =

@@ -194,7 +194,7 @@ public struct Interpreter: Sendable {
   /// A script that rebuilds the model exactly: its input and one `add` per layer.
   public var script: String {
     var out =
-      "# paramcalc model: \(session.count) layers, \(Format.thousands(session.total)) params\n"
+      "# paramcalc model: \(session.count) layer\(session.count == 1 ? "" : "s"), \(Format.thousands(session.total)) params\n"
     if let input = session.input { out += "input " + Format.scriptDims(input) + "\n" }
     for l in session.layers { out += l.spec.script + "\n" }
     return out

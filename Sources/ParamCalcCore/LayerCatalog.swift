@@ -194,7 +194,7 @@ public struct LayerCatalog: Sendable {
     if let i = args.firstIndex(where: { $0.key == "trainable" }) {
       guard case .bool(let b) = args[i].value else {
         throw .invalidValue(
-          argument: "trainable", message: "expected true or false, found '\(args[i].value.script)'",
+          argument: "trainable", message: "expected true or false, found \(args[i].value.shown)",
           at: args[i].valueSpan)
       }
       trainable = b

@@ -21,6 +21,13 @@ public enum Value: Hashable, Sendable {
     }
   }
 
+  /// The value as a message quotes it: `'relu'`, `'(3,3)'`, and a string that a script writes
+  /// in quotes as it writes it (`'my layer'`, `"it's"`), not quoted twice.
+  public var shown: String {
+    if case .string(let s) = self, !Value.isBare(s) { return script }
+    return "'" + script + "'"
+  }
+
   /// A short name of the value's kind, for error messages.
   public var kindName: String {
     switch self {

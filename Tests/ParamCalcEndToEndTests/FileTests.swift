@@ -51,7 +51,7 @@ struct FileTests {
   }
 
   static let model = "input (4,)\nadd dense units=2\n"
-  static let saved = "# paramcalc model: 1 layers, 10 params\ninput (4,)\nadd dense units=2\n"
+  static let saved = "# paramcalc model: 1 layer, 10 params\ninput (4,)\nadd dense units=2\n"
 
   // MARK: 1. what is at the path
 

@@ -115,7 +115,7 @@ func activationName(_ a: Argument) throws(ParamCalcError) -> String {
   default:
     throw .invalidValue(
       argument: a.key,
-      message: "expected a function name such as relu, found '\(a.value.script)'",
+      message: "expected a function name such as relu, found \(a.value.shown)",
       at: a.valueSpan)
   }
 }

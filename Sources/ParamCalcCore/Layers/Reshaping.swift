@@ -138,7 +138,7 @@ extension ArgumentReader {
       .invalidValue(
         argument: key,
         message:
-          "expected a non-negative integer, \(rank == 1 ? "or (before, after)" : "\(rank) integers, or \(rank) (before, after) pairs"), found '\(a.value.script)'",
+          "expected a non-negative integer, \(rank == 1 ? "or (before, after)" : "\(rank) integers, or \(rank) (before, after) pairs"), found \(a.value.shown)",
         at: a.valueSpan)
     }
     func int(_ v: Value) throws(ParamCalcError) -> Int {
