@@ -82,15 +82,21 @@ public struct Explanation: Equatable, Sendable {
   public var shapeRule: String
   /// Anything else worth saying: why there are no weights, why some are not trained.
   public var notes: [String]
+  /// For a layer made of parts (attention projections, depthwise and pointwise steps, recurrent
+  /// weights, the two directions): each part with its subtotal; they add up to the count. Empty
+  /// for a layer of one piece.
+  public var parts: [Part]
 
   public init(
-    formula: String, substituted: String, terms: [Term], shapeRule: String, notes: [String] = []
+    formula: String, substituted: String, terms: [Term], shapeRule: String, notes: [String] = [],
+    parts: [Part] = []
   ) {
     self.formula = formula
     self.substituted = substituted
     self.terms = terms
     self.shapeRule = shapeRule
     self.notes = notes
+    self.parts = parts
   }
 
   /// For a layer without weights: its count is 0, and the reason.
@@ -120,3 +126,46 @@ public struct Term: Equatable, Sendable {
     self.meaning = meaning
   }
 }
+
+/// A part of a layer's count: one weight (with its shape), or a group of parts with their sum.
+/// `expression` is arithmetic on numbers only (`16 * 2 * 8 + 2 * 8`): it evaluates to `count`.
+public struct Part: Equatable, Sendable {
+  public var name: String
+  /// The weight's shape, for a part that is one weight.
+  public var shape: [Int]?
+  /// What the numbers are, when the expression alone does not say (`4 blocks * 64 units`).
+  public var detail: String?
+  public var expression: String
+  public var count: Int
+  /// The parts of a group (their counts add up to this one's).
+  public var parts: [Part]
+
+  public init(
+    _ name: String, shape: [Int]? = nil, detail: String? = nil, expression: String, count: Int,
+    parts: [Part] = []
+  ) {
+    self.name = name
+    self.shape = shape
+    self.detail = detail
+    self.expression = expression
+    self.count = count
+    self.parts = parts
+  }
+
+  /// One weight: its name, shape and count, with `factors` (numbers or products) multiplying to
+  /// the count.
+  public static func weight(_ w: Weight, _ factors: [String], detail: String? = nil) -> Part {
+    Part(
+      w.name, shape: w.shape, detail: detail, expression: factors.joined(separator: " * "),
+      count: w.count)
+  }
+
+  /// A group of parts, its expression the sum of theirs. (Counts of an inferred layer's weights
+  /// fit, and so does their sum: the inference checked it.)
+  public static func group(_ name: String, _ parts: [Part], detail: String? = nil) -> Part {
+    Part(
+      name, detail: detail, expression: parts.map(\.expression).joined(separator: " + "),
+      count: parts.reduce(0) { $0 &+ $1.count }, parts: parts)
+  }
+}
+

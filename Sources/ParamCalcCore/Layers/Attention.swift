@@ -88,6 +88,23 @@ struct MultiHeadAttention: LayerModel {
         "\(input.description) -> \(inference.output.description)\nself-attention keeps the positions; the last axis becomes \(o)",
       notes: [
         "weights: query, key, value and output projections, each a kernel then a bias, as Keras lists them"
-      ])
+      ], parts: parts(inference.weights))
+  }
+
+  /// The four projections, each its kernel (and bias) with its subtotal.
+  func parts(_ weights: [Weight]) -> [Part] {
+    var out: [Part] = []
+    var k = 0
+    for name in ["query", "key", "value", "output"] {
+      let n = useBias ? 2 : 1
+      guard k + n <= weights.count else { break }
+      let mine = weights[k..<(k + n)].map { Part.weight($0, $0.shape.map(String.init)) }
+      k += n
+      let what =
+        name == "output"
+        ? "heads × value_dim → out" : "d → heads × \(name == "value" ? "value_dim" : "key_dim")"
+      out.append(.group(name + " projection", mine, detail: what))
+    }
+    return out
   }
 }

@@ -547,6 +547,26 @@ struct ConvolutionVariant: LayerModel {
               ? "channels: input_channels × depth_multiplier = \(c) × \(multiplier) = \(inference.output.last.map(String.init) ?? "?")"
               : "channels: filters = \(filters)"
           ]).joined(separator: "\n"),
-      notes: ["strides, padding and dilation_rate change the output shape, never the count"])
+      notes: ["strides, padding and dilation_rate change the output shape, never the count"],
+      parts: variant == .separable ? separableParts(c, inference.weights) : [])
+  }
+
+  /// A separable convolution's two steps: the depthwise kernels, then the 1x1 pointwise kernel
+  /// (with the bias, added after it).
+  func separableParts(_ c: Int, _ weights: [Weight]) -> [Part] {
+    weights.map { w in
+      switch w.name {
+      case "depthwise_kernel":
+        return .weight(
+          w, kernel.map(String.init) + ["\(c)", "\(multiplier)"],
+          detail: "depthwise step: each input channel convolved alone")
+      case "pointwise_kernel":
+        return .weight(
+          w, ["\(c)", "\(multiplier)", "\(filters)"],
+          detail: "pointwise step: a 1x1 convolution mixing the channels")
+      default:
+        return .weight(w, ["\(filters)"], detail: "one per output channel")
+      }
+    }
   }
 }
