@@ -169,3 +169,45 @@ public struct Part: Equatable, Sendable {
   }
 }
 
+/// A worked example of a layer type that can be typed as is: an input, then an `add` line.
+/// Each family declares its types' examples next to them; `help LAYER` ends with one, and its
+/// count, computed by running it.
+public struct LayerExample: Sendable {
+  /// The input's dimensions as typed: `(None,25)`.
+  public let input: String
+  /// The line adding the layer: `add conv1d filters=64 kernel_size=5`.
+  public let add: String
+
+  public init(_ input: String, _ add: String) {
+    self.input = input
+    self.add = add
+  }
+
+  /// The two lines of the example, as `help` prints them.
+  public var text: String { "input \(input) then \(add)" }
+
+  /// The layer type it adds, lowercased: the word after `add`.
+  public var type: Substring { add.split(separator: " ").dropFirst().first ?? "" }
+
+  /// Every layer type's example.
+  public static let all: [LayerExample] =
+    coreExamples + activationExamples + convolutionExamples + poolingExamples
+    + normalizationExamples + recurrentExamples + reshapingExamples + attentionExamples
+    + wrapperExamples
+
+  /// The example of a layer type, if it has one.
+  public static func of(_ d: LayerDescriptor) -> LayerExample? {
+    let name = d.name.lowercased()
+    return all.first { $0.type == name }
+  }
+
+  /// The example's count, run in a fresh model of `catalog`; nil when a line fails.
+  public func count(_ catalog: LayerCatalog = .standard) -> Int? {
+    var i = Interpreter(session: Session(catalog: catalog))
+    do {
+      _ = try i.run(line: "input " + input)
+      _ = try i.run(line: add)
+    } catch { return nil }
+    return i.session.total
+  }
+}

@@ -160,4 +160,53 @@ struct PartsTests {
       !(try explainText("(None,25)", "add conv1d filters=64 kernel_size=5")).contains("parts"))
     #expect(try explainJSON("(None,25)", "add dense units=3")["parts"] == nil)
   }
+
+  /// Item 2: `help LAYER` ends with an example that runs as typed and gives the count it says.
+  @Test func everyHelpEndsWithARunnableExample() throws {
+    for d in LayerCatalog.standard.descriptors {
+      var help = Interpreter()
+      guard case .help(let text)? = try help.run(line: "help \(d.name.lowercased())")?.1 else {
+        Issue.record("no help for \(d.name)")
+        continue
+      }
+      let last = String(text.split(separator: "\n").last ?? "")
+      guard last.hasPrefix("  example: input "), let arrow = last.range(of: " → ") else {
+        Issue.record("help \(d.name) does not end with an example: \(last)")
+        continue
+      }
+      let lines = last[last.index(last.startIndex, offsetBy: 11)..<arrow.lowerBound]
+        .components(separatedBy: " then ")
+      #expect(lines.count == 2, "\(last)")
+      #expect(lines.last?.hasPrefix("add \(d.name.lowercased())") == true, "\(last)")
+      var fresh = Interpreter()
+      var output = ""
+      do {
+        for line in lines {
+          if let (_, response) = try fresh.run(line: line) {
+            output = TextRenderer().render(response, session: fresh.session)
+          }
+        }
+      } catch {
+        Issue.record("help \(d.name): the example fails: \(error)")
+        continue
+      }
+      let said = last[arrow.upperBound...]
+      let count = Format.thousands(fresh.session.total)
+      #expect(said == "\(count) param\(fresh.session.total == 1 ? "" : "s")", "\(d.name): \(last)")
+      #expect(output.contains("   \(count) params"), "\(d.name): \(output)")
+    }
+  }
+
+  /// The seed article's Conv1D: (5 · 25 + 1) · 64 = 8,064.
+  @Test func conv1dHelpExampleIsTheArticles() throws {
+    var i = Interpreter()
+    guard case .help(let text)? = try i.run(line: "help conv1d")?.1 else {
+      Issue.record("no help")
+      return
+    }
+    #expect(
+      text.hasSuffix(
+        "\n  example: input (None,25) then add conv1d filters=64 kernel_size=5 → 8,064 params"),
+      "\(text)")
+  }
 }

@@ -4,9 +4,26 @@
 
 let convolutionLayers: [LayerDescriptor] = (1...3).map { convDescriptor(rank: $0) }
 
+/// An input of each rank for the examples: steps, rows and columns, or three spatial axes, then
+/// channels.
+let exampleInputs = ["(None,25)", "(28,28,3)", "(8,8,8,2)"]
+
+/// The seed article's Conv1D, and the like for Conv2D and Conv3D.
+func convExample(rank: Int) -> LayerExample {
+  LayerExample(
+    exampleInputs[rank - 1],
+    rank == 1 ? "add conv1d filters=64 kernel_size=5" : "add conv\(rank)d filters=32 kernel_size=3")
+}
+
+let convolutionExamples =
+  (1...3).map { convExample(rank: $0) }
+  + (1...3).map { convVariantExample(.transpose, rank: $0) }
+  + (1...2).map { convVariantExample(.depthwise, rank: $0) }
+  + (1...2).map { convVariantExample(.separable, rank: $0) }
+
 func convDescriptor(rank: Int) -> LayerDescriptor {
   let name = "Conv\(rank)D"
-  let example = "add \(name.lowercased()) filters=32 kernel_size=3"
+  let example = convExample(rank: rank).add
   let paddings = rank == 1 ? ["valid", "same", "causal"] : ["valid", "same"]
   return LayerDescriptor(
     name: name, family: "Convolution",
@@ -293,6 +310,16 @@ enum ConvVariant: Sendable {
   case transpose, depthwise, separable
 }
 
+func convVariantExample(_ variant: ConvVariant, rank: Int) -> LayerExample {
+  let name =
+    variant == .transpose
+    ? "conv\(rank)dtranspose"
+    : variant == .depthwise ? "depthwiseconv\(rank)d" : "separableconv\(rank)d"
+  return LayerExample(
+    exampleInputs[rank - 1],
+    "add \(name)\(variant == .depthwise ? "" : " filters=16") kernel_size=3")
+}
+
 func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor {
   let name: String
   let formula: String
@@ -327,8 +354,7 @@ func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor
   } else {
     args.append(ArgumentSpec("depth_multiplier", "1", "kernels per input channel"))
   }
-  let example =
-    "add \(name.lowercased())\(variant == .depthwise ? "" : " filters=16") kernel_size=3"
+  let example = convVariantExample(variant, rank: rank).add
   return LayerDescriptor(
     name: name, family: "Convolution",
     summary: variant == .transpose

@@ -23,6 +23,14 @@ let recurrentLayers: [LayerDescriptor] = [
     "GRU", gates: 3, summary: "gated recurrent unit: update and reset gates and a candidate state"),
 ]
 
+func rnnExample(_ name: String) -> LayerExample {
+  LayerExample("(None,25)", "add \(name.lowercased()) units=32")
+}
+
+let recurrentExamples =
+  ["SimpleRNN", "LSTM", "GRU"].map(rnnExample)
+  + [LayerExample("(None,25)", "add bidirectional lstm units=32")]
+
 func rnnDescriptor(_ name: String, gates: Int, summary: String) -> LayerDescriptor {
   var args = [
     ArgumentSpec("units", "required", "size of the hidden state = output features"),
@@ -42,7 +50,7 @@ func rnnDescriptor(_ name: String, gates: Int, summary: String) -> LayerDescript
     name: name, family: "Recurrent", summary: summary, formula: formula, arguments: args,
     inert: rnnInert,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let units = try r.int("units", example: "add \(name.lowercased()) units=32")
+      let units = try r.int("units", example: rnnExample(name).add)
       let useBias = try r.bool("use_bias", default: true)
       let seq = try r.bool("return_sequences", default: false)
       if try r.bool("return_state", default: false) {
