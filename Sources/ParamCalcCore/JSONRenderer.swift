@@ -189,7 +189,13 @@ public struct JSONStream {
         out.append(text: JSONRenderer.explain(i, s))
         if out.count >= 1 << 16 { drain(&out) }
       }
-      out.append(ascii: "]}\n")
+      out.append(UInt8(ascii: "]"))
+      if indices.isEmpty {
+        var message = ",\"message\":"
+        JSONObject.appendString(Explanation.nothingToExplain, to: &message)
+        out.append(text: message)
+      }
+      out.append(ascii: "}\n")
       return
     default:
       out.append(text: JSONRenderer.render(response, line: line, session: s))

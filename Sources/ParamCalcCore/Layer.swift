@@ -99,6 +99,9 @@ public struct Explanation: Equatable, Sendable {
     self.parts = parts
   }
 
+  /// What `explain all` says of a model without layers (text, and `message` in --json).
+  public static let nothingToExplain = "nothing to explain: the model has no layers"
+
   /// For a layer without weights: its count is 0, and the reason.
   public static func noWeights(_ why: String, shapeRule: String) -> Explanation {
     Explanation(formula: "0", substituted: "0", terms: [], shapeRule: shapeRule, notes: [why])

@@ -52,6 +52,7 @@ public struct TextRenderer: Sendable {
       out.append(decimal: session.nonTrainable)
       out.append(ascii: " non-trainable)\n")
     case .explain(let indices, _):
+      if indices.isEmpty { out.append(text: "  " + Explanation.nothingToExplain + "\n") }
       for (k, i) in indices.enumerated() {
         if k > 0 { out.append(UInt8(ascii: "\n")) }
         out.append(text: explain(i, session))

@@ -209,4 +209,26 @@ struct PartsTests {
         "\n  example: input (None,25) then add conv1d filters=64 kernel_size=5 → 8,064 params"),
       "\(text)")
   }
+
+  /// Item 3: `explain all` on an empty model says there is nothing to explain, in text and JSON.
+  @Test func explainAllOnAnEmptyModel() throws {
+    for setup in [[], ["input (3,)"], ["input (3,)", "add dense units=2", "remove 1"]] {
+      var i = Interpreter()
+      for line in setup { _ = try i.run(line: line) }
+      let (_, response) = try #require(try i.run(line: "explain all"))
+      let text = TextRenderer().render(response, session: i.session)
+      #expect(text == "  nothing to explain: the model has no layers\n", "\(setup)")
+      let json = JSONRenderer.render(response, line: 1, session: i.session)
+      let o = try #require(
+        try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+      #expect(o["message"] as? String == "nothing to explain: the model has no layers", "\(json)")
+      #expect((o["layers"] as? [Any])?.isEmpty == true, "\(json)")
+    }
+    // With layers, no such message.
+    var i = Interpreter()
+    _ = try i.run(line: "input (3,)")
+    _ = try i.run(line: "add dense units=2")
+    let (_, response) = try #require(try i.run(line: "explain all"))
+    #expect(!JSONRenderer.render(response, line: 1, session: i.session).contains("message"))
+  }
 }
