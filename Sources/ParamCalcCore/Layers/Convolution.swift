@@ -8,11 +8,14 @@ let convolutionLayers: [LayerDescriptor] = (1...3).map { convDescriptor(rank: $0
 /// channels.
 let exampleInputs = ["(None,25)", "(28,28,3)", "(8,8,8,2)"]
 
-/// The seed article's Conv1D, and the like for Conv2D and Conv3D.
+/// The example a missing `filters` or `kernel_size` gives: small, so that it fits most inputs.
+func convRequiredExample(rank: Int) -> String { "add conv\(rank)d filters=32 kernel_size=3" }
+
+/// The example `help` ends with: the seed article's Conv1D; the required example for the others.
 func convExample(rank: Int) -> LayerExample {
   LayerExample(
     exampleInputs[rank - 1],
-    rank == 1 ? "add conv1d filters=64 kernel_size=5" : "add conv\(rank)d filters=32 kernel_size=3")
+    rank == 1 ? "add conv1d filters=64 kernel_size=5" : convRequiredExample(rank: rank))
 }
 
 let convolutionExamples =
@@ -23,7 +26,7 @@ let convolutionExamples =
 
 func convDescriptor(rank: Int) -> LayerDescriptor {
   let name = "Conv\(rank)D"
-  let example = convExample(rank: rank).add
+  let example = convRequiredExample(rank: rank)
   let paddings = rank == 1 ? ["valid", "same", "causal"] : ["valid", "same"]
   return LayerDescriptor(
     name: name, family: "Convolution",
