@@ -134,7 +134,7 @@ struct PartsTests {
     let gru = oneLine(try explainText("(10,25)", "add gru units=32"))
     #expect(
       gru.contains("bias (2, 96) = 2 × 3 × 32 = 192 (2 biases × 3 blocks × 32 units)"), "\(gru)")
-    #expect(gru.contains("update gate, reset gate, candidate)"), "\(gru)")
+    #expect(gru.contains("update gate, reset gate, candidate state)"), "\(gru)")
     #expect(!gru.contains("candidate gate"), "\(gru)")
   }
 

@@ -144,7 +144,7 @@ struct Recurrent: LayerModel {
   var blockNames: String {
     name == "LSTM"
       ? "input gate, forget gate, cell candidate, output gate"
-      : "update gate, reset gate, candidate"
+      : "update gate, reset gate, candidate state"
   }
 
   /// Each weight with its count; with blocks, the width of each is blocks × units.
