@@ -48,7 +48,7 @@ public enum Help {
     if let c = commands.first(where: { $0.name == t }) {
       return "\(c.usage)\n  \(c.text)"
     }
-    if let d = catalog[t] { return layer(d) }
+    if let d = catalog[t] { return layer(d, catalog) }
     if LayerCatalog.knownToKeras.contains(where: { $0.lowercased() == t }) {
       throw catalog.unknown(t, at: span)
     }
@@ -72,7 +72,7 @@ public enum Help {
     return s
   }
 
-  static func layer(_ d: LayerDescriptor) -> String {
+  static func layer(_ d: LayerDescriptor, _ catalog: LayerCatalog = .standard) -> String {
     var out = "\(d.name) (\(d.family)): \(d.summary)\n"
     out += "  params = \(Format.pretty(d.formula))\n"
     if let accepts = d.accepts {
@@ -92,6 +92,9 @@ public enum Help {
     out += "  also: trainable=false freezes it"
     if !d.inert.isEmpty {
       out += "; accepted without effect on the count: " + d.inert.joined(separator: ", ")
+    }
+    if let e = LayerExample.of(d), let n = e.count(catalog) {
+      out += "\n  example: \(e.text) → \(Format.thousands(n)) param\(n == 1 ? "" : "s")"
     }
     return out
   }

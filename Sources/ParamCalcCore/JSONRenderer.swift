@@ -93,6 +93,7 @@ public enum JSONRenderer {
     }
     o.add("terms", raw: JSONObject.array(terms))
     o.add("weights", raw: JSONObject.array(l.inference.weights.map(weight)))
+    if !e.parts.isEmpty { o.add("parts", raw: JSONObject.array(e.parts.map(part))) }
     o.add("input_shape", l.input)
     o.add("output_shape", l.output)
     o.add("shape_rule", e.shapeRule)
@@ -114,6 +115,19 @@ public enum JSONRenderer {
           JSONObject.appendString("\(a.key)=\(a.value.script)", to: &t)
           return t
         }))
+    return o.string
+  }
+
+  /// `{"name":"query projection","detail":...,"expression":"16 * 2 * 8 + 2 * 8","count":272,
+  /// "parts":[...]}`: a weight has a `shape`, a group its `parts`.
+  static func part(_ p: Part) -> String {
+    var o = JSONObject()
+    o.add("name", p.name)
+    if let shape = p.shape { o.add("shape", raw: JSONObject.array(shape.map(String.init))) }
+    if let d = p.detail { o.add("detail", d) }
+    o.add("expression", p.expression)
+    o.add("count", p.count)
+    if !p.parts.isEmpty { o.add("parts", raw: JSONObject.array(p.parts.map(part))) }
     return o.string
   }
 
@@ -175,7 +189,13 @@ public struct JSONStream {
         out.append(text: JSONRenderer.explain(i, s))
         if out.count >= 1 << 16, !drain(&out) { return }
       }
-      out.append(ascii: "]}\n")
+      out.append(UInt8(ascii: "]"))
+      if indices.isEmpty {
+        var message = ",\"message\":"
+        JSONObject.appendString(Explanation.nothingToExplain, to: &message)
+        out.append(text: message)
+      }
+      out.append(ascii: "}\n")
       return
     default:
       out.append(text: JSONRenderer.render(response, line: line, session: s))

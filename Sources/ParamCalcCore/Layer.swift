@@ -82,16 +82,25 @@ public struct Explanation: Equatable, Sendable {
   public var shapeRule: String
   /// Anything else worth saying: why there are no weights, why some are not trained.
   public var notes: [String]
+  /// For a layer made of parts (attention projections, depthwise and pointwise steps, recurrent
+  /// weights, the two directions): each part with its subtotal; they add up to the count. Empty
+  /// for a layer of one piece.
+  public var parts: [Part]
 
   public init(
-    formula: String, substituted: String, terms: [Term], shapeRule: String, notes: [String] = []
+    formula: String, substituted: String, terms: [Term], shapeRule: String, notes: [String] = [],
+    parts: [Part] = []
   ) {
     self.formula = formula
     self.substituted = substituted
     self.terms = terms
     self.shapeRule = shapeRule
     self.notes = notes
+    self.parts = parts
   }
+
+  /// What `explain all` says of a model without layers (text, and `message` in --json).
+  public static let nothingToExplain = "nothing to explain: the model has no layers"
 
   /// For a layer without weights: its count is 0, and the reason.
   public static func noWeights(_ why: String, shapeRule: String) -> Explanation {
@@ -118,5 +127,90 @@ public struct Term: Equatable, Sendable {
     self.value = value
     self.source = source
     self.meaning = meaning
+  }
+}
+
+/// A part of a layer's count: one weight (with its shape), or a group of parts with their sum.
+/// `expression` is arithmetic on numbers only (`16 * 2 * 8 + 2 * 8`): it evaluates to `count`.
+public struct Part: Equatable, Sendable {
+  public var name: String
+  /// The weight's shape, for a part that is one weight.
+  public var shape: [Int]?
+  /// What the numbers are, when the expression alone does not say (`4 blocks * 64 units`).
+  public var detail: String?
+  public var expression: String
+  public var count: Int
+  /// The parts of a group (their counts add up to this one's).
+  public var parts: [Part]
+
+  public init(
+    _ name: String, shape: [Int]? = nil, detail: String? = nil, expression: String, count: Int,
+    parts: [Part] = []
+  ) {
+    self.name = name
+    self.shape = shape
+    self.detail = detail
+    self.expression = expression
+    self.count = count
+    self.parts = parts
+  }
+
+  /// One weight: its name, shape and count, with `factors` (numbers or products) multiplying to
+  /// the count.
+  public static func weight(_ w: Weight, _ factors: [String], detail: String? = nil) -> Part {
+    Part(
+      w.name, shape: w.shape, detail: detail, expression: factors.joined(separator: " * "),
+      count: w.count)
+  }
+
+  /// A group of parts, its expression the sum of theirs. (Counts of an inferred layer's weights
+  /// fit, and so does their sum: the inference checked it.)
+  public static func group(_ name: String, _ parts: [Part], detail: String? = nil) -> Part {
+    Part(
+      name, detail: detail, expression: parts.map(\.expression).joined(separator: " + "),
+      count: parts.reduce(0) { $0 &+ $1.count }, parts: parts)
+  }
+}
+
+/// A worked example of a layer type that can be typed as is: an input, then an `add` line.
+/// Each family declares its types' examples next to them; `help LAYER` ends with one, and its
+/// count, computed by running it.
+public struct LayerExample: Sendable {
+  /// The input's dimensions as typed: `(None,25)`.
+  public let input: String
+  /// The line adding the layer: `add conv1d filters=64 kernel_size=5`.
+  public let add: String
+
+  public init(_ input: String, _ add: String) {
+    self.input = input
+    self.add = add
+  }
+
+  /// The two lines of the example, as `help` prints them.
+  public var text: String { "input \(input) then \(add)" }
+
+  /// The layer type it adds, lowercased: the word after `add`.
+  public var type: Substring { add.split(separator: " ").dropFirst().first ?? "" }
+
+  /// Every layer type's example.
+  public static let all: [LayerExample] =
+    coreExamples + activationExamples + convolutionExamples + poolingExamples
+    + normalizationExamples + recurrentExamples + reshapingExamples + attentionExamples
+    + wrapperExamples
+
+  /// The example of a layer type, if it has one.
+  public static func of(_ d: LayerDescriptor) -> LayerExample? {
+    let name = d.name.lowercased()
+    return all.first { $0.type == name }
+  }
+
+  /// The example's count, run in a fresh model of `catalog`; nil when a line fails.
+  public func count(_ catalog: LayerCatalog = .standard) -> Int? {
+    var i = Interpreter(session: Session(catalog: catalog))
+    do {
+      _ = try i.run(line: "input " + input)
+      _ = try i.run(line: add)
+    } catch { return nil }
+    return i.session.total
   }
 }

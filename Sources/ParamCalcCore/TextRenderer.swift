@@ -53,6 +53,7 @@ public struct TextRenderer: Sendable {
       out.append(decimal: session.nonTrainable)
       out.append(ascii: " non-trainable)\n")
     case .explain(let indices, _):
+      if indices.isEmpty { out.append(text: "  " + Explanation.nothingToExplain + "\n") }
       for (k, i) in indices.enumerated() {
         if k > 0 { out.append(UInt8(ascii: "\n")) }
         out.append(text: explain(i, session))
@@ -375,6 +376,14 @@ public struct TextRenderer: Sendable {
         out += w.trainable ? "\n" : "   non-trainable\n"
       }
     }
+    if !e.parts.isEmpty {
+      out += "  parts, each with its subtotal:\n"
+      out += parts(e.parts, depth: 0)
+      let sum = e.parts.map { Format.thousands($0.count) }.joined(separator: " + ")
+      out += Format.wrap(
+        "sum of the parts = \(sum) = \(Format.thousands(e.parts.reduce(0) { $0 &+ $1.count }))",
+        lead: "    ", leadWidth: 4, hanging: 6)
+    }
     if !l.spec.trainable && inference.params > 0 {
       out += Format.wrap(
         "trainable=false: every weight of this layer is frozen, so all \(Format.thousands(inference.params)) count as non-trainable",
@@ -392,6 +401,24 @@ public struct TextRenderer: Sendable {
         "not affecting the count: "
           + l.inert.map { "\($0.key)=\($0.value.script)" }.joined(separator: ", "),
         lead: "  ", leadWidth: 2, hanging: 4)
+    }
+    return out
+  }
+
+  /// One line per part, `name (shape) = expression = count   (detail)`, its own parts under it.
+  func parts(_ parts: [Part], depth: Int) -> String {
+    var out = ""
+    let indent = 4 + 2 * depth
+    for p in parts {
+      let shape = p.shape.map { " " + Format.tuple($0) } ?? ""
+      // (A part of one number, a bias of `(16,)`, is not said twice: `= 16`, not `= 16 = 16`.)
+      let expression = Format.groupingNumbers(Format.pretty(p.expression))
+      let count = Format.thousands(p.count)
+      var line = p.name + shape + (expression == count ? "" : " = " + expression) + " = " + count
+      if let d = p.detail { line += "   (" + d + ")" }
+      out += Format.wrap(
+        line, lead: String(repeating: " ", count: indent), leadWidth: indent, hanging: indent + 4)
+      out += self.parts(p.parts, depth: depth + 1)
     }
     return out
   }

@@ -1,6 +1,12 @@
 // Activation layers: ReLU, LeakyReLU, PReLU, ELU, Softmax.
 // Source: keras/src/layers/activations/*.py (Keras 3). Only PReLU has weights.
 
+let activationExamples = [
+  LayerExample("(None,25)", "add relu max_value=6"), LayerExample("(None,25)", "add leakyrelu"),
+  LayerExample("(10,8)", "add prelu"), LayerExample("(None,25)", "add elu"),
+  LayerExample("(None,10)", "add softmax"),
+]
+
 let activationLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "ReLU", family: "Activation",

@@ -1,6 +1,9 @@
 // MultiHeadAttention, self-attention on the current tensor (query = key = value).
 // Source: keras/src/layers/attention/multi_head_attention.py (Keras 3); Vaswani et al. 2017.
 
+let attentionExample = LayerExample("(10,16)", "add multiheadattention num_heads=2 key_dim=8")
+let attentionExamples = [attentionExample]
+
 let attentionLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "MultiHeadAttention", family: "Attention",
@@ -16,8 +19,8 @@ let attentionLayers: [LayerDescriptor] = [
     ],
     inert: weightInertArguments + ["dropout", "attention_axes", "seed", "flash_attention"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let heads = try r.int("num_heads", example: "add multiheadattention num_heads=2 key_dim=8")
-      let key = try r.int("key_dim", example: "add multiheadattention num_heads=2 key_dim=8")
+      let heads = try r.int("num_heads", example: attentionExample.add)
+      let key = try r.int("key_dim", example: attentionExample.add)
       let value = try r.optionalInt("value_dim") ?? key
       let bias = try r.bool("use_bias", default: true)
       var out: Int? = nil
@@ -88,6 +91,23 @@ struct MultiHeadAttention: LayerModel {
         "\(input.description) -> \(inference.output.description)\nself-attention keeps the positions; the last axis becomes \(o)",
       notes: [
         "weights: query, key, value and output projections, each a kernel then a bias, as Keras lists them"
-      ])
+      ], parts: parts(inference.weights))
+  }
+
+  /// The four projections, each its kernel (and bias) with its subtotal.
+  func parts(_ weights: [Weight]) -> [Part] {
+    var out: [Part] = []
+    var k = 0
+    for name in ["query", "key", "value", "output"] {
+      let n = useBias ? 2 : 1
+      guard k + n <= weights.count else { break }
+      let mine = weights[k..<(k + n)].map { Part.weight($0, $0.shape.map(String.init)) }
+      k += n
+      let what =
+        name == "output"
+        ? "heads × value_dim → out" : "d → heads × \(name == "value" ? "value_dim" : "key_dim")"
+      out.append(.group(name + " projection", mine, detail: what))
+    }
+    return out
   }
 }

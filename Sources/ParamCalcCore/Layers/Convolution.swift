@@ -4,9 +4,29 @@
 
 let convolutionLayers: [LayerDescriptor] = (1...3).map { convDescriptor(rank: $0) }
 
+/// An input of each rank for the examples: steps, rows and columns, or three spatial axes, then
+/// channels.
+let exampleInputs = ["(None,25)", "(28,28,3)", "(8,8,8,2)"]
+
+/// The example a missing `filters` or `kernel_size` gives: small, so that it fits most inputs.
+func convRequiredExample(rank: Int) -> String { "add conv\(rank)d filters=32 kernel_size=3" }
+
+/// The example `help` ends with: the seed article's Conv1D; the required example for the others.
+func convExample(rank: Int) -> LayerExample {
+  LayerExample(
+    exampleInputs[rank - 1],
+    rank == 1 ? "add conv1d filters=64 kernel_size=5" : convRequiredExample(rank: rank))
+}
+
+let convolutionExamples =
+  (1...3).map { convExample(rank: $0) }
+  + (1...3).map { convVariantExample(.transpose, rank: $0) }
+  + (1...2).map { convVariantExample(.depthwise, rank: $0) }
+  + (1...2).map { convVariantExample(.separable, rank: $0) }
+
 func convDescriptor(rank: Int) -> LayerDescriptor {
   let name = "Conv\(rank)D"
-  let example = "add \(name.lowercased()) filters=32 kernel_size=3"
+  let example = convRequiredExample(rank: rank)
   let paddings = rank == 1 ? ["valid", "same", "causal"] : ["valid", "same"]
   return LayerDescriptor(
     name: name, family: "Convolution",
@@ -293,6 +313,16 @@ enum ConvVariant: Sendable {
   case transpose, depthwise, separable
 }
 
+func convVariantExample(_ variant: ConvVariant, rank: Int) -> LayerExample {
+  let name =
+    variant == .transpose
+    ? "conv\(rank)dtranspose"
+    : variant == .depthwise ? "depthwiseconv\(rank)d" : "separableconv\(rank)d"
+  return LayerExample(
+    exampleInputs[rank - 1],
+    "add \(name)\(variant == .depthwise ? "" : " filters=16") kernel_size=3")
+}
+
 func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor {
   let name: String
   let formula: String
@@ -327,8 +357,7 @@ func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor
   } else {
     args.append(ArgumentSpec("depth_multiplier", "1", "kernels per input channel"))
   }
-  let example =
-    "add \(name.lowercased())\(variant == .depthwise ? "" : " filters=16") kernel_size=3"
+  let example = convVariantExample(variant, rank: rank).add
   return LayerDescriptor(
     name: name, family: "Convolution",
     summary: variant == .transpose
@@ -547,6 +576,26 @@ struct ConvolutionVariant: LayerModel {
               ? "channels: input_channels × depth_multiplier = \(c) × \(multiplier) = \(inference.output.last.map(String.init) ?? "?")"
               : "channels: filters = \(filters)"
           ]).joined(separator: "\n"),
-      notes: ["strides, padding and dilation_rate change the output shape, never the count"])
+      notes: ["strides, padding and dilation_rate change the output shape, never the count"],
+      parts: variant == .separable ? separableParts(c, inference.weights) : [])
+  }
+
+  /// A separable convolution's two steps: the depthwise kernels, then the 1x1 pointwise kernel
+  /// (with the bias, added after it).
+  func separableParts(_ c: Int, _ weights: [Weight]) -> [Part] {
+    weights.map { w in
+      switch w.name {
+      case "depthwise_kernel":
+        return .weight(
+          w, kernel.map(String.init) + ["\(c)", "\(multiplier)"],
+          detail: "depthwise step: each input channel convolved alone")
+      case "pointwise_kernel":
+        return .weight(
+          w, ["\(c)", "\(multiplier)", "\(filters)"],
+          detail: "pointwise step: a 1x1 convolution mixing the channels")
+      default:
+        return .weight(w, ["\(filters)"], detail: "one per output channel")
+      }
+    }
   }
 }

@@ -2,6 +2,16 @@
 // Sources: keras/src/layers/core/dense.py, embedding.py; reshaping/flatten.py, reshape.py;
 // regularization/dropout.py; activations/activation.py (Keras 3).
 
+let denseExample = LayerExample("(None,25)", "add dense units=64")
+let embeddingExample = LayerExample("(12,)", "add embedding input_dim=1000 output_dim=64")
+let reshapeExample = LayerExample("(8,4)", "add reshape target_shape=(4,8)")
+let dropoutExample = LayerExample("(None,25)", "add dropout rate=0.5")
+let activationExample = LayerExample("(None,25)", "add activation activation=relu")
+let coreExamples = [
+  denseExample, embeddingExample, LayerExample("(9,9,16)", "add flatten"), reshapeExample,
+  dropoutExample, activationExample,
+]
+
 let coreLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "Dense", family: "Core",
@@ -14,7 +24,7 @@ let coreLayers: [LayerDescriptor] = [
     inert: weightInertArguments,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       return Dense(
-        units: try r.int("units", example: "add dense units=64"),
+        units: try r.int("units", example: denseExample.add),
         useBias: try r.bool("use_bias", default: true))
     }),
   LayerDescriptor(
@@ -31,8 +41,8 @@ let coreLayers: [LayerDescriptor] = [
     ],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       return Embedding(
-        inputDim: try r.int("input_dim", example: "add embedding input_dim=1000 output_dim=64"),
-        outputDim: try r.int("output_dim", example: "add embedding input_dim=1000 output_dim=64"))
+        inputDim: try r.int("input_dim", example: embeddingExample.add),
+        outputDim: try r.int("output_dim", example: embeddingExample.add))
     }),
   LayerDescriptor(
     name: "Flatten", family: "Core", summary: "joins all dimensions after the batch into one",
@@ -47,7 +57,7 @@ let coreLayers: [LayerDescriptor] = [
     ],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       guard let (target, span) = try r.intList("target_shape") else {
-        throw r.missing("target_shape", example: "add reshape target_shape=(4,8)")
+        throw r.missing("target_shape", example: reshapeExample.add)
       }
       if target.filter({ $0 == -1 }).count > 1 {
         throw .invalidValue(
@@ -67,7 +77,7 @@ let coreLayers: [LayerDescriptor] = [
     inert: ["noise_shape", "seed"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       guard r.arguments.contains(where: { $0.key == "rate" }) else {
-        throw r.missing("rate", example: "add dropout rate=0.5")
+        throw r.missing("rate", example: dropoutExample.add)
       }
       let rate = try r.number("rate", default: 0, in: 0...1)
       return Identity(
@@ -82,7 +92,7 @@ let coreLayers: [LayerDescriptor] = [
     arguments: [ArgumentSpec("activation", "required", "the function, e.g. relu, tanh, gelu")],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       guard let a = r.take("activation") else {
-        throw r.missing("activation", example: "add activation activation=relu")
+        throw r.missing("activation", example: activationExample.add)
       }
       let name = try activationName(a)
       let how: String

@@ -6,6 +6,13 @@ let normInert = [
   "gamma_regularizer", "beta_constraint", "gamma_constraint",
 ]
 
+let normalizationExamples = [
+  LayerExample("(10,4)", "add batchnormalization"),
+  LayerExample("(10,4)", "add layernormalization"),
+  LayerExample("(10,8)", "add groupnormalization groups=4"),
+  LayerExample("(10,4)", "add unitnormalization"),
+]
+
 let normalizationLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "BatchNormalization", family: "Normalization",

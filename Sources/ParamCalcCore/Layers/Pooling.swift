@@ -6,6 +6,14 @@ let poolingLayers: [LayerDescriptor] =
   ["Max", "Average"].flatMap { kind in (1...3).map { poolDescriptor(kind, rank: $0) } }
   + ["Max", "Average"].flatMap { kind in (1...3).map { globalPoolDescriptor(kind, rank: $0) } }
 
+let poolingExamples =
+  ["max", "average"].flatMap { kind in
+    (1...3).map { LayerExample(exampleInputs[$0 - 1], "add \(kind)pooling\($0)d") }
+  }
+  + ["max", "average"].flatMap { kind in
+    (1...3).map { LayerExample(exampleInputs[$0 - 1], "add global\(kind)pooling\($0)d") }
+  }
+
 func poolDescriptor(_ kind: String, rank: Int) -> LayerDescriptor {
   let name = "\(kind)Pooling\(rank)D"
   return LayerDescriptor(

@@ -23,6 +23,14 @@ let recurrentLayers: [LayerDescriptor] = [
     "GRU", gates: 3, summary: "gated recurrent unit: update and reset gates and a candidate state"),
 ]
 
+func rnnExample(_ name: String) -> LayerExample {
+  LayerExample("(None,25)", "add \(name.lowercased()) units=32")
+}
+
+let recurrentExamples =
+  ["SimpleRNN", "LSTM", "GRU"].map(rnnExample)
+  + [LayerExample("(None,25)", "add bidirectional lstm units=32")]
+
 func rnnDescriptor(_ name: String, gates: Int, summary: String) -> LayerDescriptor {
   var args = [
     ArgumentSpec("units", "required", "size of the hidden state = output features"),
@@ -42,7 +50,7 @@ func rnnDescriptor(_ name: String, gates: Int, summary: String) -> LayerDescript
     name: name, family: "Recurrent", summary: summary, formula: formula, arguments: args,
     inert: rnnInert,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let units = try r.int("units", example: "add \(name.lowercased()) units=32")
+      let units = try r.int("units", example: rnnExample(name).add)
       let useBias = try r.bool("use_bias", default: true)
       let seq = try r.bool("return_sequences", default: false)
       if try r.bool("return_state", default: false) {
@@ -126,7 +134,42 @@ struct Recurrent: LayerModel {
       returnSequences
       ? "return_sequences=true: one output of \(units) per step: \(input.description) -> \(inference.output.description)"
       : "return_sequences=false: only the last step's output of \(units): \(input.description) -> \(inference.output.description)"
-    return Explanation(formula: formula, substituted: substituted, terms: terms, shapeRule: rule)
+    return Explanation(
+      formula: formula, substituted: substituted, terms: terms, shapeRule: rule,
+      parts: parts(input, inference.weights))
+  }
+
+  /// The blocks of weights side by side in each weight's columns, in Keras's order (lstm.py
+  /// splits them i, f, c, o; gru.py z, r, h). Only the gates are called gates.
+  var blockNames: String {
+    name == "LSTM"
+      ? "input gate, forget gate, cell candidate, output gate"
+      : "update gate, reset gate, candidate state"
+  }
+
+  /// Each weight with its count; with blocks, the width of each is blocks × units.
+  func parts(_ input: Shape, _ weights: [Weight]) -> [Part] {
+    let n = input.last.map(String.init) ?? "0"
+    let width = gates > 1 ? ["\(gates)", "\(units)"] : ["\(units)"]
+    let blocks = gates > 1 ? "\(gates) blocks × \(units) units" : nil
+    var out: [Part] = []
+    for w in weights {
+      switch w.name {
+      case "kernel":
+        out.append(
+          .weight(
+            w, [n] + width,
+            detail: blocks.map { "\($0): \(blockNames)" } ?? "one per input feature and unit"))
+      case "recurrent_kernel":
+        out.append(.weight(w, ["\(units)"] + width, detail: blocks ?? "the state feeding back"))
+      default:
+        out.append(
+          .weight(
+            w, (resetAfter ? ["2"] : []) + width,
+            detail: resetAfter ? blocks.map { "2 biases × " + $0 } : blocks))
+      }
+    }
+    return out
   }
 }
 
@@ -194,6 +237,19 @@ struct Bidirectional: LayerModel {
       shapeRule:
         "merge_mode=\(mergeMode): \(input.description) -> \(inference.output.description)\n"
         + merged,
-      notes: ["the weights are listed twice, forward layer first, as Keras lists them"])
+      notes: ["the weights are listed twice, forward layer first, as Keras lists them"],
+      parts: parts(e, half))
+  }
+
+  /// The forward layer and the backward layer, each with its own weights and subtotal.
+  func parts(_ e: Explanation, _ half: Inference) -> [Part] {
+    let one =
+      e.parts.isEmpty ? half.weights.map { Part.weight($0, $0.shape.map(String.init)) } : e.parts
+    return [
+      Part.group("forward \(inner.typeName)", one, detail: "reads the steps first to last"),
+      Part.group(
+        "backward \(inner.typeName)", one,
+        detail: "its own weights, of the same shapes; reads the steps last to first"),
+    ]
   }
 }

@@ -13,6 +13,25 @@ let reshapingLayers: [LayerDescriptor] =
     noiseDescriptor("GaussianDropout", key: "rate"),
   ]
 
+let permuteExample = LayerExample("(3,4)", "add permute dims=(2,1)")
+let repeatVectorExample = LayerExample("(4,)", "add repeatvector n=8")
+
+func spatialDropoutExample(rank: Int) -> LayerExample {
+  LayerExample(exampleInputs[rank - 1], "add spatialdropout\(rank)d rate=0.2")
+}
+
+func noiseExample(_ name: String, key: String) -> LayerExample {
+  LayerExample("(None,25)", "add \(name.lowercased()) \(key)=0.1")
+}
+
+let reshapingExamples =
+  [permuteExample, repeatVectorExample]
+  + (1...3).map { LayerExample(exampleInputs[$0 - 1], "add upsampling\($0)d") }
+  + (1...3).map { LayerExample(exampleInputs[$0 - 1], "add zeropadding\($0)d") }
+  + (1...3).map { LayerExample(exampleInputs[$0 - 1], "add cropping\($0)d cropping=1") }
+  + (1...3).map { spatialDropoutExample(rank: $0) }
+  + [noiseExample("GaussianNoise", key: "stddev"), noiseExample("GaussianDropout", key: "rate")]
+
 let permuteDescriptor = LayerDescriptor(
   name: "Permute", family: "Reshaping", summary: "reorders the axes after the batch; no weights",
   formula: "0",
@@ -21,7 +40,7 @@ let permuteDescriptor = LayerDescriptor(
   ],
   make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
     guard let (dims, span) = try r.intList("dims") else {
-      throw r.missing("dims", example: "add permute dims=(2,1)")
+      throw r.missing("dims", example: permuteExample.add)
     }
     if dims.sorted() != Array(1...max(1, dims.count)) {
       throw .invalidValue(
@@ -60,7 +79,7 @@ let repeatVectorDescriptor = LayerDescriptor(
   summary: "repeats a vector n times, making a sequence; no weights",
   formula: "0", arguments: [ArgumentSpec("n", "required", "how many times")],
   make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-    RepeatVector(n: try r.int("n", example: "add repeatvector n=8"))
+    RepeatVector(n: try r.int("n", example: repeatVectorExample.add))
   })
 
 struct RepeatVector: LayerModel {
@@ -245,7 +264,7 @@ func spatialDropoutDescriptor(rank: Int) -> LayerDescriptor {
     inert: ["seed", "noise_shape"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       guard r.arguments.contains(where: { $0.key == "rate" }) else {
-        throw r.missing("rate", example: "add \(name.lowercased()) rate=0.2")
+        throw r.missing("rate", example: spatialDropoutExample(rank: rank).add)
       }
       let rate = try r.number("rate", default: 0, in: 0...1)
       _ = try r.choice("data_format", ["channels_last"], default: "channels_last")
@@ -285,7 +304,7 @@ func noiseDescriptor(_ name: String, key: String) -> LayerDescriptor {
     inert: ["seed"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       guard r.arguments.contains(where: { $0.key == key }) else {
-        throw r.missing(key, example: "add \(name.lowercased()) \(key)=0.1")
+        throw r.missing(key, example: noiseExample(name, key: key).add)
       }
       _ = try r.number(
         key, default: 0, in: key == "rate" ? 0...1 : 0...Double.greatestFiniteMagnitude)

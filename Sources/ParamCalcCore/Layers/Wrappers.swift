@@ -1,6 +1,8 @@
 // TimeDistributed: applies the same layer at every step of the second axis.
 // Source: keras/src/layers/rnn/time_distributed.py (Keras 3). (Bidirectional is in Recurrent.swift.)
 
+let wrapperExamples = [LayerExample("(5,10,4)", "add timedistributed dense units=8")]
+
 let timeDistributedDescriptor = LayerDescriptor(
   wrapper: "TimeDistributed",
   summary: "applies one layer, with one set of weights, to every step of the time axis",
