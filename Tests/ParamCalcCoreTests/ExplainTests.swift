@@ -247,7 +247,7 @@ let explainCases: [String: [(String, String)]] = {
     let input = spatial[r - 1]
     for k in ["Max", "Average"] {
       c["\(k)Pooling\(r)D"] = [
-        (input, "add \(k.lowercased())pooling\(r)d"),
+        (input, "add \(k.lowercased())pooling\(r)d pool_size=2"),
         (input, "add \(k.lowercased())pooling\(r)d pool_size=3 strides=2 padding=same"),
         (input, "add \(k.lowercased())pooling\(r)d pool_size=3 strides=1"),
       ]

@@ -203,3 +203,21 @@ struct FormulaTests {
       "the number 99999999999999999999 does not fit")
   }
 }
+
+/// Keras 3 gives AveragePooling no default pool_size (`AveragePooling1D.__init__(self,
+/// pool_size, ...)`, keras 3.15), while MaxPooling has 2: a missing one is refused, as Keras does.
+@Test(arguments: [1, 2, 3])
+func averagePoolingNeedsItsPoolSize(rank: Int) throws {
+  var i = Interpreter()
+  _ = try i.run(line: ["input (8,4)", "input 8x8x4", "input 8x8x8x4"][rank - 1])
+  #expect(
+    throws: ParamCalcError.missingArgument(
+      "pool_size", layer: "AveragePooling\(rank)D", at: Span(20, 21),
+      example: "add averagepooling\(rank)d pool_size=2")
+  ) {
+    _ = try i.run(line: "add averagepooling\(rank)d")
+  }
+  #expect(i.session.count == 0)
+  _ = try i.run(line: "add maxpooling\(rank)d")
+  #expect(i.session.count == 1)
+}

@@ -50,6 +50,10 @@ enum JSON: Decodable, Equatable, Sendable, CustomStringConvertible {
     if case .array(let a) = self { return a }
     return nil
   }
+  var object: [String: JSON]? {
+    if case .object(let o) = self { return o }
+    return nil
+  }
 
   var description: String {
     switch self {

@@ -13,6 +13,20 @@ struct TranscriptKerasTests {
       String(contentsOf: Binary.fixture("transcripts-keras.json"), encoding: .utf8))
   }
 
+  /// Keras's count of each `help LAYER` example, by the example's text
+  /// (Fixtures/help-examples-keras.json, from scripts/keras_help_examples.py).
+  static let helpExamples = Result { () throws -> [String: Int] in
+    let json = try JSON.parse(
+      String(contentsOf: Binary.fixture("help-examples-keras.json"), encoding: .utf8))
+    var out: [String: Int] = [:]
+    for (_, entry) in json.object ?? [:] {
+      if let example = entry["example"]?.string, let total = entry["total"]?.int {
+        out[example] = total
+      }
+    }
+    return out
+  }
+
   /// "8,064" as 8064.
   static func number(_ s: Substring) -> Int? { Int(s.filter { $0 != "," }) }
 
@@ -101,6 +115,7 @@ struct TranscriptKerasTests {
     let explainHeader: Regex<AnyRegexOutput>
     let formulaResult: Regex<AnyRegexOutput>
     let weightLine: Regex<AnyRegexOutput>
+    let helpExample: Regex<AnyRegexOutput>
 
     init() throws {
       layerLine = try Regex(
@@ -117,6 +132,7 @@ struct TranscriptKerasTests {
       // (not an axis line of the shape rule, which also ends in a number).
       formulaResult = try Regex(#"^(?:  (?!shape: )\S.* |    )= ([\d,]+)$"#)
       weightLine = try Regex(#"^    (\S+)\s+(\(.*?\))\s+([\d,]+)$"#)
+      helpExample = try Regex(#"^  example: (input .*? then add .*?) → ([\d,]+) params$"#)
     }
   }
 
@@ -161,6 +177,12 @@ struct TranscriptKerasTests {
           "\(at) removed #\(n) params")
       } else if let m = line.firstMatch(of: p.layerLine) {
         c.textLayer(line, m, after, at)
+      }
+      if let m = line.firstMatch(of: p.helpExample) {
+        let example = m.output[1].substring.map(String.init) ?? ""
+        c.same(
+          m.output[2].substring.flatMap(number), try Self.helpExamples.get()[example],
+          "\(at) help example '\(example)'")
       }
       if let m = line.firstMatch(of: p.totalLine) {
         c.same(
@@ -274,5 +296,26 @@ struct TranscriptKerasTests {
       printsCounts
         || ["help", "layers", "kerasRefusal", "quitStops", "wrongKinds"].contains(c.name))
     print("\(c.name): \(checker.checked) numbers checked against Keras")
+  }
+
+  /// Every layer type's `help` ends with an example whose count is Keras's, for the same
+  /// example text (the fixture names each layer type once).
+  @Test func helpExamplesComeFromKeras() throws {
+    let examples = try Self.helpExamples.get()
+    let layers = try Binary.run(["--json"], stdin: "layers\n")
+    let types = try #require(try JSON.parse(layers.stdout)["layers"]?.array).compactMap {
+      $0["type"]?.string?.lowercased()
+    }
+    #expect(types.count == examples.count, "\(types.count) layer types, \(examples.count) examples")
+    let r = try Binary.run([], stdin: types.map { "help \($0)\n" }.joined())
+    let p = try Patterns()
+    let found = r.stdout.split(separator: "\n").compactMap { $0.firstMatch(of: p.helpExample) }
+    #expect(found.count == types.count, "\(found.count) examples in \(types.count) help texts")
+    for m in found {
+      let example = m.output[1].substring.map(String.init) ?? ""
+      #expect(
+        m.output[2].substring.flatMap(Self.number) == examples[example],
+        "'\(example)': Keras counts \(examples[example].map(String.init) ?? "nothing")")
+    }
   }
 }

@@ -256,6 +256,7 @@ struct TranscriptTests {
         "    use_bias          (true)          add biases",
         "    return_sequences  (false)         output every step, not only the last",
         "  also: trainable=false freezes it; accepted without effect on the count: activation, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint, lora_rank, lora_alpha, recurrent_activation, recurrent_initializer, recurrent_regularizer, recurrent_constraint, dropout, recurrent_dropout, go_backwards, stateful, unroll, seed, unit_forget_bias, use_cudnn, time_major, zero_output_for_mask",
+        "  example: input (None,25) then add lstm units=32 → 7,424 params",
         "",
       ].joined(separator: "\n"),
       stderr: [

@@ -7,27 +7,34 @@ let poolingLayers: [LayerDescriptor] =
   + ["Max", "Average"].flatMap { kind in (1...3).map { globalPoolDescriptor(kind, rank: $0) } }
 
 let poolingExamples =
-  ["max", "average"].flatMap { kind in
-    (1...3).map { LayerExample(exampleInputs[$0 - 1], "add \(kind)pooling\($0)d") }
-  }
+  (1...3).map { LayerExample(exampleInputs[$0 - 1], "add maxpooling\($0)d") }
+  + (1...3).map { LayerExample(exampleInputs[$0 - 1], averagePoolingExample(rank: $0)) }
   + ["max", "average"].flatMap { kind in
     (1...3).map { LayerExample(exampleInputs[$0 - 1], "add global\(kind)pooling\($0)d") }
   }
 
+/// Keras 3 gives MaxPooling a pool_size of 2 on each axis and AveragePooling none: it must be
+/// given (`AveragePooling1D.__init__(self, pool_size, strides=None, ...)`).
+func averagePoolingExample(rank: Int) -> String { "add averagepooling\(rank)d pool_size=2" }
+
 func poolDescriptor(_ kind: String, rank: Int) -> LayerDescriptor {
   let name = "\(kind)Pooling\(rank)D"
+  let poolDefault = kind == "Max" ? Array(repeating: 2, count: rank) : nil
   return LayerDescriptor(
     name: name, family: "Pooling",
     summary: "the \(kind == "Max" ? "maximum" : "average") of each window; no weights",
     formula: "0",
     arguments: [
-      ArgumentSpec("pool_size", "2", "size of the window (one integer for all axes)"),
+      ArgumentSpec(
+        "pool_size", poolDefault == nil ? "required" : "2",
+        "size of the window (one integer for all axes)"),
       ArgumentSpec("strides", "pool_size", "step between windows"),
       ArgumentSpec("padding", "valid", "valid or same"),
       ArgumentSpec("data_format", "channels_last", "channels_last only"),
     ],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let pool = try r.ints("pool_size", count: rank, default: Array(repeating: 2, count: rank))
+      let pool = try r.ints(
+        "pool_size", count: rank, default: poolDefault, example: averagePoolingExample(rank: rank))
       var strides = pool
       if let a = r.arguments.first(where: { $0.key == "strides" }), case .none = a.value {
         r.ignore(["strides"])
