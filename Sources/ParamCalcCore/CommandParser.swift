@@ -27,6 +27,8 @@ public struct CommandParser {
 
   let b: UnsafeBufferPointer<UInt8>
   var tokens: [Span] = []
+  /// Where the first byte that is not UTF-8 stands, outside comments.
+  var invalidUTF8: Int?
 
   init(_ bytes: UnsafeBufferPointer<UInt8>) { b = bytes }
 
@@ -68,28 +70,32 @@ public struct CommandParser {
         } else if depth == 0 && (CommandParser.isSpace(c) || c == UInt8(ascii: "#")) {
           break
         }
-        // Control characters (C0 but tab and CR, DEL, and C1 as UTF-8: C2 80-9F) would reach
-        // the terminal in what is printed back.
+        // Control characters (C0 but tab and CR, DEL, and below C1 and the bidirectional ones)
+        // would reach the terminal in what is printed back.
         if (c < 0x20 && c != 0x09 && c != 0x0D) || c == 0x7F {
           throw .syntax(
             "unexpected control character (byte \(c))", at: Span(i, i + 1),
             hint: "commands are plain text")
         }
-        if c == 0xC2 && i + 1 < n && b[i + 1] >= 0x80 && b[i + 1] <= 0x9F {
-          throw .syntax(
-            "unexpected control character (U+00\(String(b[i + 1], radix: 16, uppercase: true)))",
-            at: Span(i, i + 2), hint: "commands are plain text")
-        }
-        // Bidirectional controls (U+200E-F, U+202A-E, U+2066-9) reorder how a line is shown.
-        if c == 0xE2 && i + 2 < n,
-          (b[i + 1] == 0x80
-            && (b[i + 2] == 0x8E || b[i + 2] == 0x8F
-              || (b[i + 2] >= 0xAA && b[i + 2] <= 0xAE)))
-            || (b[i + 1] == 0x81 && b[i + 2] >= 0xA6 && b[i + 2] <= 0xA9)
-        {
-          throw .syntax(
-            "unexpected bidirectional control character", at: Span(i, i + 3),
-            hint: "commands are plain text")
+        if c >= 0x80 {
+          // A scalar at a time: its bytes must be UTF-8, and it must not be a control (C1, or a
+          // bidirectional control, which reorders how a line is shown).
+          let (scalar, length) = UTF8Scan.scalar(in: b, at: i)
+          guard let scalar else {
+            // Refused after the command word is known: a file name may be any bytes.
+            if invalidUTF8 == nil { invalidUTF8 = i }
+            i += 1
+            continue
+          }
+          if DiagnosticRenderer.isControl(scalar) {
+            let code = String(scalar.value, radix: 16, uppercase: true)
+            let name = scalar.value < 0xA0 ? "control" : "bidirectional control"
+            throw .syntax(
+              "unexpected \(name) character (U+\(String(repeating: "0", count: 4 - code.count) + code))",
+              at: Span(i, i + length), hint: "commands are plain text")
+          }
+          i += length
+          continue
         }
         i += 1
       }
@@ -139,6 +145,11 @@ public struct CommandParser {
     try tokenize()
     guard let first = tokens.first else { return nil }
     let word = lower(first)
+    if let i = invalidUTF8, word != "save" && word != "load" {
+      throw .syntax(
+        "invalid UTF-8 (byte 0x\(String(b[i], radix: 16, uppercase: true)))", at: Span(i, i + 1),
+        hint: "paramcalc reads text in UTF-8 (only a file name may be other bytes)")
+    }
     let rest = tokens.dropFirst()
     let end = Span(b.count, b.count + 1)
     func noMore(_ name: String) throws(ParamCalcError) {

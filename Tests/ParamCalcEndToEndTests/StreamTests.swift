@@ -293,4 +293,16 @@ struct StreamTests {
         == "  input (None, 4)\n  #1 Dense  out (None, 3)   15 params   total 15\n"
         + "  total 15 params (15 trainable, 0 non-trainable)\n")
   }
+
+  @Test("A script line that is not UTF-8 is refused, as load refuses it")
+  func invalidUTF8InAScript() throws {
+    let bad =
+      Data("input (4,)\nadd dense units=3 name=a".utf8) + Data([0xFF])
+      + Data("b\nadd dense units=2\n# a comment may hold anything: \u{FFFD}".utf8)
+      + Data([0xFE, 0x0A])
+    let r = try shell("exec \"$PC\" s.pc", files: ["s.pc": bad])
+    #expect(r.status == 1)
+    #expect(r.stderr.hasPrefix("s.pc:2:25: error: invalid UTF-8 (byte 0xFF)\n"), "\(r.stderr)")
+    #expect(r.stdout == "  input (None, 4)\n  #1 Dense  out (None, 2)   10 params   total 10\n")
+  }
 }
