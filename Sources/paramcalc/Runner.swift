@@ -55,16 +55,26 @@ struct Runner {
         quit = true
       default: break
       }
-      // Long outputs (`summary`, `explain all` of a big model) are written as they are made.
-      let fd = out.fd
+      // Long outputs (`summary`, `explain all` of a big model) are written as they are made;
+      // the others (an edit's line, most of a long script) are rendered without that machinery.
       var failure: Int32 = 0
-      if json {
-        jsonStream.render(response, line: number, session: interpreter.session, into: &out.buffer) {
-          Runner.drain(&$0, to: fd, failure: &failure)
+      switch response {
+      case .summary, .explain:
+        let fd = out.fd
+        if json {
+          jsonStream.render(
+            response, line: number, session: interpreter.session, into: &out.buffer
+          ) { Runner.drain(&$0, to: fd, failure: &failure) }
+        } else {
+          textRenderer.render(response, session: interpreter.session, into: &out.buffer) {
+            Runner.drain(&$0, to: fd, failure: &failure)
+          }
         }
-      } else {
-        textRenderer.render(response, session: interpreter.session, into: &out.buffer) {
-          Runner.drain(&$0, to: fd, failure: &failure)
+      default:
+        if json {
+          jsonStream.render(response, line: number, session: interpreter.session, into: &out.buffer)
+        } else {
+          textRenderer.render(response, session: interpreter.session, into: &out.buffer)
         }
       }
       if failure != 0 { out.fail(failure) }
