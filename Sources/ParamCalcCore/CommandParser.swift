@@ -322,7 +322,7 @@ public struct CommandParser {
       }
       // A comma ending the token, or followed by another key=value, joins arguments (a comma
       // inside a value such as an einsum equation `abc,cd->abd` is the value's own).
-      if let comma = topLevelComma(in: Span(eq < 0 ? t.start : eq + 1, t.end)),
+      if let comma = topLevel(UInt8(ascii: ","), in: Span(eq < 0 ? t.start : eq + 1, t.end)),
         eq < 0 || comma == t.end - 1 || containsEquals(Span(comma, t.end))
       {
         throw commaBetweenArguments(t, comma: comma, next: toks.first { $0.start > t.start })
@@ -394,8 +394,8 @@ public struct CommandParser {
     }
   }
 
-  /// The first ',' in `s` outside parentheses and quotes.
-  func topLevelComma(in s: Span) -> Int? {
+  /// The first `byte` (',' or '=') in `s` outside parentheses and quotes.
+  func topLevel(_ byte: UInt8, in s: Span) -> Int? {
     var depth = 0
     var i = s.start
     while i < s.end {
@@ -406,7 +406,7 @@ public struct CommandParser {
       }
       if c == UInt8(ascii: "(") { depth += 1 }
       if c == UInt8(ascii: ")") { depth -= 1 }
-      if c == UInt8(ascii: ","), depth == 0 { return i }
+      if c == byte, depth == 0 { return i }
       i += 1
     }
     return nil
@@ -458,7 +458,7 @@ public struct CommandParser {
     var items: [Span] = []
     var start = open + 1
     let inner = Span(open + 1, t.end - 1)
-    while let comma = topLevelComma(in: Span(start, inner.end)) {
+    while let comma = topLevel(UInt8(ascii: ","), in: Span(start, inner.end)) {
       items.append(trimmed(Span(start, comma)))
       start = comma + 1
     }
@@ -471,7 +471,7 @@ public struct CommandParser {
       guard item.start < item.end else { return nil }
       let key: String
       let value: Span
-      if let eq = topLevelEquals(in: item) {
+      if let eq = topLevel(UInt8(ascii: "="), in: item) {
         keywords = true
         key = text(trimmed(Span(item.start, eq)))
         value = trimmed(Span(eq + 1, item.end))
@@ -490,24 +490,6 @@ public struct CommandParser {
     let command =
       command ?? text(Span(tokens[0].start, t.start)).split(separator: " ").joined(separator: " ")
     return ([command, type] + arguments).joined(separator: " ")
-  }
-
-  /// The first '=' in `s` outside parentheses and quotes.
-  func topLevelEquals(in s: Span) -> Int? {
-    var depth = 0
-    var i = s.start
-    while i < s.end {
-      let c = b[i]
-      if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
-        i = pastClosingQuote(from: i, end: s.end) ?? s.end
-        continue
-      }
-      if c == UInt8(ascii: "(") { depth += 1 }
-      if c == UInt8(ascii: ")") { depth -= 1 }
-      if c == UInt8(ascii: "="), depth == 0 { return i }
-      i += 1
-    }
-    return nil
   }
 
   /// A Python value as paramcalc writes it: `'relu'` is `relu`, `True` is `true`, `(3, 3)` is
