@@ -1,6 +1,14 @@
 /// Number and text formatting shared by the renderers.
 public enum Format {
   /// `8064` as `8,064`.
+  /// A layer's share of the model's parameters, to a tenth of a percent (`12.5%`); `-` for a
+  /// model of none.
+  public static func share(_ params: Int, of total: Int) -> String {
+    guard total > 0 else { return "-" }
+    let tenths = Int((Double(params) * 1000 / Double(total)).rounded())
+    return "\(tenths / 10).\(tenths % 10)%"
+  }
+
   public static func thousands(_ n: Int) -> String {
     let digits = String(n.magnitude)
     var out = ""

@@ -209,7 +209,8 @@ public struct TextRenderer: Sendable {
   /// Appends the summary table. Every cell is ASCII, so widths are byte counts. The table is
   /// made in two passes over the layers, the first for the column widths, the second writing
   /// the rows, handing full buffers to `drain`: a model of a million layers is never held as
-  /// text. The cells of a placement (type, shape, count) are made once, for the first 65,536.
+  /// text. The cells of a placement (type, shape, count, share) are made once, for the first
+  /// 65,536.
   public func summary(
     _ s: Session, into out: inout [UInt8], drain: (inout [UInt8]) -> Bool = { _ in true }
   ) {
@@ -219,6 +220,7 @@ public struct TextRenderer: Sendable {
       let type: [UInt8]
       let shape: [UInt8]
       let params: [UInt8]
+      let share: [UInt8]
       let trainable: UInt8
     }
     var cellOf: [Int32: Int] = [:]
@@ -241,6 +243,7 @@ public struct TextRenderer: Sendable {
         base: base, type: Array(" (\(p.piece.typeName))".utf8),
         shape: Array(s.shapes[p.output].description.utf8),
         params: Array(Format.thousands(p.params).utf8),
+        share: Array(Format.share(p.params, of: s.total).utf8),
         trainable: p.piece.spec.trainable ? UInt8(ascii: "Y") : UInt8(ascii: "N"))
       // At most 65,536 kept: a model of as many distinct layers (each with its own name=, say)
       // makes its cells again in the second pass rather than holding them all.
@@ -252,7 +255,8 @@ public struct TextRenderer: Sendable {
     }
     func digits(_ n: Int) -> Int { n < 10 ? 1 : 1 + digits(n / 10) }
     // Pass 1: the widths.
-    let header = ["#", "Layer (type)", "Output Shape", "Param #", "Trainable"]
+    let header = ["#", "Layer (type)", "Output Shape", "Param #", "Share", "Trainable"]
+    let rightAligned: Set = [0, 3, 4]
     var widths = header.map(\.utf8.count)
     widths[0] = max(widths[0], digits(ids.count))
     var counters: [Int] = []
@@ -267,6 +271,7 @@ public struct TextRenderer: Sendable {
       widths[1] = max(widths[1], name)
       widths[2] = max(widths[2], c.shape.count)
       widths[3] = max(widths[3], c.params.count)
+      widths[4] = max(widths[4], c.share.count)
     }
     func rule(_ l: String, _ fill: String, _ mid: String, _ r: String) -> [UInt8] {
       Array(
@@ -281,9 +286,9 @@ public struct TextRenderer: Sendable {
     out.append(text: "┃")
     for (j, h) in header.enumerated() {
       out.append(UInt8(ascii: " "))
-      if j == 0 || j == 3 { pad(widths[j] - h.utf8.count) }
+      if rightAligned.contains(j) { pad(widths[j] - h.utf8.count) }
       out.append(text: h)
-      if !(j == 0 || j == 3) { pad(widths[j] - h.utf8.count) }
+      if !rightAligned.contains(j) { pad(widths[j] - h.utf8.count) }
       out.append(text: " ┃")
     }
     out.append(UInt8(ascii: "\n"))
@@ -321,8 +326,12 @@ public struct TextRenderer: Sendable {
       out.append(contentsOf: c.params)
       out.append(contentsOf: edge)
       out.append(UInt8(ascii: " "))
+      pad(widths[4] - c.share.count)
+      out.append(contentsOf: c.share)
+      out.append(contentsOf: edge)
+      out.append(UInt8(ascii: " "))
       out.append(c.trainable)
-      pad(widths[4] - 1)
+      pad(widths[5] - 1)
       out.append(contentsOf: edge)
       out.append(UInt8(ascii: "\n"))
       if out.count >= 1 << 16, !drain(&out) { return }
@@ -334,6 +343,20 @@ public struct TextRenderer: Sendable {
         + " Trainable params: \(Format.thousands(s.trainable)) (\(Format.memory(params: s.trainable)))\n"
         + " Non-trainable params: \(Format.thousands(s.nonTrainable)) (\(Format.memory(params: s.nonTrainable)))\n"
     )
+  }
+
+  /// The footer of a summary after lines in error: the table is then not the model the script
+  /// describes. `lines` are the first of them, `count` how many in all.
+  public static func refusedFooter(_ lines: [Int], count: Int) -> String {
+    let shown = lines.map(String.init)
+    var list =
+      shown.count == 1
+      ? shown[0] : shown.dropLast().joined(separator: ", ") + " and " + shown.last!
+    if count > lines.count {
+      list = shown.joined(separator: ", ") + " and \(count - lines.count) more"
+    }
+    let which = count == 1 ? "line \(list) was" : "lines \(list) were"
+    return " Not the script's model: \(which) refused and changed nothing.\n"
   }
 
   /// The explanation of layer `index` (1-based). Every line fits `Format.lineWidth` columns

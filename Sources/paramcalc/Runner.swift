@@ -16,6 +16,10 @@ struct Runner {
   var failed = false
   var quit = false
   var outputFailureShown = false
+  /// Lines in error that may have meant to change the model (the first 20, and how many): a
+  /// summary after them says it is not the model the script describes.
+  var refusedLines: [Int] = []
+  var refusedCount = 0
   /// The address space this process may use (`ulimit -v`), and lines until the next look at
   /// what it uses: a model that outgrows it is stopped with a message, not by the allocator.
   let memoryLimit = Platform.addressSpaceLimit()
@@ -69,6 +73,10 @@ struct Runner {
           textRenderer.render(response, session: interpreter.session, into: &out.buffer) {
             Runner.drain(&$0, to: fd, failure: &failure)
           }
+          if case .summary = response, refusedCount > 0 {
+            out.buffer.append(
+              text: TextRenderer.refusedFooter(refusedLines, count: refusedCount))
+          }
         }
       default:
         if json {
@@ -101,6 +109,13 @@ struct Runner {
     _ error: ParamCalcError, command: String? = nil, text: String, number: Int, file: String
   ) {
     failed = true
+    let name = command ?? firstWord(text)
+    if name.map({ !["summary", "total", "explain", "layers", "help", "save", "quit"].contains($0) })
+      ?? true
+    {
+      refusedCount += 1
+      if refusedLines.count < 20 { refusedLines.append(number) }
+    }
     out.flush()
     err.write(
       DiagnosticRenderer.render(error, file: file, line: number, text: text, style: errStyle))
@@ -108,7 +123,7 @@ struct Runner {
     if json {
       out.line(
         JSONRenderer.error(
-          error, command: command ?? firstWord(text), line: number,
+          error, command: name, line: number,
           column: DiagnosticRenderer.column(error, in: text)))
     }
   }

@@ -210,4 +210,40 @@ struct PromiseTests {
         "\(name): \(text.stdout.split(separator: "\n").last ?? "")")
     }
   }
+
+  /// After lines in error, the summary says the table is not the model the script describes,
+  /// naming the lines; lines that only read (explain, total) are not named.
+  @Test func summaryNamesRefusedLines() throws {
+    let r = try Binary.run(
+      [],
+      stdin: "input (None,8)\nadd dense units=0\nadd dense units=4\nexplain 9\nadd frob\nsummary\n")
+    #expect(r.status == 1)
+    #expect(
+      r.stdout.hasSuffix(
+        " Non-trainable params: 0 (0.00 B)\n"
+          + " Not the script's model: lines 2 and 5 were refused and changed nothing.\n"))
+    let clean = try Binary.run([], stdin: "input (None,8)\nadd dense units=4\nsummary\n")
+    #expect(clean.stdout.hasSuffix(" Non-trainable params: 0 (0.00 B)\n"))
+    let many = try Binary.run(
+      [], stdin: "input (4,)\n" + String(repeating: "add dense units=0\n", count: 25) + "summary\n")
+    #expect(
+      many.stdout.hasSuffix(
+        " Not the script's model: lines " + (2...21).map(String.init).joined(separator: ", ")
+          + " and 5 more were refused and changed nothing.\n"), "\(many.stdout)")
+  }
+
+  /// Each row's share of the parameters, to a tenth of a percent: 80 of 13,610 is 0.59%, and
+  /// 13,530 of 13,610 is 99.41% (LeNet-like counts, Keras's: conv 3×3×1×8 + 8, dense 1352×10 + 10).
+  @Test func summarySharesOfTheTotal() throws {
+    let r = try Binary.run(
+      [],
+      stdin:
+        "input 28x28x1\nadd conv2d filters=8 kernel=3\nadd maxpooling2d\nadd flatten\n"
+        + "add dense units=10\nsummary\n")
+    let rows = r.stdout.split(separator: "\n").filter { $0.hasPrefix("│ ") }
+    try #require(rows.count == 4)
+    let shares = rows.map { $0.split(separator: "│")[4].trimmingCharacters(in: .whitespaces) }
+    #expect(shares == ["0.6%", "0.0%", "0.0%", "99.4%"])
+    #expect(r.stdout.contains("┃ Param # ┃ Share ┃ Trainable ┃"))
+  }
 }

@@ -125,7 +125,8 @@ struct TranscriptKerasTests {
       totalWord = try Regex(#"total ([\d,]+)"#)
       totalLine = try Regex(
         #"total ([\d,]+) params \(([\d,]+) trainable, ([\d,]+) non-trainable\)"#)
-      tableRow = try Regex(#"│ (\d+) │ \S+ \((\S+)\)\s*│ (\(.*?\))\s*│\s*([\d,]+) │ ([YN])"#)
+      tableRow = try Regex(
+        #"│ (\d+) │ \S+ \((\S+)\)\s*│ (\(.*?\))\s*│\s*([\d,]+) │\s*([\d.]+)% │ ([YN])"#)
       tableTotals = try Regex(#"^ (Total|Trainable|Non-trainable) params: ([\d,]+)"#)
       explainHeader = try Regex(#"^  #(\d+) (\S+)  \(.*?\) -> (\(.*?\))$"#)
       // The formula line, `  formula = substituted = N`, or the `    = N` that ends a long one
@@ -204,7 +205,15 @@ struct TranscriptKerasTests {
           "\(at) row \(n) shape")
         c.same(
           m.output[4].substring.flatMap(number), keras?["params"]?.int, "\(at) row \(n) params")
-        if m.output[5].substring == "N" {
+        // The share: this layer's count over the model's, to a tenth of a percent (Keras's
+        // numbers, the arithmetic done here).
+        if let params = keras?["params"]?.int, let total = after?["total"]?.int, total > 0 {
+          let tenths = (params * 1000 * 2 + total) / (2 * total)
+          c.same(
+            m.output[5].substring.map(String.init), "\(tenths / 10).\(tenths % 10)",
+            "\(at) row \(n) share")
+        }
+        if m.output[6].substring == "N" {
           c.same(0, keras?["trainable"]?.int, "\(at) row \(n) trainable")
         }
       }
