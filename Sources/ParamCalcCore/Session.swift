@@ -95,6 +95,20 @@ public struct EditOutcome: Sendable {
   var placed: PlacementID?
   /// How many later layers had their shapes re-inferred.
   public var reinferred: Int = 0
+  /// The first of those layers (at most `LayerChange.shown`), before and after.
+  var changes: [LayerChange] = []
+  /// The model's total before the edit, when later layers were re-inferred.
+  public var totalBefore: Int?
+}
+
+/// A later layer that an edit re-inferred: its number after the edit, and its placement before
+/// and after (its input, and so perhaps its count and output, changed).
+struct LayerChange: Sendable {
+  /// How many an edit's outcome lists; the rest are counted.
+  static let shown = 8
+  let index: Int
+  let before: PlacementID
+  let after: PlacementID
 }
 
 /// The model being built: an input shape and a stack of layers, with unlimited undo and redo.
@@ -115,6 +129,8 @@ public struct Session: Sendable {
   /// Insertions at the end made since the top of `undoStack`: logically one more `.appends`
   /// entry on top of it, kept as a counter so that an `add` touches no stack.
   var appendRun = 0
+  /// The total as the edit being applied found it.
+  var totalBeforeEdit = 0
   var redoStack = ChunkedStack<Edit>()
   public let catalog: LayerCatalog
   /// One definition per distinct spec: layers built from the same text, or changed back and
@@ -408,6 +424,23 @@ public struct Session: Sendable {
   /// Applies an edit whole, or throws and leaves everything as it was. (A shape seen for the
   /// first time stays in the shape table: that changes no layer, only what numbers are taken.)
   mutating func apply(_ e: Edit, at span: Span) throws(ParamCalcError) -> EditOutcome {
+    var outcome = try applied(e, at: span)
+    if !outcome.changes.isEmpty { outcome.totalBefore = totalBeforeEdit }
+    return outcome
+  }
+
+  /// The later layers of `chain` (new placements from `newStart`, 0-based, that stood from
+  /// `oldStart`), as the outcome lists them; read before the edit is written.
+  func changes(_ chain: [PlacementID], oldStart: Int, newStart: Int) -> [LayerChange] {
+    guard !chain.isEmpty else { return [] }
+    return chain.prefix(LayerChange.shown).enumerated().map {
+      LayerChange(
+        index: newStart + $0.offset + 1, before: layerIDs[oldStart + $0.offset], after: $0.element)
+    }
+  }
+
+  mutating func applied(_ e: Edit, at span: Span) throws(ParamCalcError) -> EditOutcome {
+    totalBeforeEdit = total
     switch e {
     case .insert(let i, let p):
       guard let before = inputID(i) else { throw .noInputShape(at: span) }
@@ -416,19 +449,23 @@ public struct Session: Sendable {
       let chain = try relink(from: i, entering: first.output, at: span)
       let totals = try totalsAfter(
         adding: first, removing: nil, chain: chain, chainStart: i, at: span)
+      let changed = changes(chain, oldStart: i, newStart: i + 1)
       layerIDs.insert(firstID, at: i)
       write(chain, startingAt: i + 1, totals: totals)
       let kind: EditOutcome.Kind = i == count - 1 ? .added : .inserted
-      return EditOutcome(kind: kind, index: i + 1, placed: firstID, reinferred: chain.count)
+      return EditOutcome(
+        kind: kind, index: i + 1, placed: firstID, reinferred: chain.count, changes: changed)
     case .remove(let i, _):
       let removedID = layerIDs[i]
       let removed = placements[removedID]
       let chain = try relink(from: i + 1, entering: removed.input, at: span)
       let totals = try totalsAfter(
         adding: nil, removing: removed, chain: chain, chainStart: i + 1, at: span)
+      let changed = changes(chain, oldStart: i + 1, newStart: i)
       layerIDs.remove(at: i)
       write(chain, startingAt: i, totals: totals)
-      return EditOutcome(kind: .removed, index: i + 1, placed: removedID, reinferred: chain.count)
+      return EditOutcome(
+        kind: .removed, index: i + 1, placed: removedID, reinferred: chain.count, changes: changed)
     case .replace(let i, _, let p):
       guard let before = inputID(i) else { throw .noInputShape(at: span) }
       let newID = try inferNew(p, on: before, first: i == 0, at: span)
@@ -437,9 +474,11 @@ public struct Session: Sendable {
       let replaced = row(i)
       let totals = try totalsAfter(
         adding: new, removing: replaced, chain: chain, chainStart: i + 1, at: span)
+      let changed = changes(chain, oldStart: i + 1, newStart: i + 1)
       layerIDs[i] = newID
       write(chain, startingAt: i + 1, totals: totals)
-      return EditOutcome(kind: .changed, index: i + 1, placed: newID, reinferred: chain.count)
+      return EditOutcome(
+        kind: .changed, index: i + 1, placed: newID, reinferred: chain.count, changes: changed)
     case .input(_, let new):
       guard let new else {
         // Undoing the first `input`: layers cannot exist without one, so there are none.
@@ -451,10 +490,11 @@ public struct Session: Sendable {
       let chain = try relink(from: 0, entering: id, at: span)
       let totals = try totalsAfter(
         adding: nil, removing: nil, chain: chain, chainStart: 0, at: span)
+      let changed = changes(chain, oldStart: 0, newStart: 0)
       input = new
       inputID = id
       write(chain, startingAt: 0, totals: totals)
-      return EditOutcome(kind: .input, reinferred: chain.count)
+      return EditOutcome(kind: .input, reinferred: chain.count, changes: changed)
     case .reset(_, _, let newInput, let new, let kind):
       var rebuilt: [PlacementID] = []
       rebuilt.reserveCapacity(new.count)

@@ -23,6 +23,18 @@ public struct TextRenderer: Sendable {
   public let style: Style
   /// The middle of recent layer lines (`Dense  out (None, 64)   4,160 params   total `).
   var fragments = LayerTextCache()
+  /// The text of re-inferred layers' lines under an edit, by the layer before and after.
+  var changeTexts: [ChangeKey: ChangeText] = [:]
+  struct ChangeKey: Hashable, Sendable {
+    let before: ObjectIdentifier
+    let beforeInput: Shape
+    let after: ObjectIdentifier
+    let afterInput: Shape
+  }
+  struct ChangeText: Sendable {
+    let pieces: [Piece]
+    let bytes: [UInt8]
+  }
 
   public init(style: Style = .plain) { self.style = style }
 
@@ -147,14 +159,17 @@ public struct TextRenderer: Sendable {
   mutating func edit(_ name: String, _ o: EditOutcome, _ s: Session, into out: inout [UInt8]) {
     // (Comparing the length first keeps the common `add` off the general string comparison.)
     let replay = name.utf8.count == 4 && (name == "undo" || name == "redo")
+    let was = o.totalBefore.map { "was " + Format.thousands($0) + "; " } ?? ""
     let tail =
       o.reinferred > 0
-      ? style.dim("   (\(o.reinferred) later layer\(o.reinferred == 1 ? "" : "s") re-inferred)")
+      ? style.dim(
+        "   (\(was)\(o.reinferred) later layer\(o.reinferred == 1 ? "" : "s") re-inferred)")
       : ""
     switch o.kind {
     case .added, .inserted, .changed:
       let lead = replay ? name + ": " + (o.kind == .changed ? "changed " : "restored ") : ""
-      return layerLine(o.index!, s.placements[o.placed!], s, lead: lead, tail: tail, into: &out)
+      layerLine(o.index!, s.placements[o.placed!], s, lead: lead, tail: tail, into: &out)
+      return changes(o, s, into: &out)
     default: break
     }
     out.append(ascii: "  ")
@@ -197,6 +212,54 @@ public struct TextRenderer: Sendable {
     }
     out.append(text: tail)
     out.append(UInt8(ascii: "\n"))
+    changes(o, s, into: &out)
+  }
+
+  /// Under an edit, each later layer it re-inferred (the first few), before → after, and why:
+  /// `    #3 Dense  584 → 1,160 params   out (None, 8) → (None, 16): its input went from …`.
+  /// The text after the number is made once per pair of placements (an insert and its undo
+  /// print the same ones again and again).
+  mutating func changes(_ o: EditOutcome, _ s: Session, into out: inout [UInt8]) {
+    for c in o.changes {
+      let before = s.placements[c.before]
+      let after = s.placements[c.after]
+      // By definitions and input shapes, not placement numbers: the text is then right for any
+      // session (the entry holds the definitions, so no other can take their identity).
+      let key = ChangeKey(
+        before: ObjectIdentifier(before.piece), beforeInput: s.shapes[before.input],
+        after: ObjectIdentifier(after.piece), afterInput: s.shapes[after.input])
+      let rest: [UInt8]
+      if let known = changeTexts[key] {
+        rest = known.bytes
+      } else {
+        var line = " \(after.piece.typeName)  "
+        line +=
+          before.params == after.params
+          ? "\(Format.thousands(after.params)) params (unchanged)"
+          : "\(Format.thousands(before.params)) → \(Format.thousands(after.params)) params"
+        let (bo, ao) = (s.shapes[before.output], s.shapes[after.output])
+        line +=
+          bo == ao ? "   out \(ao.description)" : "   out \(bo.description) → \(ao.description)"
+        line +=
+          ": its input went from \(key.beforeInput.description) to \(key.afterInput.description)"
+        rest = Array(line.utf8)
+        if changeTexts.count >= 4096 { changeTexts.removeAll(keepingCapacity: true) }
+        changeTexts[key] = ChangeText(pieces: [before.piece, after.piece], bytes: rest)
+      }
+      out.append(text: style.dim)
+      out.append(ascii: "    #")
+      out.append(decimal: c.index, grouped: false)
+      out.append(contentsOf: rest)
+      out.append(text: style.reset)
+      out.append(UInt8(ascii: "\n"))
+    }
+    if o.reinferred > o.changes.count {
+      let more = o.reinferred - o.changes.count
+      out.append(
+        text: style.dim(
+          "    … and \(Format.thousands(more)) more later layer\(more == 1 ? "" : "s")")
+          + "\n")
+    }
   }
 
   /// Keras-style summary table with a trainable column, then the totals.

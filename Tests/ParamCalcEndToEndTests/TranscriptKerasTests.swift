@@ -116,6 +116,8 @@ struct TranscriptKerasTests {
     let formulaResult: Regex<AnyRegexOutput>
     let weightLine: Regex<AnyRegexOutput>
     let helpExample: Regex<AnyRegexOutput>
+    let changeLine: Regex<AnyRegexOutput>
+    let wasTotal: Regex<AnyRegexOutput>
 
     init() throws {
       layerLine = try Regex(
@@ -133,6 +135,10 @@ struct TranscriptKerasTests {
       // (not an axis line of the shape rule, which also ends in a number).
       formulaResult = try Regex(#"^(?:  (?!shape: )\S.* |    )= ([\d,]+)$"#)
       weightLine = try Regex(#"^    (\S+)\s+(\(.*?\))\s+([\d,]+)$"#)
+      changeLine = try Regex(
+        #"^    #(\d+) (\S+)  (?:[\d,]+ → )?([\d,]+) params(?: \(unchanged\))?   out (?:\(.*?\) → )?(\(.*?\)): its input"#
+      )
+      wasTotal = try Regex(#"\(was ([\d,]+); "#)
       helpExample = try Regex(#"^  example: (input .*? then add .*?) → ([\d,]+) params$"#)
     }
   }
@@ -178,6 +184,19 @@ struct TranscriptKerasTests {
           "\(at) removed #\(n) params")
       } else if let m = line.firstMatch(of: p.layerLine) {
         c.textLayer(line, m, after, at)
+      }
+      // Under an edit: a later layer re-inferred, as it is after the edit; and the total before.
+      if let m = line.firstMatch(of: p.changeLine) {
+        let n = m.output[1].substring.flatMap { Int($0) } ?? -1
+        let keras = c.layer(after, n)
+        c.same(m.output[2].substring.map(String.init), keras?["type"]?.string, "\(at) #\(n) type")
+        c.same(m.output[3].substring.flatMap(number), keras?["params"]?.int, "\(at) #\(n) params")
+        c.same(
+          m.output[4].substring.map(String.init), shapeText(keras?["output_shape"]),
+          "\(at) #\(n) shape")
+      }
+      if let m = line.firstMatch(of: p.wasTotal) {
+        c.same(m.output[1].substring.flatMap(number), before?["total"]?.int ?? 0, "\(at) was")
       }
       if let m = line.firstMatch(of: p.helpExample) {
         let example = m.output[1].substring.map(String.init) ?? ""
