@@ -95,10 +95,22 @@ public struct EditOutcome: Sendable {
   var placed: PlacementID?
   /// How many later layers had their shapes re-inferred.
   public var reinferred: Int = 0
-  /// The first of those layers (at most `LayerChange.shown`), before and after.
-  var changes: [LayerChange] = []
-  /// The model's total before the edit, when later layers were re-inferred.
-  public var totalBefore: Int?
+  /// When later layers were re-inferred: the first of them, before and after, and the total
+  /// before the edit (one reference, nil for the common edit that re-infers nothing).
+  var changed: ChangedLayers?
+  public var totalBefore: Int? { changed?.totalBefore }
+  var changes: [LayerChange] { changed?.layers ?? [] }
+}
+
+/// The later layers an edit re-inferred (at most `LayerChange.shown` of them), and the total
+/// before it.
+final class ChangedLayers: Sendable {
+  let layers: [LayerChange]
+  let totalBefore: Int
+  init(layers: [LayerChange], totalBefore: Int) {
+    self.layers = layers
+    self.totalBefore = totalBefore
+  }
 }
 
 /// A later layer that an edit re-inferred: its number after the edit, and its placement before
@@ -129,8 +141,6 @@ public struct Session: Sendable {
   /// Insertions at the end made since the top of `undoStack`: logically one more `.appends`
   /// entry on top of it, kept as a counter so that an `add` touches no stack.
   var appendRun = 0
-  /// The total as the edit being applied found it.
-  var totalBeforeEdit = 0
   var redoStack = ChunkedStack<Edit>()
   public let catalog: LayerCatalog
   /// One definition per distinct spec: layers built from the same text, or changed back and
@@ -423,24 +433,19 @@ public struct Session: Sendable {
 
   /// Applies an edit whole, or throws and leaves everything as it was. (A shape seen for the
   /// first time stays in the shape table: that changes no layer, only what numbers are taken.)
-  mutating func apply(_ e: Edit, at span: Span) throws(ParamCalcError) -> EditOutcome {
-    var outcome = try applied(e, at: span)
-    if !outcome.changes.isEmpty { outcome.totalBefore = totalBeforeEdit }
-    return outcome
-  }
 
   /// The later layers of `chain` (new placements from `newStart`, 0-based, that stood from
-  /// `oldStart`), as the outcome lists them; read before the edit is written.
-  func changes(_ chain: [PlacementID], oldStart: Int, newStart: Int) -> [LayerChange] {
-    guard !chain.isEmpty else { return [] }
-    return chain.prefix(LayerChange.shown).enumerated().map {
+  /// `oldStart`), as the outcome lists them, and the total; read before the edit is written.
+  func changes(_ chain: [PlacementID], oldStart: Int, newStart: Int) -> ChangedLayers? {
+    guard !chain.isEmpty else { return nil }
+    let layers = chain.prefix(LayerChange.shown).enumerated().map {
       LayerChange(
         index: newStart + $0.offset + 1, before: layerIDs[oldStart + $0.offset], after: $0.element)
     }
+    return ChangedLayers(layers: layers, totalBefore: total)
   }
 
-  mutating func applied(_ e: Edit, at span: Span) throws(ParamCalcError) -> EditOutcome {
-    totalBeforeEdit = total
+  mutating func apply(_ e: Edit, at span: Span) throws(ParamCalcError) -> EditOutcome {
     switch e {
     case .insert(let i, let p):
       guard let before = inputID(i) else { throw .noInputShape(at: span) }
@@ -454,7 +459,7 @@ public struct Session: Sendable {
       write(chain, startingAt: i + 1, totals: totals)
       let kind: EditOutcome.Kind = i == count - 1 ? .added : .inserted
       return EditOutcome(
-        kind: kind, index: i + 1, placed: firstID, reinferred: chain.count, changes: changed)
+        kind: kind, index: i + 1, placed: firstID, reinferred: chain.count, changed: changed)
     case .remove(let i, _):
       let removedID = layerIDs[i]
       let removed = placements[removedID]
@@ -465,7 +470,7 @@ public struct Session: Sendable {
       layerIDs.remove(at: i)
       write(chain, startingAt: i, totals: totals)
       return EditOutcome(
-        kind: .removed, index: i + 1, placed: removedID, reinferred: chain.count, changes: changed)
+        kind: .removed, index: i + 1, placed: removedID, reinferred: chain.count, changed: changed)
     case .replace(let i, _, let p):
       guard let before = inputID(i) else { throw .noInputShape(at: span) }
       let newID = try inferNew(p, on: before, first: i == 0, at: span)
@@ -478,7 +483,7 @@ public struct Session: Sendable {
       layerIDs[i] = newID
       write(chain, startingAt: i + 1, totals: totals)
       return EditOutcome(
-        kind: .changed, index: i + 1, placed: newID, reinferred: chain.count, changes: changed)
+        kind: .changed, index: i + 1, placed: newID, reinferred: chain.count, changed: changed)
     case .input(_, let new):
       guard let new else {
         // Undoing the first `input`: layers cannot exist without one, so there are none.
@@ -494,7 +499,7 @@ public struct Session: Sendable {
       input = new
       inputID = id
       write(chain, startingAt: 0, totals: totals)
-      return EditOutcome(kind: .input, reinferred: chain.count, changes: changed)
+      return EditOutcome(kind: .input, reinferred: chain.count, changed: changed)
     case .reset(_, _, let newInput, let new, let kind):
       var rebuilt: [PlacementID] = []
       rebuilt.reserveCapacity(new.count)

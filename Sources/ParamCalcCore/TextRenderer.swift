@@ -159,17 +159,18 @@ public struct TextRenderer: Sendable {
   mutating func edit(_ name: String, _ o: EditOutcome, _ s: Session, into out: inout [UInt8]) {
     // (Comparing the length first keeps the common `add` off the general string comparison.)
     let replay = name.utf8.count == 4 && (name == "undo" || name == "redo")
-    let was = o.totalBefore.map { "was " + Format.thousands($0) + "; " } ?? ""
-    let tail =
-      o.reinferred > 0
-      ? style.dim(
+    var tail = ""
+    if o.reinferred > 0 {
+      let was = o.totalBefore.map { "was " + Format.thousands($0) + "; " } ?? ""
+      tail = style.dim(
         "   (\(was)\(o.reinferred) later layer\(o.reinferred == 1 ? "" : "s") re-inferred)")
-      : ""
+    }
     switch o.kind {
     case .added, .inserted, .changed:
       let lead = replay ? name + ": " + (o.kind == .changed ? "changed " : "restored ") : ""
       layerLine(o.index!, s.placements[o.placed!], s, lead: lead, tail: tail, into: &out)
-      return changes(o, s, into: &out)
+      if o.reinferred > 0 { changes(o, s, into: &out) }
+      return
     default: break
     }
     out.append(ascii: "  ")
@@ -212,7 +213,7 @@ public struct TextRenderer: Sendable {
     }
     out.append(text: tail)
     out.append(UInt8(ascii: "\n"))
-    changes(o, s, into: &out)
+    if o.reinferred > 0 { changes(o, s, into: &out) }
   }
 
   /// Under an edit, each later layer it re-inferred (the first few), before → after, and why:
