@@ -192,9 +192,8 @@ enum Files {
         throw .file(
           path: path,
           reason:
-            "memory nearly exhausted at line \(Format.thousands(lines)) (\(Platform.megabytes(used)) "
-            + "of the \(Platform.megabytes(memoryLimit ?? 0)) this process may use, ulimit -v): "
-            + "nothing was loaded",
+            "memory nearly exhausted at line \(Format.thousands(lines)) "
+            + "(\(Platform.memoryUse(used, of: memoryLimit)), ulimit -v): nothing was loaded",
           at: span)
       }
       switch line {

@@ -35,17 +35,6 @@ struct LineReader {
     self.measuresLongLines = measuresLongLines
   }
 
-  /// A line too long to keep, by its length in bytes (the bytes read of it, when the reader
-  /// does not measure long lines).
-  struct TooLong: Error { let length: Int }
-
-  /// The next line as a string, or nil at the end; a line over the limit throws.
-  mutating func next() throws(TooLong) -> String? {
-    let line: Result<String, TooLong>? = nextBytes(
-      { .success(String(decoding: $0, as: UTF8.self)) }, tooLong: { .failure(TooLong(length: $0)) })
-    return try line?.get()
-  }
-
   /// Calls `body` with the bytes of the next line (valid only during the call), or `tooLong`
   /// with the length of a line over the limit; returns nil at the end. No copy and no string is
   /// made.

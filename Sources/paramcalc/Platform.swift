@@ -74,6 +74,9 @@ extension Platform {
     return used
   }
 
-  /// Megabytes, for messages.
-  static func megabytes(_ n: Int) -> String { Format.thousands(n >> 20) + " MB" }
+  /// `used` of `limit`, in words: "61 MB of the 78 MB this process may use".
+  static func memoryUse(_ used: Int, of limit: Int?) -> String {
+    func megabytes(_ n: Int) -> String { Format.thousands(n >> 20) + " MB" }
+    return "\(megabytes(used)) of the \(megabytes(limit ?? 0)) this process may use"
+  }
 }

@@ -207,8 +207,8 @@ struct Runner {
   mutating func outOfMemory(file: String, line: Int) -> Bool {
     guard let used = Platform.memoryNearlyExhausted(limit: memoryLimit) else { return false }
     let message =
-      "memory nearly exhausted: \(Platform.megabytes(used)) of the "
-      + "\(Platform.megabytes(memoryLimit ?? 0)) this process may use (ulimit -v) are in use, with "
+      "memory nearly exhausted: \(Platform.memoryUse(used, of: memoryLimit)) (ulimit -v) are in "
+      + "use, with "
       + "\(Format.thousands(interpreter.session.count)) layers in the model; stopped after this line"
     if json {
       var o = JSONObject()
