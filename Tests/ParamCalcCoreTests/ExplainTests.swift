@@ -314,6 +314,41 @@ struct ExplainTests {
     #expect(checked > 100)
   }
 
+  /// The formula is written once, in symbols: the numbers `explain` shows are the terms'
+  /// values put in place of the symbols, so every symbol must name a term.
+  @Test func everySymbolNamesATerm() throws {
+    var symbols = 0
+    for (name, cases) in explainCases.sorted(by: { $0.key < $1.key }) {
+      for (input, add) in cases {
+        let e = try layer(input, add).explanation
+        for s in Explanation.symbols(e.formula) {
+          symbols += 1
+          #expect(
+            e.terms.contains { $0.name == s },
+            "\(name): \(add): the symbol '\(s)' of \(e.formula) names no term")
+        }
+        #expect(Explanation.symbols(e.substituted).isEmpty, "\(name): \(add): \(e.substituted)")
+      }
+    }
+    #expect(symbols > 200)
+  }
+
+  @Test func substitutionPutsEachTermsValue() {
+    let terms = [
+      Term("kernel_h", 3, .argument, ""), Term("kernel_w", 5, .argument, ""),
+      Term("input_channels", 16, .inputShape, ""), Term("1", 1, .defaultValue, ""),
+      Term("filters", 8, .argument, ""),
+    ]
+    let e = Explanation(
+      formula: "(kernel_h * kernel_w * input_channels + 1) * filters", terms: terms,
+      shapeRule: "")
+    #expect(e.substituted == "(3 * 5 * 16 + 1) * 8")
+    #expect(
+      Explanation.symbols("axis_1 * axis_2 + 2 * units").map(String.init) == [
+        "axis_1", "axis_2", "units",
+      ])
+  }
+
   @Test func dilatedShapeLineEvaluates() throws {
     let text = try explainText("(9,9,16)", "add conv2d filters=8 kernel_size=3 dilation_rate=2")
     #expect(text.contains("(None, 9, 9, 16) -> (None, 5, 5, 8)"))

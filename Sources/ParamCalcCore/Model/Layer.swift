@@ -73,9 +73,10 @@ public struct Inference: Equatable, Sendable {
 /// The explanation of one layer's count: the formula in symbols, with numbers, and each term.
 public struct Explanation: Equatable, Sendable {
   /// In symbols, with `*` for multiplication: `(kernel_size * input_channels + 1) * filters`.
+  /// The one definition of the count: `help` and `docs/formulas.md` show it as it is, `explain`
+  /// with the numbers (`substituted`).
   public var formula: String
-  /// The same with the values: `(5 * 25 + 1) * 64`.
-  public var substituted: String
+  /// Every symbol of `formula` names one of `terms`, whose values make `substituted`.
   public var terms: [Term]
   /// How the output shape follows from the input (for every layer; the whole story for those
   /// without weights).
@@ -88,15 +89,69 @@ public struct Explanation: Equatable, Sendable {
   public var parts: [Part]
 
   public init(
-    formula: String, substituted: String, terms: [Term], shapeRule: String, notes: [String] = [],
+    formula: String, terms: [Term], shapeRule: String, notes: [String] = [],
     parts: [Part] = []
   ) {
     self.formula = formula
-    self.substituted = substituted
     self.terms = terms
     self.shapeRule = shapeRule
     self.notes = notes
     self.parts = parts
+  }
+
+  /// TEMPORARY: checks the derived substitution against the one written by hand.
+  public init(
+    formula: String, substituted: String, terms: [Term], shapeRule: String, notes: [String] = [],
+    parts: [Part] = []
+  ) {
+    self.init(formula: formula, terms: terms, shapeRule: shapeRule, notes: notes, parts: parts)
+    precondition(
+      self.substituted == substituted, "\(formula): derived \(self.substituted) != \(substituted)")
+  }
+
+  /// The formula with the values: each symbol replaced by the value of the term it names
+  /// (`(kernel_size * input_channels + 1) * filters` is `(5 * 25 + 1) * 64`). A symbol that names
+  /// no term is left as it is (a test checks that there is none).
+  public var substituted: String { Explanation.substitute(formula, terms) }
+
+  /// The symbols of a formula: its words (a letter or `_`, then letters, digits and `_`).
+  public static func symbols(_ formula: String) -> [Substring] {
+    var out: [Substring] = []
+    var i = formula.startIndex
+    while i < formula.endIndex {
+      let c = formula[i]
+      if c.isLetter || c == "_" {
+        var j = formula.index(after: i)
+        while j < formula.endIndex,
+          formula[j].isLetter || formula[j].isNumber || formula[j] == "_"
+        {
+          j = formula.index(after: j)
+        }
+        out.append(formula[i..<j])
+        i = j
+      } else if c.isNumber {
+        // A number (a digit run) is not a symbol, nor the digits that follow a letter in one.
+        while i < formula.endIndex, formula[i].isNumber { i = formula.index(after: i) }
+      } else {
+        i = formula.index(after: i)
+      }
+    }
+    return out
+  }
+
+  static func substitute(_ formula: String, _ terms: [Term]) -> String {
+    var out = ""
+    var rest = formula[...]
+    for symbol in symbols(formula) {
+      out += rest[rest.startIndex..<symbol.startIndex]
+      if let t = terms.first(where: { $0.name == symbol }) {
+        out += String(t.value)
+      } else {
+        out += symbol
+      }
+      rest = formula[symbol.endIndex...]
+    }
+    return out + rest
   }
 
   /// What `explain all` says of a model without layers (text, and `message` in --json).
@@ -104,7 +159,7 @@ public struct Explanation: Equatable, Sendable {
 
   /// For a layer without weights: its count is 0, and the reason.
   public static func noWeights(_ why: String, shapeRule: String) -> Explanation {
-    Explanation(formula: "0", substituted: "0", terms: [], shapeRule: shapeRule, notes: [why])
+    Explanation(formula: "0", terms: [], shapeRule: shapeRule, notes: [why])
   }
 }
 
