@@ -22,7 +22,7 @@ extension Runner {
   mutating func interactive() -> Int32 {
     pc_editline_init("paramcalc", 1000, json ? 1 : 0)
     completionWords =
-      CommandParser.commands + interpreter.session.catalog.descriptors.map { $0.name.lowercased() }
+      CommandTable.words + interpreter.session.catalog.descriptors.map { $0.name.lowercased() }
     pc_editline_set_completion(complete)
     show(
       "paramcalc \(ParamCalc.version) — type 'help' for commands, 'layers' for layer types, Ctrl-D to quit"

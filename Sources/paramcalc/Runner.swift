@@ -110,9 +110,8 @@ struct Runner {
   ) {
     failed = true
     let name = command ?? firstWord(text)
-    if name.map({ !["summary", "total", "explain", "layers", "help", "save", "quit"].contains($0) })
-      ?? true
-    {
+    // A line that names no command, or one that edits the model, was meant as part of it.
+    if name.flatMap({ CommandTable.info($0)?.editsModel }) ?? true {
       refusedCount += 1
       if refusedLines.count < 20 { refusedLines.append(number) }
     }
@@ -131,8 +130,7 @@ struct Runner {
   /// The command word of a line that did not parse, when it names one.
   func firstWord(_ text: String) -> String? {
     let word = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map { $0.lowercased() }
-    guard let word, CommandParser.commands.contains(word) else { return nil }
-    return word == "exit" ? "quit" : word
+    return word.flatMap { CommandTable.info($0)?.name }
   }
 
   /// Script mode: every file in turn ('-' is standard input). Returns the exit status.

@@ -17,27 +17,30 @@ public enum Command: Equatable, Sendable {
   case load(path: FileName, at: Span)
   case quit
 
-  /// The command's name as written in the language (`add`, `explain`, ...).
-  public var name: String {
+  /// Which command this is.
+  public var kind: CommandKind {
     switch self {
-    case .input: return "input"
-    case .add: return "add"
-    case .insert: return "insert"
-    case .remove: return "remove"
-    case .set: return "set"
-    case .undo: return "undo"
-    case .redo: return "redo"
-    case .clear: return "clear"
-    case .summary: return "summary"
-    case .total: return "total"
-    case .explain: return "explain"
-    case .layers: return "layers"
-    case .help: return "help"
-    case .save: return "save"
-    case .load: return "load"
-    case .quit: return "quit"
+    case .input: return .input
+    case .add: return .add
+    case .insert: return .insert
+    case .remove: return .remove
+    case .set: return .set
+    case .undo: return .undo
+    case .redo: return .redo
+    case .clear: return .clear
+    case .summary: return .summary
+    case .total: return .total
+    case .explain: return .explain
+    case .layers: return .layers
+    case .help: return .help
+    case .save: return .save
+    case .load: return .load
+    case .quit: return .quit
     }
   }
+
+  /// The command's name as written in the language (`add`, `explain`, ...), from `CommandTable`.
+  public var name: String { kind.name }
 }
 
 /// What `explain` is asked about.

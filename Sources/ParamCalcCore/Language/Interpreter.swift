@@ -18,14 +18,14 @@ public enum Response: Sendable {
   public var command: String {
     switch self {
     case .edit(let name, _): return name
-    case .summary: return "summary"
-    case .total: return "total"
-    case .explain: return "explain"
-    case .layers: return "layers"
-    case .help: return "help"
-    case .save: return "save"
-    case .load: return "load"
-    case .quit: return "quit"
+    case .summary: return CommandKind.summary.name
+    case .total: return CommandKind.total.name
+    case .explain: return CommandKind.explain.name
+    case .layers: return CommandKind.layers.name
+    case .help: return CommandKind.help.name
+    case .save: return CommandKind.save.name
+    case .load: return CommandKind.load.name
+    case .quit: return CommandKind.quit.name
     }
   }
 }

@@ -1,67 +1,32 @@
 /// The text of `help`, `help COMMAND`, `help LAYER` and `layers`.
 public enum Help {
-  public static let commands: [(name: String, usage: String, text: String)] = [
-    (
-      "input", "input DIMS",
-      "Sets the model's input shape, without the batch: (None,25), (784,), 28x28x1; None or ? is an unknown size. Later layers are re-inferred."
-    ),
-    (
-      "add", "add TYPE key=value ...",
-      "Adds a layer at the end: 'add conv1d filters=64 kernel_size=5'. Wrappers: 'add bidirectional lstm units=8 merge_mode=sum'. trainable=false freezes it; input_shape=(None,25) on a first layer sets the input."
-    ),
-    (
-      "insert", "insert N TYPE key=value ...",
-      "Inserts a layer so that it becomes layer N (N may be one past the last); later layers are re-inferred."
-    ),
-    ("remove", "remove N", "Removes layer N; later layers are re-inferred."),
-    (
-      "set", "set N key=value ...",
-      "Changes arguments of layer N ('set 2 units=128', 'set 3 trainable=false'); later layers are re-inferred."
-    ),
-    (
-      "undo", "undo",
-      "Undoes the last change (input, add, insert, remove, set, clear, load); unlimited."
-    ),
-    ("redo", "redo", "Redoes what undo undid."),
-    ("clear", "clear", "Empties the model: no input, no layers (undo brings it back)."),
-    (
-      "summary", "summary",
-      "Keras-style table of the layers, their output shapes and counts, and the totals."
-    ),
-    ("total", "total", "The total parameter count, trainable and non-trainable."),
-    (
-      "explain", "explain [N|all]",
-      "Explains the count of layer N (default: the last): the formula, the numbers, every term and the weights."
-    ),
-    ("layers", "layers", "Lists the layer types paramcalc knows, by family."),
-    ("help", "help [COMMAND|LAYER]", "This help, or help on a command or a layer type."),
-    ("save", "save FILE", "Writes a script that rebuilds the model exactly."),
-    ("load", "load FILE", "Replaces the model with the one a script builds (one undo step)."),
-    ("quit", "quit | exit", "Leaves paramcalc (Ctrl-D does too)."),
-  ]
-
   public static func text(topic: String?, catalog: LayerCatalog, at span: Span)
     throws(ParamCalcError) -> String
   {
     guard let topic else { return overview }
-    let t = topic == "exit" ? "quit" : topic
-    if let c = commands.first(where: { $0.name == t }) {
+    if let c = CommandTable.info(topic) {
       return "\(c.usage)\n  \(c.text)"
     }
-    if let d = catalog[t] { return layer(d, catalog) }
-    if LayerCatalog.knownToKeras.contains(where: { $0.lowercased() == t }) {
-      throw catalog.unknown(t, at: span)
+    if let d = catalog[topic] { return layer(d, catalog) }
+    // A Keras layer paramcalc does not compute, or an informal name (`batchnorm`): said as
+    // `add` says it.
+    if LayerCatalog.knownToKeras.contains(where: { $0.lowercased() == topic })
+      || LayerCatalog.informalNames[topic].map({ catalog[$0] != nil }) == true
+    {
+      throw catalog.unknown(topic, at: span)
     }
-    let names = commands.map(\.name) + catalog.descriptors.map { $0.name.lowercased() }
+    let names = CommandTable.all.map(\.name) + catalog.descriptors.map { $0.name.lowercased() }
     throw .syntax(
       "no help on '\(topic)'", at: span,
-      hint: Suggestion.nearest(to: t, in: names).map { "did you mean '\($0)'?" }
+      hint: Suggestion.nearest(to: topic, in: names).map { "did you mean '\($0)'?" }
         ?? "'help' lists the commands, 'layers' the layer types")
   }
 
   static var overview: String {
     var out = "Commands:\n"
-    for c in commands { out += "  " + Format.pad(c.usage, 30) + firstSentence(c.text) + "\n" }
+    for c in CommandTable.all {
+      out += "  " + Format.pad(c.usage, 30) + firstSentence(c.text) + "\n"
+    }
     out +=
       "Lines starting with # are comments. 'help COMMAND' or 'help LAYER' tells more; 'layers' lists the layer types."
     return out

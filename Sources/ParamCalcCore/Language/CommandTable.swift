@@ -1,0 +1,125 @@
+/// The commands of paramcalc's language, one value per command (`Command` is a parsed line of
+/// one of them).
+public enum CommandKind: Int, CaseIterable, Sendable {
+  case input, add, insert, remove, set, undo, redo, clear, summary, total, explain, layers, help
+  case save, load, quit
+
+  /// The command's entry in `CommandTable`.
+  public var info: CommandInfo { CommandTable.all[rawValue] }
+
+  /// The command's name as written in the language (`add`, `explain`, ...).
+  public var name: String { info.name }
+}
+
+/// What paramcalc knows of one command: the words that start it, how it is written, what it does,
+/// and whether it edits the model.
+public struct CommandInfo: Sendable {
+  public let kind: CommandKind
+  /// The command word, lowercase ASCII (the parser reads it in any case).
+  public let name: String
+  /// Other words for the same command (`exit` for `quit`), lowercase ASCII.
+  public let aliases: [String]
+  /// How the command is written, as `help` shows it.
+  public let usage: String
+  /// What the command does; the first sentence is its line in the `help` overview.
+  public let text: String
+  /// Whether the command changes the model (`add`, `undo`, `load`, ...), as opposed to showing
+  /// it (`summary`, `explain`), saving it, or the session (`help`, `quit`). A line of such a
+  /// command that fails is a line of the model that was refused.
+  public let editsModel: Bool
+
+  init(
+    _ kind: CommandKind, _ name: String, aliases: [String] = [], usage: String,
+    editsModel: Bool, _ text: String
+  ) {
+    self.kind = kind
+    self.name = name
+    self.aliases = aliases
+    self.usage = usage
+    self.editsModel = editsModel
+    self.text = text
+  }
+
+  /// The name, then the aliases.
+  public var words: [String] { [name] + aliases }
+}
+
+/// The one list of paramcalc's commands: the parser's command words and its did-you-mean, `help`
+/// (the overview and `help COMMAND`), completion at the prompt, and which failed lines count as
+/// refused lines of the model all read it.
+public enum CommandTable {
+  /// Every command, in the order of `CommandKind` (which is the order `help` lists them in).
+  public static let all: [CommandInfo] = {
+    let table: [CommandInfo] = [
+      CommandInfo(
+        .input, "input", usage: "input DIMS", editsModel: true,
+        "Sets the model's input shape, without the batch: (None,25), (784,), 28x28x1; None or ? is an unknown size. Later layers are re-inferred."
+      ),
+      CommandInfo(
+        .add, "add", usage: "add TYPE key=value ...", editsModel: true,
+        "Adds a layer at the end: 'add conv1d filters=64 kernel_size=5'. Wrappers: 'add bidirectional lstm units=8 merge_mode=sum'. trainable=false freezes it; input_shape=(None,25) on a first layer sets the input."
+      ),
+      CommandInfo(
+        .insert, "insert", usage: "insert N TYPE key=value ...", editsModel: true,
+        "Inserts a layer so that it becomes layer N (N may be one past the last); later layers are re-inferred."
+      ),
+      CommandInfo(
+        .remove, "remove", usage: "remove N", editsModel: true,
+        "Removes layer N; later layers are re-inferred."),
+      CommandInfo(
+        .set, "set", usage: "set N key=value ...", editsModel: true,
+        "Changes arguments of layer N ('set 2 units=128', 'set 3 trainable=false'); later layers are re-inferred."
+      ),
+      CommandInfo(
+        .undo, "undo", usage: "undo", editsModel: true,
+        "Undoes the last change (input, add, insert, remove, set, clear, load); unlimited."),
+      CommandInfo(.redo, "redo", usage: "redo", editsModel: true, "Redoes what undo undid."),
+      CommandInfo(
+        .clear, "clear", usage: "clear", editsModel: true,
+        "Empties the model: no input, no layers (undo brings it back)."),
+      CommandInfo(
+        .summary, "summary", usage: "summary", editsModel: false,
+        "Keras-style table of the layers, their output shapes and counts, and the totals."),
+      CommandInfo(
+        .total, "total", usage: "total", editsModel: false,
+        "The total parameter count, trainable and non-trainable."),
+      CommandInfo(
+        .explain, "explain", usage: "explain [N|all]", editsModel: false,
+        "Explains the count of layer N (default: the last): the formula, the numbers, every term and the weights."
+      ),
+      CommandInfo(
+        .layers, "layers", usage: "layers", editsModel: false,
+        "Lists the layer types paramcalc knows, by family."),
+      CommandInfo(
+        .help, "help", usage: "help [COMMAND|LAYER]", editsModel: false,
+        "This help, or help on a command or a layer type."),
+      CommandInfo(
+        .save, "save", usage: "save FILE", editsModel: false,
+        "Writes a script that rebuilds the model exactly."),
+      CommandInfo(
+        .load, "load", usage: "load FILE", editsModel: true,
+        "Replaces the model with the one a script builds (one undo step)."),
+      CommandInfo(
+        .quit, "quit", aliases: ["exit"], usage: "quit | exit", editsModel: false,
+        "Leaves paramcalc (Ctrl-D does too)."),
+    ]
+    precondition(
+      table.map(\.kind) == CommandKind.allCases, "CommandTable lists the commands out of order")
+    return table
+  }()
+
+  /// Every word that starts a command: each command's name, then its aliases (completion and
+  /// did-you-mean offer these).
+  public static let words: [String] = all.flatMap(\.words)
+
+  /// The words and the command each starts, as bytes, for the parser: it compares a line's first
+  /// token with these without making a string of it.
+  static let spellings: [(bytes: [UInt8], word: String, kind: CommandKind)] = all.flatMap {
+    info in info.words.map { (Array($0.utf8), $0, info.kind) }
+  }
+
+  /// The command `word` (a name or an alias, lowercase) starts, if any.
+  public static func info(_ word: String) -> CommandInfo? {
+    all.first { $0.name == word || $0.aliases.contains(word) }
+  }
+}
