@@ -57,16 +57,20 @@ public struct Interpreter: Sendable {
   /// Parses and runs one line given as bytes. Blank and comment lines give `nil`.
   ///
   /// The frequent line forms take a shortcut (`Speed/Shortcut.swift`) that skips the parser and
-  /// reuses what an identical text built before; the result is the same as parsing the line.
+  /// reuses what an identical text built before, and runs any other line as `parse` does; the
+  /// result is the same as parsing the line.
   public mutating func run(bytes b: UnsafeBufferPointer<UInt8>) throws(ParamCalcError) -> Response?
   {
-    var miss = ShortcutMiss()
-    if let response = try shortcut(b, &miss) { return response }
+    try shortcut(b)
+  }
+
+  /// Parses and runs one line given as bytes, the plain way; `built` receives the layer an `add`
+  /// or `insert` built. Blank and comment lines give `nil`.
+  mutating func parse(bytes b: UnsafeBufferPointer<UInt8>, built: inout BuiltLayer?)
+    throws(ParamCalcError) -> (Command, Response)?
+  {
     guard let command = try CommandParser.parse(bytes: b) else { return nil }
-    var built: BuiltLayer?
-    let response = try execute(command, lineLength: b.count, built: &built)
-    learn(miss, b, command, built: built, response)
-    return response
+    return (command, try execute(command, lineLength: b.count, built: &built))
   }
 
   public mutating func execute(_ command: Command, lineLength: Int) throws(ParamCalcError)

@@ -17,28 +17,48 @@ final class Piece: Sendable {
 /// A layer of the model as the outside sees it: what was asked for, the built layer, its shapes
 /// and counts. A value: renderers and edit outcomes hold it, not a reference into the session.
 public struct ModelLayer: Sendable {
+  /// A definition on an input shape and what it infers there. Immutable, and made once per pair
+  /// (see `LayerStore`): every layer of a model that is the same definition on the same input
+  /// shares it, and passing a layer around is passing one reference.
+  final class Storage: Sendable {
+    let piece: Piece
+    let input: Shape
+    let output: Shape
+    let trainable: Int
+    let nonTrainable: Int
+
+    init(piece: Piece, input: Shape, output: Shape, trainable: Int, nonTrainable: Int) {
+      self.piece = piece
+      self.input = input
+      self.output = output
+      self.trainable = trainable
+      self.nonTrainable = nonTrainable
+    }
+  }
+
+  let storage: Storage
+
+  init(_ storage: Storage) { self.storage = storage }
+
+  init(piece: Piece, input: Shape, output: Shape, trainable: Int, nonTrainable: Int) {
+    storage = Storage(
+      piece: piece, input: input, output: output, trainable: trainable, nonTrainable: nonTrainable)
+  }
+
   /// What was asked for and the built layer, shared (not copied) by the undo history.
-  let piece: Piece
+  var piece: Piece { storage.piece }
   public var spec: LayerSpec { piece.spec }
   public var model: any LayerModel { piece.model }
   /// Arguments accepted that affect neither count nor shape.
   public var inert: [Argument] { piece.inert }
-  public let input: Shape
-  public let output: Shape
+  public var input: Shape { storage.input }
+  public var output: Shape { storage.output }
   /// Counts with `trainable=false` applied.
-  public let trainable: Int
-  public let nonTrainable: Int
+  public var trainable: Int { storage.trainable }
+  public var nonTrainable: Int { storage.nonTrainable }
 
   public var typeName: String { piece.typeName }
   public var params: Int { trainable + nonTrainable }
-
-  init(piece: Piece, input: Shape, output: Shape, trainable: Int, nonTrainable: Int) {
-    self.piece = piece
-    self.input = input
-    self.output = output
-    self.trainable = trainable
-    self.nonTrainable = nonTrainable
-  }
 
   /// The weight variables and counts. Only counts and shapes are kept per layer (a model can
   /// have millions of layers); the weights are inferred again, identically, when shown.

@@ -139,6 +139,13 @@ extension Session {
     throws(ParamCalcError) -> PlacementID
   {
     if let id = store.placement(of: p, on: input) { return id }
+    return try infer(p, on: input, first: first, at: span)
+  }
+
+  /// Infers a definition on a shape it was not placed on before, and places it there.
+  mutating func infer(_ p: Piece, on input: ShapeID, first: Bool, at span: Span)
+    throws(ParamCalcError) -> PlacementID
+  {
     let shape = store[shape: input]
     let inference: Inference
     do {

@@ -159,12 +159,9 @@ public struct JSONStream {
     _ response: Response, line: Int, session s: Session, into out: inout [UInt8],
     drain: (inout [UInt8]) -> Bool = { _ in true }
   ) {
-    let name: String
-    let outcome: EditOutcome
     switch response {
-    case .edit(let n, let o):
-      name = n
-      outcome = o
+    case .edit(let name, let outcome):
+      edit(name, outcome, line: line, s, into: &out)
     case .summary:
       var o = JSONObject()
       o.add("command", "summary")
@@ -200,8 +197,13 @@ public struct JSONStream {
     default:
       out.append(text: JSONRenderer.render(response, line: line, session: s))
       out.append(UInt8(ascii: "\n"))
-      return
     }
+  }
+
+  /// The object of an edit: `{"command":"add","line":2,"effect":"added","layer":{...},...}`.
+  mutating func edit(
+    _ name: String, _ outcome: EditOutcome, line: Int, _ s: Session, into out: inout [UInt8]
+  ) {
     out.append(ascii: "{\"command\":\"")
     out.append(text: name)
     out.append(ascii: "\",\"line\":")

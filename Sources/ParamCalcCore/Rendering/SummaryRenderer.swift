@@ -30,6 +30,7 @@ extension TextRenderer {
     var baseOf: [String: Int] = [:]
     var bases: [[UInt8]] = []
     let layers = s.layers
+    let total = s.total
     func cell(_ l: ModelLayer) -> Cells {
       cells.value(for: l) { l in
         let base: Int
@@ -44,7 +45,7 @@ extension TextRenderer {
           base: base, type: Array(" (\(l.typeName))".utf8),
           shape: Array(l.output.description.utf8),
           params: Array(Format.thousands(l.params).utf8),
-          share: Array(Format.share(l.params, of: s.total).utf8),
+          share: Array(Format.share(l.params, of: total).utf8),
           trainable: l.spec.trainable ? UInt8(ascii: "Y") : UInt8(ascii: "N"))
       }
     }

@@ -17,17 +17,13 @@ struct LayerCache<Value: Sendable>: Sendable {
   }
 
   /// Two ways per slot pair: two kinds of layer that meet in a slot (a layer changed back and
-  /// forth by `set`, say) are both kept. The most recent is at the even index.
+  /// forth by `set`, say, or a definition on two inputs) are both kept. The most recent is at
+  /// the even index.
   var entries: [Entry?] = Array(repeating: nil, count: 64)
 
-  /// The even slot of the pair for `l`: from its definition's identity, and its input's rank and
-  /// last dimension (the shape is not hashed whole: this is looked up once per line).
-  static func way(_ l: ModelLayer) -> Int {
-    let dims = l.input.dims
-    let last = UInt(bitPattern: (dims.last ?? nil) ?? -1)
-    let mix = (last &+ UInt(dims.count) &<< 40) &* 0x9E37_79B9_7F4A_7C15
-    return (l.piece.slot ^ Int(truncatingIfNeeded: mix >> 58)) & 62
-  }
+  /// The even slot of the pair for `l`, from its definition's identity alone: this is looked up
+  /// once per line, and a definition mostly stands on one input (two fit in the pair).
+  static func way(_ l: ModelLayer) -> Int { l.piece.slot & 62 }
 
   /// The value remembered for `l`, if any.
   func lookup(_ l: ModelLayer) -> Value? {

@@ -37,19 +37,16 @@ struct LayerStore: Sendable {
   mutating func place(
     _ piece: Piece, on input: ShapeID, output: Shape, trainable: Int, nonTrainable: Int
   ) -> PlacementID {
-    let out = output == shapes[input] ? input : shapes.intern(output)
-    return placements.add(
-      Placement(
-        piece: piece, input: input, output: out, trainable: trainable, nonTrainable: nonTrainable))
+    let inputShape = shapes[input]
+    let out = output == inputShape ? input : shapes.intern(output)
+    let layer = ModelLayer(
+      piece: piece, input: inputShape, output: shapes[out], trainable: trainable,
+      nonTrainable: nonTrainable)
+    return placements.add(Placement(layer: layer, input: input, output: out))
   }
 
   /// The layer placement `id` stands for, as the outside sees it.
-  func layer(_ id: PlacementID) -> ModelLayer {
-    let p = placements[id]
-    return ModelLayer(
-      piece: p.piece, input: shapes[p.input], output: shapes[p.output], trainable: p.trainable,
-      nonTrainable: p.nonTrainable)
-  }
+  func layer(_ id: PlacementID) -> ModelLayer { placements[id].layer }
 
   /// How many definitions, placements and shapes are held (tests check that they are few).
   var sizes: (definitions: Int, placements: Int, shapes: Int) {

@@ -5,17 +5,17 @@ struct PlacementID: Equatable, Sendable {
 }
 
 /// A layer definition placed on an input shape, and what it infers there: its output shape and
-/// its counts with `trainable=false` applied. The same definition on the same input always infers
-/// the same, so a model of a million layers made of a few kinds holds a few placements and a
-/// million numbers.
+/// its counts with `trainable=false` applied (the layer, made once), and the numbers of its
+/// shapes. The same definition on the same input always infers the same, so a model of a
+/// million layers made of a few kinds holds a few placements and a million numbers.
 struct Placement: Sendable {
-  let piece: Piece
+  let layer: ModelLayer
   let input: ShapeID
   let output: ShapeID
-  let trainable: Int
-  let nonTrainable: Int
 
-  var params: Int { trainable + nonTrainable }
+  var piece: Piece { layer.piece }
+  var trainable: Int { layer.trainable }
+  var nonTrainable: Int { layer.nonTrainable }
 }
 
 /// Every placement a `LayerStore` has made, each stored once and found again by definition and

@@ -13,25 +13,18 @@ struct Shortcuts: Sendable {
   }
 }
 
-/// A line the shortcut did not answer: its form, and what to remember once the parser has run
-/// it (see `Interpreter.learn`).
-struct ShortcutMiss {
-  var form = LineForm.other
-  /// For `set N REST`: the definition of layer N before the change.
-  var setOwner: Piece?
-}
-
 extension Interpreter {
-  /// Answers a line of a frequent form (`LineForm`) without the parser, when its form needs none
-  /// (`undo`, `redo`, `remove N`) or its layer text or change was seen before (`LineCache`);
-  /// otherwise gives nil and fills `miss` for `learn`. The result is the same as parsing the
-  /// line: the shortcut is taken only where the cached text is byte for byte the same, and every
-  /// check the session makes (index, shapes, overflow) is made as before.
-  mutating func shortcut(_ b: UnsafeBufferPointer<UInt8>, _ miss: inout ShortcutMiss)
-    throws(ParamCalcError) -> Response?
-  {
+  /// Runs a line: one of a frequent form (`LineForm`) without the parser when its form needs
+  /// none (`undo`, `redo`, `remove N`) or its layer text or change was seen before
+  /// (`LineCache`); any other through `parse(bytes:built:)`, remembering what it built. The
+  /// result is the same as parsing the line: the shortcut is taken only where the cached text is
+  /// byte for byte the same, and every check the session makes (index, shapes, overflow) is made
+  /// as before.
+  mutating func shortcut(_ b: UnsafeBufferPointer<UInt8>) throws(ParamCalcError) -> Response? {
     let form = LineForm(b)
     let whole = Span(0, b.count)
+    /// For `set N REST`: the definition of layer N before the change.
+    var setOwner: Piece?
     switch form {
     case .undo: return .edit(command: "undo", try session.undo(at: whole))
     case .redo: return .edit(command: "redo", try session.redo(at: whole))
@@ -55,20 +48,14 @@ extension Interpreter {
         if let hit = shortcuts.changes.lookup(Self.rest(b, r), owner: owner) {
           return .edit(command: "set", try session.set(n, to: hit.payload, at: whole))
         }
-        miss.setOwner = owner
+        setOwner = owner
       }
     case .other: break
     }
-    miss.form = form
-    return nil
-  }
-
-  /// Remembers what the parser and the session made of a line the shortcut missed.
-  mutating func learn(
-    _ miss: ShortcutMiss, _ b: UnsafeBufferPointer<UInt8>, _ command: Command,
-    built: BuiltLayer?, _ response: Response
-  ) {
-    switch (miss.form, command) {
+    var built: BuiltLayer?
+    guard let (command, response) = try parse(bytes: b, built: &built) else { return nil }
+    // Remembers what the parser and the session made of the line.
+    switch (form, command) {
     case (.add(let r), .add(let request)), (.insert(_, _, let r), .insert(_, _, let request)):
       if let built {
         shortcuts.layers.store(
@@ -76,13 +63,12 @@ extension Interpreter {
           Shortcuts.CachedLayer(built: built, typeSpan: request.typeSpan.shifted(by: -r)))
       }
     case (.set(_, _, let r), _):
-      if let owner = miss.setOwner, case .edit(_, let outcome) = response,
-        let changed = outcome.layer
-      {
-        shortcuts.changes.store(Self.rest(b, r), owner: owner, changed.piece)
+      if let setOwner, case .edit(_, let outcome) = response, let changed = outcome.layer {
+        shortcuts.changes.store(Self.rest(b, r), owner: setOwner, changed.piece)
       }
     default: break
     }
+    return response
   }
 
   /// The bytes of a line from offset `from` on.
