@@ -199,49 +199,4 @@ struct ShortcutTests {
     #expect(counts == [4, 4, 3, 2, 1, 0, 0])
     #expect(i.session.layers.isEmpty && i.session.input == nil)
   }
-
-  /// A long model of a few kinds of layers holds a few definitions, placements and shapes, and
-  /// one number per layer; a shape change is inferred once per new input, then shared again.
-  @Test func repeatedLayersShareTheirPlacement() throws {
-    var i = Interpreter()
-    _ = try i.run(line: "input (None,16)")
-    for k in 0..<10_000 {
-      _ = try i.run(line: k % 2 == 0 ? "add dense units=16" : "add layernormalization")
-    }
-    #expect(i.session.count == 10_000)
-    #expect(i.session.placements.all.count == 2 && i.session.shapes.shapes.count == 1)
-    #expect(i.session.definitions.count == 2)
-    _ = try i.run(line: "input (None,8)")
-    // Layer 1 now sees (None, 8); every later layer still sees (None, 16): one new placement.
-    #expect(i.session.placements.all.count == 3 && i.session.shapes.shapes.count == 2)
-    #expect(
-      i.session.layers[0].params == 8 * 16 + 16 && i.session.layers[1].input == Shape([nil, 16]))
-  }
-
-  /// Two kinds of layer that fall in the same slots (as two definitions a `set` flips between
-  /// can) are both remembered, so neither is formatted again and again.
-  @Test func layerTextCacheKeepsTwoThatMeet() throws {
-    var i = Interpreter()
-    _ = try i.run(line: "input (None,4)")
-    let input = i.session.inputID!
-    // Definitions until two share a slot pair (64 slots: found within a few dozen).
-    var bySlot: [Int: Piece] = [:]
-    var pair: (Piece, Piece)?
-    for units in 1...1000 where pair == nil {
-      let built = try i.session.build(
-        LayerRequest(
-          type: "dense", typeSpan: Span(0, 5),
-          arguments: [Argument(key: "units", value: .int(units), span: .none, valueSpan: .none)]),
-        end: Span(0, 0))
-      let way = built.piece.slot(on: input) & ~1
-      if let other = bySlot[way] { pair = (other, built.piece) } else { bySlot[way] = built.piece }
-    }
-    let (a, b) = try #require(pair)
-    let pa = Placement(piece: a, input: input, output: input, trainable: 0, nonTrainable: 0)
-    let pb = Placement(piece: b, input: input, output: input, trainable: 0, nonTrainable: 0)
-    var cache = LayerTextCache()
-    cache.store(pa, in: i.session, [1])
-    cache.store(pb, in: i.session, [2])
-    #expect(cache.lookup(pa, in: i.session) == [1] && cache.lookup(pb, in: i.session) == [2])
-  }
 }

@@ -43,16 +43,8 @@ public struct SaveRequest: Sendable {
 /// Runs commands on a session. Pure: file reading and writing are left to the caller.
 public struct Interpreter: Sendable {
   public var session: Session
-  /// Layers built from the text after `add ` or `insert N `, with where the type stands in it.
-  var layerCache = LineCache<CachedLayer>()
-  /// What `set N REST` made of a layer definition: the definition it changed to.
-  var setCache = LineCache<Piece>()
-
-  struct CachedLayer: Sendable {
-    let built: BuiltLayer
-    /// Where the layer type stands, from the start of the cached text (errors point there).
-    let typeSpan: Span
-  }
+  /// What the shortcut of `run(bytes:)` remembers (see `Speed/Shortcut.swift`).
+  var shortcuts = Shortcuts()
 
   public init(session: Session = Session()) { self.session = session }
 
@@ -64,62 +56,21 @@ public struct Interpreter: Sendable {
 
   /// Parses and runs one line given as bytes. Blank and comment lines give `nil`.
   ///
-  /// The frequent line forms (`LineForm`) skip the parser, and a layer text or a change seen
-  /// before reuses what was built for it (`LineCache`). The result is the same as parsing the
-  /// line: the shortcut is taken only where the cached text is byte for byte the same, and every
-  /// check the session makes (index, shapes, overflow) is made as before.
+  /// The frequent line forms take a shortcut (`Speed/Shortcut.swift`) that skips the parser and
+  /// reuses what an identical text built before, and runs any other line as `parse` does; the
+  /// result is the same as parsing the line.
   public mutating func run(bytes b: UnsafeBufferPointer<UInt8>) throws(ParamCalcError) -> Response?
   {
-    let form = LineForm(b)
-    let whole = Span(0, b.count)
-    func rest(_ from: Int) -> UnsafeRawBufferPointer {
-      UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(b)[from...])
-    }
-    var setOwner: Piece?
-    switch form {
-    case .undo: return .edit(command: "undo", try session.undo(at: whole))
-    case .redo: return .edit(command: "redo", try session.redo(at: whole))
-    case .remove(let n, let span):
-      return .edit(command: "remove", try session.remove(at: n, span: span))
-    case .add(let r):
-      if let hit = layerCache.lookup(rest(r)) {
-        return .edit(
-          command: "add",
-          try session.add(hit.payload.built, at: hit.payload.typeSpan.shifted(by: r)))
-      }
-    case .insert(let n, let span, let r):
-      if let hit = layerCache.lookup(rest(r)) {
-        return .edit(
-          command: "insert",
-          try session.insert(
-            hit.payload.built, at: n, span: hit.payload.typeSpan.shifted(by: r), indexSpan: span))
-      }
-    case .set(let n, _, let r):
-      if n >= 1 && n <= session.count {
-        let owner = session.row(n - 1).piece
-        if let hit = setCache.lookup(rest(r), owner: owner) {
-          return .edit(command: "set", try session.set(n, to: hit.payload, at: whole))
-        }
-        setOwner = owner
-      }
-    case .other: break
-    }
+    try shortcut(b)
+  }
+
+  /// Parses and runs one line given as bytes, the plain way; `built` receives the layer an `add`
+  /// or `insert` built. Blank and comment lines give `nil`.
+  mutating func parse(bytes b: UnsafeBufferPointer<UInt8>, built: inout BuiltLayer?)
+    throws(ParamCalcError) -> (Command, Response)?
+  {
     guard let command = try CommandParser.parse(bytes: b) else { return nil }
-    var built: BuiltLayer?
-    let response = try execute(command, lineLength: b.count, built: &built)
-    switch (form, command) {
-    case (.add(let r), .add(let request)), (.insert(_, _, let r), .insert(_, _, let request)):
-      if let built {
-        layerCache.store(
-          rest(r), CachedLayer(built: built, typeSpan: request.typeSpan.shifted(by: -r)))
-      }
-    case (.set(_, _, let r), _):
-      if let setOwner, case .edit(_, let outcome) = response, let placed = outcome.placed {
-        setCache.store(rest(r), owner: setOwner, session.placements[placed].piece)
-      }
-    default: break
-    }
-    return response
+    return (command, try execute(command, lineLength: b.count, built: &built))
   }
 
   public mutating func execute(_ command: Command, lineLength: Int) throws(ParamCalcError)

@@ -159,12 +159,9 @@ public struct JSONStream {
     _ response: Response, line: Int, session s: Session, into out: inout [UInt8],
     drain: (inout [UInt8]) -> Bool = { _ in true }
   ) {
-    let name: String
-    let outcome: EditOutcome
     switch response {
-    case .edit(let n, let o):
-      name = n
-      outcome = o
+    case .edit(let name, let outcome):
+      edit(name, outcome, line: line, s, into: &out)
     case .summary:
       var o = JSONObject()
       o.add("command", "summary")
@@ -172,9 +169,9 @@ public struct JSONStream {
       if let input = s.input { o.add("input_shape", input) }
       out.append(text: o.text)
       out.append(ascii: ",\"layers\":[")
-      for (i, id) in s.layers.ids.enumerated() {
+      for (i, l) in s.layers.enumerated() {
         if i > 0 { out.append(UInt8(ascii: ",")) }
-        layer(i + 1, s.placements[id], s, into: &out)
+        layer(i + 1, l, into: &out)
         if out.count >= 1 << 16, !drain(&out) { return }
       }
       out.append(UInt8(ascii: "]"))
@@ -200,8 +197,13 @@ public struct JSONStream {
     default:
       out.append(text: JSONRenderer.render(response, line: line, session: s))
       out.append(UInt8(ascii: "\n"))
-      return
     }
+  }
+
+  /// The object of an edit: `{"command":"add","line":2,"effect":"added","layer":{...},...}`.
+  mutating func edit(
+    _ name: String, _ outcome: EditOutcome, line: Int, _ s: Session, into out: inout [UInt8]
+  ) {
     out.append(ascii: "{\"command\":\"")
     out.append(text: name)
     out.append(ascii: "\",\"line\":")
@@ -213,9 +215,9 @@ public struct JSONStream {
       out.append(ascii: ",\"shape\":")
       out.append(text: JSONObject.shape(input))
     }
-    if let placed = outcome.placed, let index = outcome.index {
+    if let l = outcome.layer, let index = outcome.index {
       out.append(ascii: ",\"layer\":")
-      layer(index, s.placements[placed], s, into: &out)
+      layer(index, l, into: &out)
     }
     if outcome.reinferred > 0 {
       out.append(ascii: ",\"reinferred\":")
@@ -226,15 +228,15 @@ public struct JSONStream {
 
   /// A layer object, `{"index":3,"type":...}`; the part after the index is made once per
   /// definition on an input.
-  mutating func layer(_ index: Int, _ p: Placement, _ s: Session, into out: inout [UInt8]) {
+  mutating func layer(_ index: Int, _ l: ModelLayer, into out: inout [UInt8]) {
     out.append(ascii: "{\"index\":")
     out.append(decimal: index, grouped: false)
     out.append(UInt8(ascii: ","))
-    if let body = bodies.lookup(p, in: s) {
+    if let body = bodies.lookup(l) {
       out.append(contentsOf: body)
     } else {
-      let body = Array(JSONRenderer.layerBody(s.layer(p)).utf8)
-      bodies.store(p, in: s, body)
+      let body = Array(JSONRenderer.layerBody(l).utf8)
+      bodies.store(l, body)
       out.append(contentsOf: body)
     }
   }

@@ -1,24 +1,24 @@
-/// The number of a placement in a session's `PlacementTable`.
+/// The number of a placement in a `PlacementTable`.
 struct PlacementID: Equatable, Sendable {
   var raw: Int32
   static let none = PlacementID(raw: -1)
 }
 
 /// A layer definition placed on an input shape, and what it infers there: its output shape and
-/// its counts with `trainable=false` applied. The same definition on the same input always infers
-/// the same, so a model of a million layers made of a few kinds holds a few placements and a
-/// million numbers.
+/// its counts with `trainable=false` applied (the layer, made once), and the numbers of its
+/// shapes. The same definition on the same input always infers the same, so a model of a
+/// million layers made of a few kinds holds a few placements and a million numbers.
 struct Placement: Sendable {
-  let piece: Piece
+  let layer: ModelLayer
   let input: ShapeID
   let output: ShapeID
-  let trainable: Int
-  let nonTrainable: Int
 
-  var params: Int { trainable + nonTrainable }
+  var piece: Piece { layer.piece }
+  var trainable: Int { layer.trainable }
+  var nonTrainable: Int { layer.nonTrainable }
 }
 
-/// Every placement a session has inferred, each stored once and found again by definition and
+/// Every placement a `LayerStore` has made, each stored once and found again by definition and
 /// input. Append-only: a number, once given, always means the same placement. The table holds
 /// its definitions, so no other can take their identity while it is a key.
 struct PlacementTable: Sendable {
@@ -53,4 +53,18 @@ struct PlacementTable: Sendable {
     recent[p.piece.slot(on: p.input)] = id
     return id
   }
+}
+
+extension Piece {
+  /// A number from the definition's address, for the small caches keyed by definition. The
+  /// address is mixed: allocations sit at regular strides, and their low bits alone would put
+  /// definitions made one after another in the same slot.
+  var slot: Int {
+    Int(
+      truncatingIfNeeded: ((UInt(bitPattern: ObjectIdentifier(self)) >> 4) &* 0x9E37_79B9_7F4A_7C15)
+        >> 32)
+  }
+
+  /// One of 64 slots for this definition on the shape numbered `input`.
+  func slot(on input: ShapeID) -> Int { (slot ^ (input.raw &* 31)) & 63 }
 }

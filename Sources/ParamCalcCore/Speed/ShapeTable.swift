@@ -1,9 +1,9 @@
-/// The number of a shape in a session's `ShapeTable`.
+/// The number of a shape in a `ShapeTable`.
 struct ShapeID: Equatable, Sendable {
   var raw: Int
 }
 
-/// Each distinct shape a session has seen, stored once. Layers refer to their shapes by number,
+/// Each distinct shape a `LayerStore` has seen, stored once. Layers refer to their shapes by number,
 /// so a layer record holds no reference to count, and comparing two shapes is comparing two
 /// integers (the table never holds the same shape twice). Append-only: a number, once given,
 /// always means the same shape.

@@ -1,0 +1,94 @@
+/// A layer definition independent of where it stands: immutable, shared by the model and its
+/// undo history.
+final class Piece: Sendable {
+  let spec: LayerSpec
+  let model: any LayerModel
+  let inert: [Argument]
+  let typeName: String
+
+  init(spec: LayerSpec, model: any LayerModel, inert: [Argument]) {
+    self.spec = spec
+    self.model = model
+    self.inert = inert
+    typeName = model.typeName
+  }
+}
+
+/// A layer of the model as the outside sees it: what was asked for, the built layer, its shapes
+/// and counts. A value: renderers and edit outcomes hold it, not a reference into the session.
+public struct ModelLayer: Sendable {
+  /// A definition on an input shape and what it infers there. Immutable, and made once per pair
+  /// (see `LayerStore`): every layer of a model that is the same definition on the same input
+  /// shares it, and passing a layer around is passing one reference.
+  final class Storage: Sendable {
+    let piece: Piece
+    let input: Shape
+    let output: Shape
+    let trainable: Int
+    let nonTrainable: Int
+
+    init(piece: Piece, input: Shape, output: Shape, trainable: Int, nonTrainable: Int) {
+      self.piece = piece
+      self.input = input
+      self.output = output
+      self.trainable = trainable
+      self.nonTrainable = nonTrainable
+    }
+  }
+
+  let storage: Storage
+
+  init(_ storage: Storage) { self.storage = storage }
+
+  init(piece: Piece, input: Shape, output: Shape, trainable: Int, nonTrainable: Int) {
+    storage = Storage(
+      piece: piece, input: input, output: output, trainable: trainable, nonTrainable: nonTrainable)
+  }
+
+  /// What was asked for and the built layer, shared (not copied) by the undo history.
+  var piece: Piece { storage.piece }
+  public var spec: LayerSpec { piece.spec }
+  public var model: any LayerModel { piece.model }
+  /// Arguments accepted that affect neither count nor shape.
+  public var inert: [Argument] { piece.inert }
+  public var input: Shape { storage.input }
+  public var output: Shape { storage.output }
+  /// Counts with `trainable=false` applied.
+  public var trainable: Int { storage.trainable }
+  public var nonTrainable: Int { storage.nonTrainable }
+
+  public var typeName: String { piece.typeName }
+  public var params: Int { trainable + nonTrainable }
+
+  /// The weight variables and counts. Only counts and shapes are kept per layer (a model can
+  /// have millions of layers); the weights are inferred again, identically, when shown.
+  public var inference: Inference {
+    guard let i = try? model.infer(input) else {
+      preconditionFailure("a layer's inference changed")
+    }
+    return spec.trainable ? i : i.frozen()
+  }
+
+  /// Which arguments were given (the rest are defaults), for explanations.
+  public var given: Given { Given(Set(spec.arguments.map(\.key))) }
+
+  /// The explanation of this layer's count.
+  public var explanation: Explanation { model.explain(input, inference, given) }
+}
+
+/// The layers of a model, first to last, as a collection of `ModelLayer`.
+public struct Layers: RandomAccessCollection, Sendable {
+  /// The session's layers as kept in its store (see `LayerStore`).
+  private let rows: [PlacementID]
+  private let store: LayerStore
+
+  init(_ rows: [PlacementID], in store: LayerStore) {
+    self.rows = rows
+    self.store = store
+  }
+
+  public var startIndex: Int { 0 }
+  public var endIndex: Int { rows.count }
+
+  public subscript(i: Int) -> ModelLayer { store.layer(rows[i]) }
+}

@@ -1,0 +1,157 @@
+/// The summary table: Keras's, with each layer's share and a trainable column.
+extension TextRenderer {
+  /// Keras-style summary table with a trainable column, then the totals.
+  public func summary(_ s: Session) -> String {
+    var out: [UInt8] = []
+    summary(s, into: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Appends the summary table. Every cell is ASCII, so widths are byte counts. The table is
+  /// made in two passes over the layers, the first for the column widths, the second writing
+  /// the rows, handing full buffers to `drain`: a model of a million layers is never held as
+  /// text. The cells of a definition on an input (type, shape, count, share) are made once, for
+  /// the first 65,536.
+  public func summary(
+    _ s: Session, into out: inout [UInt8], drain: (inout [UInt8]) -> Bool = { _ in true }
+  ) {
+    /// The cells of one definition on an input, and the number of its Keras name's base in `bases`.
+    struct Cells {
+      let base: Int
+      let type: [UInt8]
+      let shape: [UInt8]
+      let params: [UInt8]
+      let share: [UInt8]
+      let trainable: UInt8
+    }
+    // At most 65,536 kept: a model of as many distinct layers (each with its own name=, say)
+    // makes its cells again in the second pass rather than holding them all.
+    var cells = LayerMemo<Cells>(limit: 1 << 16)
+    var baseOf: [String: Int] = [:]
+    var bases: [[UInt8]] = []
+    let layers = s.layers
+    let total = s.total
+    func cell(_ l: ModelLayer) -> Cells {
+      cells.value(for: l) { l in
+        let base: Int
+        if let known = baseOf[l.spec.type] {
+          base = known
+        } else {
+          base = bases.count
+          bases.append(Array(LayerDescriptor.snakeCase(l.spec.type).utf8))
+          baseOf[l.spec.type] = base
+        }
+        return Cells(
+          base: base, type: Array(" (\(l.typeName))".utf8),
+          shape: Array(l.output.description.utf8),
+          params: Array(Format.thousands(l.params).utf8),
+          share: Array(Format.share(l.params, of: total).utf8),
+          trainable: l.spec.trainable ? UInt8(ascii: "Y") : UInt8(ascii: "N"))
+      }
+    }
+    func digits(_ n: Int) -> Int { n < 10 ? 1 : 1 + digits(n / 10) }
+    // Pass 1: the widths.
+    let header = ["#", "Layer (type)", "Output Shape", "Param #", "Share", "Trainable"]
+    let rightAligned: Set = [0, 3, 4]
+    var widths = header.map(\.utf8.count)
+    widths[0] = max(widths[0], digits(layers.count))
+    var counters: [Int] = []
+    for l in layers {
+      let c = cell(l)
+      if c.base >= counters.count {
+        counters += repeatElement(0, count: c.base + 1 - counters.count)
+      }
+      let k = counters[c.base]
+      counters[c.base] = k + 1
+      let name = bases[c.base].count + (k == 0 ? 0 : 1 + digits(k)) + c.type.count
+      widths[1] = max(widths[1], name)
+      widths[2] = max(widths[2], c.shape.count)
+      widths[3] = max(widths[3], c.params.count)
+      widths[4] = max(widths[4], c.share.count)
+    }
+    func rule(_ l: String, _ fill: String, _ mid: String, _ r: String) -> [UInt8] {
+      Array(
+        (l + widths.map { String(repeating: fill, count: $0 + 2) }.joined(separator: mid) + r
+          + "\n").utf8)
+    }
+    func pad(_ n: Int) { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n)) }
+    out.append(
+      text: "Model: \"sequential\""
+        + (s.input.map { "   input \($0.description)" } ?? "   (no input yet)") + "\n")
+    out.append(contentsOf: rule("┏", "━", "┳", "┓"))
+    out.append(text: "┃")
+    for (j, h) in header.enumerated() {
+      out.append(UInt8(ascii: " "))
+      if rightAligned.contains(j) { pad(widths[j] - h.utf8.count) }
+      out.append(text: h)
+      if !rightAligned.contains(j) { pad(widths[j] - h.utf8.count) }
+      out.append(text: " ┃")
+    }
+    out.append(UInt8(ascii: "\n"))
+    out.append(contentsOf: rule("┡", "━", "╇", "┩"))
+    // Pass 2: the rows.
+    let between = rule("├", "─", "┼", "┤")
+    let edge = Array(" │".utf8)
+    for k in counters.indices { counters[k] = 0 }
+    for (i, l) in layers.enumerated() {
+      let c = cell(l)
+      let k = counters[c.base]
+      counters[c.base] = k + 1
+      if i > 0 { out.append(contentsOf: between) }
+      out.append(text: "│ ")
+      pad(widths[0] - digits(i + 1))
+      out.append(decimal: i + 1, grouped: false)
+      out.append(contentsOf: edge)
+      out.append(UInt8(ascii: " "))
+      out.append(contentsOf: bases[c.base])
+      var name = bases[c.base].count + c.type.count
+      if k > 0 {
+        out.append(UInt8(ascii: "_"))
+        out.append(decimal: k, grouped: false)
+        name += 1 + digits(k)
+      }
+      out.append(contentsOf: c.type)
+      pad(widths[1] - name)
+      out.append(contentsOf: edge)
+      out.append(UInt8(ascii: " "))
+      out.append(contentsOf: c.shape)
+      pad(widths[2] - c.shape.count)
+      out.append(contentsOf: edge)
+      out.append(UInt8(ascii: " "))
+      pad(widths[3] - c.params.count)
+      out.append(contentsOf: c.params)
+      out.append(contentsOf: edge)
+      out.append(UInt8(ascii: " "))
+      pad(widths[4] - c.share.count)
+      out.append(contentsOf: c.share)
+      out.append(contentsOf: edge)
+      out.append(UInt8(ascii: " "))
+      out.append(c.trainable)
+      pad(widths[5] - 1)
+      out.append(contentsOf: edge)
+      out.append(UInt8(ascii: "\n"))
+      if out.count >= 1 << 16, !drain(&out) { return }
+    }
+    out.append(contentsOf: rule("└", "─", "┴", "┘"))
+    out.append(
+      text:
+        " Total params: \(style.number(Format.thousands(s.total))) (\(Format.memory(params: s.total)))\n"
+        + " Trainable params: \(Format.thousands(s.trainable)) (\(Format.memory(params: s.trainable)))\n"
+        + " Non-trainable params: \(Format.thousands(s.nonTrainable)) (\(Format.memory(params: s.nonTrainable)))\n"
+    )
+  }
+
+  /// The footer of a summary after lines in error: the table is then not the model the script
+  /// describes. `lines` are the first of them, `count` how many in all.
+  public static func refusedFooter(_ lines: [Int], count: Int) -> String {
+    let shown = lines.map(String.init)
+    var list =
+      shown.count == 1
+      ? shown[0] : shown.dropLast().joined(separator: ", ") + " and " + shown.last!
+    if count > lines.count {
+      list = shown.joined(separator: ", ") + " and \(count - lines.count) more"
+    }
+    let which = count == 1 ? "line \(list) was" : "lines \(list) were"
+    return " Not the script's model: \(which) refused and changed nothing.\n"
+  }
+}
