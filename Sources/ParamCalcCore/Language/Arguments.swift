@@ -1,12 +1,169 @@
-/// The documentation of one argument a layer type takes.
+/// One argument a layer type takes, declared once: its name, what the reader accepts (`kind`),
+/// its default, what it means and what it changes. The descriptor lists it for `help` and
+/// `checkNames`; `make` reads it through `ArgumentReader`, which takes the default, the minimum
+/// and the choices from here, so that none of them is written twice.
 public struct ArgumentSpec: Sendable {
-  public var name: String
-  public var defaultText: String
-  public var meaning: String
-  public init(_ name: String, _ defaultText: String, _ meaning: String) {
+  /// What the reader accepts.
+  public enum Kind: Sendable, Equatable {
+    /// A whole number of at least `min` (`also`: one more value accepted below it, e.g. -1).
+    case integer(min: Int, also: Int? = nil)
+    /// A whole number of at least `min`, or None.
+    case optionalInteger(min: Int)
+    /// `count` whole numbers of at least `min`, one per axis: one integer stands for all.
+    case integers(count: Int, min: Int)
+    /// A tuple of integers of any length (an integer alone is a tuple of one).
+    case integerTuple
+    /// Non-negative `(before, after)` amounts on each of `rank` axes.
+    case pairs(rank: Int)
+    case bool
+    /// One of these words (case-insensitive; `none` also matches None).
+    case choice([String])
+    /// A number (integers accepted) in the range; `openUpper`: the upper bound excluded.
+    case number(ClosedRange<Double>, openUpper: Bool = false)
+    /// The name of an activation function Keras knows (or None: linear).
+    case activation
+  }
+
+  /// The value an argument has when it is not given.
+  public enum Default: Sendable, Equatable, ExpressibleByIntegerLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral, ExpressibleByStringLiteral
+  {
+    /// The argument must be given.
+    case required
+    /// None: absent (the layer then does without it).
+    case none
+    /// A value, as a script would write it.
+    case value(Value)
+    /// A value that follows from another argument or from the input, in words (`pool_size`).
+    case derived(String)
+
+    public init(integerLiteral v: Int) { self = .value(.int(v)) }
+    public init(floatLiteral v: Double) { self = .value(.float(v)) }
+    public init(booleanLiteral v: Bool) { self = .value(.bool(v)) }
+    public init(stringLiteral v: String) { self = .value(.string(v)) }
+  }
+
+  /// What an argument changes.
+  public enum Effect: Sendable, Equatable {
+    /// The parameter count (and maybe the output shape).
+    case count
+    /// Only the output shape.
+    case shape
+    /// Neither the count nor the shape.
+    case neither
+  }
+
+  /// A value Keras accepts that paramcalc refuses, with why and (maybe) what to do instead.
+  public struct Unsupported: Sendable, Equatable {
+    public let value: String
+    public let message: String
+    public let hint: String?
+    public init(_ value: String, _ message: String, hint: String? = nil) {
+      self.value = value
+      self.message = message
+      self.hint = hint
+    }
+  }
+
+  public let name: String
+  public let kind: Kind
+  public let byDefault: Default
+  public let effect: Effect
+  public let meaning: String
+  /// Values of a choice that Keras accepts and paramcalc refuses, each with its message.
+  public let unsupported: [Unsupported]
+  /// The default of an `integers` or `integerTuple` argument, made once (a read allocates none).
+  let defaultInts: [Int]
+
+  public init(
+    _ name: String, _ kind: Kind, default byDefault: Default, _ effect: Effect,
+    _ meaning: String, unsupported: [Unsupported] = []
+  ) {
     self.name = name
-    self.defaultText = defaultText
+    self.kind = kind
+    self.byDefault = byDefault
+    self.effect = effect
     self.meaning = meaning
+    self.unsupported = unsupported
+    var ints: [Int] = []
+    if case .value(let v) = byDefault {
+      switch (kind, v) {
+      case (.integer(let min, let also), .int(let n)):
+        precondition(n >= min || n == also, "\(name): default \(n) below its minimum")
+      case (.integers(let count, let min), .int(let n)):
+        precondition(n >= min, "\(name): default \(n) below its minimum")
+        ints = Array(repeating: n, count: count)
+      case (.integerTuple, .int(let n)): ints = [n]
+      case (.pairs, .int(let n)): precondition(n >= 0, "\(name): negative default")
+      case (.bool, .bool): break
+      case (.choice(let options), .string(let s)):
+        precondition(options.contains(s), "\(name): default \(s) is not one of its choices")
+      case (.number(let range, let open), .float(let x)):
+        precondition(range.contains(x) && !(open && x == range.upperBound), "\(name): default")
+      default: preconditionFailure("\(name): a default of the wrong kind")
+      }
+    }
+    defaultInts = ints
+  }
+
+  /// The default as `help` shows it: `required`, `None`, `1`, `valid`, `pool_size`.
+  public var defaultText: String {
+    switch byDefault {
+    case .required: return "required"
+    case .none: return "None"
+    case .value(let v): return v.script
+    case .derived(let words): return words
+    }
+  }
+
+  /// What the argument accepts, in a few words: `integer ≥ 1`, `valid, same`, `0 to 1`.
+  public var allowedText: String {
+    func atLeast(_ min: Int) -> String { min == Int.min ? "" : " ≥ \(min)" }
+    func bound(_ x: Double) -> String {
+      x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
+    }
+    switch kind {
+    case .integer(let min, let also):
+      return "integer" + atLeast(min) + (also.map { " or \($0)" } ?? "")
+    case .optionalInteger(let min): return "integer" + atLeast(min) + " or None"
+    case .integers(let count, let min):
+      let orNone: String
+      switch byDefault {
+      case .none, .derived: orNone = " or None"
+      default: orNone = ""
+      }
+      return (count == 1 ? "integer" : "\(count) integers") + atLeast(min) + orNone
+    case .integerTuple: return "tuple of integers"
+    case .pairs: return "integers ≥ 0 or pairs"
+    case .bool: return "true or false"
+    case .choice: return choices.joined(separator: ", ")
+    case .number(let range, let open):
+      let big = Double.greatestFiniteMagnitude
+      if range.lowerBound == -big && range.upperBound == big { return "any number" }
+      if range.upperBound == big { return "number ≥ \(bound(range.lowerBound))" }
+      return "\(bound(range.lowerBound)) to \(open ? "below " : "")\(bound(range.upperBound))"
+    case .activation: return "activation name"
+    }
+  }
+
+  /// Whether a value other than the default can change the parameter count.
+  public var changesCount: Bool { effect == .count }
+
+  /// The values of a choice paramcalc accepts (those it refuses left out); empty otherwise.
+  public var choices: [String] {
+    guard case .choice(let options) = kind else { return [] }
+    return options.filter { o in !unsupported.contains { $0.value == o } }
+  }
+
+  /// The words a value of this argument can be, for completion: the choices, true and false,
+  /// or the activation names; empty for numbers.
+  public var completions: [String] {
+    switch kind {
+    case .choice: return choices
+    case .bool: return ["true", "false"]
+    case .activation: return activationNames
+    default: return []
+    }
   }
 }
 
@@ -57,53 +214,72 @@ public struct ArgumentReader {
     .missingArgument(key, layer: layer, at: end, example: example)
   }
 
-  /// A whole number of at least `min`; required when `default` is nil.
-  public mutating func int(_ key: String, default d: Int? = nil, min: Int = 1, example: String = "")
-    throws(ParamCalcError) -> Int
-  {
-    guard let a = take(key) else {
-      if let d { return d }
-      throw missing(key, example: example)
+  /// The default of `s` when it is absent: its value, or the missing-argument error when it is
+  /// required. (A default of None or one derived from elsewhere is read with the `optional` forms.)
+  func absent(_ s: ArgumentSpec, example: String) -> ParamCalcError {
+    if case .required = s.byDefault { return missing(s.name, example: example) }
+    preconditionFailure("\(s.name): no value to return as its default; read it as optional")
+  }
+
+  /// An integer argument: a whole number of at least its minimum.
+  public mutating func int(_ s: ArgumentSpec, example: String = "") throws(ParamCalcError) -> Int {
+    guard case .integer(let min, let also) = s.kind else { preconditionFailure(s.name) }
+    guard let a = take(s.name) else {
+      if case .value(.int(let d)) = s.byDefault { return d }
+      throw absent(s, example: example)
     }
     guard case .int(let n) = a.value else {
       throw .invalidValue(
-        argument: key,
+        argument: s.name,
         message: "expected an integer, found \(a.value.kindName) \(a.value.shown)",
         at: a.valueSpan)
     }
-    if n < min {
+    if n < min && n != also {
       throw .invalidValue(
-        argument: key, message: "must be at least \(min), found \(n)", at: a.valueSpan)
+        argument: s.name, message: "must be at least \(min), found \(n)", at: a.valueSpan)
     }
     return n
   }
 
-  /// An integer or None.
-  public mutating func optionalInt(_ key: String, min: Int = 1) throws(ParamCalcError) -> Int? {
-    guard let a = take(key) else { return nil }
+  /// An integer or None: nil when absent or None (its default is None or derived elsewhere).
+  public mutating func optionalInt(_ s: ArgumentSpec) throws(ParamCalcError) -> Int? {
+    guard case .optionalInteger(let min) = s.kind else { preconditionFailure(s.name) }
+    guard let a = take(s.name) else { return nil }
     if case .none = a.value { return nil }
     guard case .int(let n) = a.value else {
       throw .invalidValue(
-        argument: key, message: "expected an integer or None, found \(a.value.shown)",
+        argument: s.name, message: "expected an integer or None, found \(a.value.shown)",
         at: a.valueSpan)
     }
     if n < min {
       throw .invalidValue(
-        argument: key, message: "must be at least \(min), found \(n)", at: a.valueSpan)
+        argument: s.name, message: "must be at least \(min), found \(n)", at: a.valueSpan)
     }
     return n
   }
 
-  /// `count` whole numbers: one integer stands for all of them, as in Keras.
-  public mutating func ints(
-    _ key: String, count: Int, default d: [Int]? = nil, min: Int = 1, example: String = ""
-  )
-    throws(ParamCalcError) -> [Int]
+  /// Whole numbers, one per axis: one integer stands for all of them, as in Keras.
+  public mutating func ints(_ s: ArgumentSpec, example: String = "") throws(ParamCalcError)
+    -> [Int]
   {
-    guard let a = take(key) else {
-      if let d { return d }
-      throw missing(key, example: example)
+    guard let a = take(s.name) else {
+      if case .value = s.byDefault { return s.defaultInts }
+      throw absent(s, example: example)
     }
+    return try ints(s, a)
+  }
+
+  /// Whole numbers, one per axis, or nil when absent or None (the default is None or derived:
+  /// pooling's strides are its pool_size).
+  public mutating func optionalInts(_ s: ArgumentSpec) throws(ParamCalcError) -> [Int]? {
+    guard let a = take(s.name) else { return nil }
+    if case .none = a.value { return nil }
+    return try ints(s, a)
+  }
+
+  func ints(_ s: ArgumentSpec, _ a: Argument) throws(ParamCalcError) -> [Int] {
+    guard case .integers(let count, let min) = s.kind else { preconditionFailure(s.name) }
+    let key = s.name
     var out: [Int] = []
     switch a.value {
     case .int(let n): out = Array(repeating: n, count: count)
@@ -135,10 +311,22 @@ public struct ArgumentReader {
     return out
   }
 
-  /// A tuple of integers of any length (an integer alone is a tuple of one); nil when absent or None.
-  public mutating func intList(_ key: String) throws(ParamCalcError) -> (values: [Int], span: Span)?
+  /// A tuple of integers of any length (an integer alone is a tuple of one); when absent or
+  /// None, the default (with no span) or, when required, the missing-argument error.
+  public mutating func intTuple(_ s: ArgumentSpec, example: String = "") throws(ParamCalcError)
+    -> (values: [Int], span: Span)
   {
-    guard let a = take(key) else { return nil }
+    if let got = try optionalIntTuple(s) { return got }
+    if case .value = s.byDefault { return (s.defaultInts, .none) }
+    throw absent(s, example: example)
+  }
+
+  /// A tuple of integers of any length; nil when absent or None.
+  public mutating func optionalIntTuple(_ s: ArgumentSpec) throws(ParamCalcError) -> (
+    values: [Int], span: Span
+  )? {
+    guard case .integerTuple = s.kind else { preconditionFailure(s.name) }
+    guard let a = take(s.name) else { return nil }
     switch a.value {
     case .none: return nil
     case .int(let n): return ([n], a.valueSpan)
@@ -147,86 +335,101 @@ public struct ArgumentReader {
       for item in items {
         guard case .int(let n) = item else {
           throw .invalidValue(
-            argument: key, message: "expected integers, found \(item.shown)", at: a.valueSpan)
+            argument: s.name, message: "expected integers, found \(item.shown)", at: a.valueSpan)
         }
         out.append(n)
       }
       return (out, a.valueSpan)
     default:
       throw .invalidValue(
-        argument: key, message: "expected a tuple of integers, found \(a.value.shown)",
+        argument: s.name, message: "expected a tuple of integers, found \(a.value.shown)",
         at: a.valueSpan)
     }
   }
 
-  public mutating func bool(_ key: String, default d: Bool) throws(ParamCalcError) -> Bool {
-    guard let a = take(key) else { return d }
+  public mutating func bool(_ s: ArgumentSpec) throws(ParamCalcError) -> Bool {
+    guard case .bool = s.kind, case .value(.bool(let d)) = s.byDefault else {
+      preconditionFailure(s.name)
+    }
+    guard let a = take(s.name) else { return d }
     guard case .bool(let v) = a.value else {
       throw .invalidValue(
-        argument: key, message: "expected true or false, found \(a.value.shown)", at: a.valueSpan
-      )
+        argument: s.name, message: "expected true or false, found \(a.value.shown)",
+        at: a.valueSpan)
     }
     return v
   }
 
-  /// One of `options` (case-insensitive), returned lowercased.
-  public mutating func choice(_ key: String, _ options: [String], default d: String)
-    throws(ParamCalcError) -> String
-  {
-    guard let a = take(key) else { return d }
-    if case .string(let s) = a.value, options.contains(s.lowercased()) { return s.lowercased() }
-    if case .none = a.value, options.contains("none") { return "none" }
-    if case .string(let s) = a.value, let why = ArgumentReader.notYetSupported[key]?[s.lowercased()]
-    {
-      throw .invalidValue(
-        argument: key, message: "\(s.lowercased()) is not supported yet: \(why.message)",
-        at: a.valueSpan, hint: why.hint)
+  /// One of the choices (case-insensitive), returned lowercased; a value Keras takes and
+  /// paramcalc does not is refused with its message.
+  public mutating func choice(_ s: ArgumentSpec) throws(ParamCalcError) -> String {
+    guard case .choice(let options) = s.kind, case .value(.string(let d)) = s.byDefault else {
+      preconditionFailure(s.name)
+    }
+    guard let a = take(s.name) else { return d }
+    var found: String? = nil
+    if case .string(let v) = a.value {
+      found = v.lowercased()
+    } else if case .none = a.value, options.contains("none") {
+      found = "none"
+    }
+    if let found {
+      for u in s.unsupported where u.value == found {
+        throw .invalidValue(argument: s.name, message: u.message, at: a.valueSpan, hint: u.hint)
+      }
+      if options.contains(found) { return found }
     }
     var message =
       "expected one of " + options.map { "'\($0)'" }.joined(separator: ", ")
       + ", found \(a.value.shown)"
-    if case .string(let s) = a.value, let near = Suggestion.nearest(to: s, in: options) {
+    if case .string(let v) = a.value, let near = Suggestion.nearest(to: v, in: options) {
       message += " (did you mean '\(near)'?)"
     }
-    throw .invalidValue(argument: key, message: message, at: a.valueSpan)
+    throw .invalidValue(argument: s.name, message: message, at: a.valueSpan)
   }
 
-  /// Values Keras accepts that paramcalc does not compute yet, by argument: why, and what to do.
-  static let notYetSupported: [String: [String: (message: String, hint: String)]] = [
-    "data_format": [
-      "channels_first": (
-        "paramcalc computes channels_last only",
-        "give the input with its channels last (28x28x1, not 1x28x28) and leave data_format out"
-      )
-    ]
-  ]
-
-  /// A number in `range` (integers accepted).
-  public mutating func number(
-    _ key: String, default d: Double, in range: ClosedRange<Double>, openUpper: Bool = false
-  )
-    throws(ParamCalcError) -> Double
+  /// A number in the argument's range (integers accepted).
+  public mutating func number(_ s: ArgumentSpec, example: String = "") throws(ParamCalcError)
+    -> Double
   {
-    guard let a = take(key) else { return d }
+    if let v = try optionalNumber(s) { return v }
+    if case .value(.float(let d)) = s.byDefault { return d }
+    throw absent(s, example: example)
+  }
+
+  /// A number in the argument's range, or nil when absent or None.
+  public mutating func optionalNumber(_ s: ArgumentSpec) throws(ParamCalcError) -> Double? {
+    guard case .number(let range, let openUpper) = s.kind else { preconditionFailure(s.name) }
+    guard let a = take(s.name) else { return nil }
     let v: Double
     switch a.value {
     case .float(let x): v = x
     case .int(let n): v = Double(n)
+    case .none where s.byDefault == .none: return nil
     default:
       throw .invalidValue(
-        argument: key, message: "expected a number, found \(a.value.shown)", at: a.valueSpan)
+        argument: s.name, message: "expected a number, found \(a.value.shown)", at: a.valueSpan)
     }
     if !range.contains(v) || (openUpper && v == range.upperBound) {
       let upper =
         openUpper
         ? "below \(Value.format(range.upperBound))" : "at most \(Value.format(range.upperBound))"
       throw .invalidValue(
-        argument: key,
+        argument: s.name,
         message:
           "must be at least \(Value.format(range.lowerBound)) and \(upper), found \(a.value.script)",
         at: a.valueSpan)
     }
     return v
+  }
+
+  /// The name of an activation function (None is `linear`), refused as Keras refuses it.
+  public mutating func activation(_ s: ArgumentSpec, example: String = "") throws(ParamCalcError)
+    -> String
+  {
+    guard case .activation = s.kind else { preconditionFailure(s.name) }
+    guard let a = take(s.name) else { throw absent(s, example: example) }
+    return try activationName(a)
   }
 
   /// Accepts `key` with any value, as an argument that does not change counts or shapes.
