@@ -43,12 +43,13 @@ enum ReshapingArguments {
     ArgumentSpec(
       "size", .integers(count: rank, min: 1), default: 2, .shape, "repetitions per axis")
   }
-  /// ZeroPadding's `padding` and Cropping's `cropping`: Keras's defaults are 1 for the
-  /// paddings and Cropping1D, 0 for Cropping2D and Cropping3D.
+  /// ZeroPadding's `padding` and Cropping's `cropping`: Keras's defaults are 1 on each side of
+  /// each axis, but for Cropping2D's 0 (`Cropping2D(cropping=((0, 0), (0, 0)))`,
+  /// `Cropping3D(cropping=((1, 1), (1, 1), (1, 1)))`).
   static func amounts(_ kind: String, rank: Int) -> ArgumentSpec {
     ArgumentSpec(
       kind == "Cropping" ? "cropping" : "padding", .pairs(rank: rank),
-      default: .value(.int(kind == "Cropping" && rank > 1 ? 0 : 1)), .shape,
+      default: .value(.int(kind == "Cropping" && rank == 2 ? 0 : 1)), .shape,
       "an integer, one per axis, or (before, after) pairs per axis")
   }
   static let spatialRate = ArgumentSpec(
