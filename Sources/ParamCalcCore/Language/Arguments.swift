@@ -1,15 +1,3 @@
-/// The documentation of one argument a layer type takes.
-public struct ArgumentSpec: Sendable {
-  public var name: String
-  public var defaultText: String
-  public var meaning: String
-  public init(_ name: String, _ defaultText: String, _ meaning: String) {
-    self.name = name
-    self.defaultText = defaultText
-    self.meaning = meaning
-  }
-}
-
 /// Arguments every Keras layer accepts that change neither counts nor shapes.
 let commonInertArguments = ["name", "dtype", "autocast", "activity_regularizer", "batch_size"]
 
@@ -28,8 +16,9 @@ public struct Given: Sendable, Equatable {
   }
 }
 
-/// Reads a layer's arguments by name, checking kinds and ranges, and at the end refuses those
-/// that no one read (unknown to the layer type) with a did-you-mean.
+/// Reads a layer's arguments by their declarations (`ArgumentSpec`: the kind, the default, the
+/// minimum or the choices come from there), checking kinds and ranges; `checkNames` refuses,
+/// first, the arguments the layer type does not take, with a did-you-mean.
 public struct ArgumentReader {
   public let layer: String
   var arguments: [Argument]
@@ -57,53 +46,72 @@ public struct ArgumentReader {
     .missingArgument(key, layer: layer, at: end, example: example)
   }
 
-  /// A whole number of at least `min`; required when `default` is nil.
-  public mutating func int(_ key: String, default d: Int? = nil, min: Int = 1, example: String = "")
-    throws(ParamCalcError) -> Int
-  {
-    guard let a = take(key) else {
-      if let d { return d }
-      throw missing(key, example: example)
+  /// The default of `s` when it is absent: its value, or the missing-argument error when it is
+  /// required. (A default of None or one derived from elsewhere is read with the `optional` forms.)
+  func absent(_ s: ArgumentSpec, example: String) -> ParamCalcError {
+    if case .required = s.byDefault { return missing(s.name, example: example) }
+    preconditionFailure("\(s.name): no value to return as its default; read it as optional")
+  }
+
+  /// An integer argument: a whole number of at least its minimum.
+  public mutating func int(_ s: ArgumentSpec, example: String = "") throws(ParamCalcError) -> Int {
+    guard case .integer(let min, let also) = s.kind else { preconditionFailure(s.name) }
+    guard let a = take(s.name) else {
+      if case .value(.int(let d)) = s.byDefault { return d }
+      throw absent(s, example: example)
     }
     guard case .int(let n) = a.value else {
       throw .invalidValue(
-        argument: key,
+        argument: s.name,
         message: "expected an integer, found \(a.value.kindName) \(a.value.shown)",
         at: a.valueSpan)
     }
-    if n < min {
+    if n < min && n != also {
       throw .invalidValue(
-        argument: key, message: "must be at least \(min), found \(n)", at: a.valueSpan)
+        argument: s.name, message: "must be at least \(min), found \(n)", at: a.valueSpan)
     }
     return n
   }
 
-  /// An integer or None.
-  public mutating func optionalInt(_ key: String, min: Int = 1) throws(ParamCalcError) -> Int? {
-    guard let a = take(key) else { return nil }
+  /// An integer or None: nil when absent or None (its default is None or derived elsewhere).
+  public mutating func optionalInt(_ s: ArgumentSpec) throws(ParamCalcError) -> Int? {
+    guard case .optionalInteger(let min) = s.kind else { preconditionFailure(s.name) }
+    guard let a = take(s.name) else { return nil }
     if case .none = a.value { return nil }
     guard case .int(let n) = a.value else {
       throw .invalidValue(
-        argument: key, message: "expected an integer or None, found \(a.value.shown)",
+        argument: s.name, message: "expected an integer or None, found \(a.value.shown)",
         at: a.valueSpan)
     }
     if n < min {
       throw .invalidValue(
-        argument: key, message: "must be at least \(min), found \(n)", at: a.valueSpan)
+        argument: s.name, message: "must be at least \(min), found \(n)", at: a.valueSpan)
     }
     return n
   }
 
-  /// `count` whole numbers: one integer stands for all of them, as in Keras.
-  public mutating func ints(
-    _ key: String, count: Int, default d: [Int]? = nil, min: Int = 1, example: String = ""
-  )
-    throws(ParamCalcError) -> [Int]
+  /// Whole numbers, one per axis: one integer stands for all of them, as in Keras.
+  public mutating func ints(_ s: ArgumentSpec, example: String = "") throws(ParamCalcError)
+    -> [Int]
   {
-    guard let a = take(key) else {
-      if let d { return d }
-      throw missing(key, example: example)
+    guard let a = take(s.name) else {
+      if case .value = s.byDefault { return s.defaultInts }
+      throw absent(s, example: example)
     }
+    return try ints(s, a)
+  }
+
+  /// Whole numbers, one per axis, or nil when absent or None (the default is None or derived:
+  /// pooling's strides are its pool_size).
+  public mutating func optionalInts(_ s: ArgumentSpec) throws(ParamCalcError) -> [Int]? {
+    guard let a = take(s.name) else { return nil }
+    if case .none = a.value { return nil }
+    return try ints(s, a)
+  }
+
+  func ints(_ s: ArgumentSpec, _ a: Argument) throws(ParamCalcError) -> [Int] {
+    guard case .integers(let count, let min) = s.kind else { preconditionFailure(s.name) }
+    let key = s.name
     var out: [Int] = []
     switch a.value {
     case .int(let n): out = Array(repeating: n, count: count)
@@ -135,10 +143,22 @@ public struct ArgumentReader {
     return out
   }
 
-  /// A tuple of integers of any length (an integer alone is a tuple of one); nil when absent or None.
-  public mutating func intList(_ key: String) throws(ParamCalcError) -> (values: [Int], span: Span)?
+  /// A tuple of integers of any length (an integer alone is a tuple of one); when absent or
+  /// None, the default (with no span) or, when required, the missing-argument error.
+  public mutating func intTuple(_ s: ArgumentSpec, example: String = "") throws(ParamCalcError)
+    -> (values: [Int], span: Span)
   {
-    guard let a = take(key) else { return nil }
+    if let got = try optionalIntTuple(s) { return got }
+    if case .value = s.byDefault { return (s.defaultInts, .none) }
+    throw absent(s, example: example)
+  }
+
+  /// A tuple of integers of any length; nil when absent or None.
+  public mutating func optionalIntTuple(_ s: ArgumentSpec) throws(ParamCalcError) -> (
+    values: [Int], span: Span
+  )? {
+    guard case .integerTuple = s.kind else { preconditionFailure(s.name) }
+    guard let a = take(s.name) else { return nil }
     switch a.value {
     case .none: return nil
     case .int(let n): return ([n], a.valueSpan)
@@ -147,86 +167,101 @@ public struct ArgumentReader {
       for item in items {
         guard case .int(let n) = item else {
           throw .invalidValue(
-            argument: key, message: "expected integers, found \(item.shown)", at: a.valueSpan)
+            argument: s.name, message: "expected integers, found \(item.shown)", at: a.valueSpan)
         }
         out.append(n)
       }
       return (out, a.valueSpan)
     default:
       throw .invalidValue(
-        argument: key, message: "expected a tuple of integers, found \(a.value.shown)",
+        argument: s.name, message: "expected a tuple of integers, found \(a.value.shown)",
         at: a.valueSpan)
     }
   }
 
-  public mutating func bool(_ key: String, default d: Bool) throws(ParamCalcError) -> Bool {
-    guard let a = take(key) else { return d }
+  public mutating func bool(_ s: ArgumentSpec) throws(ParamCalcError) -> Bool {
+    guard case .bool = s.kind, case .value(.bool(let d)) = s.byDefault else {
+      preconditionFailure(s.name)
+    }
+    guard let a = take(s.name) else { return d }
     guard case .bool(let v) = a.value else {
       throw .invalidValue(
-        argument: key, message: "expected true or false, found \(a.value.shown)", at: a.valueSpan
-      )
+        argument: s.name, message: "expected true or false, found \(a.value.shown)",
+        at: a.valueSpan)
     }
     return v
   }
 
-  /// One of `options` (case-insensitive), returned lowercased.
-  public mutating func choice(_ key: String, _ options: [String], default d: String)
-    throws(ParamCalcError) -> String
-  {
-    guard let a = take(key) else { return d }
-    if case .string(let s) = a.value, options.contains(s.lowercased()) { return s.lowercased() }
-    if case .none = a.value, options.contains("none") { return "none" }
-    if case .string(let s) = a.value, let why = ArgumentReader.notYetSupported[key]?[s.lowercased()]
-    {
-      throw .invalidValue(
-        argument: key, message: "\(s.lowercased()) is not supported yet: \(why.message)",
-        at: a.valueSpan, hint: why.hint)
+  /// One of the choices (case-insensitive), returned lowercased; a value Keras takes and
+  /// paramcalc does not is refused with its message.
+  public mutating func choice(_ s: ArgumentSpec) throws(ParamCalcError) -> String {
+    guard case .choice(let options) = s.kind, case .value(.string(let d)) = s.byDefault else {
+      preconditionFailure(s.name)
+    }
+    guard let a = take(s.name) else { return d }
+    var found: String? = nil
+    if case .string(let v) = a.value {
+      found = v.lowercased()
+    } else if case .none = a.value, options.contains("none") {
+      found = "none"
+    }
+    if let found {
+      for u in s.unsupported where u.value == found {
+        throw .invalidValue(argument: s.name, message: u.message, at: a.valueSpan, hint: u.hint)
+      }
+      if options.contains(found) { return found }
     }
     var message =
       "expected one of " + options.map { "'\($0)'" }.joined(separator: ", ")
       + ", found \(a.value.shown)"
-    if case .string(let s) = a.value, let near = Suggestion.nearest(to: s, in: options) {
+    if case .string(let v) = a.value, let near = Suggestion.nearest(to: v, in: options) {
       message += " (did you mean '\(near)'?)"
     }
-    throw .invalidValue(argument: key, message: message, at: a.valueSpan)
+    throw .invalidValue(argument: s.name, message: message, at: a.valueSpan)
   }
 
-  /// Values Keras accepts that paramcalc does not compute yet, by argument: why, and what to do.
-  static let notYetSupported: [String: [String: (message: String, hint: String)]] = [
-    "data_format": [
-      "channels_first": (
-        "paramcalc computes channels_last only",
-        "give the input with its channels last (28x28x1, not 1x28x28) and leave data_format out"
-      )
-    ]
-  ]
-
-  /// A number in `range` (integers accepted).
-  public mutating func number(
-    _ key: String, default d: Double, in range: ClosedRange<Double>, openUpper: Bool = false
-  )
-    throws(ParamCalcError) -> Double
+  /// A number in the argument's range (integers accepted).
+  public mutating func number(_ s: ArgumentSpec, example: String = "") throws(ParamCalcError)
+    -> Double
   {
-    guard let a = take(key) else { return d }
+    if let v = try optionalNumber(s) { return v }
+    if case .value(.float(let d)) = s.byDefault { return d }
+    throw absent(s, example: example)
+  }
+
+  /// A number in the argument's range, or nil when absent or None.
+  public mutating func optionalNumber(_ s: ArgumentSpec) throws(ParamCalcError) -> Double? {
+    guard case .number(let range, let openUpper) = s.kind else { preconditionFailure(s.name) }
+    guard let a = take(s.name) else { return nil }
     let v: Double
     switch a.value {
     case .float(let x): v = x
     case .int(let n): v = Double(n)
+    case .none where s.byDefault == .none: return nil
     default:
       throw .invalidValue(
-        argument: key, message: "expected a number, found \(a.value.shown)", at: a.valueSpan)
+        argument: s.name, message: "expected a number, found \(a.value.shown)", at: a.valueSpan)
     }
     if !range.contains(v) || (openUpper && v == range.upperBound) {
       let upper =
         openUpper
         ? "below \(Value.format(range.upperBound))" : "at most \(Value.format(range.upperBound))"
       throw .invalidValue(
-        argument: key,
+        argument: s.name,
         message:
           "must be at least \(Value.format(range.lowerBound)) and \(upper), found \(a.value.script)",
         at: a.valueSpan)
     }
     return v
+  }
+
+  /// The name of an activation function (None is `linear`), refused as Keras refuses it.
+  public mutating func activation(_ s: ArgumentSpec, example: String = "") throws(ParamCalcError)
+    -> String
+  {
+    guard case .activation = s.kind else { preconditionFailure(s.name) }
+    guard let a = take(s.name) else { throw absent(s, example: example) }
+    return try activationName(a)
   }
 
   /// Accepts `key` with any value, as an argument that does not change counts or shapes.

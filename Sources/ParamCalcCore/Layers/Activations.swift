@@ -7,28 +7,41 @@ let activationExamples = [
   LayerExample("(None,10)", "add softmax"),
 ]
 
+/// The arguments of the activation layers, each declared once for `help` and for reading.
+enum ActivationArguments {
+  static let big = Double.greatestFiniteMagnitude
+  static let maxValue = ArgumentSpec(
+    "max_value", .number(0...big), default: .none, .neither, "upper cap of the output")
+  static let reluSlope = ArgumentSpec(
+    "negative_slope", .number(0...big), default: 0.0, .neither, "slope below the threshold")
+  static let threshold = ArgumentSpec(
+    "threshold", .number(-big...big), default: 0.0, .neither, "where the function turns")
+  static let leakySlope = ArgumentSpec(
+    "negative_slope", .number(0...big), default: 0.3, .neither,
+    "slope for x < 0 (a fixed number, not learned)")
+  static let leakyAlpha = ArgumentSpec(
+    "alpha", .number(0...big), default: 0.3, .neither, "the former name of negative_slope")
+  static let sharedAxes = ArgumentSpec(
+    "shared_axes", .integerTuple, default: .none, .count,
+    "axes (1 = first after the batch) that share one slope")
+  static let eluAlpha = ArgumentSpec(
+    "alpha", .number(-big...big), default: 1.0, .neither, "scale of the negative part (fixed)")
+  static let axis = ArgumentSpec(
+    "axis", .integerTuple, default: -1, .neither, "the axis normalised")
+}
+
 let activationLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "ReLU", family: "Activation",
     summary: "max(x, 0), optionally capped and leaky; no weights",
     formula: "0",
     arguments: [
-      ArgumentSpec("max_value", "None", "upper cap of the output"),
-      ArgumentSpec("negative_slope", "0.0", "slope below the threshold"),
-      ArgumentSpec("threshold", "0.0", "where the function turns"),
+      ActivationArguments.maxValue, ActivationArguments.reluSlope, ActivationArguments.threshold,
     ],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      var cap: Double? = nil
-      if let a = r.arguments.first(where: { $0.key == "max_value" }), case .none = a.value {
-        r.ignore(["max_value"])
-      } else if r.arguments.contains(where: { $0.key == "max_value" }) {
-        cap = try r.number("max_value", default: 0, in: 0...Double.greatestFiniteMagnitude)
-      }
-      let slope = try r.number(
-        "negative_slope", default: 0, in: 0...Double.greatestFiniteMagnitude)
-      let threshold = try r.number(
-        "threshold", default: 0,
-        in: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
+      let cap = try r.optionalNumber(ActivationArguments.maxValue)
+      let slope = try r.number(ActivationArguments.reluSlope)
+      let threshold = try r.number(ActivationArguments.threshold)
       return Identity(
         typeName: "ReLU",
         why:
@@ -39,15 +52,10 @@ let activationLayers: [LayerDescriptor] = [
     name: "LeakyReLU", family: "Activation",
     summary: "x for x > 0, negative_slope * x otherwise; no weights",
     formula: "0",
-    arguments: [
-      ArgumentSpec("negative_slope", "0.3", "slope for x < 0 (a fixed number, not learned)"),
-      ArgumentSpec("alpha", "0.3", "the former name of negative_slope"),
-    ],
+    arguments: [ActivationArguments.leakySlope, ActivationArguments.leakyAlpha],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      if r.arguments.contains(where: { $0.key == "alpha" }) {
-        _ = try r.number("alpha", default: 0.3, in: 0...Double.greatestFiniteMagnitude)
-      }
-      _ = try r.number("negative_slope", default: 0.3, in: 0...Double.greatestFiniteMagnitude)
+      _ = try r.number(ActivationArguments.leakyAlpha)
+      _ = try r.number(ActivationArguments.leakySlope)
       return Identity(
         typeName: "LeakyReLU",
         why: "LeakyReLU has no weights: its negative_slope is fixed, not learned (PReLU learns it)."
@@ -57,29 +65,26 @@ let activationLayers: [LayerDescriptor] = [
     name: "PReLU", family: "Activation",
     summary: "a leaky ReLU whose slope for x < 0 is learned, one per input position unless shared",
     formula: "product of the input dimensions, with each shared axis counted as 1",
-    arguments: [
-      ArgumentSpec("shared_axes", "None", "axes (1 = first after the batch) that share one slope")
-    ],
+    arguments: [ActivationArguments.sharedAxes],
     inert: ["alpha_initializer", "alpha_regularizer", "alpha_constraint"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let shared = try r.intList("shared_axes")
+      let shared = try r.optionalIntTuple(ActivationArguments.sharedAxes)
       return PReLU(sharedAxes: shared?.values ?? [])
     }),
   LayerDescriptor(
     name: "ELU", family: "Activation",
     summary: "x for x > 0, alpha * (exp(x) - 1) otherwise; no weights",
-    formula: "0", arguments: [ArgumentSpec("alpha", "1.0", "scale of the negative part (fixed)")],
+    formula: "0", arguments: [ActivationArguments.eluAlpha],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      _ = try r.number(
-        "alpha", default: 1, in: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
+      _ = try r.number(ActivationArguments.eluAlpha)
       return Identity(typeName: "ELU", why: "ELU has no weights: its alpha is fixed, not learned.")
     }),
   LayerDescriptor(
     name: "Softmax", family: "Activation",
     summary: "exponentials normalised to sum to 1 along an axis; no weights",
-    formula: "0", arguments: [ArgumentSpec("axis", "-1", "the axis normalised")],
+    formula: "0", arguments: [ActivationArguments.axis],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let axis = try r.intList("axis")?.values ?? [-1]
+      let axis = try r.intTuple(ActivationArguments.axis).values
       return Softmax(axes: axis)
     }),
 ]

@@ -4,6 +4,22 @@
 let attentionExample = LayerExample("(10,16)", "add multiheadattention num_heads=2 key_dim=8")
 let attentionExamples = [attentionExample]
 
+/// The arguments of MultiHeadAttention, each declared once for `help` and for reading.
+enum AttentionArguments {
+  static let numHeads = ArgumentSpec(
+    "num_heads", .integer(min: 1), default: .required, .count, "number of attention heads")
+  static let keyDim = ArgumentSpec(
+    "key_dim", .integer(min: 1), default: .required, .count, "size of each head for query and key")
+  static let valueDim = ArgumentSpec(
+    "value_dim", .optionalInteger(min: 1), default: .derived("key_dim"), .count,
+    "size of each head for value")
+  static let useBias = ArgumentSpec(
+    "use_bias", .bool, default: true, .count, "add biases to the projections")
+  static let outputShape = ArgumentSpec(
+    "output_shape", .integerTuple, default: .derived("input features"), .count,
+    "size of the output's last axis")
+}
+
 let attentionLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "MultiHeadAttention", family: "Attention",
@@ -11,20 +27,19 @@ let attentionLayers: [LayerDescriptor] = [
     formula:
       "3 projections (d * heads * key_dim + heads * key_dim; value uses value_dim) + heads * value_dim * out + out",
     arguments: [
-      ArgumentSpec("num_heads", "required", "number of attention heads"),
-      ArgumentSpec("key_dim", "required", "size of each head for query and key"),
-      ArgumentSpec("value_dim", "key_dim", "size of each head for value"),
-      ArgumentSpec("use_bias", "true", "add biases to the projections"),
-      ArgumentSpec("output_shape", "input features", "size of the output's last axis"),
+      AttentionArguments.numHeads, AttentionArguments.keyDim, AttentionArguments.valueDim,
+      AttentionArguments.useBias, AttentionArguments.outputShape,
     ],
     inert: weightInertArguments + ["dropout", "attention_axes", "seed", "flash_attention"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let heads = try r.int("num_heads", example: attentionExample.add)
-      let key = try r.int("key_dim", example: attentionExample.add)
-      let value = try r.optionalInt("value_dim") ?? key
-      let bias = try r.bool("use_bias", default: true)
+      let heads = try r.int(AttentionArguments.numHeads, example: attentionExample.add)
+      let key = try r.int(AttentionArguments.keyDim, example: attentionExample.add)
+      // value_dim: by default key_dim.
+      let value = try r.optionalInt(AttentionArguments.valueDim) ?? key
+      let bias = try r.bool(AttentionArguments.useBias)
+      // output_shape: by default the input's features (nil here, resolved on the input).
       var out: Int? = nil
-      if let list = try r.intList("output_shape") {
+      if let list = try r.optionalIntTuple(AttentionArguments.outputShape) {
         guard list.values.count == 1, list.values[0] >= 1 else {
           throw .invalidValue(
             argument: "output_shape", message: "paramcalc supports one positive integer here",

@@ -12,37 +12,52 @@ let coreExamples = [
   dropoutExample, activationExample,
 ]
 
+/// The arguments of the core layers, each declared once for `help` and for reading.
+enum CoreArguments {
+  static let units = ArgumentSpec(
+    "units", .integer(min: 1), default: .required, .count, "number of output units")
+  static let useBias = ArgumentSpec(
+    "use_bias", .bool, default: true, .count, "add one bias per unit")
+  static let inputDim = ArgumentSpec(
+    "input_dim", .integer(min: 1), default: .required, .count,
+    "vocabulary size: how many token ids")
+  static let outputDim = ArgumentSpec(
+    "output_dim", .integer(min: 1), default: .required, .count, "length of each token's vector")
+  static let targetShape = ArgumentSpec(
+    "target_shape", .integerTuple, default: .required, .shape,
+    "the new shape without the batch, e.g. (4,8) or (-1,8)")
+  static let rate = ArgumentSpec(
+    "rate", .number(0...1), default: .required, .neither, "fraction of inputs dropped, 0 to 1")
+  static let activation = ArgumentSpec(
+    "activation", .activation, default: .required, .neither,
+    "the function, e.g. relu, tanh, gelu")
+}
+
 let coreLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "Dense", family: "Core",
     summary: "fully connected: every output unit sees every input feature of the last axis",
     formula: "(input_features + 1) * units",
-    arguments: [
-      ArgumentSpec("units", "required", "number of output units"),
-      ArgumentSpec("use_bias", "true", "add one bias per unit"),
-    ],
+    arguments: [CoreArguments.units, CoreArguments.useBias],
     inert: weightInertArguments,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       return Dense(
-        units: try r.int("units", example: denseExample.add),
-        useBias: try r.bool("use_bias", default: true))
+        units: try r.int(CoreArguments.units, example: denseExample.add),
+        useBias: try r.bool(CoreArguments.useBias))
     }),
   LayerDescriptor(
     name: "Embedding", family: "Core",
     summary: "a lookup table: one learned vector of output_dim numbers per token id",
     formula: "input_dim * output_dim",
-    arguments: [
-      ArgumentSpec("input_dim", "required", "vocabulary size: how many token ids"),
-      ArgumentSpec("output_dim", "required", "length of each token's vector"),
-    ],
+    arguments: [CoreArguments.inputDim, CoreArguments.outputDim],
     inert: [
       "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero",
       "lora_rank", "lora_alpha", "weights",
     ],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       return Embedding(
-        inputDim: try r.int("input_dim", example: embeddingExample.add),
-        outputDim: try r.int("output_dim", example: embeddingExample.add))
+        inputDim: try r.int(CoreArguments.inputDim, example: embeddingExample.add),
+        outputDim: try r.int(CoreArguments.outputDim, example: embeddingExample.add))
     }),
   LayerDescriptor(
     name: "Flatten", family: "Core", summary: "joins all dimensions after the batch into one",
@@ -51,14 +66,9 @@ let coreLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "Reshape", family: "Core",
     summary: "the same numbers in a new shape (one dimension may be -1: inferred)", formula: "0",
-    arguments: [
-      ArgumentSpec(
-        "target_shape", "required", "the new shape without the batch, e.g. (4,8) or (-1,8)")
-    ],
+    arguments: [CoreArguments.targetShape],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      guard let (target, span) = try r.intList("target_shape") else {
-        throw r.missing("target_shape", example: reshapeExample.add)
-      }
+      let (target, span) = try r.intTuple(CoreArguments.targetShape, example: reshapeExample.add)
       if target.filter({ $0 == -1 }).count > 1 {
         throw .invalidValue(
           argument: "target_shape", message: "at most one dimension can be -1", at: span)
@@ -73,13 +83,10 @@ let coreLayers: [LayerDescriptor] = [
     name: "Dropout", family: "Core",
     summary: "during training, zeroes a fraction `rate` of its inputs; no weights",
     formula: "0",
-    arguments: [ArgumentSpec("rate", "required", "fraction of inputs dropped, 0 to 1")],
+    arguments: [CoreArguments.rate],
     inert: ["noise_shape", "seed"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      guard r.arguments.contains(where: { $0.key == "rate" }) else {
-        throw r.missing("rate", example: dropoutExample.add)
-      }
-      let rate = try r.number("rate", default: 0, in: 0...1)
+      let rate = try r.number(CoreArguments.rate, example: dropoutExample.add)
       return Identity(
         typeName: "Dropout",
         why: "Dropout has no weights: \(dropoutSentence(rate, "inputs")).")
@@ -89,12 +96,9 @@ let coreLayers: [LayerDescriptor] = [
     summary:
       "applies an activation function (most act on each number alone; softmax normalises along the last axis); no weights",
     formula: "0",
-    arguments: [ArgumentSpec("activation", "required", "the function, e.g. relu, tanh, gelu")],
+    arguments: [CoreArguments.activation],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      guard let a = r.take("activation") else {
-        throw r.missing("activation", example: activationExample.add)
-      }
-      let name = try activationName(a)
+      let name = try r.activation(CoreArguments.activation, example: activationExample.add)
       let how: String
       switch name {
       case "softmax", "log_softmax", "sparsemax":

@@ -13,6 +13,30 @@ let normalizationExamples = [
   LayerExample("(10,4)", "add unitnormalization"),
 ]
 
+/// The arguments of the normalization layers, each declared once for `help` and for reading.
+enum NormalizationArguments {
+  /// Keras: `self.axis = int(axis)`, one axis (BatchNormalization, GroupNormalization).
+  static let channelAxis = ArgumentSpec(
+    "axis", .integer(min: Int.min), default: -1, .count, "the channel axis")
+  static let layerAxis = ArgumentSpec(
+    "axis", .integerTuple, default: -1, .count, "the axis (or axes) normalised")
+  static let unitAxis = ArgumentSpec(
+    "axis", .integerTuple, default: -1, .neither, "the axis (or axes) normalised")
+  static func center(_ unit: String) -> ArgumentSpec {
+    ArgumentSpec("center", .bool, default: true, .count, "learn beta, an offset per \(unit)")
+  }
+  static func scale(_ unit: String) -> ArgumentSpec {
+    ArgumentSpec("scale", .bool, default: true, .count, "learn gamma, a scale per \(unit)")
+  }
+  static let channelCenter = center("channel")
+  static let channelScale = scale("channel")
+  static let featureCenter = center("feature")
+  static let featureScale = scale("feature")
+  static let groups = ArgumentSpec(
+    "groups", .integer(min: 1, also: -1), default: 32, .neither,
+    "number of channel groups (-1: one per channel)")
+}
+
 let normalizationLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "BatchNormalization", family: "Normalization",
@@ -20,64 +44,53 @@ let normalizationLayers: [LayerDescriptor] = [
       "normalises each channel with batch statistics; learns a scale and an offset per channel",
     formula: "4 * channels (gamma, beta trained; moving_mean, moving_variance not)",
     arguments: [
-      ArgumentSpec("axis", "-1", "the channel axis"),
-      ArgumentSpec("center", "true", "learn beta, an offset per channel"),
-      ArgumentSpec("scale", "true", "learn gamma, a scale per channel"),
+      NormalizationArguments.channelAxis, NormalizationArguments.channelCenter,
+      NormalizationArguments.channelScale,
     ],
     inert: normInert + ["moving_mean_initializer", "moving_variance_initializer", "synchronized"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      // Keras: `self.axis = int(axis)`, one axis.
-      let axis = try r.int("axis", default: -1, min: Int.min)
+      let axis = try r.int(NormalizationArguments.channelAxis)
       return Normalization(
-        kind: .batch, axes: [axis], center: try r.bool("center", default: true),
-        scale: try r.bool("scale", default: true), groups: 0)
+        kind: .batch, axes: [axis], center: try r.bool(NormalizationArguments.channelCenter),
+        scale: try r.bool(NormalizationArguments.channelScale), groups: 0)
     }),
   LayerDescriptor(
     name: "LayerNormalization", family: "Normalization",
     summary: "normalises each sample over its features; learns a scale and an offset per feature",
     formula: "(scale + center) * features",
     arguments: [
-      ArgumentSpec("axis", "-1", "the axis (or axes) normalised"),
-      ArgumentSpec("center", "true", "learn beta, an offset per feature"),
-      ArgumentSpec("scale", "true", "learn gamma, a scale per feature"),
+      NormalizationArguments.layerAxis, NormalizationArguments.featureCenter,
+      NormalizationArguments.featureScale,
     ],
     inert: normInert,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let axis = try r.intList("axis")?.values ?? [-1]
+      let axis = try r.intTuple(NormalizationArguments.layerAxis).values
       return Normalization(
-        kind: .layer, axes: axis, center: try r.bool("center", default: true),
-        scale: try r.bool("scale", default: true), groups: 0)
+        kind: .layer, axes: axis, center: try r.bool(NormalizationArguments.featureCenter),
+        scale: try r.bool(NormalizationArguments.featureScale), groups: 0)
     }),
   LayerDescriptor(
     name: "GroupNormalization", family: "Normalization",
     summary: "normalises groups of channels per sample; learns a scale and an offset per channel",
     formula: "(scale + center) * channels",
     arguments: [
-      ArgumentSpec("groups", "32", "number of channel groups (-1: one per channel)"),
-      ArgumentSpec("axis", "-1", "the channel axis"),
-      ArgumentSpec("center", "true", "learn beta, an offset per channel"),
-      ArgumentSpec("scale", "true", "learn gamma, a scale per channel"),
+      NormalizationArguments.groups, NormalizationArguments.channelAxis,
+      NormalizationArguments.channelCenter, NormalizationArguments.channelScale,
     ],
     inert: normInert,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      var groups = 32
-      if let a = r.arguments.first(where: { $0.key == "groups" }), case .int(-1) = a.value {
-        r.ignore(["groups"])
-        groups = -1
-      } else {
-        groups = try r.int("groups", default: 32)
-      }
-      let axis = try r.int("axis", default: -1, min: Int.min)
+      let groups = try r.int(NormalizationArguments.groups)
+      let axis = try r.int(NormalizationArguments.channelAxis)
       return Normalization(
-        kind: .group, axes: [axis], center: try r.bool("center", default: true),
-        scale: try r.bool("scale", default: true), groups: groups)
+        kind: .group, axes: [axis], center: try r.bool(NormalizationArguments.channelCenter),
+        scale: try r.bool(NormalizationArguments.channelScale), groups: groups)
     }),
   LayerDescriptor(
     name: "UnitNormalization", family: "Normalization",
     summary: "scales each sample to unit L2 norm along an axis; no weights", formula: "0",
-    arguments: [ArgumentSpec("axis", "-1", "the axis (or axes) normalised")],
+    arguments: [NormalizationArguments.unitAxis],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let axes = try r.intList("axis")?.values ?? [-1]
+      let axes = try r.intTuple(NormalizationArguments.unitAxis).values
       return UnitNormalization(axes: axes)
     }),
 ]

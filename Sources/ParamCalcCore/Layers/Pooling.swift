@@ -17,33 +17,40 @@ let poolingExamples =
 /// given (`AveragePooling1D.__init__(self, pool_size, strides=None, ...)`).
 func averagePoolingExample(rank: Int) -> String { "add averagepooling\(rank)d pool_size=2" }
 
+/// The arguments of the pooling layers, each declared once for `help` and for reading.
+enum PoolingArguments {
+  /// Keras 3: MaxPooling's pool_size is 2 on each axis; AveragePooling's must be given.
+  static func poolSize(_ kind: String, rank: Int) -> ArgumentSpec {
+    ArgumentSpec(
+      "pool_size", .integers(count: rank, min: 1), default: kind == "Max" ? 2 : .required,
+      .shape, "size of the window (one integer for all axes)")
+  }
+  /// Keras: `strides=None` is pool_size.
+  static func strides(rank: Int) -> ArgumentSpec {
+    ArgumentSpec(
+      "strides", .integers(count: rank, min: 1), default: .derived("pool_size"), .shape,
+      "step between windows")
+  }
+  static let padding = windowPaddingArgument(causal: false)
+  static let keepdims = ArgumentSpec(
+    "keepdims", .bool, default: false, .shape, "keep the pooled axes with size 1")
+}
+
 func poolDescriptor(_ kind: String, rank: Int) -> LayerDescriptor {
   let name = "\(kind)Pooling\(rank)D"
-  let poolDefault = kind == "Max" ? Array(repeating: 2, count: rank) : nil
+  let poolSize = PoolingArguments.poolSize(kind, rank: rank)
+  let strides = PoolingArguments.strides(rank: rank)
   return LayerDescriptor(
     name: name, family: "Pooling",
     summary: "the \(kind == "Max" ? "maximum" : "average") of each window; no weights",
     formula: "0",
-    arguments: [
-      ArgumentSpec(
-        "pool_size", poolDefault == nil ? "required" : "2",
-        "size of the window (one integer for all axes)"),
-      ArgumentSpec("strides", "pool_size", "step between windows"),
-      ArgumentSpec("padding", "valid", "valid or same"),
-      ArgumentSpec("data_format", "channels_last", "channels_last only"),
-    ],
+    arguments: [poolSize, strides, PoolingArguments.padding, dataFormatArgument],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let pool = try r.ints(
-        "pool_size", count: rank, default: poolDefault, example: averagePoolingExample(rank: rank))
-      var strides = pool
-      if let a = r.arguments.first(where: { $0.key == "strides" }), case .none = a.value {
-        r.ignore(["strides"])
-      } else {
-        strides = try r.ints("strides", count: rank, default: pool)
-      }
-      let padding = try r.choice("padding", ["valid", "same"], default: "valid")
-      _ = try r.choice("data_format", ["channels_last"], default: "channels_last")
-      return Pooling(name: name, rank: rank, pool: pool, strides: strides, padding: padding)
+      let pool = try r.ints(poolSize, example: averagePoolingExample(rank: rank))
+      let steps = try r.optionalInts(strides) ?? pool
+      let padding = try r.choice(PoolingArguments.padding)
+      _ = try r.choice(dataFormatArgument)
+      return Pooling(name: name, rank: rank, pool: pool, strides: steps, padding: padding)
     })
 }
 
@@ -81,13 +88,10 @@ func globalPoolDescriptor(_ kind: String, rank: Int) -> LayerDescriptor {
     summary:
       "the \(kind == "Max" ? "maximum" : "average") over all \(rank == 1 ? "steps" : "positions") of each channel; no weights",
     formula: "0",
-    arguments: [
-      ArgumentSpec("keepdims", "false", "keep the pooled axes with size 1"),
-      ArgumentSpec("data_format", "channels_last", "channels_last only"),
-    ],
+    arguments: [PoolingArguments.keepdims, dataFormatArgument],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let keep = try r.bool("keepdims", default: false)
-      _ = try r.choice("data_format", ["channels_last"], default: "channels_last")
+      let keep = try r.bool(PoolingArguments.keepdims)
+      _ = try r.choice(dataFormatArgument)
       return GlobalPooling(name: name, rank: rank, keepdims: keep)
     })
 }

@@ -31,17 +31,38 @@ let recurrentExamples =
   ["SimpleRNN", "LSTM", "GRU"].map(rnnExample)
   + [LayerExample("(None,25)", "add bidirectional lstm units=32")]
 
+/// The arguments of the recurrent layers and of Bidirectional, each declared once for `help`
+/// and for reading.
+enum RecurrentArguments {
+  static let units = ArgumentSpec(
+    "units", .integer(min: 1), default: .required, .count,
+    "size of the hidden state = output features")
+  static let useBias = ArgumentSpec("use_bias", .bool, default: true, .count, "add biases")
+  static let returnSequences = ArgumentSpec(
+    "return_sequences", .bool, default: false, .shape, "output every step, not only the last")
+  static let resetAfter = ArgumentSpec(
+    "reset_after", .bool, default: true, .count,
+    "reset gate applied after the recurrent product (two biases)")
+  /// Not declared by the layers (`checkNames` refuses it first as unknown): the reader's check
+  /// stays for when it is.
+  static let returnState = ArgumentSpec(
+    "return_state", .bool, default: false, .shape, "also return the last state")
+  static let mergeMode = ArgumentSpec(
+    "merge_mode", .choice(["concat", "sum", "mul", "ave", "none"]), default: "concat", .shape,
+    "how the two directions' outputs are merged",
+    unsupported: [
+      .init(
+        "none",
+        "merge_mode=None returns the two directions as two tensors; paramcalc follows one tensor through the model"
+      )
+    ])
+}
+
 func rnnDescriptor(_ name: String, gates: Int, summary: String) -> LayerDescriptor {
   var args = [
-    ArgumentSpec("units", "required", "size of the hidden state = output features"),
-    ArgumentSpec("use_bias", "true", "add biases"),
-    ArgumentSpec("return_sequences", "false", "output every step, not only the last"),
+    RecurrentArguments.units, RecurrentArguments.useBias, RecurrentArguments.returnSequences,
   ]
-  if name == "GRU" {
-    args.append(
-      ArgumentSpec(
-        "reset_after", "true", "reset gate applied after the recurrent product (two biases)"))
-  }
+  if name == "GRU" { args.append(RecurrentArguments.resetAfter) }
   let formula =
     name == "SimpleRNN"
     ? "input_features * units + units * units + units"
@@ -50,17 +71,17 @@ func rnnDescriptor(_ name: String, gates: Int, summary: String) -> LayerDescript
     name: name, family: "Recurrent", summary: summary, formula: formula, arguments: args,
     inert: rnnInert,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let units = try r.int("units", example: rnnExample(name).add)
-      let useBias = try r.bool("use_bias", default: true)
-      let seq = try r.bool("return_sequences", default: false)
-      if try r.bool("return_state", default: false) {
+      let units = try r.int(RecurrentArguments.units, example: rnnExample(name).add)
+      let useBias = try r.bool(RecurrentArguments.useBias)
+      let seq = try r.bool(RecurrentArguments.returnSequences)
+      if try r.bool(RecurrentArguments.returnState) {
         throw .invalidValue(
           argument: "return_state",
           message:
             "return_state=true makes the layer return several tensors; paramcalc follows one tensor through the model",
           at: r.arguments.first { $0.key == "return_state" }!.valueSpan)
       }
-      let resetAfter = name == "GRU" ? try r.bool("reset_after", default: true) : false
+      let resetAfter = name == "GRU" ? try r.bool(RecurrentArguments.resetAfter) : false
       return Recurrent(
         name: name, gates: gates, units: units, useBias: useBias, returnSequences: seq,
         resetAfter: resetAfter)
@@ -180,19 +201,11 @@ let bidirectionalDescriptor = LayerDescriptor(
   summary:
     "runs a recurrent layer forwards and a second one, with its own weights, backwards; merges the two outputs",
   formula: "2 * (the wrapped layer's count)",
-  arguments: [ArgumentSpec("merge_mode", "concat", "concat, sum, mul or ave")],
+  arguments: [RecurrentArguments.mergeMode],
   inert: ["backward_layer", "weights"], accepts: ["SimpleRNN", "LSTM", "GRU"],
   wrap: {
     (inner: LayerDescriptor, r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-    let mode = try r.choice(
-      "merge_mode", ["concat", "sum", "mul", "ave", "none"], default: "concat")
-    if mode == "none" {
-      throw .invalidValue(
-        argument: "merge_mode",
-        message:
-          "merge_mode=None returns the two directions as two tensors; paramcalc follows one tensor through the model",
-        at: r.arguments.first { $0.key == "merge_mode" }!.valueSpan)
-    }
+    let mode = try r.choice(RecurrentArguments.mergeMode)
     return Bidirectional(inner: try inner.make(&r), mergeMode: mode)
   })
 

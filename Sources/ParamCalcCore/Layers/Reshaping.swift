@@ -32,16 +32,41 @@ let reshapingExamples =
   + (1...3).map { spatialDropoutExample(rank: $0) }
   + [noiseExample("GaussianNoise", key: "stddev"), noiseExample("GaussianDropout", key: "rate")]
 
+/// The arguments of the reshaping and regularisation layers, each declared once for `help`
+/// and for reading (a function per rank or per type: one spec per descriptor, made once).
+enum ReshapingArguments {
+  static let dims = ArgumentSpec(
+    "dims", .integerTuple, default: .required, .shape,
+    "the new order of the axes, numbered from 1, e.g. (2,1)")
+  static let n = ArgumentSpec("n", .integer(min: 1), default: .required, .shape, "how many times")
+  static func size(rank: Int) -> ArgumentSpec {
+    ArgumentSpec(
+      "size", .integers(count: rank, min: 1), default: 2, .shape, "repetitions per axis")
+  }
+  /// ZeroPadding's `padding` and Cropping's `cropping`: Keras's defaults are 1 on each side of
+  /// each axis, but for Cropping2D's 0 (`Cropping2D(cropping=((0, 0), (0, 0)))`,
+  /// `Cropping3D(cropping=((1, 1), (1, 1), (1, 1)))`).
+  static func amounts(_ kind: String, rank: Int) -> ArgumentSpec {
+    ArgumentSpec(
+      kind == "Cropping" ? "cropping" : "padding", .pairs(rank: rank),
+      default: .value(.int(kind == "Cropping" && rank == 2 ? 0 : 1)), .shape,
+      "an integer, one per axis, or (before, after) pairs per axis")
+  }
+  static let spatialRate = ArgumentSpec(
+    "rate", .number(0...1), default: .required, .neither, "fraction of channels dropped, 0 to 1")
+  static let noiseRate = ArgumentSpec(
+    "rate", .number(0...1), default: .required, .neither, "drop probability, 0 to 1")
+  static let stddev = ArgumentSpec(
+    "stddev", .number(0...Double.greatestFiniteMagnitude), default: .required, .neither,
+    "standard deviation of the noise")
+}
+
 let permuteDescriptor = LayerDescriptor(
   name: "Permute", family: "Reshaping", summary: "reorders the axes after the batch; no weights",
   formula: "0",
-  arguments: [
-    ArgumentSpec("dims", "required", "the new order of the axes, numbered from 1, e.g. (2,1)")
-  ],
+  arguments: [ReshapingArguments.dims],
   make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-    guard let (dims, span) = try r.intList("dims") else {
-      throw r.missing("dims", example: permuteExample.add)
-    }
+    let (dims, span) = try r.intTuple(ReshapingArguments.dims, example: permuteExample.add)
     if dims.sorted() != Array(1...max(1, dims.count)) {
       throw .invalidValue(
         argument: "dims",
@@ -77,9 +102,9 @@ struct Permute: LayerModel {
 let repeatVectorDescriptor = LayerDescriptor(
   name: "RepeatVector", family: "Reshaping",
   summary: "repeats a vector n times, making a sequence; no weights",
-  formula: "0", arguments: [ArgumentSpec("n", "required", "how many times")],
+  formula: "0", arguments: [ReshapingArguments.n],
   make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-    RepeatVector(n: try r.int("n", example: repeatVectorExample.add))
+    RepeatVector(n: try r.int(ReshapingArguments.n, example: repeatVectorExample.add))
   })
 
 struct RepeatVector: LayerModel {
@@ -104,18 +129,16 @@ struct RepeatVector: LayerModel {
 
 func upSamplingDescriptor(rank: Int) -> LayerDescriptor {
   let name = "UpSampling\(rank)D"
+  let sizeArgument = ReshapingArguments.size(rank: rank)
   return LayerDescriptor(
     name: name, family: "Reshaping",
     summary: "repeats each step or pixel `size` times along each axis; no weights",
     formula: "0",
-    arguments: [
-      ArgumentSpec("size", "2", "repetitions per axis"),
-      ArgumentSpec("data_format", "channels_last", "channels_last only"),
-    ],
+    arguments: [sizeArgument, dataFormatArgument],
     inert: ["interpolation"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let size = try r.ints("size", count: rank, default: Array(repeating: 2, count: rank))
-      _ = try r.choice("data_format", ["channels_last"], default: "channels_last")
+      let size = try r.ints(sizeArgument)
+      _ = try r.choice(dataFormatArgument)
       return Resample(
         name: name, rank: rank, before: size.map { _ in 0 }, after: size.map { _ in 0 }, scale: size
       )
@@ -124,21 +147,16 @@ func upSamplingDescriptor(rank: Int) -> LayerDescriptor {
 
 func paddingDescriptor(_ kind: String, rank: Int) -> LayerDescriptor {
   let name = "\(kind)\(rank)D"
-  let key = kind == "Cropping" ? "cropping" : "padding"
-  let defaultAmount = kind == "Cropping" && rank > 1 ? 0 : 1
+  let amounts = ReshapingArguments.amounts(kind, rank: rank)
   return LayerDescriptor(
     name: name, family: "Reshaping",
     summary: kind == "Cropping"
       ? "removes steps or pixels at the edges; no weights" : "adds zeros at the edges; no weights",
     formula: "0",
-    arguments: [
-      ArgumentSpec(
-        key, "\(defaultAmount)", "an integer, one per axis, or (before, after) pairs per axis"),
-      ArgumentSpec("data_format", "channels_last", "channels_last only"),
-    ],
+    arguments: [amounts, dataFormatArgument],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let pairs = try r.pairs(key, rank: rank, default: defaultAmount)
-      _ = try r.choice("data_format", ["channels_last"], default: "channels_last")
+      let pairs = try r.pairs(amounts)
+      _ = try r.choice(dataFormatArgument)
       let sign = kind == "Cropping" ? -1 : 1
       return Resample(
         name: name, rank: rank, before: pairs.map { sign * $0.0 }, after: pairs.map { sign * $0.1 },
@@ -149,9 +167,11 @@ func paddingDescriptor(_ kind: String, rank: Int) -> LayerDescriptor {
 extension ArgumentReader {
   /// `(before, after)` amounts per axis: `n` for all, `(a, b, ...)` symmetric per axis (for
   /// rank 1: `(before, after)`), or `((a0, a1), (b0, b1), ...)`.
-  mutating func pairs(_ key: String, rank: Int, default d: Int) throws(ParamCalcError) -> [(
-    Int, Int
-  )] {
+  mutating func pairs(_ s: ArgumentSpec) throws(ParamCalcError) -> [(Int, Int)] {
+    guard case .pairs(let rank) = s.kind, case .value(.int(let d)) = s.byDefault else {
+      preconditionFailure(s.name)
+    }
+    let key = s.name
     guard let a = take(key) else { return Array(repeating: (d, d), count: rank) }
     func bad() -> ParamCalcError {
       .invalidValue(
@@ -257,17 +277,12 @@ func spatialDropoutDescriptor(rank: Int) -> LayerDescriptor {
   return LayerDescriptor(
     name: name, family: "Regularization",
     summary: "drops whole channels during training; no weights", formula: "0",
-    arguments: [
-      ArgumentSpec("rate", "required", "fraction of channels dropped, 0 to 1"),
-      ArgumentSpec("data_format", "channels_last", "channels_last only"),
-    ],
+    arguments: [ReshapingArguments.spatialRate, dataFormatArgument],
     inert: ["seed", "noise_shape"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      guard r.arguments.contains(where: { $0.key == "rate" }) else {
-        throw r.missing("rate", example: spatialDropoutExample(rank: rank).add)
-      }
-      let rate = try r.number("rate", default: 0, in: 0...1)
-      _ = try r.choice("data_format", ["channels_last"], default: "channels_last")
+      let rate = try r.number(
+        ReshapingArguments.spatialRate, example: spatialDropoutExample(rank: rank).add)
+      _ = try r.choice(dataFormatArgument)
       return SpatialDropout(rank: rank, rate: rate)
     })
 }
@@ -290,24 +305,17 @@ struct SpatialDropout: LayerModel {
 }
 
 func noiseDescriptor(_ name: String, key: String) -> LayerDescriptor {
-  LayerDescriptor(
+  let amount = key == "rate" ? ReshapingArguments.noiseRate : ReshapingArguments.stddev
+  return LayerDescriptor(
     name: name, family: "Regularization",
     summary: name == "GaussianNoise"
       ? "adds zero-mean Gaussian noise during training; no weights"
       : "multiplies by Gaussian noise of mean 1 during training; no weights",
     formula: "0",
-    arguments: [
-      ArgumentSpec(
-        key, "required",
-        key == "rate" ? "drop probability, 0 to 1" : "standard deviation of the noise")
-    ],
+    arguments: [amount],
     inert: ["seed"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      guard r.arguments.contains(where: { $0.key == key }) else {
-        throw r.missing(key, example: noiseExample(name, key: key).add)
-      }
-      _ = try r.number(
-        key, default: 0, in: key == "rate" ? 0...1 : 0...Double.greatestFiniteMagnitude)
+      _ = try r.number(amount, example: noiseExample(name, key: key).add)
       return Identity(
         typeName: name,
         why:

@@ -16,6 +16,9 @@ public final class LayerDescriptor: Sendable {
     (@Sendable (LayerDescriptor, inout ArgumentReader) throws(ParamCalcError) -> any LayerModel)?
   /// The inner types a wrapper takes (nil: any).
   public let accepts: [String]?
+  /// Every argument name the type accepts, for completion: the declared arguments in order,
+  /// then those accepted without effect (the type's, then those of every Keras layer).
+  public let argumentNames: [String]
 
   public init(
     name: String, family: String, summary: String, formula: String, arguments: [ArgumentSpec],
@@ -31,6 +34,7 @@ public final class LayerDescriptor: Sendable {
     self.make = make
     wrap = nil
     accepts = nil
+    argumentNames = LayerDescriptor.names(arguments, inert)
   }
 
   /// A wrapper: `add NAME INNER key=value ...`.
@@ -55,6 +59,29 @@ public final class LayerDescriptor: Sendable {
     }
     self.wrap = wrap
     self.accepts = accepts
+    argumentNames = LayerDescriptor.names(arguments, inert)
+  }
+
+  static func names(_ arguments: [ArgumentSpec], _ inert: [String]) -> [String] {
+    var out = arguments.map(\.name)
+    for n in inert + commonInertArguments where !out.contains(n) { out.append(n) }
+    return out
+  }
+
+  /// The declared argument named `name`, if any.
+  public func argument(_ name: String) -> ArgumentSpec? {
+    arguments.first { $0.name == name }
+  }
+
+  /// The values argument `name` can take, for completion: its choices, true and false, or the
+  /// activation names (`activation` is accepted by many types without being declared); empty
+  /// for numbers and unknown names.
+  public func completions(of name: String) -> [String] {
+    if let a = argument(name) { return a.completions }
+    if name == "activation" || name == "recurrent_activation", argumentNames.contains(name) {
+      return activationNames
+    }
+    return []
   }
 
   public var isWrapper: Bool { wrap != nil }

@@ -46,12 +46,24 @@ public enum Help {
         + " — e.g. 'add \(d.name.lowercased()) \(accepts[1].lowercased()) units=32'\n"
     }
     if !d.arguments.isEmpty {
-      out += "  arguments:\n"
-      let width = d.arguments.map { $0.name.count }.max()! + 2
+      // One row per argument, from its declaration: a mark when it changes the count, its
+      // name, default, the values it accepts, and its meaning (wrapped under itself).
+      out +=
+        d.arguments.contains { $0.changesCount }
+        ? "  arguments (* = changes the parameter count):\n"
+        : "  arguments (none changes the parameter count):\n"
+      let name = max(d.arguments.map { $0.name.count }.max()!, 4) + 2
+      let byDefault = max(d.arguments.map { $0.defaultText.count }.max()!, 7) + 2
+      let accepts = max(d.arguments.map { $0.allowedText.count }.max()!, 7) + 2
+      out +=
+        "      " + Format.pad("name", name) + Format.pad("default", byDefault)
+        + Format.pad("accepts", accepts) + "meaning\n"
       for a in d.arguments {
-        out +=
-          "    " + Format.pad(a.name, width) + Format.pad("(\(a.defaultText))", 16) + a.meaning
-          + "\n"
+        let lead =
+          "    " + (a.changesCount ? "* " : "  ") + Format.pad(a.name, name)
+          + Format.pad(a.defaultText, byDefault) + Format.pad(a.allowedText, accepts)
+        let column = lead.count
+        out += Format.wrap(a.meaning, lead: lead, leadWidth: column, hanging: column)
       }
     }
     out += "  also: trainable=false freezes it"

@@ -1,0 +1,288 @@
+// Transposed, depthwise and separable convolutions.
+// Source: keras/src/layers/convolutional/base_conv_transpose.py, base_depthwise_conv.py,
+// base_separable_conv.py; output length of a transposed convolution: deconv_output_length in
+// keras/src/utils/conv_utils.py (Keras 3).
+
+let convolutionVariantLayers: [LayerDescriptor] =
+  (1...3).map { convVariantDescriptor(.transpose, rank: $0) }
+  + (1...2).map { convVariantDescriptor(.depthwise, rank: $0) }
+  + (1...2).map { convVariantDescriptor(.separable, rank: $0) }
+
+enum ConvVariant: Sendable {
+  case transpose, depthwise, separable
+}
+
+func convVariantExample(_ variant: ConvVariant, rank: Int) -> LayerExample {
+  let name =
+    variant == .transpose
+    ? "conv\(rank)dtranspose"
+    : variant == .depthwise ? "depthwiseconv\(rank)d" : "separableconv\(rank)d"
+  return LayerExample(
+    exampleInputs[rank - 1],
+    "add \(name)\(variant == .depthwise ? "" : " filters=16") kernel_size=3")
+}
+
+func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor {
+  let name: String
+  let formula: String
+  let a = ConvArguments.byRank[rank - 1]
+  var args: [ArgumentSpec] = []
+  let k = kernelSymbols(rank).joined(separator: " * ")
+  switch variant {
+  case .transpose:
+    name = "Conv\(rank)DTranspose"
+    formula = "(\(k) * input_channels + 1) * filters"
+    args.append(a.filters)
+  case .depthwise:
+    name = "DepthwiseConv\(rank)D"
+    formula = "(\(k) + 1) * input_channels * depth_multiplier"
+  case .separable:
+    name = "SeparableConv\(rank)D"
+    formula =
+      "\(k) * input_channels * depth_multiplier + (input_channels * depth_multiplier + 1) * filters"
+    args.append(a.pointwiseFilters)
+  }
+  args += [
+    a.kernelSize, a.strides, ConvArguments.validOrSame, a.dilationRate,
+    ConvArguments.variantUseBias, dataFormatArgument,
+    variant == .transpose ? a.outputPadding : ConvArguments.depthMultiplier,
+  ]
+  let filtersArgument = variant == .separable ? a.pointwiseFilters : a.filters
+  let example = convVariantExample(variant, rank: rank).add
+  return LayerDescriptor(
+    name: name, family: "Convolution",
+    summary: variant == .transpose
+      ? "transposed convolution: spreads each input position over a kernel-sized output window"
+      : variant == .depthwise
+        ? "each input channel convolved with its own kernels (no mixing of channels)"
+        : "a depthwise convolution followed by a 1x1 (pointwise) convolution that mixes channels",
+    formula: formula, arguments: args,
+    inert: weightInertArguments + [
+      "depthwise_initializer", "pointwise_initializer", "depthwise_regularizer",
+      "pointwise_regularizer",
+      "depthwise_constraint", "pointwise_constraint",
+    ],
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      let filters = variant == .depthwise ? 0 : try r.int(filtersArgument, example: example)
+      let kernel = try r.ints(a.kernelSize, example: example)
+      let strides = try r.ints(a.strides)
+      let padding = try r.choice(ConvArguments.validOrSame)
+      let dilation = try r.ints(a.dilationRate)
+      let useBias = try r.bool(ConvArguments.variantUseBias)
+      let multiplier =
+        variant == .transpose ? 1 : try r.int(ConvArguments.depthMultiplier)
+      var outputPadding: [Int]? = nil
+      if variant == .transpose, let op = try r.optionalInts(a.outputPadding) {
+        if zip(op, strides).contains(where: { $0 >= $1 }) {
+          throw .invalidValue(
+            argument: "output_padding",
+            message: "must be strictly less than strides for all dimensions",
+            at: r.arguments.first { $0.key == "output_padding" }!.valueSpan)
+        }
+        outputPadding = op
+      }
+      _ = try r.choice(dataFormatArgument)
+      try r.refuseStridesWithDilation(strides, dilation)
+      return ConvolutionVariant(
+        variant: variant, name: name, rank: rank, filters: filters, kernel: kernel,
+        strides: strides,
+        padding: padding, dilation: dilation, useBias: useBias, multiplier: multiplier,
+        outputPadding: outputPadding)
+    })
+}
+
+struct ConvolutionVariant: LayerModel {
+  let variant: ConvVariant
+  let name: String
+  let rank: Int
+  let filters: Int
+  let kernel: [Int]
+  let strides: [Int]
+  let padding: String
+  let dilation: [Int]
+  let useBias: Bool
+  let multiplier: Int
+  let outputPadding: [Int]?
+  var typeName: String { name }
+
+  /// Keras's deconv_output_length, with k = kernel + (kernel - 1) * (dilation - 1), the dilated
+  /// kernel: `d * s` (same), `d * s + max(k - s, 0)` (valid), and with output_padding
+  /// `(d - 1) * s + k - 2 * pad + output_padding`, pad = k // 2 (same) or 0 (valid).
+  func transposedLength(_ d: Int?, _ i: Int) throws(Refusal) -> Int? {
+    guard let d else { return nil }
+    let s = strides[i]
+    do {
+      if padding == "same" {
+        guard let op = outputPadding?[i] else { return try Checked.multiply(d, s) }
+        // k - 2 * (k // 2) is the parity of k, known without k (which may not fit in 64 bits
+        // when the length does): k is odd when the kernel is, or else when the dilation is even.
+        let odd = kernel[i] % 2 == 1 || dilation[i] % 2 == 0 ? 1 : 0
+        return try Checked.add(
+          try Checked.add(try Checked.multiply(try Checked.subtract(d, 1), s), odd), op)
+      }
+      let k = try Checked.add(
+        kernel[i],
+        try Checked.multiply(
+          try Checked.subtract(kernel[i], 1), try Checked.subtract(dilation[i], 1)))
+      if let op = outputPadding?[i] {
+        return try Checked.add(
+          try Checked.add(try Checked.multiply(try Checked.subtract(d, 1), s), k), op)
+      }
+      return try Checked.add(try Checked.multiply(d, s), max(try Checked.subtract(k, s), 0))
+    } catch { throw .overflow("the output size") }
+  }
+
+  /// The output-length rule of axis `i` of a transposed convolution, written so that it
+  /// evaluates to the length printed (the span of a dilated kernel first, as for a convolution).
+  func transposedRule(_ i: Int, _ d: Int?, _ out: Int?) -> String {
+    let axis = spatialAxisNames(rank)[i]
+    let s = strides[i]
+    let (gaps, overflow) = dilation[i].multipliedReportingOverflow(by: kernel[i] - 1)
+    if overflow || (d != nil && out == nil) { return axis + ": see Keras's deconv_output_length" }
+    let k = gaps + 1
+    var line = axis + ": "
+    if dilation[i] > 1 { line += "span = \(dilation[i]) × (\(kernel[i]) - 1) + 1 = \(k); " }
+    // The rule with the length written as `n` (a number, or L when it is unknown).
+    let n = d.map(String.init) ?? "L"
+    let rule: String
+    if let op = outputPadding?[i] {
+      let pad = padding == "same" ? " - 2 × \(k / 2)" : ""
+      rule = "(\(n) - 1) × \(s) + \(k)\(pad) + \(op)"
+    } else if padding == "same" || k <= s {
+      rule = "\(n) × \(s)"
+    } else {
+      rule = "\(n) × \(s) + \(k) - \(s)"
+    }
+    guard let out else { return line + "a length L becomes " + rule }
+    return line + rule + " = \(out)"
+  }
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    try requireRank(input, rank)
+    let c = try knownLast(input, name)
+    var out: [Int?]
+    if variant == .transpose {
+      out = []
+      for i in 0..<rank {
+        let length = try transposedLength(input.dims[i], i)
+        if let length, length <= 0 {
+          throw .reason("computed output size would be zero or negative")
+        }
+        out.append(length)
+      }
+    } else {
+      out = try windowOutputs(
+        input, window: kernel, strides: strides, dilation: dilation, padding: padding)
+    }
+    let cm: Int
+    do { cm = try Checked.multiply(c, multiplier) } catch { throw .overflow("the channel count") }
+    var w: [Weight] = []
+    switch variant {
+    case .transpose:
+      out.append(filters)
+      w.append(try Weight("kernel", kernel + [filters, c]))
+      if useBias { w.append(try Weight("bias", [filters])) }
+    case .depthwise:
+      out.append(cm)
+      w.append(try Weight("kernel", kernel + [c, multiplier]))
+      if useBias { w.append(try Weight("bias", [cm])) }
+    case .separable:
+      out.append(filters)
+      w.append(try Weight("depthwise_kernel", kernel + [c, multiplier]))
+      w.append(try Weight("pointwise_kernel", Array(repeating: 1, count: rank) + [cm, filters]))
+      if useBias { w.append(try Weight("bias", [filters])) }
+    }
+    return try Inference(output: Shape(out), weights: w)
+  }
+
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
+    let c = input.last ?? 0
+    let syms = kernelSymbols(rank)
+    let k = syms.joined(separator: " * ")
+    let kv = kernel.map(String.init).joined(separator: " * ")
+    let b = useBias ? " + 1" : ""
+    var terms: [Term] = []
+    let axes = spatialAxisNames(rank)
+    for i in 0..<rank {
+      terms.append(
+        Term(
+          syms[i], kernel[i], given.source("kernel_size"),
+          variant == .transpose
+            ? "each kernel spreads an input position over "
+              + kernelReach(kernel[i], dilation[i], axes[i]) + " of the output"
+            : "each kernel looks at " + kernelReach(kernel[i], dilation[i], axes[i])))
+    }
+    terms.append(Term("input_channels", c, .inputShape, "the last dimension of the input"))
+    let formula: String
+    let substituted: String
+    switch variant {
+    case .transpose:
+      formula = "(\(k) * input_channels\(b)) * filters"
+      substituted = "(\(kv) * \(c)\(b)) * \(filters)"
+      terms.append(
+        Term(
+          "filters", filters, .argument,
+          "output channels: each has a kernel over all input channels"))
+    case .depthwise:
+      formula = "(\(k)\(b)) * input_channels * depth_multiplier"
+      substituted = "(\(kv)\(b)) * \(c) * \(multiplier)"
+      terms.append(
+        Term(
+          "depth_multiplier", multiplier, given.source("depth_multiplier"),
+          "kernels per input channel; output channels = input_channels × depth_multiplier"))
+    case .separable:
+      formula =
+        "\(k) * input_channels * depth_multiplier + (input_channels * depth_multiplier\(b)) * filters"
+      substituted = "\(kv) * \(c) * \(multiplier) + (\(c) * \(multiplier)\(b)) * \(filters)"
+      terms.append(
+        Term(
+          "depth_multiplier", multiplier, given.source("depth_multiplier"),
+          "depthwise kernels per input channel"))
+      terms.append(
+        Term(
+          "filters", filters, .argument,
+          "output channels of the 1x1 pointwise convolution that mixes the depthwise outputs"))
+    }
+    if useBias {
+      terms.append(
+        Term("1", 1, given.source("use_bias"), "one bias per output channel (use_bias=true)"))
+    }
+    return Explanation(
+      formula: formula, substituted: substituted, terms: terms,
+      shapeRule: variant == .transpose
+        ? ([
+          "padding=\(padding), strides=\(stridesText(strides)): \(input.description) -> \(inference.output.description)"
+        ]
+          + (0..<rank).map { transposedRule($0, input.dims[$0], inference.output.dims[$0]) }
+          + ["channels: filters = \(filters)"]).joined(separator: "\n")
+        : (windowRules(
+          input, inference.output, window: kernel, strides: strides, dilation: dilation,
+          padding: padding)
+          + [
+            variant == .depthwise
+              ? "channels: input_channels × depth_multiplier = \(c) × \(multiplier) = \(inference.output.last.map(String.init) ?? "?")"
+              : "channels: filters = \(filters)"
+          ]).joined(separator: "\n"),
+      notes: ["strides, padding and dilation_rate change the output shape, never the count"],
+      parts: variant == .separable ? separableParts(c, inference.weights) : [])
+  }
+
+  /// A separable convolution's two steps: the depthwise kernels, then the 1x1 pointwise kernel
+  /// (with the bias, added after it).
+  func separableParts(_ c: Int, _ weights: [Weight]) -> [Part] {
+    weights.map { w in
+      switch w.name {
+      case "depthwise_kernel":
+        return .weight(
+          w, kernel.map(String.init) + ["\(c)", "\(multiplier)"],
+          detail: "depthwise step: each input channel convolved alone")
+      case "pointwise_kernel":
+        return .weight(
+          w, ["\(c)", "\(multiplier)", "\(filters)"],
+          detail: "pointwise step: a 1x1 convolution mixing the channels")
+      default:
+        return .weight(w, ["\(filters)"], detail: "one per output channel")
+      }
+    }
+  }
+}

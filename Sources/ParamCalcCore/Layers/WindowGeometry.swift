@@ -1,0 +1,160 @@
+// Window geometry shared by convolutions and pooling: the output size of each spatial axis, its
+// rule as explanations write it, and the names of the axes and kernel sizes.
+// Source: keras/src/ops/operation_utils.py compute_conv_output_shape and
+// compute_pooling_output_shape (the same rule, with dilation 1 for pooling), and the input
+// spec checks of keras/src/layers/convolutional/base_conv.py and pooling/base_pooling.py (Keras 3).
+
+/// `data_format`, taken by every layer with spatial axes: paramcalc computes channels_last only.
+let dataFormatArgument = ArgumentSpec(
+  "data_format", .choice(["channels_last"]), default: "channels_last", .neither,
+  "the channels' axis: channels_last only",
+  unsupported: [
+    .init(
+      "channels_first",
+      "channels_first is not supported yet: paramcalc computes channels_last only",
+      hint:
+        "give the input with its channels last (28x28x1, not 1x28x28) and leave data_format out")
+  ])
+
+/// `padding` of a convolution or pooling window.
+func windowPaddingArgument(causal: Bool) -> ArgumentSpec {
+  ArgumentSpec(
+    "padding", .choice(causal ? ["valid", "same", "causal"] : ["valid", "same"]),
+    default: "valid", .shape,
+    causal
+      ? "valid adds none; same keeps ceil(size / strides); causal too, padding the left only"
+      : "valid adds none; same keeps ceil(size / strides)")
+}
+
+func kernelSymbols(_ rank: Int) -> [String] {
+  switch rank {
+  case 1: return ["kernel_size"]
+  case 2: return ["kernel_h", "kernel_w"]
+  default: return ["kernel_d", "kernel_h", "kernel_w"]
+  }
+}
+
+/// Checks the input has `rank` spatial axes plus channels, as Keras's input spec does.
+func requireRank(_ input: Shape, _ spatial: Int) throws(Refusal) {
+  if input.rank != spatial + 1 {
+    throw .reason(
+      "expected an input of rank \(spatial + 2) (batch, \(spatial == 1 ? "steps" : "\(spatial) spatial axes"), channels), found rank \(input.rank + 1) with shape \(input.description)"
+    )
+  }
+}
+
+/// Output size of one spatial axis of a convolution or pooling window (Keras's
+/// compute_conv_output_shape): `nil` stays unknown; zero or less is refused.
+func windowOutput(
+  _ d: Int?, window: Int, stride: Int, dilation: Int, padding: String, input: Shape
+) throws(Refusal) -> Int? {
+  guard let d else { return nil }
+  if padding == "valid" {
+    // floor((d - dilation * (window - 1) - 1) / stride) + 1, overflow-checked.
+    let span: Int
+    let out: Int
+    do {
+      span = try Checked.add(try Checked.multiply(dilation, try Checked.subtract(window, 1)), 1)
+      out = try Checked.add(Checked.floorDivide(try Checked.subtract(d, span), stride), 1)
+    } catch { throw .overflow("the output size") }
+    if out <= 0 {
+      throw .reason(
+        "computed output size would be zero or negative: an axis of size \(d) is smaller than the window of \(span) (input shape \(input.description))"
+      )
+    }
+    return out
+  }
+  do {
+    return try Checked.add(Checked.floorDivide(try Checked.subtract(d, 1), stride), 1)
+  } catch { throw .overflow("the output size") }
+}
+
+/// What a kernel of `size` taps, `dilation` apart, reaches along an axis (`steps`, `rows`):
+/// `5 consecutive steps`, `1 row`, `5 taps, 2 apart, spanning 9 steps`.
+func kernelReach(_ size: Int, _ dilation: Int, _ axis: String) -> String {
+  func unit(_ n: Int) -> String { n == 1 ? String(axis.dropLast()) : axis }
+  if dilation == 1 || size == 1 {
+    return size == 1 ? "1 \(unit(1))" : "\(size) consecutive \(axis)"
+  }
+  let (gaps, o1) = dilation.multipliedReportingOverflow(by: size - 1)
+  let span = o1 ? "more than \(Int.max)" : "\(gaps + 1)"
+  return "\(size) taps, \(dilation) apart, spanning \(span) \(axis)"
+}
+
+/// The names of the spatial axes of a rank-1, -2 or -3 input, for explanations.
+func spatialAxisNames(_ rank: Int) -> [String] {
+  rank == 1 ? ["steps"] : rank == 2 ? ["rows", "columns"] : ["frames", "rows", "columns"]
+}
+
+/// The output-size rule of one axis, written so that every expression equals the number after
+/// it: `rows: 28 - 3 + 1 = 26`, `rows: ceil(28 / 2) = 14`, with a dilated kernel first its span
+/// (`span = 2 × (3 - 1) + 1 = 5; 9 - 5 + 1 = 5`); an unknown length L is followed as L
+/// (`L - 4`).
+func windowRule(
+  _ axis: String, _ d: Int?, _ out: Int?, window: Int, stride: Int, dilation: Int,
+  padding: String
+) -> String {
+  var line = axis + ": "
+  if padding != "valid" {
+    // Keras pads so that the output length is ceil(d / stride) (same; causal alike).
+    guard let d else {
+      return line + (stride == 1 ? "a length L stays L" : "a length L becomes ceil(L / \(stride))")
+    }
+    if stride == 1 { return line + "\(d), kept by padding=\(padding)" }
+    return line + "ceil(\(d) / \(stride)) = \(out.map(String.init) ?? "?")"
+  }
+  // The span of the kernel's taps: (window - 1) gaps of `dilation`, plus one. (The layer was
+  // inferred, so with a known length the span fits; with L it is written as it is.)
+  let spanValue = dilation.multipliedReportingOverflow(by: window - 1)
+  let span =
+    spanValue.overflow ? "(\(dilation) × (\(window) - 1) + 1)" : String(spanValue.partialValue + 1)
+  if dilation > 1 { line += "span = \(dilation) × (\(window) - 1) + 1 = \(span); " }
+  guard let d, let out else {
+    if stride == 1 {
+      let less =
+        spanValue.overflow ? " - \(span) + 1" : (span == "1" ? "" : " - \(spanValue.partialValue)")
+      return line + "a length L becomes L" + less
+    }
+    return line + "a length L becomes floor((L - \(span)) / \(stride)) + 1"
+  }
+  if stride == 1 { return line + "\(d) - \(span) + 1 = \(out)" }
+  return line + "floor((\(d) - \(span)) / \(stride)) + 1 = \(out)"
+}
+
+/// The output sizes of all spatial axes (Keras's compute_conv_output_shape and
+/// compute_pooling_output_shape, which are the same rule with dilation 1 for pooling).
+func windowOutputs(
+  _ input: Shape, window: [Int], strides: [Int], dilation: [Int], padding: String
+) throws(Refusal) -> [Int?] {
+  var out: [Int?] = []
+  out.reserveCapacity(window.count + 1)
+  for i in window.indices {
+    out.append(
+      try windowOutput(
+        input.dims[i], window: window[i], stride: strides[i], dilation: dilation[i],
+        padding: padding, input: input))
+  }
+  return out
+}
+
+/// Strides as written in explanations: `2` when all axes share it, `(1, 2, 2)` otherwise.
+func stridesText(_ strides: [Int]) -> String {
+  Set(strides).count == 1
+    ? "\(strides[0])" : "(" + strides.map(String.init).joined(separator: ", ") + ")"
+}
+
+/// The output-size rules of all spatial axes, for explanations: a line naming the padding and
+/// strides with the shapes, then one line per axis.
+func windowRules(
+  _ input: Shape, _ output: Shape, window: [Int], strides: [Int], dilation: [Int], padding: String
+) -> [String] {
+  let names = spatialAxisNames(window.count)
+  return [
+    "padding=\(padding), strides=\(stridesText(strides)): \(input.description) -> \(output.description)"
+  ]
+    + window.indices.map {
+      windowRule(
+        names[$0], input.dims[$0], output.dims[$0], window: window[$0], stride: strides[$0],
+        dilation: dilation[$0], padding: padding)
+    }
+}
