@@ -3,7 +3,7 @@ PREFIX ?= /usr/local
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run build test test-release install deps clean format bench fuzz fuzz-build
+.PHONY: run build test test-release install deps clean format bench fuzz fuzz-build docs
 
 UNAME := $(shell uname -s)
 
@@ -51,6 +51,10 @@ test: deps
 # The end-to-end tests (corpus, transcripts, processes, terminal) on the release binary.
 test-release: build
 	PARAMCALC_BINARY=$(CURDIR)/.build/release/paramcalc $(SWIFT) test --filter ParamCalcEndToEndTests
+
+# docs/formulas.md, made from the layer catalog (a test fails when it is stale).
+docs: deps
+	PARAMCALC_WRITE_DOCS=1 $(SWIFT) test --filter DocsTests
 
 # Speed and memory at scale, start-up, and (with KERAS_PYTHON=...) the same question asked of Keras.
 bench: build

@@ -191,7 +191,7 @@ struct ArgumentSpecTests {
     let used = ArgumentSpec("use_bias", .bool, default: false, .count, "add one bias per unit")
     let units = CoreArguments.units
     let broken = LayerDescriptor(
-      name: "Dense", family: "Core", summary: "", formula: "", arguments: [units, declared],
+      name: "Dense", family: "Core", summary: "", source: "", arguments: [units, declared],
       make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
         Dense(units: try r.int(units), useBias: try r.bool(used))
       })

@@ -115,7 +115,8 @@ struct CommandTableTests {
     let overview = try Help.text(topic: nil, catalog: .standard, at: Span(0, 0))
     let lines = overview.split(separator: "\n").map(String.init)
     #expect(lines.first == "Commands:")
-    let commandLines = lines.dropFirst().filter { $0.hasPrefix("  ") }
+    // A command's line starts with two spaces; a long one goes on under itself, further in.
+    let commandLines = lines.dropFirst().filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }
     #expect(commandLines.count == Self.documented.count)
     for name in Self.documented {
       let starting = commandLines.filter {
@@ -130,7 +131,12 @@ struct CommandTableTests {
     for info in CommandTable.all {
       for word in info.words {
         let text = try Help.text(topic: word, catalog: .standard, at: Span(0, 0))
-        #expect(text == "\(info.usage)\n  \(info.text)", "help \(word)")
+        // The usage, then the text in lines of at most 100 columns, indented by two.
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.first == info.usage, "help \(word)")
+        let body = lines.dropFirst().map { $0.dropFirst(2) }.joined(separator: " ")
+        #expect(body == info.text, "help \(word)")
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("  ") && $0.count <= 100 })
         #expect(text.hasPrefix(info.name), "help \(word)")
       }
     }

@@ -34,7 +34,7 @@ let activationLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "ReLU", family: "Activation",
     summary: "max(x, 0), optionally capped and leaky; no weights",
-    formula: "0",
+    source: "layers/activations/relu.py",
     arguments: [
       ActivationArguments.maxValue, ActivationArguments.reluSlope, ActivationArguments.threshold,
     ],
@@ -51,7 +51,7 @@ let activationLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "LeakyReLU", family: "Activation",
     summary: "x for x > 0, negative_slope * x otherwise; no weights",
-    formula: "0",
+    source: "layers/activations/leaky_relu.py",
     arguments: [ActivationArguments.leakySlope, ActivationArguments.leakyAlpha],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       _ = try r.number(ActivationArguments.leakyAlpha)
@@ -64,8 +64,7 @@ let activationLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "PReLU", family: "Activation",
     summary: "a leaky ReLU whose slope for x < 0 is learned, one per input position unless shared",
-    formula: "product of the input dimensions, with each shared axis counted as 1",
-    arguments: [ActivationArguments.sharedAxes],
+    source: "layers/activations/prelu.py", arguments: [ActivationArguments.sharedAxes],
     inert: ["alpha_initializer", "alpha_regularizer", "alpha_constraint"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let shared = try r.optionalIntTuple(ActivationArguments.sharedAxes)
@@ -74,7 +73,7 @@ let activationLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "ELU", family: "Activation",
     summary: "x for x > 0, alpha * (exp(x) - 1) otherwise; no weights",
-    formula: "0", arguments: [ActivationArguments.eluAlpha],
+    source: "layers/activations/elu.py", arguments: [ActivationArguments.eluAlpha],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       _ = try r.number(ActivationArguments.eluAlpha)
       return Identity(typeName: "ELU", why: "ELU has no weights: its alpha is fixed, not learned.")
@@ -82,7 +81,7 @@ let activationLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "Softmax", family: "Activation",
     summary: "exponentials normalised to sum to 1 along an axis; no weights",
-    formula: "0", arguments: [ActivationArguments.axis],
+    source: "layers/activations/softmax.py", arguments: [ActivationArguments.axis],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let axis = try r.intTuple(ActivationArguments.axis).values
       return Softmax(axes: axis)
@@ -167,9 +166,17 @@ struct PReLU: LayerModel {
     }
     return Explanation(
       formula: shape.indices.map { "axis_\($0 + 1)" }.joined(separator: " * "),
-      substituted: shape.map(String.init).joined(separator: " * "),
       terms: terms,
       shapeRule: "output shape = input shape \(input.description)",
       notes: ["alpha has the input's shape (batch excluded) with every shared axis set to 1"])
   }
 }
+
+let activationFamily = LayerFamily(
+  "Activation",
+  note: """
+    Activation layers keep the shape of their input. Only PReLU has weights: one slope (alpha) \
+    per input position, alpha having the input's shape without the batch, each axis listed in \
+    `shared_axes` (1-based) set to 1; an unknown axis that is not shared is refused, as it \
+    cannot size alpha.
+    """)

@@ -24,8 +24,7 @@ let attentionLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "MultiHeadAttention", family: "Attention",
     summary: "self-attention: query, key and value projections per head, then an output projection",
-    formula:
-      "3 projections (d * heads * key_dim + heads * key_dim; value uses value_dim) + heads * value_dim * out + out",
+    source: "layers/attention/multi_head_attention.py",
     arguments: [
       AttentionArguments.numHeads, AttentionArguments.keyDim, AttentionArguments.valueDim,
       AttentionArguments.useBias, AttentionArguments.outputShape,
@@ -84,10 +83,8 @@ struct MultiHeadAttention: LayerModel {
     let b = useBias ? " + 1" : ""
     let formula =
       "(d\(b)) * heads * key_dim * 2 + (d\(b)) * heads * value_dim + heads * value_dim * out\(useBias ? " + out" : "")"
-    let substituted =
-      "(\(d)\(b)) * \(heads) * \(keyDim) * 2 + (\(d)\(b)) * \(heads) * \(valueDim) + \(heads) * \(valueDim) * \(o)\(useBias ? " + \(o)" : "")"
     return Explanation(
-      formula: formula, substituted: substituted,
+      formula: formula,
       terms: [
         Term("d", d, .inputShape, "the last dimension of the input: features of each position"),
         Term("heads", heads, .argument, "number of attention heads, each with its own projections"),
@@ -126,3 +123,13 @@ struct MultiHeadAttention: LayerModel {
     return out
   }
 }
+
+let attentionFamily = LayerFamily(
+  "Attention",
+  note: """
+    MultiHeadAttention here is self-attention on the current tensor `(..., d)`: query and key \
+    kernels `(d, heads, key_dim)` with biases `(heads, key_dim)`, a value kernel \
+    `(d, heads, value_dim)` with bias `(heads, value_dim)`, an output kernel \
+    `(heads, value_dim, out)` with bias `(out,)`, where `out` is `output_shape` or `d` \
+    (Vaswani et al. 2017).
+    """)

@@ -78,8 +78,7 @@ func convDescriptor(rank: Int) -> LayerDescriptor {
     name: name, family: "Convolution",
     summary:
       "\(rank)-D convolution: `filters` kernels slide over the input, each spanning all its channels",
-    formula: "(" + kernelSymbols(rank).joined(separator: " * ")
-      + " * input_channels / groups + 1) * filters",
+    source: "layers/convolutional/conv\(rank)d.py, base_conv.py; ops/operation_utils.py",
     arguments: [
       a.filters, a.kernelSize, a.strides, a.padding, a.dilationRate, ConvArguments.groups,
       ConvArguments.useBias, dataFormatArgument,
@@ -151,18 +150,8 @@ struct Convolution: LayerModel {
     let channels = input.last ?? 0
     let syms = kernelSymbols(rank)
     var f = syms.joined(separator: " * ") + " * input_channels"
-    var s = kernel.map(String.init).joined(separator: " * ") + " * \(channels)"
-    if groups > 1 {
-      f += " / groups"
-      s += " / \(groups)"
-    }
-    if useBias {
-      f = "(\(f) + 1) * filters"
-      s = "(\(s) + 1) * \(filters)"
-    } else {
-      f = "(\(f)) * filters"
-      s = "(\(s)) * \(filters)"
-    }
+    if groups > 1 { f += " / groups" }
+    f = useBias ? "(\(f) + 1) * filters" : "(\(f)) * filters"
     var terms: [Term] = []
     let axes = spatialAxisNames(rank)
     for i in 0..<rank {
@@ -200,7 +189,21 @@ struct Convolution: LayerModel {
         input, inference.output, window: kernel, strides: strides, dilation: dilation,
         padding: padding) + ["channels: filters = \(filters)"]).joined(separator: "\n")
     return Explanation(
-      formula: f, substituted: s, terms: terms, shapeRule: rule,
+      formula: f, terms: terms, shapeRule: rule,
       notes: ["strides, padding and dilation_rate change the output shape, never the count"])
   }
 }
+
+let convolutionFamily = LayerFamily(
+  "Convolution",
+  note: """
+    Output size per spatial axis (`compute_conv_output_shape` in `ops/operation_utils.py`): with \
+    `padding=valid`, `floor((n - dilation*(k-1) - 1) / stride) + 1`, refused when it is zero or \
+    less; with `same` and `causal` (Conv1D only), `floor((n - 1) / stride) + 1`; an unknown \
+    length stays unknown. `strides > 1` together with `dilation_rate > 1` is refused, as Keras \
+    does; the input channels must be divisible by `groups`, and `filters` too. A transposed \
+    convolution's output (`deconv_output_length` in `utils/conv_utils.py`, with \
+    `k' = k + (k-1)(dilation-1)`): `valid`: `n*stride + max(k' - stride, 0)`; `same`: \
+    `n*stride`; with `output_padding` p: `(n-1)*stride + k' - 2*pad + p`. The seed article's \
+    examples: Conv1D `(5 * 25 + 1) * 64 = 8,064` and Conv2D `(3 * 3 * 25 + 1) * 64 = 14,464`.
+    """)

@@ -24,22 +24,23 @@ func convVariantExample(_ variant: ConvVariant, rank: Int) -> LayerExample {
 
 func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor {
   let name: String
-  let formula: String
+  let source: String
   let a = ConvArguments.byRank[rank - 1]
   var args: [ArgumentSpec] = []
-  let k = kernelSymbols(rank).joined(separator: " * ")
   switch variant {
   case .transpose:
     name = "Conv\(rank)DTranspose"
-    formula = "(\(k) * input_channels + 1) * filters"
+    source =
+      "layers/convolutional/conv\(rank)d_transpose.py, base_conv_transpose.py; utils/conv_utils.py"
     args.append(a.filters)
   case .depthwise:
     name = "DepthwiseConv\(rank)D"
-    formula = "(\(k) + 1) * input_channels * depth_multiplier"
+    source =
+      "layers/convolutional/depthwise_conv\(rank)d.py, base_depthwise_conv.py; ops/operation_utils.py"
   case .separable:
     name = "SeparableConv\(rank)D"
-    formula =
-      "\(k) * input_channels * depth_multiplier + (input_channels * depth_multiplier + 1) * filters"
+    source =
+      "layers/convolutional/separable_conv\(rank)d.py, base_separable_conv.py; ops/operation_utils.py"
     args.append(a.pointwiseFilters)
   }
   args += [
@@ -56,7 +57,7 @@ func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor
       : variant == .depthwise
         ? "each input channel convolved with its own kernels (no mixing of channels)"
         : "a depthwise convolution followed by a 1x1 (pointwise) convolution that mixes channels",
-    formula: formula, arguments: args,
+    source: source, arguments: args,
     inert: weightInertArguments + [
       "depthwise_initializer", "pointwise_initializer", "depthwise_regularizer",
       "pointwise_regularizer",
@@ -199,7 +200,6 @@ struct ConvolutionVariant: LayerModel {
     let c = input.last ?? 0
     let syms = kernelSymbols(rank)
     let k = syms.joined(separator: " * ")
-    let kv = kernel.map(String.init).joined(separator: " * ")
     let b = useBias ? " + 1" : ""
     var terms: [Term] = []
     let axes = spatialAxisNames(rank)
@@ -214,18 +214,15 @@ struct ConvolutionVariant: LayerModel {
     }
     terms.append(Term("input_channels", c, .inputShape, "the last dimension of the input"))
     let formula: String
-    let substituted: String
     switch variant {
     case .transpose:
       formula = "(\(k) * input_channels\(b)) * filters"
-      substituted = "(\(kv) * \(c)\(b)) * \(filters)"
       terms.append(
         Term(
           "filters", filters, .argument,
           "output channels: each has a kernel over all input channels"))
     case .depthwise:
       formula = "(\(k)\(b)) * input_channels * depth_multiplier"
-      substituted = "(\(kv)\(b)) * \(c) * \(multiplier)"
       terms.append(
         Term(
           "depth_multiplier", multiplier, given.source("depth_multiplier"),
@@ -233,7 +230,6 @@ struct ConvolutionVariant: LayerModel {
     case .separable:
       formula =
         "\(k) * input_channels * depth_multiplier + (input_channels * depth_multiplier\(b)) * filters"
-      substituted = "\(kv) * \(c) * \(multiplier) + (\(c) * \(multiplier)\(b)) * \(filters)"
       terms.append(
         Term(
           "depth_multiplier", multiplier, given.source("depth_multiplier"),
@@ -248,7 +244,7 @@ struct ConvolutionVariant: LayerModel {
         Term("1", 1, given.source("use_bias"), "one bias per output channel (use_bias=true)"))
     }
     return Explanation(
-      formula: formula, substituted: substituted, terms: terms,
+      formula: formula, terms: terms,
       shapeRule: variant == .transpose
         ? ([
           "padding=\(padding), strides=\(stridesText(strides)): \(input.description) -> \(inference.output.description)"

@@ -37,8 +37,7 @@ let coreLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "Dense", family: "Core",
     summary: "fully connected: every output unit sees every input feature of the last axis",
-    formula: "(input_features + 1) * units",
-    arguments: [CoreArguments.units, CoreArguments.useBias],
+    source: "layers/core/dense.py", arguments: [CoreArguments.units, CoreArguments.useBias],
     inert: weightInertArguments,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       return Dense(
@@ -48,7 +47,7 @@ let coreLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "Embedding", family: "Core",
     summary: "a lookup table: one learned vector of output_dim numbers per token id",
-    formula: "input_dim * output_dim",
+    source: "layers/core/embedding.py",
     arguments: [CoreArguments.inputDim, CoreArguments.outputDim],
     inert: [
       "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero",
@@ -61,11 +60,12 @@ let coreLayers: [LayerDescriptor] = [
     }),
   LayerDescriptor(
     name: "Flatten", family: "Core", summary: "joins all dimensions after the batch into one",
-    formula: "0", arguments: [], inert: ["data_format"],
+    source: "layers/reshaping/flatten.py", arguments: [], inert: ["data_format"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in Flatten() }),
   LayerDescriptor(
     name: "Reshape", family: "Core",
-    summary: "the same numbers in a new shape (one dimension may be -1: inferred)", formula: "0",
+    summary: "the same numbers in a new shape (one dimension may be -1: inferred)",
+    source: "layers/reshaping/reshape.py; ops/operation_utils.py",
     arguments: [CoreArguments.targetShape],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let (target, span) = try r.intTuple(CoreArguments.targetShape, example: reshapeExample.add)
@@ -82,8 +82,7 @@ let coreLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "Dropout", family: "Core",
     summary: "during training, zeroes a fraction `rate` of its inputs; no weights",
-    formula: "0",
-    arguments: [CoreArguments.rate],
+    source: "layers/regularization/dropout.py", arguments: [CoreArguments.rate],
     inert: ["noise_shape", "seed"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let rate = try r.number(CoreArguments.rate, example: dropoutExample.add)
@@ -95,8 +94,7 @@ let coreLayers: [LayerDescriptor] = [
     name: "Activation", family: "Core",
     summary:
       "applies an activation function (most act on each number alone; softmax normalises along the last axis); no weights",
-    formula: "0",
-    arguments: [CoreArguments.activation],
+    source: "layers/activations/activation.py", arguments: [CoreArguments.activation],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let name = try r.activation(CoreArguments.activation, example: activationExample.add)
       let how: String
@@ -204,7 +202,6 @@ struct Dense: LayerModel {
     }
     return Explanation(
       formula: useBias ? "(input_features + 1) * units" : "input_features * units",
-      substituted: useBias ? "(\(n) + 1) * \(units)" : "\(n) * \(units)",
       terms: terms, shapeRule: rule)
   }
 }
@@ -222,7 +219,7 @@ struct Embedding: LayerModel {
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     Explanation(
-      formula: "input_dim * output_dim", substituted: "\(inputDim) * \(outputDim)",
+      formula: "input_dim * output_dim",
       terms: [
         Term(
           "input_dim", inputDim, .argument,
@@ -311,3 +308,15 @@ struct Identity: LayerModel {
     .noWeights(why, shapeRule: "output shape = input shape \(input.description)")
   }
 }
+
+let coreFamily = LayerFamily(
+  "Core",
+  note: """
+    A Dense on a rank-3 input `(None, 10, 64)` uses the same kernel at every position: the count \
+    does not depend on the 10. An unknown last dimension cannot size a kernel: Keras refuses it \
+    ("Shapes used to initialize variables must be fully-defined"). Flatten's output is the \
+    product of the input's dimensions, None if any is; Reshape's `target_shape` may hold one \
+    `-1`, inferred, and the sizes must match when known (`compute_reshape_output_shape` in \
+    `ops/operation_utils.py`). Dropout scales the numbers it keeps by 1/(1 - rate) during \
+    training, so that their expected sum is unchanged.
+    """)

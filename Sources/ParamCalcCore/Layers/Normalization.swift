@@ -42,7 +42,7 @@ let normalizationLayers: [LayerDescriptor] = [
     name: "BatchNormalization", family: "Normalization",
     summary:
       "normalises each channel with batch statistics; learns a scale and an offset per channel",
-    formula: "4 * channels (gamma, beta trained; moving_mean, moving_variance not)",
+    source: "layers/normalization/batch_normalization.py",
     arguments: [
       NormalizationArguments.channelAxis, NormalizationArguments.channelCenter,
       NormalizationArguments.channelScale,
@@ -57,7 +57,7 @@ let normalizationLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "LayerNormalization", family: "Normalization",
     summary: "normalises each sample over its features; learns a scale and an offset per feature",
-    formula: "(scale + center) * features",
+    source: "layers/normalization/layer_normalization.py",
     arguments: [
       NormalizationArguments.layerAxis, NormalizationArguments.featureCenter,
       NormalizationArguments.featureScale,
@@ -72,7 +72,7 @@ let normalizationLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "GroupNormalization", family: "Normalization",
     summary: "normalises groups of channels per sample; learns a scale and an offset per channel",
-    formula: "(scale + center) * channels",
+    source: "layers/normalization/group_normalization.py",
     arguments: [
       NormalizationArguments.groups, NormalizationArguments.channelAxis,
       NormalizationArguments.channelCenter, NormalizationArguments.channelScale,
@@ -87,7 +87,8 @@ let normalizationLayers: [LayerDescriptor] = [
     }),
   LayerDescriptor(
     name: "UnitNormalization", family: "Normalization",
-    summary: "scales each sample to unit L2 norm along an axis; no weights", formula: "0",
+    summary: "scales each sample to unit L2 norm along an axis; no weights",
+    source: "layers/normalization/unit_normalization.py",
     arguments: [NormalizationArguments.unitAxis],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let axes = try r.intTuple(NormalizationArguments.unitAxis).values
@@ -189,7 +190,6 @@ struct Normalization: LayerModel {
           : "the size of the channel axis of the input: \(perUnit)")
     ]
     var formula: String
-    var substituted: String
     var notes: [String] = []
     terms.append(
       Term(
@@ -213,13 +213,11 @@ struct Normalization: LayerModel {
           "moving_variance", 1, .constant, "the running variance per channel, likewise not trained")
       )
       formula = "(gamma + beta + moving_mean + moving_variance) * channels"
-      substituted = "(\(scale ? 1 : 0) + \(center ? 1 : 0) + 1 + 1) * \(n)"
       notes.append(
         "moving_mean and moving_variance are non-trainable: they are averages of the batch statistics, kept for inference, never changed by backpropagation"
       )
     } else {
       formula = "(gamma + beta) * \(what)"
-      substituted = "(\(scale ? 1 : 0) + \(center ? 1 : 0)) * \(n)"
       if kind == .group {
         let g = groups == -1 ? n : groups
         terms.append(
@@ -231,7 +229,7 @@ struct Normalization: LayerModel {
     }
     _ = k
     return Explanation(
-      formula: formula, substituted: substituted, terms: terms,
+      formula: formula, terms: terms,
       shapeRule: "output shape = input shape \(input.description)", notes: notes)
   }
 }
@@ -251,3 +249,16 @@ struct UnitNormalization: LayerModel {
       shapeRule: "output shape = input shape \(input.description)")
   }
 }
+
+let normalizationFamily = LayerFamily(
+  "Normalization",
+  note: """
+    BatchNormalization keeps gamma (if `scale`), beta (if `center`), then moving_mean and \
+    moving_variance, each `(channels,)`: the moving statistics are non-trainable, averages of \
+    batch statistics updated during training, not by gradients (Ioffe & Szegedy 2015). \
+    LayerNormalization learns a scale and an offset per feature of the normalised axes (Ba et \
+    al. 2016). GroupNormalization learns them per channel; the channels must be at least \
+    `groups` and a multiple of it (Wu & He 2018). It stores no statistics: mean and variance are \
+    computed per sample over each group, so `groups` changes the statistics, never the count. \
+    UnitNormalization has no weights.
+    """)

@@ -43,7 +43,8 @@ func poolDescriptor(_ kind: String, rank: Int) -> LayerDescriptor {
   return LayerDescriptor(
     name: name, family: "Pooling",
     summary: "the \(kind == "Max" ? "maximum" : "average") of each window; no weights",
-    formula: "0",
+    source:
+      "layers/pooling/\(kind.lowercased())_pooling\(rank)d.py, base_pooling.py; ops/operation_utils.py",
     arguments: [poolSize, strides, PoolingArguments.padding, dataFormatArgument],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let pool = try r.ints(poolSize, example: averagePoolingExample(rank: rank))
@@ -87,7 +88,7 @@ func globalPoolDescriptor(_ kind: String, rank: Int) -> LayerDescriptor {
     name: name, family: "Pooling",
     summary:
       "the \(kind == "Max" ? "maximum" : "average") over all \(rank == 1 ? "steps" : "positions") of each channel; no weights",
-    formula: "0",
+    source: "layers/pooling/global_\(kind.lowercased())_pooling\(rank)d.py, base_global_pooling.py",
     arguments: [PoolingArguments.keepdims, dataFormatArgument],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let keep = try r.bool(PoolingArguments.keepdims)
@@ -116,3 +117,14 @@ struct GlobalPooling: LayerModel {
     )
   }
 }
+
+let poolingFamily = LayerFamily(
+  "Pooling",
+  note: """
+    Pooling has no weights. Output size per axis (`compute_pooling_output_shape` in \
+    `ops/operation_utils.py`): `valid`: `floor((n - pool) / stride) + 1`, refused when zero or \
+    less; `same`: `floor((n - 1) / stride) + 1`; strides default to pool_size. MaxPooling's \
+    pool_size defaults to 2 on each axis; AveragePooling has no default in Keras 3 \
+    (`AveragePooling1D.__init__(self, pool_size, strides=None, ...)`) and needs one. Global \
+    pooling gives `(channels,)`, or `(1, ..., 1, channels)` with `keepdims=true`.
+    """)

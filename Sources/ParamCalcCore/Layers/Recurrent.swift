@@ -63,12 +63,10 @@ func rnnDescriptor(_ name: String, gates: Int, summary: String) -> LayerDescript
     RecurrentArguments.units, RecurrentArguments.useBias, RecurrentArguments.returnSequences,
   ]
   if name == "GRU" { args.append(RecurrentArguments.resetAfter) }
-  let formula =
-    name == "SimpleRNN"
-    ? "input_features * units + units * units + units"
-    : "\(gates) * (input_features * units + units * units + \(name == "GRU" ? "2 * " : "")units)"
   return LayerDescriptor(
-    name: name, family: "Recurrent", summary: summary, formula: formula, arguments: args,
+    name: name, family: "Recurrent", summary: summary,
+    source: "layers/rnn/\(name == "SimpleRNN" ? "simple_rnn" : name.lowercased()).py, rnn.py",
+    arguments: args,
     inert: rnnInert,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let units = try r.int(RecurrentArguments.units, example: rnnExample(name).add)
@@ -115,12 +113,9 @@ struct Recurrent: LayerModel {
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let n = input.last ?? 0
     let biasF = resetAfter ? "2 * units" : "units"
-    let biasS = resetAfter ? "2 * \(units)" : "\(units)"
     var inner = "input_features * units + units * units"
-    var innerS = "\(n) * \(units) + \(units) * \(units)"
     if useBias {
       inner += " + " + biasF
-      innerS += " + " + biasS
     }
     var terms: [Term] = []
     if gates > 1 {
@@ -150,13 +145,12 @@ struct Recurrent: LayerModel {
             : gates > 1 ? "one bias per unit of each block" : "one bias per unit"))
     }
     let formula = gates > 1 ? "blocks * (\(inner))" : inner
-    let substituted = gates > 1 ? "\(gates) * (\(innerS))" : innerS
     let rule =
       returnSequences
       ? "return_sequences=true: one output of \(units) per step: \(input.description) -> \(inference.output.description)"
       : "return_sequences=false: only the last step's output of \(units): \(input.description) -> \(inference.output.description)"
     return Explanation(
-      formula: formula, substituted: substituted, terms: terms, shapeRule: rule,
+      formula: formula, terms: terms, shapeRule: rule,
       parts: parts(input, inference.weights))
   }
 
@@ -200,8 +194,7 @@ let bidirectionalDescriptor = LayerDescriptor(
   wrapper: "Bidirectional",
   summary:
     "runs a recurrent layer forwards and a second one, with its own weights, backwards; merges the two outputs",
-  formula: "2 * (the wrapped layer's count)",
-  arguments: [RecurrentArguments.mergeMode],
+  source: "layers/rnn/bidirectional.py", arguments: [RecurrentArguments.mergeMode],
   inert: ["backward_layer", "weights"], accepts: ["SimpleRNN", "LSTM", "GRU"],
   wrap: {
     (inner: LayerDescriptor, r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
@@ -246,7 +239,7 @@ struct Bidirectional: LayerModel {
     default: merged = "ave averages the two outputs"
     }
     return Explanation(
-      formula: "2 * (\(e.formula))", substituted: "2 * (\(e.substituted))", terms: terms,
+      formula: "2 * (\(e.formula))", terms: terms,
       shapeRule:
         "merge_mode=\(mergeMode): \(input.description) -> \(inference.output.description)\n"
         + merged,
@@ -266,3 +259,17 @@ struct Bidirectional: LayerModel {
     ]
   }
 }
+
+let recurrentFamily = LayerFamily(
+  "Recurrent",
+  note: """
+    Each layer has a kernel `(input_features, blocks*units)`, a recurrent_kernel \
+    `(units, blocks*units)` and a bias. SimpleRNN has one block and no gates. LSTM has four \
+    blocks: the input, forget and output gates and the cell candidate, which is not a gate \
+    (Hochreiter & Schmidhuber 1997). GRU has three: the update and reset gates and the \
+    candidate state (not a gate); with `reset_after=true` (Keras's default, the cuDNN form) its \
+    bias is `(2, 3*units)`: separate input and recurrent biases, because the reset gate \
+    multiplies the recurrent product including its bias, so the two cannot merge (Cho et al. \
+    2014). The output is `(units,)`, or `(timesteps, units)` with `return_sequences=true`; the \
+    input must have rank 3 (batch, timesteps, features).
+    """)

@@ -63,8 +63,7 @@ enum ReshapingArguments {
 
 let permuteDescriptor = LayerDescriptor(
   name: "Permute", family: "Reshaping", summary: "reorders the axes after the batch; no weights",
-  formula: "0",
-  arguments: [ReshapingArguments.dims],
+  source: "layers/reshaping/permute.py", arguments: [ReshapingArguments.dims],
   make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
     let (dims, span) = try r.intTuple(ReshapingArguments.dims, example: permuteExample.add)
     if dims.sorted() != Array(1...max(1, dims.count)) {
@@ -102,7 +101,7 @@ struct Permute: LayerModel {
 let repeatVectorDescriptor = LayerDescriptor(
   name: "RepeatVector", family: "Reshaping",
   summary: "repeats a vector n times, making a sequence; no weights",
-  formula: "0", arguments: [ReshapingArguments.n],
+  source: "layers/reshaping/repeat_vector.py", arguments: [ReshapingArguments.n],
   make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
     RepeatVector(n: try r.int(ReshapingArguments.n, example: repeatVectorExample.add))
   })
@@ -133,7 +132,7 @@ func upSamplingDescriptor(rank: Int) -> LayerDescriptor {
   return LayerDescriptor(
     name: name, family: "Reshaping",
     summary: "repeats each step or pixel `size` times along each axis; no weights",
-    formula: "0",
+    source: "layers/reshaping/up_sampling\(rank)d.py",
     arguments: [sizeArgument, dataFormatArgument],
     inert: ["interpolation"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
@@ -152,7 +151,7 @@ func paddingDescriptor(_ kind: String, rank: Int) -> LayerDescriptor {
     name: name, family: "Reshaping",
     summary: kind == "Cropping"
       ? "removes steps or pixels at the edges; no weights" : "adds zeros at the edges; no weights",
-    formula: "0",
+    source: "layers/reshaping/\(kind == "Cropping" ? "cropping" : "zero_padding")\(rank)d.py",
     arguments: [amounts, dataFormatArgument],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let pairs = try r.pairs(amounts)
@@ -276,7 +275,8 @@ func spatialDropoutDescriptor(rank: Int) -> LayerDescriptor {
   let name = "SpatialDropout\(rank)D"
   return LayerDescriptor(
     name: name, family: "Regularization",
-    summary: "drops whole channels during training; no weights", formula: "0",
+    summary: "drops whole channels during training; no weights",
+    source: "layers/regularization/spatial_dropout.py",
     arguments: [ReshapingArguments.spatialRate, dataFormatArgument],
     inert: ["seed", "noise_shape"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
@@ -311,7 +311,8 @@ func noiseDescriptor(_ name: String, key: String) -> LayerDescriptor {
     summary: name == "GaussianNoise"
       ? "adds zero-mean Gaussian noise during training; no weights"
       : "multiplies by Gaussian noise of mean 1 during training; no weights",
-    formula: "0",
+    source:
+      "layers/regularization/\(name == "GaussianNoise" ? "gaussian_noise" : "gaussian_dropout").py",
     arguments: [amount],
     inert: ["seed"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
@@ -323,3 +324,19 @@ func noiseDescriptor(_ name: String, key: String) -> LayerDescriptor {
       )
     })
 }
+
+let reshapingFamily = LayerFamily(
+  "Reshaping",
+  note: """
+    No weights: these layers move, repeat, pad or cut numbers. Permute reorders the axes \
+    (1-based), RepeatVector `(n, features)`, UpSampling multiplies each axis by its size, \
+    ZeroPadding adds `before + after`, Cropping removes them (refused when nothing is left).
+    """)
+
+let regularizationFamily = LayerFamily(
+  "Regularization",
+  note: """
+    No weights; the shape is kept. SpatialDropout drops whole channels during training; \
+    GaussianNoise adds zero-mean noise and GaussianDropout multiplies by noise of mean 1, during \
+    training only.
+    """)

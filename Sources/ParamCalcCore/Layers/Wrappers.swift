@@ -6,7 +6,7 @@ let wrapperExamples = [LayerExample("(5,10,4)", "add timedistributed dense units
 let timeDistributedDescriptor = LayerDescriptor(
   wrapper: "TimeDistributed",
   summary: "applies one layer, with one set of weights, to every step of the time axis",
-  formula: "the wrapped layer's count (shared across steps)", arguments: [], accepts: nil,
+  source: "layers/rnn/time_distributed.py, layers/core/wrapper.py", arguments: [], accepts: nil,
   wrap: {
     (inner: LayerDescriptor, r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
     if inner.isWrapper {
@@ -43,3 +43,13 @@ struct TimeDistributed: LayerModel {
     return e
   }
 }
+
+let wrapperFamily = LayerFamily(
+  "Wrapper",
+  note: """
+    Bidirectional (`rnn/bidirectional.py`) holds a forward layer and a backward layer of the \
+    same configuration, each with its own weights (the forward ones listed first): twice the \
+    wrapped layer's count. `merge_mode=concat` doubles the last axis; `sum`, `mul` and `ave` \
+    keep it. TimeDistributed applies one layer, with one set of weights, at every step: the \
+    wrapped layer's count.
+    """)

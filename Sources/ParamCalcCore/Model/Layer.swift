@@ -99,16 +99,6 @@ public struct Explanation: Equatable, Sendable {
     self.parts = parts
   }
 
-  /// TEMPORARY: checks the derived substitution against the one written by hand.
-  public init(
-    formula: String, substituted: String, terms: [Term], shapeRule: String, notes: [String] = [],
-    parts: [Part] = []
-  ) {
-    self.init(formula: formula, terms: terms, shapeRule: shapeRule, notes: notes, parts: parts)
-    precondition(
-      self.substituted == substituted, "\(formula): derived \(self.substituted) != \(substituted)")
-  }
-
   /// The formula with the values: each symbol replaced by the value of the term it names
   /// (`(kernel_size * input_channels + 1) * filters` is `(5 * 25 + 1) * 64`). A symbol that names
   /// no term is left as it is (a test checks that there is none).
@@ -260,12 +250,37 @@ public struct LayerExample: Sendable {
   }
 
   /// The example's count, run in a fresh model of `catalog`; nil when a line fails.
-  public func count(_ catalog: LayerCatalog = .standard) -> Int? {
+  public func count(_ catalog: LayerCatalog = .standard) -> Int? { layer(catalog)?.params }
+
+  /// The example's layer, run in a fresh model of `catalog`; nil when a line fails. Its
+  /// explanation's formula is the layer type's formula as `help` and the docs show it.
+  public func layer(_ catalog: LayerCatalog = .standard) -> ModelLayer? {
     var i = Interpreter(session: Session(catalog: catalog))
     do {
       _ = try i.run(line: "input " + input)
       _ = try i.run(line: add)
     } catch { return nil }
-    return i.session.total
+    return i.session.layers.last
   }
+}
+
+/// A family of layer types, as `layers` groups them and docs/formulas.md presents them: its
+/// name (the descriptors' `family`) and what holds for all its members, in Markdown: where the
+/// rules come from, why the counts are what they are, the rules of shapes, references.
+public struct LayerFamily: Sendable {
+  public let name: String
+  public let note: String
+
+  public init(_ name: String, note: String) {
+    self.name = name
+    self.note = note
+  }
+
+  /// Every family, in the order of the catalog; each family file declares its own.
+  public static let all = [
+    coreFamily, activationFamily, convolutionFamily, poolingFamily, normalizationFamily,
+    recurrentFamily, reshapingFamily, regularizationFamily, attentionFamily, wrapperFamily,
+  ]
+
+  public static func named(_ name: String) -> LayerFamily? { all.first { $0.name == name } }
 }

@@ -4,8 +4,10 @@ public final class LayerDescriptor: Sendable {
   public let name: String
   public let family: String
   public let summary: String
-  /// The count formula in symbols, for `help`.
-  public let formula: String
+  /// Where Keras 3 defines it: the file of its class in keras/src/layers/ (and of the rules it
+  /// uses elsewhere), for `docs/formulas.md`. The count formula is not written here: it is the
+  /// layer's own explanation, shown with symbols by `help` and the docs (see `LayerExample`).
+  public let source: String
   public let arguments: [ArgumentSpec]
   /// Arguments Keras accepts for this type that change neither counts nor shapes.
   public let inert: [String]
@@ -21,14 +23,14 @@ public final class LayerDescriptor: Sendable {
   public let argumentNames: [String]
 
   public init(
-    name: String, family: String, summary: String, formula: String, arguments: [ArgumentSpec],
+    name: String, family: String, summary: String, source: String, arguments: [ArgumentSpec],
     inert: [String] = [],
     make: @escaping @Sendable (inout ArgumentReader) throws(ParamCalcError) -> any LayerModel
   ) {
     self.name = name
     self.family = family
     self.summary = summary
-    self.formula = formula
+    self.source = source
     self.arguments = arguments
     self.inert = inert
     self.make = make
@@ -39,7 +41,7 @@ public final class LayerDescriptor: Sendable {
 
   /// A wrapper: `add NAME INNER key=value ...`.
   public init(
-    wrapper name: String, summary: String, formula: String, arguments: [ArgumentSpec],
+    wrapper name: String, summary: String, source: String, arguments: [ArgumentSpec],
     inert: [String] = [], accepts: [String]?,
     wrap:
       @escaping @Sendable (LayerDescriptor, inout ArgumentReader) throws(ParamCalcError) ->
@@ -48,7 +50,7 @@ public final class LayerDescriptor: Sendable {
     self.name = name
     family = "Wrapper"
     self.summary = summary
-    self.formula = formula
+    self.source = source
     self.arguments = arguments
     self.inert = inert
     let example = accepts == nil ? "dense units=8" : "lstm units=32"

@@ -5,7 +5,8 @@ public enum Help {
   {
     guard let topic else { return overview }
     if let c = CommandTable.info(topic) {
-      return "\(c.usage)\n  \(c.text)"
+      return c.usage + "\n"
+        + String(Format.wrap(c.text, lead: "  ", leadWidth: 2, hanging: 2).dropLast())
     }
     if let d = catalog[topic] { return layer(d, catalog) }
     // A Keras layer paramcalc does not compute, or an informal name (`batchnorm`): said as
@@ -25,10 +26,11 @@ public enum Help {
   static var overview: String {
     var out = "Commands:\n"
     for c in CommandTable.all {
-      out += "  " + Format.pad(c.usage, 30) + firstSentence(c.text) + "\n"
+      out += Format.wrap(
+        firstSentence(c.text), lead: "  " + Format.pad(c.usage, 30), leadWidth: 32, hanging: 32)
     }
     out +=
-      "Lines starting with # are comments. 'help COMMAND' or 'help LAYER' tells more; 'layers' lists the layer types."
+      "Lines starting with # are comments. 'help COMMAND' or 'help LAYER' tells more;\n'layers' lists the layer types."
     return out
   }
 
@@ -38,8 +40,11 @@ public enum Help {
   }
 
   static func layer(_ d: LayerDescriptor, _ catalog: LayerCatalog = .standard) -> String {
-    var out = "\(d.name) (\(d.family)): \(d.summary)\n"
-    out += "  params = \(Format.pretty(d.formula))\n"
+    let example = LayerExample.of(d)
+    let layer = example?.layer(catalog)
+    var out = Format.wrap(
+      "\(d.name) (\(d.family)): \(d.summary)", lead: "", leadWidth: 0, hanging: 2)
+    if let layer { out += formulaLines(layer.explanation.formula) }
     if let accepts = d.accepts {
       out +=
         "  wraps: " + accepts.joined(separator: ", ")
@@ -66,14 +71,27 @@ public enum Help {
         out += Format.wrap(a.meaning, lead: lead, leadWidth: column, hanging: column)
       }
     }
-    out += "  also: trainable=false freezes it"
+    var also = "also: trainable=false freezes it"
     if !d.inert.isEmpty {
-      out += "; accepted without effect on the count: " + d.inert.joined(separator: ", ")
+      also += "; accepted without effect on the count: " + d.inert.joined(separator: ", ")
     }
-    if let e = LayerExample.of(d), let n = e.count(catalog) {
-      out += "\n  example: \(e.text) → \(Format.thousands(n)) param\(n == 1 ? "" : "s")"
+    out += Format.wrap(also, lead: "  ", leadWidth: 2, hanging: 4)
+    if let example, let n = layer?.params {
+      out += Format.wrap(
+        "example: \(example.text) → \(Format.thousands(n)) param\(n == 1 ? "" : "s")",
+        lead: "  ", leadWidth: 2, hanging: 4)
     }
-    return out
+    // The last line ends without a newline, as every response's text does.
+    return String(out.dropLast())
+  }
+
+  /// `  params = FORMULA` in symbols, broken before a top-level `+` to fit the line width.
+  static func formulaLines(_ formula: String) -> String {
+    let lead = "  params = "
+    let width = Format.lineWidth - lead.count
+    let pieces = Format.splitSum(Format.pretty(formula), first: width, width: width)
+    let indent = String(repeating: " ", count: lead.count)
+    return lead + pieces.joined(separator: "\n" + indent) + "\n"
   }
 
   public static func layerList(_ catalog: LayerCatalog) -> String {
@@ -86,10 +104,12 @@ public enum Help {
     var out = ""
     let width = families.map(\.count).max() ?? 0
     for f in families {
-      out += "  " + Format.pad(f, width + 2) + members[f]!.joined(separator: ", ") + "\n"
+      out += Format.wrap(
+        members[f]!.joined(separator: ", "), lead: "  " + Format.pad(f, width + 2),
+        leadWidth: width + 4, hanging: width + 4)
     }
     out +=
-      "Type names are case-insensitive ('add conv2d ...'); 'help LAYER' shows a type's arguments and formula."
+      "Type names are case-insensitive ('add conv2d ...'); 'help LAYER' shows arguments and formula."
     return out
   }
 }

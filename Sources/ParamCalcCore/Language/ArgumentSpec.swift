@@ -1,6 +1,6 @@
-// The declaration of a layer type's arguments, which the layer files make (one per argument,
-// for `help`, `checkNames`, completion and `ArgumentReader` alike). It sits with the layers that
-// declare them; the reader that reads by it is Language/Arguments.swift.
+// The declaration of a layer type's arguments: the layer files declare theirs with it, once per
+// argument, and `help`, `checkNames`, completion, JSON, docs/formulas.md and `ArgumentReader`
+// (Arguments.swift) all read that declaration.
 
 /// One argument a layer type takes, declared once: its name, what the reader accepts (`kind`),
 /// its default, what it means and what it changes. The descriptor lists it for `help` and
