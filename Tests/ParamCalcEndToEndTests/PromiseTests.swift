@@ -256,28 +256,36 @@ struct PromiseTests {
       stdin:
         "input 28x28x1\nadd conv2d filters=8 kernel=3\nadd maxpooling2d\nadd flatten\n"
         + "add dense units=10\nset 1 filters=16\n")
-    let lines = r.stdout.split(separator: "\n").suffix(4).map(String.init)
+    let lines = r.stdout.split(separator: "\n").suffix(9).map(String.init)
     #expect(
       lines == [
         // 160 + 27,050 = 27,210 after; 80 + 13,530 = 13,610 before.
-        "  #1 Conv2D  out (None, 26, 26, 16)   160 params   total 27,210   "
-          + "(was 13,610; 3 later layers re-inferred)",
-        "    #2 MaxPooling2D  0 params (unchanged)   out (None, 13, 13, 8) → (None, 13, 13, 16): "
-          + "its input went from (None, 26, 26, 8) to (None, 26, 26, 16)",
-        "    #3 Flatten  0 params (unchanged)   out (None, 1352) → (None, 2704): "
-          + "its input went from (None, 13, 13, 8) to (None, 13, 13, 16)",
-        "    #4 Dense  13,530 → 27,050 params   out (None, 10): "
-          + "its input went from (None, 1352) to (None, 2704)",
+        // The line with its note would be wider than 100 columns: the note goes under it.
+        "  #1 Conv2D  out (None, 26, 26, 16)   160 params   total 27,210",
+        "      (was 13,610; 3 later layers re-inferred)",
+        // The layer itself before: 3 × 3 × 1 × 8 + 8 = 80, 8 channels.
+        "    before: 80 params   out (None, 26, 26, 8)",
+        // A line wider than 100 columns has its reason on the next.
+        "    #2 MaxPooling2D  0 params (unchanged)   out (None, 13, 13, 8) → (None, 13, 13, 16):",
+        "      its input went from (None, 26, 26, 8) to (None, 26, 26, 16)",
+        "    #3 Flatten  0 params (unchanged)   out (None, 1352) → (None, 2704):",
+        "      its input went from (None, 13, 13, 8) to (None, 13, 13, 16)",
+        "    #4 Dense  13,530 → 27,050 params   out (None, 10):",
+        "      its input went from (None, 1352) to (None, 2704)",
       ], "\(r.stdout)")
+    #expect(lines.allSatisfy { $0.count <= 100 })
     let long = try Binary.run(
       [],
       stdin: "input (None,8)\nadd dense units=4\n"
         + String(repeating: "add layernormalization\n", count: 12) + "set 1 units=6\n")
-    let tail = long.stdout.split(separator: "\n").suffix(10)
+    let tail = long.stdout.split(separator: "\n").drop {
+      !$0.hasPrefix("  #1 Dense  out (None, None, 6)")
+    }
     // Before: a Dense of 4 on 8 features (8 × 4 + 4 = 36) and 12 LayerNormalizations of 4
     // features (2 × 4 each): 36 + 96 = 132.
     #expect(
-      tail.first?.hasSuffix("(was 132; 12 later layers re-inferred)") == true, "\(long.stdout)")
+      tail.first?.hasSuffix("(was 132; 12 later layers re-inferred)") == true,
+      "\(long.stdout)")
     #expect(tail.filter { $0.hasPrefix("    #") }.count == 8)
     #expect(tail.last == "    … and 4 more later layers")
   }

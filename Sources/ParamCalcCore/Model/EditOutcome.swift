@@ -13,6 +13,8 @@ public struct EditOutcome: Sendable {
   /// When later layers were re-inferred: the first of them, before and after, and the total
   /// before the edit (one reference, nil for the common edit that re-infers nothing).
   var changed: ChangedLayers?
+  /// For a layer changed in place (`set`, or its undo and redo): the layer as it was.
+  public var previous: ModelLayer?
   public var totalBefore: Int? { changed?.totalBefore }
   var changes: [LayerChange] { changed?.layers ?? [] }
 }

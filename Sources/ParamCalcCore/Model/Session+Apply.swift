@@ -39,11 +39,14 @@ extension Session {
       let totals = try totalsAfter(
         adding: new, removing: row(i), chain: chain, chainStart: i + 1, at: span)
       let changed = changes(chain, oldStart: i + 1, newStart: i + 1)
+      let previous = store.layer(rows[i])
+      let totalBefore = total
       rows[i] = newID
       write(chain, startingAt: i + 1, totals: totals)
       return EditOutcome(
         kind: .changed, index: i + 1, layer: store.layer(newID), reinferred: chain.count,
-        changed: changed)
+        changed: changed ?? ChangedLayers(layers: [], totalBefore: totalBefore),
+        previous: previous)
     case .input(_, let new):
       guard let new else {
         // Undoing the first `input`: layers cannot exist without one, so there are none.

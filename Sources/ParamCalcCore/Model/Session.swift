@@ -107,16 +107,27 @@ public struct Session: Sendable {
     }
     let piece = built.piece
     if let shape = built.inputShape {
-      if count == 0 && index == 1 {
-        return try commit(
-          .reset(oldInput: input, old: [], newInput: shape, new: [piece], kind: .added), at: span)
-      }
-      if index != 1 || shape != input {
+      // input_shape= on the first layer gives the model its input, or agrees with it (Keras
+      // keeps a model's Input and ignores another input_shape: paramcalc refuses the mismatch).
+      if index != 1 {
         throw .invalidValue(
           argument: "input_shape",
           message:
-            "input_shape= sets the input of the first layer only; the model input is \(input?.description ?? "not set"). Use 'input DIMS' to change it",
-          at: span)
+            "input_shape= sets the input of the first layer only, and this would be layer \(index); the model input is \(input?.description ?? "not set")",
+          at: span, hint: "change the model input with 'input DIMS'")
+      }
+      if let input, shape != input {
+        throw .invalidValue(
+          argument: "input_shape",
+          message:
+            "input_shape=\(Format.scriptDims(shape)) differs from the model input \(input.description)",
+          at: span,
+          hint:
+            "change the input with 'input \(Format.scriptDims(shape))', or leave input_shape out")
+      }
+      if input == nil {
+        return try commit(
+          .reset(oldInput: input, old: [], newInput: shape, new: [piece], kind: .added), at: span)
       }
     }
     guard input != nil else { throw .noInputShape(at: span) }

@@ -66,19 +66,64 @@ public enum DiagnosticRenderer {
     return n + max(0, offset - i)
   }
 
-  static func quote(_ text: String, span: Span, style: Style) -> String {
-    // Control characters would garble the terminal: show them as spaces.
-    var shown = ""
-    for u in text.unicodeScalars {
-      shown.unicodeScalars.append(isControl(u) ? " " : u)
+  /// The columns a character takes on a terminal: 2 for East Asian wide and full-width
+  /// characters and emoji, 0 for combining marks, 1 otherwise.
+  static func width(_ u: Unicode.Scalar) -> Int {
+    let v = u.value
+    if (0x0300...0x036F).contains(v) || (0x200B...0x200D).contains(v)
+      || (0xFE00...0xFE0F).contains(v)
+    {
+      return 0
     }
-    let start = displayColumn(span.start, in: text)
-    let width = max(1, displayColumn(span.end, in: text) - start)
+    let wide: [ClosedRange<UInt32>] = [
+      0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+      0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+      0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD,
+    ]
+    return wide.contains { $0.contains(v) } ? 2 : 1
+  }
+
+  /// The line quoted under an error, with a caret under the span: a control character shown as
+  /// a space (it would garble the terminal), the caret placed by terminal columns (a wide
+  /// character takes two), and a line wider than the screen cut to a window around the span,
+  /// marked `…` where it is cut.
+  static func quote(_ text: String, span: Span, style: Style) -> String {
+    // The characters, each with its byte offset and its width.
+    var chars: [(u: Unicode.Scalar, offset: Int, width: Int)] = []
+    var offset = 0
+    for u in text.unicodeScalars {
+      chars.append((isControl(u) ? " " : u, offset, isControl(u) ? 1 : width(u)))
+      offset += UTF8.width(u)
+    }
+    let first = chars.firstIndex { $0.offset >= span.start } ?? chars.count
+    let last = max(first, chars.firstIndex { $0.offset >= span.end } ?? chars.count)
+    // The window: everything when it fits, else from a little before the span.
+    let room = Format.lineWidth - 6
+    var from = 0
+    var to = chars.count
+    if chars.reduce(0, { $0 + $1.width }) > Format.lineWidth - 2 {
+      from = max(0, first - 20)
+      var used = 0
+      to = from
+      while to < chars.count, used + chars[to].width <= room {
+        used += chars[to].width
+        to += 1
+      }
+    }
+    var shown = from > 0 ? "…" : ""
+    for c in chars[from..<to] { shown.unicodeScalars.append(c.u) }
+    if to < chars.count { shown += "…" }
+    let lead = from > 0 ? 1 : 0
+    let start = lead + chars[from..<min(first, to)].reduce(0) { $0 + $1.width }
+    // Beyond the end of the line (a missing operand): the caret stands after it.
+    let past = max(0, span.start - offset)
+    let spanWidth = chars[min(first, to)..<min(last, to)].reduce(0) { $0 + $1.width }
+    let width = max(1, spanWidth + max(0, span.end - max(span.start, offset)))
     var out = "  " + shown + "\n"
     if span.end > span.start || span.start > 0 {
       out +=
-        "  " + String(repeating: " ", count: start) + style.error + "^"
-        + String(repeating: "~", count: width - 1) + style.reset + "\n"
+        "  " + String(repeating: " ", count: start + past) + style.error + "^"
+        + String(repeating: "~", count: max(0, min(width, room) - 1)) + style.reset + "\n"
     }
     return out
   }

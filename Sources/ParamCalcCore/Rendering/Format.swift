@@ -84,6 +84,23 @@ public enum Format {
   /// The columns of a projector: `explain` keeps its lines within them.
   public static let lineWidth = 100
 
+  /// The columns text takes on a terminal: one per character, none for the ANSI styling
+  /// sequences (`ESC [ ... m`) and the UTF-8 continuation bytes.
+  public static func columns<C: Collection>(_ bytes: C) -> Int where C.Element == UInt8 {
+    var n = 0
+    var inEscape = false
+    for b in bytes {
+      if inEscape {
+        if b == UInt8(ascii: "m") { inEscape = false }
+      } else if b == 0x1B {
+        inEscape = true
+      } else if b & 0xC0 != 0x80 && b != UInt8(ascii: "\n") {
+        n += 1
+      }
+    }
+    return n
+  }
+
   /// `text` broken at spaces into lines of at most `width` columns: the first starts with `lead`
   /// (`leadWidth` columns wide on screen: it may hold styling), the others with `hanging` spaces.
   /// A word longer than a line stays whole. Each line ends with a newline.

@@ -33,7 +33,12 @@ public struct TextRenderer: Sendable {
   }
   struct ChangeText: Sendable {
     let pieces: [Piece]
+    /// ` Dense  584 → 1,160 params   out (None, 8) → (None, 16): its input went from …`
     let bytes: [UInt8]
+    /// The columns the text takes.
+    let columns: Int
+    /// Where `: ` stands before the reason (the line is broken there when it is too wide).
+    let reason: Int
   }
 
   public init(style: Style = .plain) { self.style = style }
@@ -93,8 +98,8 @@ public struct TextRenderer: Sendable {
     out.append(text: style.reset)
   }
 
-  func counts(_ l: ModelLayer, into out: inout [UInt8]) {
-    number(l.params, into: &out)
+  func counts(_ l: ModelLayer, into out: inout [UInt8], styled: Bool = true) {
+    if styled { number(l.params, into: &out) } else { out.append(decimal: l.params) }
     out.append(ascii: " params")
     if l.trainable > 0 && l.nonTrainable > 0 {
       out.append(ascii: " (")
@@ -123,7 +128,7 @@ public struct TextRenderer: Sendable {
     bytes.append(shape: l.output)
     bytes.append(ascii: "   ")
     counts(l, into: &bytes)
-    bytes.append(ascii: "   total ")
+    bytes.append(text: Self.totalLabel)
     fragments.store(l, bytes)
     return bytes
   }
@@ -152,9 +157,38 @@ public struct TextRenderer: Sendable {
       if !style.reset.isEmpty { w.text(style.reset) }
       if !tail.isEmpty { w.text(tail) }
       w.byte(UInt8(ascii: "\n"))
-      out.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress, count: w.count))
+      let line = UnsafeBufferPointer(start: buffer.baseAddress, count: w.count)
+      // A line is rarely wider than a projector's 100 columns (a long type name and shape, a
+      // split count, an edit's note): then the total goes on a line of its own.
+      let tailBytes = tail.utf8.count
+      if w.count > Format.lineWidth + 1, Format.columns(line) > Format.lineWidth,
+        tailBytes > 0, Format.columns(line) - Format.columns(tail.utf8) <= Format.lineWidth
+      {
+        // The edit's note goes under the line.
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: line[..<(line.count - 1 - tailBytes)]))
+        out.append(ascii: "\n   ")
+        out.append(text: tail)
+        out.append(UInt8(ascii: "\n"))
+      } else if w.count > Format.lineWidth + 1, Format.columns(line) > Format.lineWidth {
+        out.append(ascii: "  ")
+        if !lead.isEmpty { out.append(text: lead) }
+        out.append(UInt8(ascii: "#"))
+        out.append(decimal: index, grouped: false)
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: f.dropLast(Self.totalLabel.utf8.count))
+        out.append(ascii: "\n   ")
+        out.append(text: Self.totalLabel)
+        number(total, into: &out)
+        out.append(text: tail)
+        out.append(UInt8(ascii: "\n"))
+      } else {
+        out.append(contentsOf: line)
+      }
     }
   }
+
+  /// What a layer line's fragment ends with, before the model's total.
+  static let totalLabel = "   total "
 
   mutating func edit(_ name: String, _ o: EditOutcome, _ s: Session, into out: inout [UInt8]) {
     // (Comparing the length first keeps the common `add` off the general string comparison.)
@@ -164,11 +198,14 @@ public struct TextRenderer: Sendable {
       let was = o.totalBefore.map { "was " + Format.thousands($0) + "; " } ?? ""
       tail = style.dim(
         "   (\(was)\(o.reinferred) later layer\(o.reinferred == 1 ? "" : "s") re-inferred)")
+    } else if let before = o.totalBefore, before != s.total {
+      tail = style.dim("   (was " + Format.thousands(before) + ")")
     }
     switch o.kind {
     case .added, .inserted, .changed:
       let lead = replay ? name + ": " + (o.kind == .changed ? "changed " : "restored ") : ""
       layerLine(o.index!, o.layer!, total: s.total, lead: lead, tail: tail, into: &out)
+      if let previous = o.previous { before(previous, o.layer!, into: &out) }
       if o.reinferred > 0 { changes(o, into: &out) }
       return
     default: break
@@ -216,6 +253,24 @@ public struct TextRenderer: Sendable {
     if o.reinferred > 0 { changes(o, into: &out) }
   }
 
+  /// Under a layer changed in place, what it was, when its count, split or output changed:
+  /// `    before: 44 params   out (None, 4)`.
+  func before(_ previous: ModelLayer, _ now: ModelLayer, into out: inout [UInt8]) {
+    guard
+      previous.trainable != now.trainable || previous.nonTrainable != now.nonTrainable
+        || previous.output != now.output
+    else { return }
+    var line: [UInt8] = []
+    line.append(ascii: "    before: ")
+    counts(previous, into: &line, styled: false)
+    line.append(ascii: "   out ")
+    line.append(shape: previous.output)
+    out.append(text: style.dim)
+    out.append(contentsOf: line)
+    out.append(text: style.reset)
+    out.append(UInt8(ascii: "\n"))
+  }
+
   /// Under an edit, each later layer it re-inferred (the first few), before → after, and why:
   /// `    #3 Dense  584 → 1,160 params   out (None, 8) → (None, 16): its input went from …`.
   /// The text after the number is made once per pair of layers, by definitions and inputs (an
@@ -239,16 +294,27 @@ public struct TextRenderer: Sendable {
         let (bo, ao) = (before.output, after.output)
         line +=
           bo == ao ? "   out \(ao.description)" : "   out \(bo.description) → \(ao.description)"
-        line +=
-          ": its input went from \(key.beforeInput.description) to \(key.afterInput.description)"
-        rest = Array(line.utf8)
+        let why =
+          "its input went from \(key.beforeInput.description) to \(key.afterInput.description)"
+        rest = Array((line + ": " + why).utf8)
         if changeTexts.count >= 4096 { changeTexts.removeAll(keepingCapacity: true) }
-        changeTexts[key] = ChangeText(pieces: [before.piece, after.piece], bytes: rest)
+        changeTexts[key] = ChangeText(
+          pieces: [before.piece, after.piece], bytes: rest, columns: line.count + 2 + why.count,
+          reason: line.utf8.count + 1)
       }
+      let known = changeTexts[key]!
       out.append(text: style.dim)
       out.append(ascii: "    #")
       out.append(decimal: c.index, grouped: false)
-      out.append(contentsOf: rest)
+      // `    #12` and the text fit 100 columns, or the reason goes under it.
+      let digits = String(c.index).utf8.count
+      if 5 + digits + known.columns <= Format.lineWidth {
+        out.append(contentsOf: rest)
+      } else {
+        out.append(contentsOf: rest[..<known.reason])
+        out.append(ascii: "\n      ")
+        out.append(contentsOf: rest[(known.reason + 1)...])
+      }
       out.append(text: style.reset)
       out.append(UInt8(ascii: "\n"))
     }
