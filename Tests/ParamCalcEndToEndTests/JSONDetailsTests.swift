@@ -127,6 +127,7 @@ struct JSONDetailsTests {
       input (None,25)
       summary
       add dense units=0
+      summary
       explain 9
       add convv1d filters=3
       # a comment
@@ -135,12 +136,13 @@ struct JSONDetailsTests {
       summary
 
       """)
-    #expect(o.count == 7)
+    #expect(o.count == 8)
     #expect(o[1]["command"] == .string("summary"))
     #expect(o[1]["refused_lines"] == nil && o[1]["refused_count"] == nil)
-    #expect(o[2]["error"] != nil && o[3]["error"] != nil && o[4]["error"] != nil)
-    let summary = o[6]
-    #expect(summary["refused_lines"] == .array([.int(3), .int(5)]))
+    #expect(o[2]["error"] != nil && o[4]["error"] != nil && o[5]["error"] != nil)
+    #expect(o[3]["refused_lines"] == .array([.int(3)]) && o[3]["refused_count"] == .int(1))
+    let summary = o[7]
+    #expect(summary["refused_lines"] == .array([.int(3), .int(6)]))
     #expect(summary["refused_count"] == .int(2))
     // The model is the one Dense(4) on 25 features.
     #expect(summary["total"] == .int(25 * 4 + 4))

@@ -27,12 +27,21 @@ extension JSONStream {
       layer(c.index, c.before, into: &out)
       out.append(ascii: ",\"after\":")
       layer(c.index, c.after, into: &out)
-      var reason = ",\"reason\":"
-      JSONObject.appendString(c.reason, to: &reason)
-      out.append(text: reason)
-      out.append(UInt8(ascii: "}"))
+      out.append(contentsOf: reason(c))
     }
     out.append(UInt8(ascii: "]"))
+  }
+
+  /// `,"reason":"its input went from … to …"}`, made once per pair of inputs.
+  mutating func reason(_ c: LayerChange) -> [UInt8] {
+    let key = ReasonKey(before: c.before.input, after: c.after.input)
+    if let known = reasons[key] { return known }
+    var text = ",\"reason\":"
+    JSONObject.appendString(c.reason, to: &text)
+    text += "}"
+    if reasons.count >= 4096 { reasons.removeAll(keepingCapacity: true) }
+    reasons[key] = Array(text.utf8)
+    return reasons[key]!
   }
 
   /// In a summary after lines in error that may have meant to change the model (the text's

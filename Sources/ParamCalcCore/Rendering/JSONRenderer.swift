@@ -150,6 +150,13 @@ public enum JSONRenderer {
 /// is made once. Prints exactly what `JSONRenderer.render` prints.
 public struct JSONStream {
   var bodies = LayerTextCache()
+  /// The `"reason"` field of a re-inferred layer, by its input before and after (an edit and its
+  /// undo give the same ones again and again).
+  var reasons: [ReasonKey: [UInt8]] = [:]
+  struct ReasonKey: Hashable {
+    let before: Shape
+    let after: Shape
+  }
 
   public init() {}
 
