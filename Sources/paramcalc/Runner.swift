@@ -67,7 +67,8 @@ struct Runner {
         let fd = out.fd
         if json {
           jsonStream.render(
-            response, line: number, session: interpreter.session, into: &out.buffer
+            response, line: number, session: interpreter.session, refusedLines: refusedLines,
+            refusedCount: refusedCount, into: &out.buffer
           ) { Runner.drain(&$0, to: fd, failure: &failure) }
         } else {
           textRenderer.render(response, session: interpreter.session, into: &out.buffer) {

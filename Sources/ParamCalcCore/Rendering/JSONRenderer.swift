@@ -58,6 +58,7 @@ public enum JSONRenderer {
       o.add("layers", raw: JSONObject.array(groups))
     case .help(let text):
       o.add("text", text)
+      if let d = helpLayer(text, s.catalog) { help(d, into: &o) }
     case .save(let path, _):
       o.add("path", path)
       o.add("layers", s.count)
@@ -149,14 +150,24 @@ public enum JSONRenderer {
 /// is made once. Prints exactly what `JSONRenderer.render` prints.
 public struct JSONStream {
   var bodies = LayerTextCache()
+  /// The `"reason"` field of a re-inferred layer, by its input before and after (an edit and its
+  /// undo give the same ones again and again).
+  var reasons: [ReasonKey: [UInt8]] = [:]
+  struct ReasonKey: Hashable {
+    let before: Shape
+    let after: Shape
+  }
 
   public init() {}
 
   /// Appends the object of a response and a newline to `out`. A long one (`summary`,
   /// `explain all`) hands `out` to `drain` whenever it holds 64 KB, so that it is written as it
   /// is made; it stops when `drain` says so (the output cannot be written, or Ctrl-C).
+  /// `refusedLines` (the first few) and `refusedCount`: the lines in error before that may have
+  /// meant to change the model, which a summary names.
   public mutating func render(
-    _ response: Response, line: Int, session s: Session, into out: inout [UInt8],
+    _ response: Response, line: Int, session s: Session, refusedLines: [Int] = [],
+    refusedCount: Int = 0, into out: inout [UInt8],
     drain: (inout [UInt8]) -> Bool = { _ in true }
   ) {
     switch response {
@@ -175,6 +186,7 @@ public struct JSONStream {
         if out.count >= 1 << 16, !drain(&out) { return }
       }
       out.append(UInt8(ascii: "]"))
+      if refusedCount > 0 { JSONStream.refused(refusedLines, count: refusedCount, into: &out) }
       totals(s, into: &out)
       return
     case .explain(let indices, all: true):
@@ -200,7 +212,8 @@ public struct JSONStream {
     }
   }
 
-  /// The object of an edit: `{"command":"add","line":2,"effect":"added","layer":{...},...}`.
+  /// The object of an edit: `{"command":"add","line":2,"effect":"added","layer":{...},...}`;
+  /// after one that re-inferred later layers, those the text lists (`changes`).
   mutating func edit(
     _ name: String, _ outcome: EditOutcome, line: Int, _ s: Session, into out: inout [UInt8]
   ) {
@@ -222,6 +235,7 @@ public struct JSONStream {
     if outcome.reinferred > 0 {
       out.append(ascii: ",\"reinferred\":")
       out.append(decimal: outcome.reinferred, grouped: false)
+      changes(outcome, into: &out)
     }
     totals(s, into: &out)
   }
