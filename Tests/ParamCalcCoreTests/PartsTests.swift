@@ -169,7 +169,7 @@ struct PartsTests {
   @Test func everyHelpEndsWithARunnableExample() throws {
     for d in LayerCatalog.standard.descriptors {
       var help = Interpreter()
-      guard case .help(let text)? = try help.run(line: "help \(d.name.lowercased())")?.1 else {
+      guard case .help(let text, _)? = try help.run(line: "help \(d.name.lowercased())")?.1 else {
         Issue.record("no help for \(d.name)")
         continue
       }
@@ -204,7 +204,7 @@ struct PartsTests {
   /// The seed article's Conv1D: (5 · 25 + 1) · 64 = 8,064.
   @Test func conv1dHelpExampleIsTheArticles() throws {
     var i = Interpreter()
-    guard case .help(let text)? = try i.run(line: "help conv1d")?.1 else {
+    guard case .help(let text, _)? = try i.run(line: "help conv1d")?.1 else {
       Issue.record("no help")
       return
     }

@@ -108,7 +108,10 @@ struct JSONDetailsTests {
   @Test func theReasonsAreTheTexts() throws {
     let script =
       Self.conv + "undo\ninsert 2 dense units=3\nremove 1\ninput (12,8)\n"
-    let text = try Binary.run([], stdin: script).stdout.split(separator: "\n")
+    // A reason follows the colon, or (on a line too wide for 100 columns) stands under it.
+    let text = try Binary.run([], stdin: script).stdout.replacingOccurrences(
+      of: ":\n      ", with: ": "
+    ).split(separator: "\n")
     let textReasons = text.filter { $0.hasPrefix("    #") }.map {
       String($0[$0.range(of: ": ")!.upperBound...])
     }

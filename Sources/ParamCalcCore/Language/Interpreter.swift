@@ -6,7 +6,8 @@ public enum Response: Sendable {
   /// The layers to explain (1-based); `all` when every layer was asked for.
   case explain([Int], all: Bool)
   case layers
-  case help(String)
+  /// The help text, and the layer type it is about when it is about one.
+  case help(String, layer: LayerDescriptor? = nil)
   /// The executable writes `request.script` to `request.file` (paramcalc's core does no I/O);
   /// `path` is the file's name as shown.
   case save(path: String, request: SaveRequest)
@@ -133,7 +134,10 @@ public struct Interpreter: Sendable {
       }
     case .layers: return .layers
     case .help(let topic, let span):
-      return .help(try Help.text(topic: topic, catalog: session.catalog, at: span))
+      let text = try Help.text(topic: topic, catalog: session.catalog, at: span)
+      let layer =
+        topic.flatMap { CommandTable.info($0) == nil ? session.catalog[$0] : nil }
+      return .help(text, layer: layer)
     case .save(let path, _):
       return .save(path: path.description, request: SaveRequest(file: path, script: script))
     case .load(let path, let span):

@@ -85,6 +85,12 @@ public enum Help {
     return String(out.dropLast())
   }
 
+  /// A layer type's formula in symbols: its worked example's explanation's (the one `explain`
+  /// evaluates), nil for a type without a running example (a test says there is none).
+  public static func formula(of d: LayerDescriptor, _ catalog: LayerCatalog) -> String? {
+    LayerExample.of(d)?.layer(catalog)?.explanation.formula
+  }
+
   /// `  params = FORMULA` in symbols, broken before a top-level `+` to fit the line width.
   static func formulaLines(_ formula: String) -> String {
     let lead = "  params = "

@@ -58,25 +58,14 @@ extension JSONStream {
 }
 
 extension JSONRenderer {
-  /// The layer type a `help` text is about, if it is about one: the type named at its start,
-  /// whose help is exactly this text (a command's help is not).
-  static func helpLayer(_ text: String, _ catalog: LayerCatalog) -> LayerDescriptor? {
-    guard let end = text.firstIndex(of: " ") else { return nil }
-    let name = text[..<end].lowercased()
-    guard CommandTable.info(name) == nil, let d = catalog[name],
-      text.hasPrefix(d.name + " (" + d.family + "): "), Help.layer(d, catalog) == text
-    else { return nil }
-    return d
-  }
-
   /// The facts of a layer type's help, as fields: `"layer":"Conv2D","family":…,"formula":…,
   /// "arguments":[{"name":"filters","default":"required","accepts":"integer ≥ 1",
   /// "changes_count":true,"effect":"count","meaning":"…"},…],"inert":["activation",…]`
   /// (`"wraps"` too for a wrapper that takes only some types).
-  static func help(_ d: LayerDescriptor, into o: inout JSONObject) {
+  static func help(_ d: LayerDescriptor, _ catalog: LayerCatalog, into o: inout JSONObject) {
     o.add("layer", d.name)
     o.add("family", d.family)
-    o.add("formula", d.formula)
+    if let formula = Help.formula(of: d, catalog) { o.add("formula", formula) }
     if let accepts = d.accepts { o.add("wraps", raw: strings(accepts)) }
     let arguments = d.arguments.map { a -> String in
       var j = JSONObject()

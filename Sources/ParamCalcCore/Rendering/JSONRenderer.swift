@@ -56,9 +56,9 @@ public enum JSONRenderer {
         return g.string
       }
       o.add("layers", raw: JSONObject.array(groups))
-    case .help(let text):
+    case .help(let text, let layer):
       o.add("text", text)
-      if let d = helpLayer(text, s.catalog) { help(d, into: &o) }
+      if let layer { help(layer, s.catalog, into: &o) }
     case .save(let path, _):
       o.add("path", path)
       o.add("layers", s.count)

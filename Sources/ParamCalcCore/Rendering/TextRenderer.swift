@@ -77,7 +77,7 @@ public struct TextRenderer: Sendable {
         if out.count >= 1 << 16, !drain(&out) { return }
       }
     case .layers: out.append(text: Help.layerList(session.catalog) + "\n")
-    case .help(let text): out.append(text: text + "\n")
+    case .help(let text, _): out.append(text: text + "\n")
     case .save(let path, _):
       out.append(text: "  saved " + layers(session.count) + " to \(path)\n")
     case .load, .quit: break
@@ -294,8 +294,7 @@ public struct TextRenderer: Sendable {
         let (bo, ao) = (before.output, after.output)
         line +=
           bo == ao ? "   out \(ao.description)" : "   out \(bo.description) → \(ao.description)"
-        let why =
-          "its input went from \(key.beforeInput.description) to \(key.afterInput.description)"
+        let why = c.reason
         rest = Array((line + ": " + why).utf8)
         if changeTexts.count >= 4096 { changeTexts.removeAll(keepingCapacity: true) }
         changeTexts[key] = ChangeText(
