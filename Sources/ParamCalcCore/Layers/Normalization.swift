@@ -1,8 +1,10 @@
 // Normalization: BatchNormalization, LayerNormalization, GroupNormalization, UnitNormalization.
 // Source: keras/src/layers/normalization/*.py (Keras 3).
 
+/// What every normalization layer with gamma and beta accepts without effect on the count (Keras
+/// 3: BatchNormalization adds momentum and more; Layer- and GroupNormalization take no momentum).
 let normInert = [
-  "momentum", "epsilon", "beta_initializer", "gamma_initializer", "beta_regularizer",
+  "epsilon", "beta_initializer", "gamma_initializer", "beta_regularizer",
   "gamma_regularizer", "beta_constraint", "gamma_constraint",
 ]
 
@@ -32,6 +34,11 @@ enum NormalizationArguments {
   static let channelScale = scale("channel")
   static let featureCenter = center("feature")
   static let featureScale = scale("feature")
+  /// Keras 3 pops it from kwargs (deprecated): gamma is kept even with scale=false, and beta
+  /// is left out.
+  static let rmsScaling = ArgumentSpec(
+    "rms_scaling", .bool, default: false, .count,
+    "deprecated: scale by the variance; keeps gamma, drops beta")
   static let groups = ArgumentSpec(
     "groups", .integer(min: 1, also: -1), default: 32, .neither,
     "number of channel groups (-1: one per channel)")
@@ -47,7 +54,10 @@ let normalizationLayers: [LayerDescriptor] = [
       NormalizationArguments.channelAxis, NormalizationArguments.channelCenter,
       NormalizationArguments.channelScale,
     ],
-    inert: normInert + ["moving_mean_initializer", "moving_variance_initializer", "synchronized"],
+    inert: normInert + [
+      "momentum", "moving_mean_initializer", "moving_variance_initializer", "synchronized",
+      "renorm", "renorm_clipping", "renorm_momentum",
+    ],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let axis = try r.int(NormalizationArguments.channelAxis)
       return Normalization(
@@ -60,14 +70,16 @@ let normalizationLayers: [LayerDescriptor] = [
     source: "layers/normalization/layer_normalization.py",
     arguments: [
       NormalizationArguments.layerAxis, NormalizationArguments.featureCenter,
-      NormalizationArguments.featureScale,
+      NormalizationArguments.featureScale, NormalizationArguments.rmsScaling,
     ],
     inert: normInert,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let axis = try r.intTuple(NormalizationArguments.layerAxis).values
+      let center = try r.bool(NormalizationArguments.featureCenter)
+      let scale = try r.bool(NormalizationArguments.featureScale)
+      let rms = try r.bool(NormalizationArguments.rmsScaling)
       return Normalization(
-        kind: .layer, axes: axis, center: try r.bool(NormalizationArguments.featureCenter),
-        scale: try r.bool(NormalizationArguments.featureScale), groups: 0)
+        kind: .layer, axes: axis, center: center, scale: scale, groups: 0, rmsScaling: rms)
     }),
   LayerDescriptor(
     name: "GroupNormalization", family: "Normalization",
@@ -117,6 +129,13 @@ struct Normalization: LayerModel {
   let center: Bool
   let scale: Bool
   let groups: Int
+  /// LayerNormalization's rms_scaling: gamma whatever scale is, no beta whatever center is.
+  var rmsScaling = false
+
+  /// Whether gamma and beta are made (layer_normalization.py: `if self.scale or
+  /// self.rms_scaling`, `if self.center and not self.rms_scaling`).
+  var hasGamma: Bool { scale || rmsScaling }
+  var hasBeta: Bool { center && !rmsScaling }
 
   var typeName: String {
     switch kind {
@@ -156,8 +175,8 @@ struct Normalization: LayerModel {
   func infer(_ input: Shape) throws(Refusal) -> Inference {
     let shape = try paramShape(input)
     var w: [Weight] = []
-    if scale { w.append(try Weight("gamma", shape)) }
-    if center { w.append(try Weight("beta", shape)) }
+    if hasGamma { w.append(try Weight("gamma", shape)) }
+    if hasBeta { w.append(try Weight("beta", shape)) }
     if kind == .batch {
       w.append(try Weight("moving_mean", shape, trainable: false))
       w.append(try Weight("moving_variance", shape, trainable: false))
@@ -168,12 +187,15 @@ struct Normalization: LayerModel {
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let shape = (try? paramShape(input)) ?? []
     let n = (try? Checked.product(shape)) ?? 0
-    let what = kind == .layer ? "features" : "channels"
-    let k = (scale ? 1 : 0) + (center ? 1 : 0)
-    let unit = kind == .layer ? "feature" : "channel"
+    // BatchNormalization's and GroupNormalization's one axis is the channel axis when it is the
+    // last (their default); another axis is named by its number.
+    let last = axes.count == 1 && ((try? resolveAxis(axes[0], input)) == input.rank - 1)
+    let channels = kind != .layer && last
+    let what = channels ? "channels" : "features"
+    let unit = channels ? "channel" : "feature"
     // What is kept per channel (feature): the learned ones that are on, and BatchNormalization's
     // two running averages.
-    var kept = (scale ? ["gamma"] : []) + (center ? ["beta"] : [])
+    var kept = (hasGamma ? ["gamma"] : []) + (hasBeta ? ["beta"] : [])
     if kind == .batch { kept += ["moving_mean", "moving_variance"] }
     let perUnit =
       kept.isEmpty
@@ -182,37 +204,59 @@ struct Normalization: LayerModel {
         + (kept.count == 1
           ? kept[0] : kept.dropLast().joined(separator: ", ") + " and " + kept.last!)
         + " per \(unit)"
-    var terms = [
-      Term(
-        what, n, .inputShape,
-        kind == .layer
-          ? "the size of the normalised axis (\(axes.map(String.init).joined(separator: ","))) of the input: \(perUnit)"
-          : "the size of the channel axis of the input: \(perUnit)")
-    ]
+    let axisText = axes.map(String.init).joined(separator: ",")
+    let size: String
+    if shape.count > 1 {
+      size =
+        "the sizes of the normalised axes (\(axisText)) of the input: "
+        + shape.map(Format.thousands).joined(separator: " × ") + " = \(Format.thousands(n))"
+    } else if channels {
+      size = "the size of the channel axis (the last) of the input"
+    } else {
+      size =
+        "the size of the \(kind == .group ? "grouped" : "normalised") axis (\(axisText)) of the input"
+    }
+    var terms = [Term(what, n, .inputShape, size + "; " + perUnit)]
     var formula: String
     var notes: [String] = []
-    terms.append(
-      Term(
-        "gamma", scale ? 1 : 0, given.source("scale"),
+    let gammaMeaning: String
+    if rmsScaling {
+      gammaMeaning =
+        "a learned scale per \(unit): rms_scaling=true keeps it"
+        + (scale ? "" : " even with scale=false")
+    } else {
+      gammaMeaning =
         scale
-          ? "a learned scale per \(unit) (scale=true)"
-          : "no scale is learned (scale=false): gamma is left out"))
+        ? "a learned scale per \(unit) (scale=true)"
+        : "no scale is learned (scale=false): gamma is left out"
+    }
     terms.append(
       Term(
-        "beta", center ? 1 : 0, given.source("center"),
+        "gamma", hasGamma ? 1 : 0,
+        rmsScaling && !scale ? .argument : given.source("scale"), gammaMeaning))
+    let betaMeaning: String
+    if rmsScaling && center {
+      betaMeaning = "no offset is learned: rms_scaling=true leaves beta out"
+    } else {
+      betaMeaning =
         center
-          ? "a learned offset per \(unit) (center=true)"
-          : "no offset is learned (center=false): beta is left out"))
+        ? "a learned offset per \(unit) (center=true)"
+        : "no offset is learned (center=false): beta is left out"
+    }
+    terms.append(
+      Term(
+        "beta", hasBeta ? 1 : 0, rmsScaling && center ? .argument : given.source("center"),
+        betaMeaning))
     if kind == .batch {
       terms.append(
         Term(
           "moving_mean", 1, .constant,
-          "the running mean per channel, updated during training, not by gradients"))
+          "the running mean per \(unit), updated during training, not by gradients"))
       terms.append(
         Term(
-          "moving_variance", 1, .constant, "the running variance per channel, likewise not trained")
+          "moving_variance", 1, .constant, "the running variance per \(unit), likewise not trained")
       )
-      formula = "(gamma + beta + moving_mean + moving_variance) * channels"
+      formula = "(gamma + beta + moving_mean + moving_variance) * \(what)"
       notes.append(
         "moving_mean and moving_variance are non-trainable: they are averages of the batch statistics, kept for inference, never changed by backpropagation"
       )
@@ -220,14 +264,17 @@ struct Normalization: LayerModel {
       formula = "(gamma + beta) * \(what)"
       if kind == .group {
         let g = groups == -1 ? n : groups
+        let each = g > 0 ? n / g : 0
+        let split =
+          "the \(Format.thousands(n)) \(what) are split into \(Format.thousands(g)) group\(g == 1 ? "" : "s") of \(Format.thousands(each))"
         terms.append(
           Term(
             "groups", g, given.source("groups"),
-            "the \(n) channels are split into \(g) group\(g == 1 ? "" : "s") of \(g > 0 ? n / g : 0); the mean and variance are computed per sample over each group and stored nowhere, so groups change the statistics, not the count"
+            (groups == -1 ? "groups=-1 means one group per \(unit): " : "") + split
+              + "; the mean and variance are computed per sample over each group and stored nowhere, so groups change the statistics, not the count"
           ))
       }
     }
-    _ = k
     return Explanation(
       formula: formula, terms: terms,
       shapeRule: "output shape = input shape \(input.description)", notes: notes)

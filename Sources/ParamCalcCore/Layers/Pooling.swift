@@ -112,8 +112,8 @@ struct GlobalPooling: LayerModel {
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     .noWeights(
       "\(name) has no weights: one \(name.contains("Max") ? "maximum" : "average") per channel needs no learned numbers.",
-      shapeRule:
-        "the \(rank) spatial axes are pooled away\(keepdims ? " (kept as 1, keepdims=true)" : ""), the channels stay: \(input.description) -> \(inference.output.description)"
+      shapeRule: (rank == 1 ? "the steps axis is" : "the \(rank) spatial axes are")
+        + " pooled away\(keepdims ? " (kept as 1, keepdims=true)" : ""), the channels stay: \(input.description) -> \(inference.output.description)"
     )
   }
 }

@@ -3,14 +3,21 @@
 // LSTM: Hochreiter & Schmidhuber 1997; GRU: Cho et al. 2014 (reset_after: the cuDNN variant,
 // with separate input and recurrent biases).
 
-let rnnInert =
-  weightInertArguments + [
-    "recurrent_activation", "recurrent_initializer", "recurrent_regularizer",
-    "recurrent_constraint",
-    "dropout", "recurrent_dropout", "go_backwards", "stateful", "unroll", "seed",
-    "unit_forget_bias",
-    "use_cudnn", "time_major", "zero_output_for_mask",
+/// The arguments each recurrent layer accepts without effect on the count, exactly as Keras 3's
+/// `__init__` of each class and of `RNN` take them (`Fixtures/keras-accepted-arguments.json`):
+/// SimpleRNN has no recurrent_activation, no unit_forget_bias, no use_cudnn; GRU no
+/// unit_forget_bias; none of them takes lora_rank, lora_alpha or time_major.
+func rnnInert(_ name: String) -> [String] {
+  var out = [
+    "activation", "kernel_initializer", "bias_initializer", "kernel_regularizer",
+    "bias_regularizer", "kernel_constraint", "bias_constraint",
+    "recurrent_initializer", "recurrent_regularizer", "recurrent_constraint",
+    "dropout", "recurrent_dropout", "go_backwards", "unroll", "seed", "zero_output_for_mask",
   ]
+  if name != "SimpleRNN" { out += ["recurrent_activation", "use_cudnn", "implementation"] }
+  if name == "LSTM" { out.append("unit_forget_bias") }
+  return out
+}
 
 let recurrentLayers: [LayerDescriptor] = [
   rnnDescriptor(
@@ -43,10 +50,14 @@ enum RecurrentArguments {
   static let resetAfter = ArgumentSpec(
     "reset_after", .bool, default: true, .count,
     "reset gate applied after the recurrent product (two biases)")
-  /// Not declared by the layers (`checkNames` refuses it first as unknown): the reader's check
-  /// stays for when it is.
+  /// Keras returns the output and the last state(s) with true: several tensors, refused.
   static let returnState = ArgumentSpec(
-    "return_state", .bool, default: false, .shape, "also return the last state")
+    "return_state", .bool, default: false, .shape,
+    "also return the last state (true is refused: several tensors)")
+  /// Keras needs a static batch size with true: paramcalc's batch is unknown, refused.
+  static let stateful = ArgumentSpec(
+    "stateful", .bool, default: false, .neither,
+    "keep the state from batch to batch (true is refused: it needs a fixed batch size)")
   static let mergeMode = ArgumentSpec(
     "merge_mode", .choice(["concat", "sum", "mul", "ave", "none"]), default: "concat", .shape,
     "how the two directions' outputs are merged",
@@ -61,13 +72,14 @@ enum RecurrentArguments {
 func rnnDescriptor(_ name: String, gates: Int, summary: String) -> LayerDescriptor {
   var args = [
     RecurrentArguments.units, RecurrentArguments.useBias, RecurrentArguments.returnSequences,
+    RecurrentArguments.returnState, RecurrentArguments.stateful,
   ]
   if name == "GRU" { args.append(RecurrentArguments.resetAfter) }
   return LayerDescriptor(
     name: name, family: "Recurrent", summary: summary,
     source: "layers/rnn/\(name == "SimpleRNN" ? "simple_rnn" : name.lowercased()).py, rnn.py",
     arguments: args,
-    inert: rnnInert,
+    inert: rnnInert(name),
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let units = try r.int(RecurrentArguments.units, example: rnnExample(name).add)
       let useBias = try r.bool(RecurrentArguments.useBias)
@@ -78,6 +90,14 @@ func rnnDescriptor(_ name: String, gates: Int, summary: String) -> LayerDescript
           message:
             "return_state=true makes the layer return several tensors; paramcalc follows one tensor through the model",
           at: r.arguments.first { $0.key == "return_state" }!.valueSpan)
+      }
+      if try r.bool(RecurrentArguments.stateful) {
+        // Keras: "When using `stateful=True` in a RNN, the batch size must be static."
+        throw .invalidValue(
+          argument: "stateful",
+          message:
+            "stateful=true needs a fixed batch size (Keras: \"the batch size must be static\"); a paramcalc model's batch size is unknown (None)",
+          at: r.arguments.first { $0.key == "stateful" }!.valueSpan)
       }
       let resetAfter = name == "GRU" ? try r.bool(RecurrentArguments.resetAfter) : false
       return Recurrent(
@@ -112,11 +132,8 @@ struct Recurrent: LayerModel {
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let n = input.last ?? 0
-    let biasF = resetAfter ? "2 * units" : "units"
     var inner = "input_features * units + units * units"
-    if useBias {
-      inner += " + " + biasF
-    }
+    if useBias { inner += " + biases * units" }
     var terms: [Term] = []
     if gates > 1 {
       let what =
@@ -134,23 +151,32 @@ struct Recurrent: LayerModel {
         "units", units, given.source("units"),
         "the size of the hidden state; the previous state feeds back through units × units weights (recurrent_kernel)"
       ))
-    // The layer was inferred, so its bias of 2 * gates * units fits and so does 2 * units; it is
-    // computed checked all the same, and a term that could not be computed is left out.
-    if useBias, let biasUnits = resetAfter ? try? Checked.multiply(2, units) : units {
+    if useBias {
+      // GRU's biases per unit follow from reset_after (two with true, one with false) when it is
+      // given; otherwise from use_bias (or the defaults of both).
+      let source =
+        name == "GRU" && given.keys.contains("reset_after")
+        ? Term.Source.argument : given.source("use_bias")
+      let each = gates > 1 ? " of each block" : ""
       terms.append(
         Term(
-          resetAfter ? "2 * units" : "units (bias)", biasUnits, given.source("use_bias"),
+          "biases", resetAfter ? 2 : 1, source,
           resetAfter
-            ? "two biases per unit of each block (reset_after=true): one for the input product, one for the recurrent product; the reset gate multiplies the recurrent product including its bias, so the two cannot merge"
-            : gates > 1 ? "one bias per unit of each block" : "one bias per unit"))
+            ? "two biases per unit\(each) (reset_after=true): one for the input product, one for the recurrent product; the reset gate multiplies the recurrent product including its bias, so the two cannot merge"
+            : "one bias per unit\(each) (use_bias=true\(name == "GRU" ? ", reset_after=false" : ""))"
+        ))
     }
     let formula = gates > 1 ? "blocks * (\(inner))" : inner
     let rule =
       returnSequences
-      ? "return_sequences=true: one output of \(units) per step: \(input.description) -> \(inference.output.description)"
-      : "return_sequences=false: only the last step's output of \(units): \(input.description) -> \(inference.output.description)"
+      ? "return_sequences=true: one output of \(Format.thousands(units)) per step: \(input.description) -> \(inference.output.description)"
+      : "return_sequences=false: only the last step's output of \(Format.thousands(units)): \(input.description) -> \(inference.output.description)"
+    let notes =
+      useBias
+      ? []
+      : ["use_bias=false: the bias is left out; only the kernel and the recurrent_kernel remain"]
     return Explanation(
-      formula: formula, terms: terms, shapeRule: rule,
+      formula: formula, terms: terms, shapeRule: rule, notes: notes,
       parts: parts(input, inference.weights))
   }
 
@@ -166,7 +192,7 @@ struct Recurrent: LayerModel {
   func parts(_ input: Shape, _ weights: [Weight]) -> [Part] {
     let n = input.last.map(String.init) ?? "0"
     let width = gates > 1 ? ["\(gates)", "\(units)"] : ["\(units)"]
-    let blocks = gates > 1 ? "\(gates) blocks × \(units) units" : nil
+    let blocks = gates > 1 ? "\(gates) blocks × \(Format.thousands(units)) units" : nil
     var out: [Part] = []
     for w in weights {
       switch w.name {
@@ -239,11 +265,11 @@ struct Bidirectional: LayerModel {
     default: merged = "ave averages the two outputs"
     }
     return Explanation(
-      formula: "2 * (\(e.formula))", terms: terms,
+      formula: "directions * (\(e.formula))", terms: terms,
       shapeRule:
         "merge_mode=\(mergeMode): \(input.description) -> \(inference.output.description)\n"
         + merged,
-      notes: ["the weights are listed twice, forward layer first, as Keras lists them"],
+      notes: e.notes + ["the weights are listed twice, forward layer first, as Keras lists them"],
       parts: parts(e, half))
   }
 

@@ -39,9 +39,13 @@ enum ReshapingArguments {
     "dims", .integerTuple, default: .required, .shape,
     "the new order of the axes, numbered from 1, e.g. (2,1)")
   static let n = ArgumentSpec("n", .integer(min: 1), default: .required, .shape, "how many times")
+  /// UpSampling1D's size: one integer, not a tuple (Keras: "Expected an integer value for
+  /// `size`"); UpSampling2D/3D's: an integer or one per axis.
   static func size(rank: Int) -> ArgumentSpec {
-    ArgumentSpec(
-      "size", .integers(count: rank, min: 1), default: 2, .shape, "repetitions per axis")
+    rank == 1
+      ? ArgumentSpec("size", .integer(min: 1), default: 2, .shape, "repetitions of each step")
+      : ArgumentSpec(
+        "size", .integers(count: rank, min: 1), default: 2, .shape, "repetitions per axis")
   }
   /// ZeroPadding's `padding` and Cropping's `cropping`: Keras's defaults are 1 on each side of
   /// each axis, but for Cropping2D's 0 (`Cropping2D(cropping=((0, 0), (0, 0)))`,
@@ -56,9 +60,10 @@ enum ReshapingArguments {
     "rate", .number(0...1), default: .required, .neither, "fraction of channels dropped, 0 to 1")
   static let noiseRate = ArgumentSpec(
     "rate", .number(0...1), default: .required, .neither, "drop probability, 0 to 1")
+  /// Keras 3: "Expected a float value between 0 and 1".
   static let stddev = ArgumentSpec(
-    "stddev", .number(0...Double.greatestFiniteMagnitude), default: .required, .neither,
-    "standard deviation of the noise")
+    "stddev", .number(0...1), default: .required, .neither,
+    "standard deviation of the noise, 0 to 1")
 }
 
 let permuteDescriptor = LayerDescriptor(
@@ -90,11 +95,16 @@ struct Permute: LayerModel {
   }
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
-    .noWeights(
+    let lines = dims.enumerated().map { k, d in
+      "axis \(k + 1): input axis \(d), of size \(input.dims[d - 1].map(Format.thousands) ?? "None")"
+    }
+    return .noWeights(
       "Permute has no weights: it only reorders axes.",
-      shapeRule:
-        "output axis k = input axis dims[k]: \(input.description) -> \(inference.output.description)"
-    )
+      shapeRule: ([
+        "output axis k = input axis dims[k] (axes numbered from 1 after the batch): "
+          + "\(input.description) -> \(inference.output.description)"
+      ] + lines).joined(
+        separator: "\n"))
   }
 }
 
@@ -121,8 +131,10 @@ struct RepeatVector: LayerModel {
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     .noWeights(
-      "RepeatVector has no weights: it copies its input \(n) times.",
-      shapeRule: "output = (n, features): \(input.description) -> \(inference.output.description)")
+      "RepeatVector has no weights: it copies its input \(n == 1 ? "once" : "\(Format.thousands(n)) times").",
+      shapeRule:
+        "output (n, features): n = \(Format.thousands(n)) \(n == 1 ? "copy" : "copies") of the \(input.dims[0].map(Format.thousands) ?? "unknown number of") features: \(input.description) -> \(inference.output.description)"
+    )
   }
 }
 
@@ -133,11 +145,12 @@ func upSamplingDescriptor(rank: Int) -> LayerDescriptor {
     name: name, family: "Reshaping",
     summary: "repeats each step or pixel `size` times along each axis; no weights",
     source: "layers/reshaping/up_sampling\(rank)d.py",
-    arguments: [sizeArgument, dataFormatArgument],
-    inert: ["interpolation"],
+    // Keras 3: UpSampling1D takes only size; interpolation is UpSampling2D's alone.
+    arguments: rank == 1 ? [sizeArgument] : [sizeArgument, dataFormatArgument],
+    inert: rank == 2 ? ["interpolation"] : [],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let size = try r.ints(sizeArgument)
-      _ = try r.choice(dataFormatArgument)
+      let size = rank == 1 ? [try r.int(sizeArgument)] : try r.ints(sizeArgument)
+      if rank > 1 { _ = try r.choice(dataFormatArgument) }
       return Resample(
         name: name, rank: rank, before: size.map { _ in 0 }, after: size.map { _ in 0 }, scale: size
       )
@@ -152,10 +165,11 @@ func paddingDescriptor(_ kind: String, rank: Int) -> LayerDescriptor {
     summary: kind == "Cropping"
       ? "removes steps or pixels at the edges; no weights" : "adds zeros at the edges; no weights",
     source: "layers/reshaping/\(kind == "Cropping" ? "cropping" : "zero_padding")\(rank)d.py",
-    arguments: [amounts, dataFormatArgument],
+    // Keras 3: Cropping1D takes no data_format; ZeroPadding1D does.
+    arguments: kind == "Cropping" && rank == 1 ? [amounts] : [amounts, dataFormatArgument],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let pairs = try r.pairs(amounts)
-      _ = try r.choice(dataFormatArgument)
+      if !(kind == "Cropping" && rank == 1) { _ = try r.choice(dataFormatArgument) }
       let sign = kind == "Cropping" ? -1 : 1
       return Resample(
         name: name, rank: rank, before: pairs.map { sign * $0.0 }, after: pairs.map { sign * $0.1 },
@@ -259,17 +273,54 @@ struct Resample: LayerModel {
   }
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
-    let what =
-      name.hasPrefix("UpSampling")
-      ? "repeats values" : name.hasPrefix("Cropping") ? "removes edges" : "adds zeros"
+    let up = name.hasPrefix("UpSampling")
+    let cropping = name.hasPrefix("Cropping")
+    let what = up ? "repeats values" : cropping ? "removes edges" : "adds zeros"
+    let header: String
+    if up {
+      header = "size=\(stridesText(scale))"
+    } else {
+      // The amounts as given, (before, after) per axis (cropping's are stored negated).
+      let pairs = (0..<rank).map { "(\(before[$0].magnitude), \(after[$0].magnitude))" }
+      header =
+        (cropping ? "cropping" : "padding") + " (before, after) per axis = "
+        + (rank == 1 ? pairs[0] : "(" + pairs.joined(separator: ", ") + ")")
+    }
+    let names = spatialAxisNames(rank)
+    let lines = (0..<rank).map {
+      axisRule(names[$0], input.dims[$0], inference.output.dims[$0], $0)
+    }
     return .noWeights(
       "\(name) has no weights: it \(what), which needs no learned numbers.",
-      shapeRule: name.hasPrefix("UpSampling")
-        ? "each spatial axis times size (\(scale.map(String.init).joined(separator: ", "))): \(input.description) -> \(inference.output.description)"
-        : "each spatial axis \(name.hasPrefix("Cropping") ? "minus" : "plus") before + after: \(input.description) -> \(inference.output.description)"
-    )
+      shapeRule: ([header + ": \(input.description) -> \(inference.output.description)"] + lines
+        + ["channels: unchanged"]).joined(separator: "\n"))
+  }
+
+  /// The rule of one axis, every expression equal to the number after it: `steps: 10 × 2 = 20`,
+  /// `rows: 28 + 1 + 1 = 30`, `rows: 28 - 2 - 2 = 24`; an unknown length L as `L × 2`, `L + 2`.
+  func axisRule(_ axis: String, _ d: Int?, _ out: Int?, _ i: Int) -> String {
+    let t = Format.thousands
+    if name.hasPrefix("UpSampling") {
+      guard let d, let out else { return "\(axis): a length L becomes L × \(t(scale[i]))" }
+      return "\(axis): \(t(d)) × \(t(scale[i])) = \(t(out))"
+    }
+    let sign = before[i] < 0 || after[i] < 0 ? "-" : "+"
+    let a = t(Int(before[i].magnitude))
+    let b = t(Int(after[i].magnitude))
+    guard let d, let out else {
+      // The two amounts as one, when their sum fits (it is written as a sum when it does not).
+      let (sum, overflow) = Int(before[i].magnitude).addingReportingOverflow(
+        Int(after[i].magnitude))
+      if !overflow && sum == 0 { return "\(axis): a length L stays L" }
+      return "\(axis): a length L becomes L \(sign) " + (overflow ? "\(a) \(sign) \(b)" : t(sum))
+    }
+    return "\(axis): \(t(d)) \(sign) \(a) \(sign) \(b) = \(t(out))"
   }
 }
+
+/// What every other layer takes (`commonInertArguments`) and SpatialDropout does not: its
+/// `__init__` lists its arguments without **kwargs.
+let spatialDropoutRefuses = ["autocast", "activity_regularizer"]
 
 func spatialDropoutDescriptor(rank: Int) -> LayerDescriptor {
   let name = "SpatialDropout\(rank)D"
@@ -277,12 +328,19 @@ func spatialDropoutDescriptor(rank: Int) -> LayerDescriptor {
     name: name, family: "Regularization",
     summary: "drops whole channels during training; no weights",
     source: "layers/regularization/spatial_dropout.py",
-    arguments: [ReshapingArguments.spatialRate, dataFormatArgument],
-    inert: ["seed", "noise_shape"],
+    // Keras 3: `SpatialDropout1D.__init__(self, rate, seed=None, name=None, dtype=None)`, and
+    // 2D/3D add data_format: no **kwargs, so no noise_shape, autocast or activity_regularizer.
+    arguments: rank == 1
+      ? [ReshapingArguments.spatialRate] : [ReshapingArguments.spatialRate, dataFormatArgument],
+    inert: ["seed"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      for a in r.arguments where spatialDropoutRefuses.contains(a.key) {
+        throw .unknownArgument(
+          a.key, layer: name, at: Span(a.span.start, a.valueSpan.start - 1), suggestion: nil)
+      }
       let rate = try r.number(
         ReshapingArguments.spatialRate, example: spatialDropoutExample(rank: rank).add)
-      _ = try r.choice(dataFormatArgument)
+      if rank > 1 { _ = try r.choice(dataFormatArgument) }
       return SpatialDropout(rank: rank, rate: rate)
     })
 }

@@ -28,7 +28,17 @@ struct TimeDistributed: LayerModel {
         "TimeDistributed needs an input of rank 3 or more (batch, time, ...), found rank \(input.rank + 1) with shape \(input.description)"
       )
     }
-    let one = try inner.infer(step(input))
+    let s = step(input)
+    let one: Inference
+    do { one = try inner.infer(s) } catch {
+      // The wrapped layer's reason names the shape of one step, which the user never typed:
+      // say where it comes from.
+      guard case .reason(let why) = error else { throw error }
+      let steps = input.dims[0].map { "each of the \(Format.thousands($0)) steps" } ?? "each step"
+      throw .reason(
+        "TimeDistributed applies \(inner.typeName) to \(steps) of \(input.description) separately, each of shape \(s.description) (the input without its time axis): \(why)"
+      )
+    }
     return try Inference(output: Shape([input.dims[0]] + one.output.dims), weights: one.weights)
   }
 
@@ -39,7 +49,10 @@ struct TimeDistributed: LayerModel {
     e.shapeRule =
       "the time axis (\(input.dims[0].map(String.init) ?? "None")) is kept and \(inner.typeName) applied at each step; "
       + e.shapeRule
-    e.notes.append("one set of weights serves every step: the count is the wrapped layer's")
+    e.notes.append(
+      i.weights.isEmpty
+        ? "the same \(inner.typeName) is applied at every step: it has no weights, so neither has the wrapper"
+        : "one set of weights serves every step: the count is the wrapped layer's")
     return e
   }
 }
