@@ -40,7 +40,10 @@ struct ArgumentSpecTests {
       d["\(rnn).units"] = "required"
       d["\(rnn).use_bias"] = "true"
       d["\(rnn).return_sequences"] = "false"
+      d["\(rnn).return_state"] = "false"
+      d["\(rnn).stateful"] = "false"
     }
+    d["LayerNormalization.rms_scaling"] = "false"
     d["GRU.reset_after"] = "true"
     for r in 1...3 {
       // Keras has depthwise and separable convolutions of rank 1 and 2 only.
@@ -73,7 +76,9 @@ struct ArgumentSpecTests {
       // ZeroPadding1D(padding=1), ZeroPadding2D(padding=(1, 1)), ZeroPadding3D(((1, 1),) * 3).
       d["ZeroPadding\(r)D.padding"] = "1"
       d["SpatialDropout\(r)D.rate"] = "required"
-      for t in ["UpSampling", "ZeroPadding", "Cropping", "SpatialDropout"] {
+      // UpSampling1D, Cropping1D and SpatialDropout1D take no data_format in Keras 3.
+      for t in ["UpSampling", "ZeroPadding", "Cropping", "SpatialDropout"]
+      where r > 1 || t == "ZeroPadding" {
         d["\(t)\(r)D.data_format"] = "channels_last"
       }
     }
