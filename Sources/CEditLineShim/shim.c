@@ -156,6 +156,13 @@ void pc_editline_set_completion(char *(*generator)(const char *text, int state))
   rl_completion_entry_function = (rl_compentry_func_t *)generator;
 }
 
+const char *pc_editline_buffer(int *point) {
+  *point = rl_point;
+  return rl_line_buffer ? rl_line_buffer : "";
+}
+
+void pc_editline_append_space(int yes) { rl_completion_append_character = yes ? ' ' : '\0'; }
+
 void pc_grow_pipe(int fd, int size) {
 #ifdef F_SETPIPE_SZ
   struct stat st;

@@ -1,15 +1,26 @@
 import CEditLineShim
 import ParamCalcCore
 
-/// Words offered by Tab: the commands, then the layer types.
-nonisolated(unsafe) private var completionWords: [String] = []
+/// The model Tab completes against (`set N` offers layer N's arguments), as of the last prompt.
+nonisolated(unsafe) private var completionSession = Session()
 nonisolated(unsafe) private var completionMatches: [String] = []
 
+/// Tab: what `Completion` offers for the word under the cursor, given the line before it.
 private let complete:
   @convention(c) (UnsafePointer<CChar>?, Int32) -> UnsafeMutablePointer<CChar>? = { text, state in
     if state == 0 {
-      let prefix = text.map { String(cString: $0).lowercased() } ?? ""
-      completionMatches = completionWords.filter { $0.hasPrefix(prefix) }
+      let word = text.map { String(cString: $0) } ?? ""
+      var point: Int32 = 0
+      let buffer = Array(String(cString: pc_editline_buffer(&point)).utf8)
+      let end = max(0, min(Int(point), buffer.count) - word.utf8.count)
+      let before = String(decoding: buffer[..<end], as: UTF8.self)
+      // libedit escapes `=` in what it inserts (`units\=`): an argument name is inserted without
+      // it, and without a space after it, so that the `=` typed next follows it.
+      let candidates = Completion.candidates(
+        before: before, word: word, catalog: completionSession.catalog,
+        session: completionSession)
+      completionMatches = candidates.map { $0.hasSuffix("=") ? String($0.dropLast()) : $0 }
+      pc_editline_append_space(candidates.count == 1 && candidates[0].hasSuffix("=") ? 0 : 1)
     }
     let i = Int(state)
     guard i < completionMatches.count else { return nil }
@@ -21,8 +32,6 @@ extension Runner {
   /// or `quit` leaves. Errors are shown and the session goes on.
   mutating func interactive() -> Int32 {
     pc_editline_init("paramcalc", 1000, json ? 1 : 0)
-    completionWords =
-      CommandTable.words + interpreter.session.catalog.descriptors.map { $0.name.lowercased() }
     pc_editline_set_completion(complete)
     show(
       "paramcalc \(ParamCalc.version) — type 'help' for commands, 'layers' for layer types, Ctrl-D to quit"
@@ -31,6 +40,7 @@ extension Runner {
     while true {
       _ = pc_take_interrupt()
       var interrupted: Int32 = 0
+      completionSession = interpreter.session
       guard let raw = pc_editline_read("paramcalc> ", &interrupted) else {
         if interrupted != 0 {
           // Ctrl-C: drop the line being typed, keep the model.

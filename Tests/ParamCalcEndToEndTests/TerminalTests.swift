@@ -215,6 +215,47 @@ struct TerminalTests {
     #expect(t.exitStatus() == .exited(0))
   }
 
+  /// Tab completes from the declarations: a layer type, then an argument's name (no space
+  /// after: `=` and the value come next; libedit would escape an inserted `=`), then a declared
+  /// choice.
+  @Test func tabCompletesTypesArgumentsAndValues() throws {
+    let t = try Terminal()
+    #expect(t.nextPrompt())
+    t.type("input (10,25)\r")
+    #expect(t.nextPrompt())
+    // libedit redraws only what a completion adds (`d `, `ers`, ...): each is awaited.
+    var mark = t.screen.endIndex
+    t.type("add separableconv1\t")
+    #expect(t.wait(for: "d ", after: mark))
+    mark = t.screen.endIndex
+    t.type("filt\t")
+    #expect(t.wait(for: "ers", after: mark))
+    mark = t.screen.endIndex
+    t.type("=4 kernel_s\t")
+    #expect(t.wait(for: "ize", after: mark))
+    mark = t.screen.endIndex
+    t.type("=3 padding=s\t")
+    #expect(t.wait(for: "ame", after: mark))
+    t.type("\r")
+    // Accepted as written out: (3 × 25 × 1) + (25 × 1 + 1) × 4 = 75 + 104 = 179 params, and
+    // padding=same keeps the 10 steps (valid would give 8).
+    #expect(t.wait(for: "out (None, 10, 4)", after: mark))
+    #expect(t.wait(for: "179", after: mark))
+    #expect(t.nextPrompt())
+    mark = t.screen.endIndex
+    t.type("set 1 use_b\t")
+    #expect(t.wait(for: "ias", after: mark))
+    mark = t.screen.endIndex
+    t.type("=f\t")
+    #expect(t.wait(for: "alse", after: mark))
+    t.type("\r")
+    // Without the bias: 75 + 25 × 4 = 175.
+    #expect(t.wait(for: "175", after: mark))
+    #expect(t.nextPrompt())
+    t.type("\u{4}")
+    #expect(t.exitStatus() == .exited(0))
+  }
+
   @Test(arguments: ["quit", "exit", "  EXIT  "])
   func quitAndExitLeave(_ command: String) throws {
     let t = try Terminal()

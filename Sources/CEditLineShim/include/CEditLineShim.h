@@ -19,6 +19,12 @@ void pc_editline_add_history(const char *line);
 /// candidate for state 0, 1, 2, ... and NULL when there are no more.
 void pc_editline_set_completion(char *(*generator)(const char *text, int state));
 
+/// During completion: the line being edited and the cursor's byte offset in it (`*point`).
+const char *pc_editline_buffer(int *point);
+
+/// During completion: whether a unique completion is followed by a space (0: not, for `key=`).
+void pc_editline_append_space(int yes);
+
 /// Installs a SIGINT handler (without SA_RESTART) that only records the signal.
 void pc_install_interrupt_handler(void);
 
