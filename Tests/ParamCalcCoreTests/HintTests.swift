@@ -31,6 +31,30 @@ struct HintTests {
     )
   }
 
+  /// An edit that would break a later layer says the model is unchanged and the ways out:
+  /// what fits that layer when it is said of it (its window: 8 - 3 + 1 = 6, then 6 - 2 = 4
+  /// steps hold a kernel of 4 at most... here the input is 5 long), then change or remove it.
+  @Test func anEditThatBreaksALaterLayerSaysWhatWouldFitIt() {
+    // After set 1 kernel_size=6 the second convolution sees 10 - 6 + 1 = 5 steps: too few for 7.
+    expectHint(
+      after: [
+        "input (10,8)", "add conv1d filters=4 kernel_size=3", "add conv1d filters=4 kernel_size=7",
+      ], "set 1 kernel_size=6", .breaksLayer,
+      message:
+        "this change would break layer #2 (Conv1D): computed output size would be zero or negative: an axis of size 5 is smaller than the window of 7 (input shape (None, 5, 4))",
+      hint:
+        "the model is unchanged: layer #2: padding=same keeps the length, or use kernel_size ≤ 5; or change layer #2 first ('set 2 ...') or remove it ('remove 2')"
+    )
+    // A hint that would add a layer at the end does not help a layer in the middle: only the
+    // ways out that always exist.
+    expectHint(
+      after: ["input (10,8)", "add conv1d filters=4 kernel_size=3"], "input (10,)", .breaksLayer,
+      message:
+        "this change would break layer #1 (Conv1D): expected an input of rank 3 (batch, steps, channels), found rank 2 with shape (None, 10)",
+      hint:
+        "the model is unchanged: change layer #1 first ('set 1 ...') or remove it ('remove 1')")
+  }
+
   @Test func recurrentAfterALayerReshapesOnly() {
     // Not on the model's input: changing the input line would not help.
     expectHint(

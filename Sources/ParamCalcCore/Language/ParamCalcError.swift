@@ -20,7 +20,7 @@ public enum ParamCalcError: Error, Equatable, Sendable {
   /// fit (worded where the refusal becomes this error, from the layer and its input).
   case refused(layer: String, reason: String, at: Span, hint: String? = nil)
   /// An edit that would make a later layer invalid.
-  case breaksLayer(index: Int, layer: String, reason: String, at: Span)
+  case breaksLayer(index: Int, layer: String, reason: String, at: Span, hint: String? = nil)
   case overflow(String, at: Span)
   case nothingTo(String, at: Span)
   case file(path: String, reason: String, at: Span)
@@ -36,7 +36,7 @@ public enum ParamCalcError: Error, Equatable, Sendable {
       .unsupportedLayer(_, let at), .unknownArgument(_, _, let at, _), .repeatedArgument(_, let at),
       .missingArgument(_, _, let at, _), .invalidValue(_, _, let at, _), .extraTokens(let at, _),
       .missingOperand(_, _, let at), .indexOutOfRange(_, _, let at, _), .noInputShape(let at),
-      .refused(_, _, let at, _), .breaksLayer(_, _, _, let at), .overflow(_, let at),
+      .refused(_, _, let at, _), .breaksLayer(_, _, _, let at, _), .overflow(_, let at),
       .nothingTo(_, let at), .file(_, _, let at):
       return at
     case .inLoadedFile, .lineTooLong:
@@ -63,7 +63,7 @@ public enum ParamCalcError: Error, Equatable, Sendable {
       return "layer \(i) does not exist: layers are numbered 1 to \(n)"
     case .noInputShape: return "the model has no input shape"
     case .refused(let layer, let reason, _, _): return "\(layer) cannot be applied here: \(reason)"
-    case .breaksLayer(let i, let layer, let reason, _):
+    case .breaksLayer(let i, let layer, let reason, _, _):
       return "this change would break layer #\(i) (\(layer)): \(reason)"
     case .overflow(let what, _): return "overflow: \(what) does not fit in a 64-bit integer"
     case .nothingTo(let what, _): return "nothing to \(what)"
@@ -99,7 +99,12 @@ public enum ParamCalcError: Error, Equatable, Sendable {
       return
         "give one first, e.g. 'input (None,25)', or put input_shape=(None,25) on the first layer"
     case .refused(_, _, _, let h): return h
-    case .breaksLayer: return nil
+    case .breaksLayer(let i, _, _, _, let hint):
+      // What would fit the layer, when it is said of the layer itself (not of what to add at
+      // the end of the model); then the ways out that always exist.
+      let fit = hint.flatMap { $0.contains("add '") ? nil : "layer #\(i): \($0); or " } ?? ""
+      return
+        "the model is unchanged: \(fit)change layer #\(i) first ('set \(i) ...') or remove it ('remove \(i)')"
     case .overflow: return nil
     case .nothingTo: return nil
     case .file: return nil

@@ -184,8 +184,8 @@ extension Session {
         out.append(new)
         shape = store[new].output
       } catch {
-        if case .refused(let layer, let reason, _, _) = error {
-          throw .breaksLayer(index: i + 1, layer: layer, reason: reason, at: span)
+        if case .refused(let layer, let reason, _, let hint) = error {
+          throw .breaksLayer(index: i + 1, layer: layer, reason: reason, at: span, hint: hint)
         }
         throw error
       }
