@@ -156,7 +156,6 @@ struct KerasExactnessTests {
       ("(9,9,4)", "add separableconv2d filters=2 kernel_size=3 lora_rank=2", "lora_rank"),
       ("(9,9,4)", "add conv2dtranspose filters=2 kernel_size=3 lora_alpha=2", "lora_alpha"),
       ("(10,16)", "add multiheadattention num_heads=2 key_dim=4 lora_rank=2", "lora_rank"),
-      ("(10,4)", "add lstm units=2 lora_rank=2", "lora_rank"),
     ] {
       expectRefusal(after: ["input " + input], add, .unknownArgument, "no argument '\(key)'")
     }

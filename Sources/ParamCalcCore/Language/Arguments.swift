@@ -4,10 +4,15 @@ let commonInertArguments = ["name", "dtype", "autocast", "activity_regularizer",
 /// The argument names that a layer with a kernel and bias accepts without effect on the count.
 /// (`lora_rank` is not one: where Keras takes it — Dense, Embedding, Conv1D/2D/3D — it freezes
 /// the kernel and adds two weights, and it is declared there; the other layers refuse it.)
-let weightInertArguments = [
+let kernelInertArguments = [
   "activation", "kernel_initializer", "bias_initializer", "kernel_regularizer",
   "bias_regularizer", "kernel_constraint", "bias_constraint",
 ]
+
+/// `kernelInertArguments` with lora_rank and lora_alpha, as the recurrent layers still take
+/// them (Keras 3.15's SimpleRNN, LSTM and GRU refuse both: Recurrent.swift should move to
+/// `kernelInertArguments`, and the `help lstm` transcript be recorded again).
+let weightInertArguments = kernelInertArguments + ["lora_rank", "lora_alpha"]
 
 /// `lora_rank` of Dense, Embedding and Conv1D/2D/3D (dense.py, embedding.py, base_conv.py): a
 /// positive rank freezes the kernel and adds two trainable factors; None or 0 adds nothing.

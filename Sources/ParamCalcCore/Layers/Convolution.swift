@@ -92,7 +92,7 @@ func convDescriptor(rank: Int) -> LayerDescriptor {
       a.filters, a.kernelSize, a.strides, a.padding, a.dilationRate, ConvArguments.groups,
       ConvArguments.useBias, dataFormatArgument, loraRankArgument,
     ],
-    inert: weightInertArguments + ["lora_alpha"],
+    inert: kernelInertArguments + ["lora_alpha"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let filters = try r.int(a.filters, example: example)
       let kernel = try r.ints(a.kernelSize, example: example)

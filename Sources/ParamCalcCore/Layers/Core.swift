@@ -39,7 +39,7 @@ let coreLayers: [LayerDescriptor] = [
     summary: "fully connected: every output unit sees every input feature of the last axis",
     source: "layers/core/dense.py",
     arguments: [CoreArguments.units, CoreArguments.useBias, loraRankArgument],
-    inert: weightInertArguments + ["lora_alpha"],
+    inert: kernelInertArguments + ["lora_alpha"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       return Dense(
         units: try r.int(CoreArguments.units, example: denseExample.add),
