@@ -44,6 +44,9 @@ struct ArgumentSpecTests {
       d["\(rnn).stateful"] = "false"
     }
     d["LayerNormalization.rms_scaling"] = "false"
+    d["Dense.lora_rank"] = "None"
+    d["Embedding.lora_rank"] = "None"
+    d["MultiHeadAttention.use_gate"] = "false"
     d["GRU.reset_after"] = "true"
     for r in 1...3 {
       // Keras has depthwise and separable convolutions of rank 1 and 2 only.
@@ -59,6 +62,7 @@ struct ArgumentSpecTests {
         if !conv.hasPrefix("Depthwise") { d["\(conv).filters"] = "required" }
       }
       d["Conv\(r)D.groups"] = "1"
+      d["Conv\(r)D.lora_rank"] = "None"
       d["Conv\(r)DTranspose.output_padding"] = "None"
       for conv in depthwise { d["\(conv).depth_multiplier"] = "1" }
       // MaxPooling1D(pool_size=2), MaxPooling2D(pool_size=(2, 2)), ...; AveragePoolingND's

@@ -86,7 +86,7 @@ struct SaveLoadTests {
     var i = Interpreter()
     _ = try i.run(line: "input (None,6)")
     let inert = [
-      "name", "dtype", "autocast", "activity_regularizer", "batch_size", "kernel_initializer",
+      "name", "dtype", "autocast", "activity_regularizer", "kernel_initializer",
       "bias_constraint", "kernel_regularizer",
     ]
     for _ in 0..<25 {

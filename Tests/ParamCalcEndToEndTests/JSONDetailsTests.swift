@@ -161,8 +161,8 @@ struct JSONDetailsTests {
   }
 
   /// `help conv2d`: Keras's Conv2D(filters, kernel_size, strides=1, padding="valid",
-  /// dilation_rate=1, groups=1, use_bias=True, …); of these, filters, kernel_size, groups and
-  /// use_bias change the count.
+  /// dilation_rate=1, groups=1, use_bias=True, …, lora_rank=None); of these, filters,
+  /// kernel_size, groups, use_bias and lora_rank (which adds two factors) change the count.
   @Test func helpOnALayerGivesItsArguments() throws {
     let h = try #require(try Self.objects("help conv2d\n").first)
     #expect(h["command"] == .string("help") && h["text"]?.string != nil)
@@ -178,7 +178,7 @@ struct JSONDetailsTests {
     let counting = arguments.filter { $0["changes_count"] == .bool(true) }.compactMap {
       $0["name"]?.string
     }
-    #expect(Set(counting) == ["filters", "kernel_size", "groups", "use_bias"])
+    #expect(Set(counting) == ["filters", "kernel_size", "groups", "use_bias", "lora_rank"])
     #expect(arguments.allSatisfy { ($0["meaning"]?.string ?? "").count > 3 })
     let inert = try #require(h["inert"]?.array)
     #expect(inert.contains(.string("activation")) && inert.contains(.string("kernel_initializer")))

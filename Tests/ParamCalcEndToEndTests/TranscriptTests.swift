@@ -205,6 +205,7 @@ struct TranscriptTests {
         "<stdin>:17:1: error: this change would break layer #1 (Conv1D): expected an input of rank 3 (batch, steps, channels), found rank 4 with shape (None, None, None, 25)",
         "  input (None,None,25)",
         "  ^~~~~~~~~~~~~~~~~~~~",
+        "help: the model is unchanged: change layer #1 first ('set 1 ...') or remove it ('remove 1')",
         "",
       ].joined(separator: "\n"),
       status: 1),

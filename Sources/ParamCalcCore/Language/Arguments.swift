@@ -1,11 +1,51 @@
-/// Arguments every Keras layer accepts that change neither counts nor shapes.
-let commonInertArguments = ["name", "dtype", "autocast", "activity_regularizer", "batch_size"]
+/// Arguments every Keras layer accepts that change neither counts nor shapes. (Not
+/// `batch_size`, a Keras 2 name that Keras 3 refuses: "Unrecognized keyword arguments".)
+let commonInertArguments = ["name", "dtype", "autocast", "activity_regularizer"]
 
 /// The argument names that a layer with a kernel and bias accepts without effect on the count.
-let weightInertArguments = [
+/// (`lora_rank` is not one: where Keras takes it — Dense, Embedding, Conv1D/2D/3D — it freezes
+/// the kernel and adds two weights, and it is declared there; the other layers refuse it.)
+let kernelInertArguments = [
   "activation", "kernel_initializer", "bias_initializer", "kernel_regularizer",
-  "bias_regularizer", "kernel_constraint", "bias_constraint", "lora_rank", "lora_alpha",
+  "bias_regularizer", "kernel_constraint", "bias_constraint",
 ]
+
+/// `lora_rank` of Dense, Embedding and Conv1D/2D/3D (dense.py, embedding.py, base_conv.py): a
+/// positive rank freezes the kernel and adds two trainable factors; None or 0 adds nothing.
+let loraRankArgument = ArgumentSpec(
+  "lora_rank", .optionalInteger(min: 0), default: .none, .count,
+  "LoRA: freezes the kernel, adds two trainable low-rank factors")
+
+extension ArgumentReader {
+  /// `lora_rank`: the rank, or nil when absent, None or 0 (Keras enables LoRA when it is truthy).
+  /// Keras refuses LoRA together with a constraint on the weight it freezes (`constraint`:
+  /// `kernel_constraint`, or `embeddings_constraint` for Embedding).
+  mutating func loraRank(constraint: String, what: String) throws(ParamCalcError) -> Int? {
+    guard let rank = try optionalInt(loraRankArgument), rank > 0 else { return nil }
+    if let c = arguments.first(where: { $0.key == constraint }), c.value != .none {
+      throw .invalidValue(
+        argument: constraint,
+        message:
+          "Lora is incompatible with \(what) constraints: leave \(constraint) out or lora_rank out",
+        at: c.valueSpan)
+    }
+    return rank
+  }
+}
+
+extension Value {
+  /// The value as a message quotes it, a tuple of one written as Python writes it: `'(3,)'`.
+  var echoed: String {
+    guard case .tuple = self else { return shown }
+    return "'" + echoScript + "'"
+  }
+
+  var echoScript: String {
+    guard case .tuple(let items) = self else { return script }
+    if items.count == 1 { return "(" + items[0].echoScript + ",)" }
+    return "(" + items.map(\.echoScript).joined(separator: ",") + ")"
+  }
+}
 
 /// The keys given on a line, to tell an argument from a default in explanations.
 public struct Given: Sendable, Equatable {
@@ -63,7 +103,7 @@ public struct ArgumentReader {
     guard case .int(let n) = a.value else {
       throw .invalidValue(
         argument: s.name,
-        message: "expected an integer, found \(a.value.kindName) \(a.value.shown)",
+        message: "expected an integer, found \(a.value.kindName) \(a.value.echoed)",
         at: a.valueSpan)
     }
     if n < min && n != also {
@@ -80,7 +120,7 @@ public struct ArgumentReader {
     if case .none = a.value { return nil }
     guard case .int(let n) = a.value else {
       throw .invalidValue(
-        argument: s.name, message: "expected an integer or None, found \(a.value.shown)",
+        argument: s.name, message: "expected an integer or None, found \(a.value.echoed)",
         at: a.valueSpan)
     }
     if n < min {
@@ -119,7 +159,7 @@ public struct ArgumentReader {
       for item in items {
         guard case .int(let n) = item else {
           throw .invalidValue(
-            argument: key, message: "expected integers, found \(item.shown)", at: a.valueSpan)
+            argument: key, message: "expected integers, found \(item.echoed)", at: a.valueSpan)
         }
         out.append(n)
       }
@@ -127,13 +167,13 @@ public struct ArgumentReader {
         throw .invalidValue(
           argument: key,
           message:
-            "expected \(count == 1 ? "an integer" : "\(count) integers") or one integer for all, found \(out.count) in \(a.value.shown)",
+            "expected \(count == 1 ? "an integer" : "\(count) integers") or one integer for all, found \(out.count) in \(a.value.echoed)",
           at: a.valueSpan)
       }
     default:
       throw .invalidValue(
         argument: key,
-        message: "expected an integer or a tuple of \(count), found \(a.value.shown)",
+        message: "expected an integer or a tuple of \(count), found \(a.value.echoed)",
         at: a.valueSpan)
     }
     for n in out where n < min {
@@ -167,14 +207,14 @@ public struct ArgumentReader {
       for item in items {
         guard case .int(let n) = item else {
           throw .invalidValue(
-            argument: s.name, message: "expected integers, found \(item.shown)", at: a.valueSpan)
+            argument: s.name, message: "expected integers, found \(item.echoed)", at: a.valueSpan)
         }
         out.append(n)
       }
       return (out, a.valueSpan)
     default:
       throw .invalidValue(
-        argument: s.name, message: "expected a tuple of integers, found \(a.value.shown)",
+        argument: s.name, message: "expected a tuple of integers, found \(a.value.echoed)",
         at: a.valueSpan)
     }
   }
@@ -186,7 +226,7 @@ public struct ArgumentReader {
     guard let a = take(s.name) else { return d }
     guard case .bool(let v) = a.value else {
       throw .invalidValue(
-        argument: s.name, message: "expected true or false, found \(a.value.shown)",
+        argument: s.name, message: "expected true or false, found \(a.value.echoed)",
         at: a.valueSpan)
     }
     return v
@@ -213,7 +253,7 @@ public struct ArgumentReader {
     }
     var message =
       "expected one of " + options.map { "'\($0)'" }.joined(separator: ", ")
-      + ", found \(a.value.shown)"
+      + ", found \(a.value.echoed)"
     if case .string(let v) = a.value, let near = Suggestion.nearest(to: v, in: options) {
       message += " (did you mean '\(near)'?)"
     }
@@ -240,19 +280,31 @@ public struct ArgumentReader {
     case .none where s.byDefault == .none: return nil
     default:
       throw .invalidValue(
-        argument: s.name, message: "expected a number, found \(a.value.shown)", at: a.valueSpan)
+        argument: s.name, message: "expected a number, found \(a.value.echoed)", at: a.valueSpan)
     }
     if !range.contains(v) || (openUpper && v == range.upperBound) {
-      let upper =
-        openUpper
-        ? "below \(Value.format(range.upperBound))" : "at most \(Value.format(range.upperBound))"
       throw .invalidValue(
-        argument: s.name,
-        message:
-          "must be at least \(Value.format(range.lowerBound)) and \(upper), found \(a.value.script)",
+        argument: s.name, message: ArgumentReader.outOfRange(range, openUpper, a.value),
         at: a.valueSpan)
     }
     return v
+  }
+
+  /// Why `value` is outside `range`, naming only the bounds that are there: `must be at least 0,
+  /// found -1` (not `and at most 1.7976931348623157e+308`), `must be at least 0.0 and at most
+  /// 1.0, found 1.5`.
+  static func outOfRange(_ range: ClosedRange<Double>, _ openUpper: Bool, _ value: Value)
+    -> String
+  {
+    // Bounds as numbers are written elsewhere in messages (`0.0`, `1.0`); the value as written.
+    let bound = Value.format
+    let big = Double.greatestFiniteMagnitude
+    var limits: [String] = []
+    if range.lowerBound > -big { limits.append("at least \(bound(range.lowerBound))") }
+    if range.upperBound < big {
+      limits.append((openUpper ? "below " : "at most ") + bound(range.upperBound))
+    }
+    return "must be " + limits.joined(separator: " and ") + ", found \(value.script)"
   }
 
   /// The name of an activation function (None is `linear`), refused as Keras refuses it.

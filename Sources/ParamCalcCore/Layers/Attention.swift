@@ -17,7 +17,10 @@ enum AttentionArguments {
     "use_bias", .bool, default: true, .count, "add biases to the projections")
   static let outputShape = ArgumentSpec(
     "output_shape", .integerTuple, default: .derived("input features"), .count,
-    "size of the output's last axis")
+    "the output's last axes: an integer, or a tuple such as (2,3)")
+  static let useGate = ArgumentSpec(
+    "use_gate", .bool, default: false, .count,
+    "gated attention: a gate projection, sized as value's, scales each head's output")
 }
 
 let attentionLayers: [LayerDescriptor] = [
@@ -27,27 +30,37 @@ let attentionLayers: [LayerDescriptor] = [
     source: "layers/attention/multi_head_attention.py",
     arguments: [
       AttentionArguments.numHeads, AttentionArguments.keyDim, AttentionArguments.valueDim,
-      AttentionArguments.useBias, AttentionArguments.outputShape,
+      AttentionArguments.useBias, AttentionArguments.outputShape, AttentionArguments.useGate,
     ],
-    inert: weightInertArguments + ["dropout", "attention_axes", "seed", "flash_attention"],
+    // As MultiHeadAttention.__init__ names them: no activation, no lora_rank.
+    inert: [
+      "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
+      "kernel_constraint", "bias_constraint", "dropout", "attention_axes", "seed",
+      "flash_attention", "sliding_window",
+    ],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let heads = try r.int(AttentionArguments.numHeads, example: attentionExample.add)
       let key = try r.int(AttentionArguments.keyDim, example: attentionExample.add)
       // value_dim: by default key_dim.
       let value = try r.optionalInt(AttentionArguments.valueDim) ?? key
       let bias = try r.bool(AttentionArguments.useBias)
-      // output_shape: by default the input's features (nil here, resolved on the input).
-      var out: Int? = nil
-      if let list = try r.optionalIntTuple(AttentionArguments.outputShape) {
-        guard list.values.count == 1, list.values[0] >= 1 else {
+      // output_shape: by default the input's features (nil here, resolved on the input); Keras
+      // takes a false value (0, an empty tuple) as that default too.
+      var out: [Int]? = nil
+      if let list = try r.optionalIntTuple(AttentionArguments.outputShape),
+        !list.values.isEmpty, list.values != [0]
+      {
+        if let bad = list.values.first(where: { $0 < 1 }) {
           throw .invalidValue(
-            argument: "output_shape", message: "paramcalc supports one positive integer here",
+            argument: "output_shape", message: "every value must be at least 1, found \(bad)",
             at: list.span)
         }
-        out = list.values[0]
+        out = list.values
       }
+      let gate = try r.bool(AttentionArguments.useGate)
       return MultiHeadAttention(
-        heads: heads, keyDim: key, valueDim: value, useBias: bias, outputDim: out)
+        heads: heads, keyDim: key, valueDim: value, useBias: bias, outputShape: out,
+        useGate: gate)
     })
 ]
 
@@ -56,68 +69,109 @@ struct MultiHeadAttention: LayerModel {
   let keyDim: Int
   let valueDim: Int
   let useBias: Bool
-  let outputDim: Int?
+  /// `output_shape`, or nil for the input's last dimension.
+  let outputShape: [Int]?
+  var useGate = false
   var typeName: String { "MultiHeadAttention" }
 
+  /// The projections in Keras's order (multi_head_attention.py's build): query, key, the gate
+  /// (use_gate), value, then the output; each a kernel, then its bias (use_bias).
+  var projections: [String] {
+    ["query", "key"] + (useGate ? ["gate"] : []) + ["value", "output"]
+  }
+
   func infer(_ input: Shape) throws(Refusal) -> Inference {
-    if input.rank < 2 {
-      throw .reason(
-        "expected an input of rank 3 or more (batch, positions..., features), found rank \(input.rank + 1) with shape \(input.description)"
-      )
-    }
     let d = try knownLast(input, typeName)
-    let o = outputDim ?? d
+    let o = outputShape ?? [d]
     var w: [Weight] = []
-    for (dim, _) in [(keyDim, "query"), (keyDim, "key"), (valueDim, "value")] {
-      w.append(try Weight("kernel", [d, heads, dim]))
-      if useBias { w.append(try Weight("bias", [heads, dim])) }
+    for name in projections {
+      let perHead = name == "query" || name == "key" ? keyDim : valueDim
+      if name == "output" {
+        w.append(try Weight("kernel", [heads, valueDim] + o))
+        if useBias { w.append(try Weight("bias", o)) }
+      } else {
+        w.append(try Weight("kernel", [d, heads, perHead]))
+        if useBias { w.append(try Weight("bias", [heads, perHead])) }
+      }
     }
-    w.append(try Weight("kernel", [heads, valueDim, o]))
-    if useBias { w.append(try Weight("bias", [o])) }
-    return try Inference(output: input.replacingLast(with: o), weights: w)
+    return try Inference(output: Shape(input.dims.dropLast() + o.map { $0 }), weights: w)
   }
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let d = input.last ?? 0
-    let o = outputDim ?? d
-    let b = useBias ? " + 1" : ""
+    let o = outputShape ?? [d]
+    // The output's numbers per position (the layer was inferred: the product fits).
+    let out = o.reduce(1, &*)
+    let valueTimes = useGate ? "2 * value_dim" : "value_dim"
     let formula =
-      "(d\(b)) * heads * key_dim * 2 + (d\(b)) * heads * value_dim + heads * value_dim * out\(useBias ? " + out" : "")"
+      useBias
+      ? "(d + 1) * heads * (2 * key_dim + \(valueTimes)) + (heads * value_dim + 1) * out"
+      : "d * heads * (2 * key_dim + \(valueTimes)) + heads * value_dim * out"
+    var terms = [
+      Term("d", d, .inputShape, "the last dimension of the input: features of each position")
+    ]
+    if useBias {
+      terms.append(
+        Term(
+          "1", 1, given.source("use_bias"),
+          "a bias for each number a projection makes (use_bias=true)"))
+    }
+    terms += [
+      Term("heads", heads, .argument, "number of attention heads, each with its own projections"),
+      Term(
+        "2", 2, .constant,
+        useGate
+          ? "two projections of each size: query and key (key_dim), gate and value (value_dim)"
+          : "two projections of size key_dim: query and key"),
+      Term("key_dim", keyDim, .argument, "size of a head's query and key"),
+      Term(
+        "value_dim", valueDim, given.source("value_dim"),
+        given.keys.contains("value_dim")
+          ? "size of a head's value" : "size of a head's value (value_dim, by default key_dim)"),
+    ]
+    let shown = "(" + o.map(String.init).joined(separator: ", ") + (o.count == 1 ? ",)" : ")")
+    let outMeaning: String
+    if outputShape == nil {
+      outMeaning = "size of the output projection (output_shape, by default d)"
+    } else if o.count == 1 {
+      outMeaning = "size of the output projection (output_shape)"
+    } else {
+      outMeaning =
+        "numbers per position of the output: output_shape \(shown), "
+        + o.map(Format.thousands).joined(separator: " × ") + " = " + Format.thousands(out)
+    }
+    terms.append(Term("out", out, outputShape == nil ? .inputShape : .argument, outMeaning))
+    let kept =
+      input.rank == 1
+      ? "with no axis of positions, each sample attends to itself alone"
+      : "self-attention keeps the positions"
+    let last =
+      o.count == 1
+      ? "the last axis becomes \(Format.thousands(o[0]))" : "the last axis becomes \(shown)"
+    let listed =
+      useBias
+      ? "each a kernel then a bias, as Keras lists them"
+      : "each a kernel only (use_bias=false: no biases), as Keras lists them"
+    let which = useGate ? "query, key, gate, value and output" : "query, key, value and output"
     return Explanation(
-      formula: formula,
-      terms: [
-        Term("d", d, .inputShape, "the last dimension of the input: features of each position"),
-        Term("heads", heads, .argument, "number of attention heads, each with its own projections"),
-        Term(
-          "key_dim", keyDim, .argument,
-          "size of a head's query and key (two projections: query, key)"),
-        Term(
-          "value_dim", valueDim, given.source("value_dim"),
-          given.keys.contains("value_dim")
-            ? "size of a head's value" : "size of a head's value (value_dim, by default key_dim)"),
-        Term(
-          "out", o, outputDim == nil ? .inputShape : .argument,
-          "size of the output projection (output_shape, by default d)"),
-      ],
-      shapeRule:
-        "\(input.description) -> \(inference.output.description)\nself-attention keeps the positions; the last axis becomes \(o)",
-      notes: [
-        "weights: query, key, value and output projections, each a kernel then a bias, as Keras lists them"
-      ], parts: parts(inference.weights))
+      formula: formula, terms: terms,
+      shapeRule: "\(input.description) -> \(inference.output.description)\n\(kept); \(last)",
+      notes: ["weights: the \(which) projections, \(listed)"], parts: parts(inference.weights))
   }
 
-  /// The four projections, each its kernel (and bias) with its subtotal.
+  /// The projections, each its kernel (and bias) with its subtotal.
   func parts(_ weights: [Weight]) -> [Part] {
     var out: [Part] = []
     var k = 0
-    for name in ["query", "key", "value", "output"] {
+    for name in projections {
       let n = useBias ? 2 : 1
       guard k + n <= weights.count else { break }
       let mine = weights[k..<(k + n)].map { Part.weight($0, $0.shape.map(String.init)) }
       k += n
       let what =
         name == "output"
-        ? "heads × value_dim → out" : "d → heads × \(name == "value" ? "value_dim" : "key_dim")"
+        ? "heads × value_dim → out"
+        : "d → heads × \(name == "query" || name == "key" ? "key_dim" : "value_dim")"
       out.append(.group(name + " projection", mine, detail: what))
     }
     return out
@@ -129,7 +183,8 @@ let attentionFamily = LayerFamily(
   note: """
     MultiHeadAttention here is self-attention on the current tensor `(..., d)`: query and key \
     kernels `(d, heads, key_dim)` with biases `(heads, key_dim)`, a value kernel \
-    `(d, heads, value_dim)` with bias `(heads, value_dim)`, an output kernel \
-    `(heads, value_dim, out)` with bias `(out,)`, where `out` is `output_shape` or `d` \
-    (Vaswani et al. 2017).
+    `(d, heads, value_dim)` with bias `(heads, value_dim)` (with `use_gate`, a gate projection \
+    of the same shapes, listed before value), an output kernel `(heads, value_dim, *out)` with \
+    bias `out`, where `out` is `output_shape` (an integer or a tuple) or `(d,)`; the output is \
+    the input with its last axis replaced by `out` (Vaswani et al. 2017).
     """)

@@ -31,6 +31,8 @@ struct ConvArguments: Sendable {
   let pointwiseFilters: ArgumentSpec
   let kernelSize: ArgumentSpec
   let strides: ArgumentSpec
+  /// A transposed convolution's strides: the upsampling factor.
+  let transposeStrides: ArgumentSpec
   /// Conv1D's padding, which may be causal; the others take valid or same.
   let padding: ArgumentSpec
   let dilationRate: ArgumentSpec
@@ -42,6 +44,10 @@ struct ConvArguments: Sendable {
     "use_bias", .bool, default: true, .count, "add one bias per filter")
   static let variantUseBias = ArgumentSpec("use_bias", .bool, default: true, .count, "add biases")
   static let validOrSame = windowPaddingArgument(causal: false)
+  /// A transposed convolution's padding: `same` multiplies each length by strides.
+  static let transposePadding = ArgumentSpec(
+    "padding", .choice(["valid", "same"]), default: "valid", .shape,
+    "same: each length × strides; valid: length × strides + max(kernel - strides, 0)")
   static let depthMultiplier = ArgumentSpec(
     "depth_multiplier", .integer(min: 1), default: 1, .count, "kernels per input channel")
 
@@ -58,6 +64,9 @@ struct ConvArguments: Sendable {
     strides = ArgumentSpec(
       "strides", .integers(count: rank, min: 1), default: 1, .shape,
       "step between kernel positions")
+    transposeStrides = ArgumentSpec(
+      "strides", .integers(count: rank, min: 1), default: 1, .shape,
+      "upsampling factor: each input step becomes strides output steps")
     padding = rank == 1 ? windowPaddingArgument(causal: true) : ConvArguments.validOrSame
     dilationRate = ArgumentSpec(
       "dilation_rate", .integers(count: rank, min: 1), default: 1, .shape,
@@ -81,9 +90,9 @@ func convDescriptor(rank: Int) -> LayerDescriptor {
     source: "layers/convolutional/conv\(rank)d.py, base_conv.py; ops/operation_utils.py",
     arguments: [
       a.filters, a.kernelSize, a.strides, a.padding, a.dilationRate, ConvArguments.groups,
-      ConvArguments.useBias, dataFormatArgument,
+      ConvArguments.useBias, dataFormatArgument, loraRankArgument,
     ],
-    inert: weightInertArguments,
+    inert: kernelInertArguments + ["lora_alpha"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let filters = try r.int(a.filters, example: example)
       let kernel = try r.ints(a.kernelSize, example: example)
@@ -93,6 +102,7 @@ func convDescriptor(rank: Int) -> LayerDescriptor {
       let groups = try r.int(ConvArguments.groups)
       let useBias = try r.bool(ConvArguments.useBias)
       _ = try r.choice(dataFormatArgument)
+      let lora = try r.loraRank(constraint: "kernel_constraint", what: "kernel")
       if filters % groups != 0 {
         throw .invalidValue(
           argument: "groups",
@@ -103,7 +113,7 @@ func convDescriptor(rank: Int) -> LayerDescriptor {
       try r.refuseStridesWithDilation(strides, dilation)
       return Convolution(
         rank: rank, filters: filters, kernel: kernel, strides: strides, padding: padding,
-        dilation: dilation, groups: groups, useBias: useBias)
+        dilation: dilation, groups: groups, useBias: useBias, lora: lora)
     })
 }
 
@@ -128,6 +138,8 @@ struct Convolution: LayerModel {
   let dilation: [Int]
   let groups: Int
   let useBias: Bool
+  /// `lora_rank` when LoRA is on (a positive rank), else nil.
+  var lora: Int? = nil
   var typeName: String { "Conv\(rank)D" }
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
@@ -141,17 +153,25 @@ struct Convolution: LayerModel {
     var out = try windowOutputs(
       input, window: kernel, strides: strides, dilation: dilation, padding: padding)
     out.append(filters)
-    var w = [try Weight("kernel", kernel + [channels / groups, filters])]
+    // With LoRA (base_conv.py's enable_lora), the kernel is frozen and lora_kernel_a (the
+    // kernel's shape with rank in place of filters) and lora_kernel_b (rank, filters) follow.
+    let kernelShape = kernel + [channels / groups]
+    var w = [try Weight("kernel", kernelShape + [filters], trainable: lora == nil)]
     if useBias { w.append(try Weight("bias", [filters])) }
+    if let r = lora {
+      w.append(try Weight("lora_kernel_a", kernelShape + [r]))
+      w.append(try Weight("lora_kernel_b", [r, filters]))
+    }
     return try Inference(output: Shape(out), weights: w)
   }
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let channels = input.last ?? 0
     let syms = kernelSymbols(rank)
-    var f = syms.joined(separator: " * ") + " * input_channels"
-    if groups > 1 { f += " / groups" }
-    f = useBias ? "(\(f) + 1) * filters" : "(\(f)) * filters"
+    var taps = syms.joined(separator: " * ") + " * input_channels"
+    if groups > 1 { taps += " / groups" }
+    var f = useBias ? "(\(taps) + 1) * filters" : "(\(taps)) * filters"
+    if lora != nil { f += " + (\(taps) + filters) * lora_rank" }
     var terms: [Term] = []
     let axes = spatialAxisNames(rank)
     for i in 0..<rank {
@@ -162,16 +182,16 @@ struct Convolution: LayerModel {
     }
     let covers =
       groups > 1
-      ? "the input's channels (last axis): each filter covers the \(channels / groups) of its group"
+      ? "the input's channels (last axis): each filter covers the \(Format.thousands(channels / groups)) of its group"
       : channels == 1
         ? "the input's channel (last axis): one, which each filter covers"
-        : "the input's channels (last axis): each filter covers all \(channels)"
+        : "the input's channels (last axis): each filter covers all \(Format.thousands(channels))"
     terms.append(Term("input_channels", channels, .inputShape, covers))
     if groups > 1 {
       terms.append(
         Term(
           "groups", groups, .argument,
-          "the channels are split into \(groups) groups convolved separately, so each filter sees \(channels / groups) channels"
+          "the channels are split into \(Format.thousands(groups)) groups convolved separately, so each filter sees \(Format.thousands(channels / groups)) channels"
         ))
     }
     if useBias {
@@ -184,13 +204,23 @@ struct Convolution: LayerModel {
       Term(
         "filters", filters, given.source("filters"),
         "the number of filters; each one produces one output channel"))
+    var notes = ["strides, padding and dilation_rate change the output shape, never the count"]
+    var parts: [Part] = []
+    if let r = lora {
+      terms.append(
+        Term(
+          "lora_rank", r, .argument,
+          "the rank of the LoRA update: lora_kernel_a is the kernel's shape with lora_rank in "
+            + "place of filters, lora_kernel_b is lora_rank × filters; both are trained"))
+      notes.insert(loraNote(r, frozen: "kernel"), at: 0)
+      parts = loraParts(inference.weights, frozen: "kernel")
+    }
     let rule =
       (windowRules(
         input, inference.output, window: kernel, strides: strides, dilation: dilation,
-        padding: padding) + ["channels: filters = \(filters)"]).joined(separator: "\n")
-    return Explanation(
-      formula: f, terms: terms, shapeRule: rule,
-      notes: ["strides, padding and dilation_rate change the output shape, never the count"])
+        padding: padding) + ["channels: filters = \(Format.thousands(filters))"]).joined(
+        separator: "\n")
+    return Explanation(formula: f, terms: terms, shapeRule: rule, notes: notes, parts: parts)
   }
 }
 
@@ -200,8 +230,8 @@ let convolutionFamily = LayerFamily(
     Output size per spatial axis (`compute_conv_output_shape` in `ops/operation_utils.py`): with \
     `padding=valid`, `floor((n - dilation*(k-1) - 1) / stride) + 1`, refused when it is zero or \
     less; with `same` and `causal` (Conv1D only), `floor((n - 1) / stride) + 1`; an unknown \
-    length stays unknown. `strides > 1` together with `dilation_rate > 1` is refused, as Keras \
-    does; the input channels must be divisible by `groups`, and `filters` too. A transposed \
+    length stays unknown. `strides > 1` together with `dilation_rate > 1` is refused for Conv*D \
+    and Conv*DTranspose, as Keras does (depthwise and separable convolutions take it); the input channels must be divisible by `groups`, and `filters` too. A transposed \
     convolution's output (`deconv_output_length` in `utils/conv_utils.py`, with \
     `k' = k + (k-1)(dilation-1)`): `valid`: `n*stride + max(k' - stride, 0)`; `same`: \
     `n*stride`; with `output_padding` p: `(n-1)*stride + k' - 2*pad + p`. The seed article's \

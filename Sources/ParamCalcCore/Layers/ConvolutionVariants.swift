@@ -43,8 +43,11 @@ func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor
       "layers/convolutional/separable_conv\(rank)d.py, base_separable_conv.py; ops/operation_utils.py"
     args.append(a.pointwiseFilters)
   }
+  let stridesArgument = variant == .transpose ? a.transposeStrides : a.strides
+  let paddingArgument =
+    variant == .transpose ? ConvArguments.transposePadding : ConvArguments.validOrSame
   args += [
-    a.kernelSize, a.strides, ConvArguments.validOrSame, a.dilationRate,
+    a.kernelSize, stridesArgument, paddingArgument, a.dilationRate,
     ConvArguments.variantUseBias, dataFormatArgument,
     variant == .transpose ? a.outputPadding : ConvArguments.depthMultiplier,
   ]
@@ -58,16 +61,12 @@ func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor
         ? "each input channel convolved with its own kernels (no mixing of channels)"
         : "a depthwise convolution followed by a 1x1 (pointwise) convolution that mixes channels",
     source: source, arguments: args,
-    inert: weightInertArguments + [
-      "depthwise_initializer", "pointwise_initializer", "depthwise_regularizer",
-      "pointwise_regularizer",
-      "depthwise_constraint", "pointwise_constraint",
-    ],
+    inert: convVariantInert(variant),
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let filters = variant == .depthwise ? 0 : try r.int(filtersArgument, example: example)
       let kernel = try r.ints(a.kernelSize, example: example)
-      let strides = try r.ints(a.strides)
-      let padding = try r.choice(ConvArguments.validOrSame)
+      let strides = try r.ints(stridesArgument)
+      let padding = try r.choice(paddingArgument)
       let dilation = try r.ints(a.dilationRate)
       let useBias = try r.bool(ConvArguments.variantUseBias)
       let multiplier =
@@ -83,13 +82,30 @@ func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor
         outputPadding = op
       }
       _ = try r.choice(dataFormatArgument)
-      try r.refuseStridesWithDilation(strides, dilation)
+      // Keras refuses strides > 1 with dilation_rate > 1 in base_conv_transpose.py only: the
+      // depthwise and separable convolutions take them together.
+      if variant == .transpose { try r.refuseStridesWithDilation(strides, dilation) }
       return ConvolutionVariant(
         variant: variant, name: name, rank: rank, filters: filters, kernel: kernel,
         strides: strides,
         padding: padding, dilation: dilation, useBias: useBias, multiplier: multiplier,
         outputPadding: outputPadding)
     })
+}
+
+/// The arguments each variant accepts without effect on the count, as its Keras class's
+/// `__init__` names them: a transposed convolution has a kernel; a depthwise one a
+/// depthwise_kernel; a separable one a depthwise and a pointwise kernel. All have a bias.
+func convVariantInert(_ variant: ConvVariant) -> [String] {
+  let bias = ["activation", "bias_initializer", "bias_regularizer", "bias_constraint"]
+  func kernel(_ name: String) -> [String] {
+    ["\(name)_initializer", "\(name)_regularizer", "\(name)_constraint"]
+  }
+  switch variant {
+  case .transpose: return bias + kernel("kernel")
+  case .depthwise: return bias + kernel("depthwise")
+  case .separable: return bias + kernel("depthwise") + kernel("pointwise")
+  }
 }
 
 struct ConvolutionVariant: LayerModel {
@@ -141,21 +157,24 @@ struct ConvolutionVariant: LayerModel {
     let (gaps, overflow) = dilation[i].multipliedReportingOverflow(by: kernel[i] - 1)
     if overflow || (d != nil && out == nil) { return axis + ": see Keras's deconv_output_length" }
     let k = gaps + 1
+    let t = Format.thousands
     var line = axis + ": "
-    if dilation[i] > 1 { line += "span = \(dilation[i]) × (\(kernel[i]) - 1) + 1 = \(k); " }
+    if dilation[i] > 1 {
+      line += "span = \(t(dilation[i])) × (\(t(kernel[i])) - 1) + 1 = \(t(k)); "
+    }
     // The rule with the length written as `n` (a number, or L when it is unknown).
-    let n = d.map(String.init) ?? "L"
+    let n = d.map(t) ?? "L"
     let rule: String
     if let op = outputPadding?[i] {
-      let pad = padding == "same" ? " - 2 × \(k / 2)" : ""
-      rule = "(\(n) - 1) × \(s) + \(k)\(pad) + \(op)"
+      let pad = padding == "same" ? " - 2 × \(t(k / 2))" : ""
+      rule = "(\(n) - 1) × \(t(s)) + \(t(k))\(pad) + \(t(op))"
     } else if padding == "same" || k <= s {
-      rule = "\(n) × \(s)"
+      rule = "\(n) × \(t(s))"
     } else {
-      rule = "\(n) × \(s) + \(k) - \(s)"
+      rule = "\(n) × \(t(s)) + \(t(k)) - \(t(s))"
     }
     guard let out else { return line + "a length L becomes " + rule }
-    return line + rule + " = \(out)"
+    return line + rule + " = \(t(out))"
   }
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
@@ -250,14 +269,14 @@ struct ConvolutionVariant: LayerModel {
           "padding=\(padding), strides=\(stridesText(strides)): \(input.description) -> \(inference.output.description)"
         ]
           + (0..<rank).map { transposedRule($0, input.dims[$0], inference.output.dims[$0]) }
-          + ["channels: filters = \(filters)"]).joined(separator: "\n")
+          + ["channels: filters = \(Format.thousands(filters))"]).joined(separator: "\n")
         : (windowRules(
           input, inference.output, window: kernel, strides: strides, dilation: dilation,
           padding: padding)
           + [
             variant == .depthwise
-              ? "channels: input_channels × depth_multiplier = \(c) × \(multiplier) = \(inference.output.last.map(String.init) ?? "?")"
-              : "channels: filters = \(filters)"
+              ? "channels: input_channels × depth_multiplier = \(Format.thousands(c)) × \(Format.thousands(multiplier)) = \(inference.output.last.map(Format.thousands) ?? "?")"
+              : "channels: filters = \(Format.thousands(filters))"
           ]).joined(separator: "\n"),
       notes: ["strides, padding and dilation_rate change the output shape, never the count"],
       parts: variant == .separable ? separableParts(c, inference.weights) : [])

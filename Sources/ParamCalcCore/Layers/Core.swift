@@ -37,26 +37,30 @@ let coreLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "Dense", family: "Core",
     summary: "fully connected: every output unit sees every input feature of the last axis",
-    source: "layers/core/dense.py", arguments: [CoreArguments.units, CoreArguments.useBias],
-    inert: weightInertArguments,
+    source: "layers/core/dense.py",
+    arguments: [CoreArguments.units, CoreArguments.useBias, loraRankArgument],
+    inert: kernelInertArguments + ["lora_alpha"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       return Dense(
         units: try r.int(CoreArguments.units, example: denseExample.add),
-        useBias: try r.bool(CoreArguments.useBias))
+        useBias: try r.bool(CoreArguments.useBias),
+        lora: try r.loraRank(constraint: "kernel_constraint", what: "kernel"))
     }),
   LayerDescriptor(
     name: "Embedding", family: "Core",
     summary: "a lookup table: one learned vector of output_dim numbers per token id",
     source: "layers/core/embedding.py",
-    arguments: [CoreArguments.inputDim, CoreArguments.outputDim],
+    arguments: [CoreArguments.inputDim, CoreArguments.outputDim, loraRankArgument],
+    // input_length: Keras 2's argument, accepted by Keras 3 with a deprecation warning.
     inert: [
       "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero",
-      "lora_rank", "lora_alpha", "weights",
+      "lora_alpha", "weights", "input_length",
     ],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       return Embedding(
         inputDim: try r.int(CoreArguments.inputDim, example: embeddingExample.add),
-        outputDim: try r.int(CoreArguments.outputDim, example: embeddingExample.add))
+        outputDim: try r.int(CoreArguments.outputDim, example: embeddingExample.add),
+        lora: try r.loraRank(constraint: "embeddings_constraint", what: "embedding"))
     }),
   LayerDescriptor(
     name: "Flatten", family: "Core", summary: "joins all dimensions after the batch into one",
@@ -171,12 +175,20 @@ func knownLast(_ input: Shape, _ layer: String) throws(Refusal) -> Int {
 struct Dense: LayerModel {
   let units: Int
   let useBias: Bool
+  /// `lora_rank` when LoRA is on (a positive rank), else nil.
+  var lora: Int? = nil
   var typeName: String { "Dense" }
 
+  /// Keras's `enable_lora` (dense.py): the kernel is frozen and `lora_kernel_a` (n, rank) and
+  /// `lora_kernel_b` (rank, units) are added after the bias.
   func infer(_ input: Shape) throws(Refusal) -> Inference {
     let n = try knownLast(input, "Dense")
-    var w = [try Weight("kernel", [n, units])]
+    var w = [try Weight("kernel", [n, units], trainable: lora == nil)]
     if useBias { w.append(try Weight("bias", [units])) }
+    if let r = lora {
+      w.append(try Weight("lora_kernel_a", [n, r]))
+      w.append(try Weight("lora_kernel_b", [r, units]))
+    }
     return try Inference(output: input.replacingLast(with: units), weights: w)
   }
 
@@ -194,42 +206,99 @@ struct Dense: LayerModel {
           "1", 1, given.source("use_bias"),
           "the bias: one per unit, added to its sum (use_bias=true)"))
     }
+    var formula = useBias ? "(input_features + 1) * units" : "input_features * units"
+    var notes: [String] = []
+    var parts: [Part] = []
+    if let r = lora {
+      formula += " + (input_features + units) * lora_rank"
+      terms.append(loraTerm(r, a: "input_features", b: "units"))
+      notes.append(loraNote(r, frozen: "kernel"))
+      parts = loraParts(inference.weights, frozen: "kernel")
+    }
     let rank = input.rank
     var rule =
-      "\(input.description) -> \(inference.output.description)\nlast axis: \(n) replaced by units = \(units)"
+      "\(input.description) -> \(inference.output.description)\nlast axis: \(Format.thousands(n)) replaced by units = \(Format.thousands(units))"
     if rank > 1 {
       rule += "\nDense acts on the last axis only: the same weights at every position of the others"
     }
     return Explanation(
-      formula: useBias ? "(input_features + 1) * units" : "input_features * units",
-      terms: terms, shapeRule: rule)
+      formula: formula, terms: terms, shapeRule: rule, notes: notes, parts: parts)
+  }
+}
+
+/// The term `lora_rank` of a layer with LoRA: the factors' shapes in the formula's symbols.
+func loraTerm(_ rank: Int, a: String, b: String) -> Term {
+  Term(
+    "lora_rank", rank, .argument,
+    "the rank of the LoRA update: lora_kernel_a has \(a) × lora_rank numbers, lora_kernel_b "
+      + "lora_rank × \(b); both are trained")
+}
+
+/// What LoRA does to the count, for the notes of Dense, Embedding and the convolutions.
+func loraNote(_ rank: Int, frozen: String) -> String {
+  "lora_rank=\(Format.thousands(rank)): the \(frozen) is frozen (non-trainable); Keras trains "
+    + "instead the two factors, whose product (scaled by lora_alpha / lora_rank) is added to it"
+}
+
+/// Each weight of a layer with LoRA as a part, the frozen one said so: the factors as
+/// `lora_kernel_a (25, 4) = 25 * 4 = 100`.
+func loraParts(_ weights: [Weight], frozen: String) -> [Part] {
+  weights.map { w in
+    let detail: String
+    switch w.name {
+    case frozen: detail = "frozen: non-trainable"
+    case "bias": detail = "trained"
+    default: detail = "LoRA factor, trained"
+    }
+    return .weight(w, w.shape.map(String.init), detail: detail)
   }
 }
 
 struct Embedding: LayerModel {
   let inputDim: Int
   let outputDim: Int
+  /// `lora_rank` when LoRA is on (a positive rank), else nil.
+  var lora: Int? = nil
   var typeName: String { "Embedding" }
 
+  /// Keras's `enable_lora` (embedding.py): the table is frozen and `lora_embeddings_a`
+  /// (input_dim, rank) and `lora_embeddings_b` (rank, output_dim) are added.
   func infer(_ input: Shape) throws(Refusal) -> Inference {
-    try Inference(
-      output: Shape(input.dims + [outputDim]),
-      weights: [try Weight("embeddings", [inputDim, outputDim])])
+    var w = [try Weight("embeddings", [inputDim, outputDim], trainable: lora == nil)]
+    if let r = lora {
+      w.append(try Weight("lora_embeddings_a", [inputDim, r]))
+      w.append(try Weight("lora_embeddings_b", [r, outputDim]))
+    }
+    return try Inference(output: Shape(input.dims + [outputDim]), weights: w)
   }
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
-    Explanation(
-      formula: "input_dim * output_dim",
-      terms: [
+    var terms = [
+      Term(
+        "input_dim", inputDim, .argument,
+        "the vocabulary size: one row of the table per token id 0 to "
+          + Format.thousands(inputDim - 1)),
+      Term(
+        "output_dim", outputDim, .argument, "the length of the vector each token id is mapped to"),
+    ]
+    var formula = "input_dim * output_dim"
+    var notes = ["the input is token ids (integers); the table has no bias"]
+    var parts: [Part] = []
+    if let r = lora {
+      formula += " + (input_dim + output_dim) * lora_rank"
+      terms.append(
         Term(
-          "input_dim", inputDim, .argument,
-          "the vocabulary size: one row of the table per token id 0 to \(inputDim - 1)"),
-        Term(
-          "output_dim", outputDim, .argument, "the length of the vector each token id is mapped to"),
-      ],
+          "lora_rank", r, .argument,
+          "the rank of the LoRA update: lora_embeddings_a has input_dim × lora_rank numbers, "
+            + "lora_embeddings_b lora_rank × output_dim; both are trained"))
+      notes.append(loraNote(r, frozen: "table (embeddings)"))
+      parts = loraParts(inference.weights, frozen: "embeddings")
+    }
+    return Explanation(
+      formula: formula, terms: terms,
       shapeRule:
-        "each token id becomes a vector of \(outputDim): \(input.description) -> \(inference.output.description)",
-      notes: ["the input is token ids (integers); the table has no bias"])
+        "each token id becomes a vector of \(Format.thousands(outputDim)): \(input.description) -> \(inference.output.description)",
+      notes: notes, parts: parts)
   }
 }
 

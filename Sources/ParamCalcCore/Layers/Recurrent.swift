@@ -8,12 +8,11 @@
 /// SimpleRNN has no recurrent_activation, no unit_forget_bias, no use_cudnn; GRU no
 /// unit_forget_bias; none of them takes lora_rank, lora_alpha or time_major.
 func rnnInert(_ name: String) -> [String] {
-  var out = [
-    "activation", "kernel_initializer", "bias_initializer", "kernel_regularizer",
-    "bias_regularizer", "kernel_constraint", "bias_constraint",
-    "recurrent_initializer", "recurrent_regularizer", "recurrent_constraint",
-    "dropout", "recurrent_dropout", "go_backwards", "unroll", "seed", "zero_output_for_mask",
-  ]
+  var out =
+    kernelInertArguments + [
+      "recurrent_initializer", "recurrent_regularizer", "recurrent_constraint",
+      "dropout", "recurrent_dropout", "go_backwards", "unroll", "seed", "zero_output_for_mask",
+    ]
   if name != "SimpleRNN" { out += ["recurrent_activation", "use_cudnn", "implementation"] }
   if name == "LSTM" { out.append("unit_forget_bias") }
   return out

@@ -73,12 +73,13 @@ func windowOutput(
 /// `5 consecutive steps`, `1 row`, `5 taps, 2 apart, spanning 9 steps`.
 func kernelReach(_ size: Int, _ dilation: Int, _ axis: String) -> String {
   func unit(_ n: Int) -> String { n == 1 ? String(axis.dropLast()) : axis }
+  let n = Format.thousands
   if dilation == 1 || size == 1 {
-    return size == 1 ? "1 \(unit(1))" : "\(size) consecutive \(axis)"
+    return size == 1 ? "1 \(unit(1))" : "\(n(size)) consecutive \(axis)"
   }
   let (gaps, o1) = dilation.multipliedReportingOverflow(by: size - 1)
-  let span = o1 ? "more than \(Int.max)" : "\(gaps + 1)"
-  return "\(size) taps, \(dilation) apart, spanning \(span) \(axis)"
+  let span = o1 ? "more than \(n(Int.max))" : n(gaps + 1)
+  return "\(n(size)) taps, \(n(dilation)) apart, spanning \(span) \(axis)"
 }
 
 /// The names of the spatial axes of a rank-1, -2 or -3 input, for explanations.
@@ -94,31 +95,35 @@ func windowRule(
   _ axis: String, _ d: Int?, _ out: Int?, window: Int, stride: Int, dilation: Int,
   padding: String
 ) -> String {
+  let n = Format.thousands
   var line = axis + ": "
   if padding != "valid" {
     // Keras pads so that the output length is ceil(d / stride) (same; causal alike).
     guard let d else {
-      return line + (stride == 1 ? "a length L stays L" : "a length L becomes ceil(L / \(stride))")
+      return line
+        + (stride == 1 ? "a length L stays L" : "a length L becomes ceil(L / \(n(stride)))")
     }
-    if stride == 1 { return line + "\(d), kept by padding=\(padding)" }
-    return line + "ceil(\(d) / \(stride)) = \(out.map(String.init) ?? "?")"
+    if stride == 1 { return line + "\(n(d)), kept by padding=\(padding)" }
+    return line + "ceil(\(n(d)) / \(n(stride))) = \(out.map(n) ?? "?")"
   }
   // The span of the kernel's taps: (window - 1) gaps of `dilation`, plus one. (The layer was
   // inferred, so with a known length the span fits; with L it is written as it is.)
   let spanValue = dilation.multipliedReportingOverflow(by: window - 1)
   let span =
-    spanValue.overflow ? "(\(dilation) × (\(window) - 1) + 1)" : String(spanValue.partialValue + 1)
-  if dilation > 1 { line += "span = \(dilation) × (\(window) - 1) + 1 = \(span); " }
+    spanValue.overflow
+    ? "(\(n(dilation)) × (\(n(window)) - 1) + 1)" : n(spanValue.partialValue + 1)
+  if dilation > 1 { line += "span = \(n(dilation)) × (\(n(window)) - 1) + 1 = \(span); " }
   guard let d, let out else {
     if stride == 1 {
       let less =
-        spanValue.overflow ? " - \(span) + 1" : (span == "1" ? "" : " - \(spanValue.partialValue)")
+        spanValue.overflow
+        ? " - \(span) + 1" : (span == "1" ? "" : " - \(n(spanValue.partialValue))")
       return line + "a length L becomes L" + less
     }
-    return line + "a length L becomes floor((L - \(span)) / \(stride)) + 1"
+    return line + "a length L becomes floor((L - \(span)) / \(n(stride))) + 1"
   }
-  if stride == 1 { return line + "\(d) - \(span) + 1 = \(out)" }
-  return line + "floor((\(d) - \(span)) / \(stride)) + 1 = \(out)"
+  if stride == 1 { return line + "\(n(d)) - \(span) + 1 = \(n(out))" }
+  return line + "floor((\(n(d)) - \(span)) / \(n(stride))) + 1 = \(n(out))"
 }
 
 /// The output sizes of all spatial axes (Keras's compute_conv_output_shape and

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Runs each case below (an input and one `add` line) through real Keras 3 (the oracle's
+keras_run.py) and writes Tests/ParamCalcEndToEndTests/Fixtures/keras-exactness.jsonl, one case a
+line: {"input", "add", "layer": Keras's row (type, params, trainable, non_trainable,
+output_shape, weights) or null, "rejected": Keras's reason or null}. KerasExactnessTests runs the
+same lines through paramcalc and compares: counts, trainable split, output shape, weights (names,
+shapes, trainability, order), and refusals.
+
+The cases cover LoRA (lora_rank on Dense, Embedding, Conv1D/2D/3D, and its refusal elsewhere),
+arguments Keras refuses, strides with dilation, and MultiHeadAttention's inputs, output_shape,
+use_bias and use_gate.
+
+usage: KERAS_BACKEND=jax ~/keras/bin/python scripts/keras_exactness_cases.py
+The oracle is looked for in $PARAMCALC_ORACLE (default ../shared/oracle beside the repository).
+"""
+import json, os, pathlib, sys
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+sys.path.insert(0, os.environ.get("PARAMCALC_ORACLE", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "oracle")))
+from keras_run import run  # noqa: E402
+
+CASES = [
+    # LoRA: the kernel (or table) frozen, two trainable factors after it.
+    ("(None,25)", "add dense units=8 lora_rank=4"),
+    ("(None,25)", "add dense units=8 lora_rank=4 use_bias=false lora_alpha=3"),
+    ("(None,25)", "add dense units=8 lora_rank=0"),
+    ("(None,25)", "add dense units=8 lora_rank=None lora_alpha=2"),
+    ("(None,25)", "add dense units=8 lora_alpha=2"),
+    ("(None,25)", "add dense units=8 lora_rank=4 trainable=false"),
+    ("(None,25)", "add dense units=8 lora_rank=-1"),
+    ("(None,25)", "add dense units=8 lora_rank=4 kernel_constraint=non_neg"),
+    ("(5,25)", "add dense units=8 lora_rank=30"),
+    ("(12,)", "add embedding input_dim=100 output_dim=8 lora_rank=2"),
+    ("(12,)", "add embedding input_dim=100 output_dim=8 lora_rank=2 embeddings_constraint=non_neg"),
+    ("(12,)", "add embedding input_dim=100 output_dim=8 input_length=9"),
+    ("(8,8,3)", "add conv2d filters=2 kernel_size=3 lora_rank=2"),
+    ("(8,8,4)", "add conv2d filters=2 kernel_size=3 lora_rank=2 groups=2"),
+    ("(10,3)", "add conv1d filters=2 kernel_size=3 lora_rank=2 use_bias=false"),
+    ("(6,6,6,3)", "add conv3d filters=2 kernel_size=3 lora_rank=5"),
+    ("(10,3)", "add conv1d filters=2 kernel_size=3 lora_rank=2 kernel_constraint=non_neg"),
+    ("(9,9,4)", "add conv2dtranspose filters=2 kernel_size=3 lora_rank=2"),
+    ("(9,4)", "add conv1dtranspose filters=2 kernel_size=3 lora_alpha=2"),
+    ("(9,9,4)", "add depthwiseconv2d kernel_size=3 lora_rank=2"),
+    ("(9,4)", "add depthwiseconv1d kernel_size=3 lora_rank=2"),
+    ("(9,9,4)", "add separableconv2d filters=2 kernel_size=3 lora_rank=2"),
+    ("(9,4)", "add separableconv1d filters=2 kernel_size=3 lora_alpha=2"),
+    ("(10,16)", "add multiheadattention num_heads=2 key_dim=4 lora_rank=2"),
+    # Arguments Keras refuses ("Unrecognized keyword arguments").
+    ("(9,9,4)", "add conv2dtranspose filters=2 kernel_size=3 depthwise_initializer=ones"),
+    ("(9,9,4)", "add depthwiseconv2d kernel_size=3 kernel_initializer=ones"),
+    ("(9,9,4)", "add separableconv2d filters=2 kernel_size=3 kernel_regularizer=l2"),
+    ("(10,16)", "add multiheadattention num_heads=2 key_dim=4 activation=relu"),
+    ("(None,25)", "add dense units=3 depthwise_constraint=non_neg"),
+    # strides > 1 with dilation_rate > 1: depthwise and separable take it, the others refuse.
+    ("(9,9,4)", "add depthwiseconv2d kernel_size=3 strides=2 dilation_rate=2"),
+    ("(9,4)", "add depthwiseconv1d kernel_size=3 strides=2 dilation_rate=2"),
+    ("(20,4)", "add separableconv1d filters=3 kernel_size=3 strides=2 dilation_rate=2 padding=same"),
+    ("(9,9,4)", "add separableconv2d filters=3 kernel_size=3 strides=2 dilation_rate=2"),
+    ("(11,11,4)", "add depthwiseconv2d kernel_size=3 strides=(2,1) dilation_rate=(1,3) depth_multiplier=2"),
+    ("(9,9,4)", "add conv2d filters=3 kernel_size=3 strides=2 dilation_rate=2"),
+    ("(9,4)", "add conv1d filters=3 kernel_size=3 strides=2 dilation_rate=2"),
+    ("(9,9,4)", "add conv2dtranspose filters=3 kernel_size=3 strides=2 dilation_rate=2"),
+    ("(9,4)", "add conv1dtranspose filters=3 kernel_size=3 strides=2 dilation_rate=2"),
+    ("(5,5,5,4)", "add conv3dtranspose filters=3 kernel_size=3 strides=2 dilation_rate=2"),
+    ("(9,9,4)", "add conv2dtranspose filters=3 kernel_size=3 strides=(2,1) dilation_rate=(1,2)"),
+    # MultiHeadAttention.
+    ("(6,)", "add multiheadattention num_heads=2 key_dim=2"),
+    ("(10,16)", "add multiheadattention num_heads=2 key_dim=4 output_shape=(2,3)"),
+    ("(4,5,16)", "add multiheadattention num_heads=2 key_dim=4 output_shape=(2,3)"),
+    ("(10,16)", "add multiheadattention num_heads=3 key_dim=4 value_dim=5 output_shape=7 use_bias=false"),
+    ("(10,16)", "add multiheadattention num_heads=2 key_dim=4 use_gate=true"),
+    ("(10,16)", "add multiheadattention num_heads=2 key_dim=4 use_gate=true use_bias=false value_dim=3"),
+    ("(10,16)", "add multiheadattention num_heads=2 key_dim=4 sliding_window=3"),
+    ("(10,16)", "add multiheadattention num_heads=2 key_dim=4 output_shape=0"),
+    ("(10,16)", "add multiheadattention num_heads=2 key_dim=4 output_shape=-1"),
+    ("(10,16)", "add multiheadattention num_heads=2 key_dim=4 output_shape=(2,0)"),
+    # Embedding's Keras 2 argument, accepted without effect.
+    ("(7,)", "add embedding input_dim=50 output_dim=4 input_length=7 mask_zero=true"),
+]
+
+out = []
+for inp, add in CASES:
+    k = run(f"input {inp}\n{add}\n")
+    assert not k.get("oracle_errors"), (add, k.get("oracle_errors"))
+    rejected = k["rejected_reasons"].get("2") or k["rejected_reasons"].get(2)
+    out.append({"input": inp, "add": add, "layer": k["layers"][0] if k["layers"] else None,
+                "rejected": rejected})
+target = pathlib.Path(__file__).resolve().parent.parent / "Tests/ParamCalcEndToEndTests/Fixtures/keras-exactness.jsonl"
+target.write_text("".join(json.dumps(c) + "\n" for c in out))
+print(f"{len(out)} cases, {sum(c['rejected'] is not None for c in out)} refused by Keras", file=sys.stderr)
