@@ -15,7 +15,10 @@ public struct EditOutcome: Sendable {
   var changed: ChangedLayers?
   /// For a layer changed in place (`set`, or its undo and redo): the layer as it was.
   public var previous: ModelLayer?
-  public var totalBefore: Int? { changed?.totalBefore }
+  /// The total before a layer changed in place without re-inferring later ones (kept here, not
+  /// in `changed`: a `set` makes no allocation for it).
+  var totalBeforeInPlace: Int?
+  public var totalBefore: Int? { changed?.totalBefore ?? totalBeforeInPlace }
   var changes: [LayerChange] { changed?.layers ?? [] }
 }
 

@@ -45,8 +45,7 @@ extension Session {
       write(chain, startingAt: i + 1, totals: totals)
       return EditOutcome(
         kind: .changed, index: i + 1, layer: store.layer(newID), reinferred: chain.count,
-        changed: changed ?? ChangedLayers(layers: [], totalBefore: totalBefore),
-        previous: previous)
+        changed: changed, previous: previous, totalBeforeInPlace: totalBefore)
     case .input(_, let new):
       guard let new else {
         // Undoing the first `input`: layers cannot exist without one, so there are none.

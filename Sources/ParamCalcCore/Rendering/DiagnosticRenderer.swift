@@ -86,44 +86,57 @@ public enum DiagnosticRenderer {
   /// The line quoted under an error, with a caret under the span: a control character shown as
   /// a space (it would garble the terminal), the caret placed by terminal columns (a wide
   /// character takes two), and a line wider than the screen cut to a window around the span,
-  /// marked `…` where it is cut.
+  /// marked `…` where it is cut. (Linear in the line, and holding only the window: a line may
+  /// be a megabyte.)
   static func quote(_ text: String, span: Span, style: Style) -> String {
-    // The characters, each with its byte offset and its width.
-    var chars: [(u: Unicode.Scalar, offset: Int, width: Int)] = []
-    var offset = 0
-    for u in text.unicodeScalars {
-      chars.append((isControl(u) ? " " : u, offset, isControl(u) ? 1 : width(u)))
-      offset += UTF8.width(u)
+    let bytes = text.utf8
+    let count = bytes.count
+    /// The index of byte offset `n` (clamped to the line), moved back to a character's start.
+    func index(_ n: Int) -> String.Index {
+      var i = bytes.index(bytes.startIndex, offsetBy: min(max(n, 0), count))
+      while i > bytes.startIndex, i < bytes.endIndex, bytes[i] & 0xC0 == 0x80 {
+        i = bytes.index(before: i)
+      }
+      return i
     }
-    let first = chars.firstIndex { $0.offset >= span.start } ?? chars.count
-    let last = max(first, chars.firstIndex { $0.offset >= span.end } ?? chars.count)
-    // The window: everything when it fits, else from a little before the span.
+    func columns(_ s: Substring) -> Int {
+      s.unicodeScalars.reduce(0) { $0 + (isControl($1) ? 1 : width($1)) }
+    }
+    let spanStart = index(span.start)
+    let spanEnd = max(spanStart, index(span.end))
     let room = Format.lineWidth - 6
-    var from = 0
-    var to = chars.count
-    if chars.reduce(0, { $0 + $1.width }) > Format.lineWidth - 2 {
-      from = max(0, first - 20)
-      var used = 0
+    var from = text.startIndex
+    var to = text.endIndex
+    if count > Format.lineWidth - 2, columns(text[...]) > Format.lineWidth - 2 {
+      // From 20 characters before the span, as many as the room holds.
+      from = spanStart
+      for _ in 0..<20 where from > text.startIndex {
+        from = text.unicodeScalars.index(before: from)
+      }
       to = from
-      while to < chars.count, used + chars[to].width <= room {
-        used += chars[to].width
-        to += 1
+      var used = 0
+      while to < text.endIndex {
+        let u = text.unicodeScalars[to]
+        let w = isControl(u) ? 1 : width(u)
+        if used + w > room { break }
+        used += w
+        to = text.unicodeScalars.index(after: to)
       }
     }
-    var shown = from > 0 ? "…" : ""
-    for c in chars[from..<to] { shown.unicodeScalars.append(c.u) }
-    if to < chars.count { shown += "…" }
-    let lead = from > 0 ? 1 : 0
-    let start = lead + chars[from..<min(first, to)].reduce(0) { $0 + $1.width }
+    var shown = from > text.startIndex ? "…" : ""
+    for u in text.unicodeScalars[from..<to] { shown.unicodeScalars.append(isControl(u) ? " " : u) }
+    if to < text.endIndex { shown += "…" }
+    let lead = from > text.startIndex ? 1 : 0
+    let start = lead + columns(text[from..<max(from, min(spanStart, to))])
     // Beyond the end of the line (a missing operand): the caret stands after it.
-    let past = max(0, span.start - offset)
-    let spanWidth = chars[min(first, to)..<min(last, to)].reduce(0) { $0 + $1.width }
-    let width = max(1, spanWidth + max(0, span.end - max(span.start, offset)))
+    let past = max(0, span.start - count)
+    let inside = columns(text[min(max(spanStart, from), to)..<min(max(spanEnd, from), to)])
+    let caret = max(1, inside + max(0, span.end - max(span.start, count)))
     var out = "  " + shown + "\n"
     if span.end > span.start || span.start > 0 {
       out +=
         "  " + String(repeating: " ", count: start + past) + style.error + "^"
-        + String(repeating: "~", count: max(0, min(width, room) - 1)) + style.reset + "\n"
+        + String(repeating: "~", count: max(0, min(caret, room) - 1)) + style.reset + "\n"
     }
     return out
   }

@@ -260,14 +260,12 @@ public struct TextRenderer: Sendable {
       previous.trainable != now.trainable || previous.nonTrainable != now.nonTrainable
         || previous.output != now.output
     else { return }
-    var line: [UInt8] = []
-    line.append(ascii: "    before: ")
-    counts(previous, into: &line, styled: false)
-    line.append(ascii: "   out ")
-    line.append(shape: previous.output)
-    out.append(text: style.dim)
-    out.append(contentsOf: line)
-    out.append(text: style.reset)
+    if !style.dim.isEmpty { out.append(text: style.dim) }
+    out.append(ascii: "    before: ")
+    counts(previous, into: &out, styled: false)
+    out.append(ascii: "   out ")
+    out.append(shape: previous.output)
+    if !style.reset.isEmpty { out.append(text: style.reset) }
     out.append(UInt8(ascii: "\n"))
   }
 
