@@ -57,7 +57,7 @@ struct ArchitectureTests {
     "Model/Session+Apply.swift": ["Placement", "PlacementID", "ShapeID"],
     "Model/ModelLayer.swift": ["LayerStore", "PlacementID"],
     "Language/Interpreter.swift": ["Shortcuts"],
-    "Rendering/TextRenderer.swift": ["RawWriter"],
+    "Rendering/TextRenderer.swift": ["RawWriter", "LayerCache"],
     "Rendering/SummaryRenderer.swift": ["LayerMemo"],
   ]
 

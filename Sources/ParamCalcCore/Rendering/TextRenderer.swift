@@ -22,7 +22,13 @@ public struct TextRenderer: Sendable {
   /// Fixed for the renderer's life: remembered line fragments are styled with it.
   public let style: Style
   /// The middle of recent layer lines (`Dense  out (None, 64)   4,160 params   total `).
-  var fragments = LayerTextCache()
+  var fragments = LayerCache<Fragment>()
+  /// A fragment's bytes, and how many of them take no column (styling, UTF-8 continuation
+  /// bytes): a line's width is then known without reading it again.
+  struct Fragment: Sendable {
+    let bytes: [UInt8]
+    let hidden: Int
+  }
   /// The text of re-inferred layers' lines under an edit, by the layer before and after.
   var changeTexts: [ChangeKey: ChangeText] = [:]
   struct ChangeKey: Hashable, Sendable {
@@ -120,8 +126,8 @@ public struct TextRenderer: Sendable {
   }
 
   /// The middle of a layer line for a layer, formatted once per kind of layer.
-  mutating func fragment(_ l: ModelLayer) -> [UInt8] {
-    if let bytes = fragments.lookup(l) { return bytes }
+  mutating func fragment(_ l: ModelLayer) -> Fragment {
+    if let f = fragments.lookup(l) { return f }
     var bytes: [UInt8] = []
     type(l.typeName, into: &bytes)
     bytes.append(ascii: "  out ")
@@ -129,8 +135,9 @@ public struct TextRenderer: Sendable {
     bytes.append(ascii: "   ")
     counts(l, into: &bytes)
     bytes.append(text: Self.totalLabel)
-    fragments.store(l, bytes)
-    return bytes
+    let f = Fragment(bytes: bytes, hidden: bytes.count - Format.columns(bytes))
+    fragments.store(l, f)
+    return f
   }
 
   /// `  #1 Conv1D  out (None, None, 64)   8,064 params   total 8,064` (the model's total) and
@@ -140,7 +147,8 @@ public struct TextRenderer: Sendable {
     _ index: Int, _ l: ModelLayer, total: Int, lead: String = "", tail: String = "",
     into out: inout [UInt8]
   ) {
-    let f = fragment(l)
+    let fragment = fragment(l)
+    let f = fragment.bytes
     let capacity =
       f.count + lead.utf8.count + tail.utf8.count + style.number.utf8.count
       + style.reset.utf8.count + 64
@@ -161,15 +169,23 @@ public struct TextRenderer: Sendable {
       // A line is rarely wider than a projector's 100 columns (a long type name and shape, a
       // split count, an edit's note): then the total goes on a line of its own.
       let tailBytes = tail.utf8.count
-      if w.count > Format.lineWidth + 1, Format.columns(line) > Format.lineWidth,
-        tailBytes > 0, Format.columns(line) - Format.columns(tail.utf8) <= Format.lineWidth
+      // Its width: its bytes less those that take no column (known for the fragment; the
+      // total's styling; the lead and tail of an edit, rare, read).
+      var columns = w.count - 1
+      if columns > Format.lineWidth {
+        columns -= fragment.hidden + style.number.utf8.count + style.reset.utf8.count
+        if !lead.isEmpty { columns -= lead.utf8.count - Format.columns(lead.utf8) }
+        if tailBytes > 0 { columns -= tailBytes - Format.columns(tail.utf8) }
+      }
+      if columns > Format.lineWidth, tailBytes > 0,
+        columns - Format.columns(tail.utf8) <= Format.lineWidth
       {
         // The edit's note goes under the line.
         out.append(contentsOf: UnsafeBufferPointer(rebasing: line[..<(line.count - 1 - tailBytes)]))
         out.append(ascii: "\n   ")
         out.append(text: tail)
         out.append(UInt8(ascii: "\n"))
-      } else if w.count > Format.lineWidth + 1, Format.columns(line) > Format.lineWidth {
+      } else if columns > Format.lineWidth {
         out.append(ascii: "  ")
         if !lead.isEmpty { out.append(text: lead) }
         out.append(UInt8(ascii: "#"))
