@@ -333,6 +333,17 @@ struct ExplainTests {
     #expect(symbols > 200)
   }
 
+  /// Reshape says how many numbers a sample holds and works its -1 out of them.
+  @Test func reshapeWorksOutItsMinusOne() throws {
+    let one = try explainText("(8,4)", "add reshape target_shape=(-1,8)")
+    #expect(one.contains("numbers per sample: 8 × 4 = 32"), "\(one)")
+    #expect(one.contains("axis 1 (-1): 32 / 8 = 4"), "\(one)")
+    let two = try explainText("(4,8)", "add reshape target_shape=(2,-1,4)")
+    #expect(two.contains("axis 2 (-1): 32 / (2 × 4) = 4"), "\(two)")
+    let unknown = try explainText("(None,4)", "add reshape target_shape=(-1,2)")
+    #expect(unknown.contains("-1 stays unknown (None)"), "\(unknown)")
+  }
+
   @Test func substitutionPutsEachTermsValue() {
     let terms = [
       Term("kernel_h", 3, .argument, ""), Term("kernel_w", 5, .argument, ""),

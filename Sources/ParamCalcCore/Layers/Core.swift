@@ -358,11 +358,34 @@ struct Reshape: LayerModel {
   }
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
-    .noWeights(
+    var rule = [
+      "\(input.description) -> \(inference.output.description): the same numbers in target_shape"
+    ]
+    // The count of numbers, and the -1 worked out from it, when the input's sizes are known (the
+    // inference checked that the products fit).
+    let known = input.dims.compactMap { $0 }
+    if known.count == input.rank, !known.isEmpty {
+      let total = known.reduce(1, *)
+      rule.append(
+        "numbers per sample: "
+          + (known.count > 1
+            ? known.map { Format.thousands($0) }.joined(separator: " × ") + " = " : "")
+          + Format.thousands(total))
+      if let i = target.firstIndex(of: -1), let inferred = inference.output.dims[i] {
+        let others = target.filter { $0 != -1 }
+        let divisor =
+          others.isEmpty
+          ? "1" : others.map { Format.thousands($0) }.joined(separator: " × ")
+        rule.append(
+          "axis \(i + 1) (-1): \(Format.thousands(total)) / "
+            + (others.count > 1 ? "(\(divisor))" : divisor) + " = \(Format.thousands(inferred))")
+      }
+    } else if target.contains(-1) {
+      rule.append("-1 stays unknown (None): the input's size is not known")
+    }
+    return .noWeights(
       "Reshape has no weights: the same numbers, arranged differently.",
-      shapeRule:
-        "output = target_shape with -1 replaced so the count of numbers is unchanged: \(input.description) -> \(inference.output.description)"
-    )
+      shapeRule: rule.joined(separator: "\n"))
   }
 }
 
