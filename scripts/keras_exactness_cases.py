@@ -7,8 +7,9 @@ same lines through paramcalc and compares: counts, trainable split, output shape
 shapes, trainability, order), and refusals.
 
 The cases cover LoRA (lora_rank on Dense, Embedding, Conv1D/2D/3D, and its refusal elsewhere),
-arguments Keras refuses, strides with dilation, and MultiHeadAttention's inputs, output_shape,
-use_bias and use_gate.
+arguments Keras refuses, strides with dilation, MultiHeadAttention's inputs, output_shape,
+use_bias and use_gate, and the layers added since (RMSNormalization, Normalization, Identity,
+Masking, AlphaDropout, ActivityRegularization), with what Keras refuses of them.
 
 usage: KERAS_BACKEND=jax ~/keras/bin/python scripts/keras_exactness_cases.py
 The oracle is looked for in $PARAMCALC_ORACLE (default ../shared/oracle beside the repository).
@@ -76,6 +77,23 @@ CASES = [
     ("(10,16)", "add multiheadattention num_heads=2 key_dim=4 output_shape=(2,0)"),
     # Embedding's Keras 2 argument, accepted without effect.
     ("(7,)", "add embedding input_dim=50 output_dim=4 input_length=7 mask_zero=true"),
+    # Issue 10's first layers: RMSNormalization, Normalization, Identity, Masking, AlphaDropout,
+    # ActivityRegularization.
+    ("(10,6)", "add rmsnormalization"),
+    ("(10,6)", "add rmsnormalization axis=(1,2) epsilon=1e-05"),
+    ("(10,6)", "add rmsnormalization trainable=false"),
+    ("(None,6)", "add rmsnormalization axis=1"),
+    ("(10,6)", "add normalization"),
+    ("(10,6)", "add normalization axis=None"),
+    ("(10,6)", "add normalization axis=(1,2)"),
+    ("(10,6)", "add normalization mean=0.5 variance=2"),
+    ("(10,6)", "add normalization mean=0.5"),
+    ("(None,6)", "add normalization axis=1"),
+    ("(10,6)", "add identity"),
+    ("(10,6)", "add masking mask_value=-1"),
+    ("(10,6)", "add alphadropout rate=0.3"),
+    ("(10,6)", "add alphadropout rate=1.5"),
+    ("(10,6)", "add activityregularization l1=0.01 l2=0.1"),
 ]
 
 out = []

@@ -44,6 +44,17 @@ struct ArgumentSpecTests {
       d["\(rnn).stateful"] = "false"
     }
     d["LayerNormalization.rms_scaling"] = "false"
+    // RMSNormalization(axis=-1, epsilon=1e-06), Normalization(axis=-1, mean=None,
+    // variance=None, invert=False), Masking(mask_value=0.0), AlphaDropout(rate, ...),
+    // ActivityRegularization(l1=0.0, l2=0.0).
+    d["RMSNormalization.axis"] = "-1"
+    d["Normalization.axis"] = "-1"
+    d["Normalization.mean"] = "None"
+    d["Normalization.variance"] = "None"
+    d["Masking.mask_value"] = "0.0"
+    d["AlphaDropout.rate"] = "required"
+    d["ActivityRegularization.l1"] = "0.0"
+    d["ActivityRegularization.l2"] = "0.0"
     d["Dense.lora_rank"] = "None"
     d["Embedding.lora_rank"] = "None"
     d["MultiHeadAttention.use_gate"] = "false"

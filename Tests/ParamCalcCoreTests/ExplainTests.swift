@@ -226,6 +226,18 @@ let explainCases: [String: [(String, String)]] = {
       ("(10,8)", "add groupnormalization groups=-1 center=false"),
     ],
     "UnitNormalization": [("(10,4)", "add unitnormalization")],
+    "RMSNormalization": [
+      ("(10,6)", "add rmsnormalization"), ("(10,6)", "add rmsnormalization axis=(1,2)"),
+    ],
+    "Normalization": [
+      ("(10,6)", "add normalization"), ("(10,6)", "add normalization axis=None"),
+      ("(10,6)", "add normalization axis=(1,2)"),
+      ("(10,6)", "add normalization mean=0.5 variance=2"),
+    ],
+    "Identity": [("(10,6)", "add identity")],
+    "Masking": [("(10,6)", "add masking mask_value=-1")],
+    "AlphaDropout": [("(10,6)", "add alphadropout rate=0.1")],
+    "ActivityRegularization": [("(10,6)", "add activityregularization l1=0.01 l2=0.1")],
     "SimpleRNN": [("(10,25)", "add simplernn units=32 return_sequences=true")],
     "LSTM": [("(None,25)", "add lstm units=32")],
     "GRU": [("(10,25)", "add gru units=32"), ("(10,25)", "add gru units=32 reset_after=false")],

@@ -389,18 +389,6 @@ struct Reshape: LayerModel {
   }
 }
 
-/// A layer without weights that keeps the shape of its input (Dropout, Activation, ReLU, ...).
-struct Identity: LayerModel {
-  let typeName: String
-  let why: String
-
-  func infer(_ input: Shape) throws(Refusal) -> Inference { try Inference(output: input) }
-
-  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
-    .noWeights(why, shapeRule: "output shape = input shape \(input.description)")
-  }
-}
-
 let coreFamily = LayerFamily(
   "Core",
   note: """
@@ -410,5 +398,7 @@ let coreFamily = LayerFamily(
     product of the input's dimensions, None if any is; Reshape's `target_shape` may hold one \
     `-1`, inferred, and the sizes must match when known (`compute_reshape_output_shape` in \
     `ops/operation_utils.py`). Dropout scales the numbers it keeps by 1/(1 - rate) during \
-    training, so that their expected sum is unchanged.
+    training, so that their expected sum is unchanged. Identity and Masking pass their input \
+    through; Masking also marks the steps whose features all equal `mask_value`, for the \
+    layers that read masks (the recurrent ones) to skip.
     """)

@@ -307,5 +307,9 @@ let normalizationFamily = LayerFamily(
     al. 2016). GroupNormalization learns them per channel; the channels must be at least \
     `groups` and a multiple of it (Wu & He 2018). It stores no statistics: mean and variance are \
     computed per sample over each group, so `groups` changes the statistics, never the count. \
-    UnitNormalization has no weights.
+    UnitNormalization has no weights. RMSNormalization divides by the root mean square and \
+    learns one scale per feature, no offset (Zhang & Sennrich 2019). Normalization, a \
+    preprocessing layer, keeps a mean and a variance per feature and a count, all \
+    non-trainable: adapt() sets them from data; given as mean= and variance=, they are \
+    constants and no weights are made.
     """)

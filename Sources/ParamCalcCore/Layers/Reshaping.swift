@@ -396,5 +396,6 @@ let regularizationFamily = LayerFamily(
   note: """
     No weights; the shape is kept. SpatialDropout drops whole channels during training; \
     GaussianNoise adds zero-mean noise and GaussianDropout multiplies by noise of mean 1, during \
-    training only.
+    training only. AlphaDropout keeps the mean and variance of its inputs (for SELU networks); \
+    ActivityRegularization adds a penalty on its inputs to the loss and passes them through.
     """)

@@ -239,9 +239,9 @@ public struct LayerExample: Sendable {
 
   /// Every layer type's example.
   public static let all: [LayerExample] =
-    coreExamples + activationExamples + convolutionExamples + poolingExamples
-    + normalizationExamples + recurrentExamples + reshapingExamples + attentionExamples
-    + wrapperExamples
+    coreExamples + passThroughExamples + activationExamples + convolutionExamples + poolingExamples
+    + normalizationExamples + featureNormalizationExamples + recurrentExamples
+    + reshapingExamples + regularizationExamples + attentionExamples + wrapperExamples
 
   /// The example of a layer type, if it has one.
   public static func of(_ d: LayerDescriptor) -> LayerExample? {

@@ -194,23 +194,20 @@ public struct LayerCatalog: Sendable {
 
   /// The catalog of this version of paramcalc.
   public static let standard = LayerCatalog(
-    coreLayers + activationLayers + convolutionLayers + convolutionVariantLayers + poolingLayers
-      + normalizationLayers
-      + recurrentLayers + reshapingLayers + attentionLayers + wrapperLayers)
+    coreLayers + passThroughLayers + activationLayers + convolutionLayers + convolutionVariantLayers + poolingLayers
+      + normalizationLayers + featureNormalizationLayers
+      + recurrentLayers + reshapingLayers + moreRegularizationLayers + attentionLayers
+      + wrapperLayers)
 
   /// Keras layer classes paramcalc does not compute yet: refused with "not supported yet"
   /// rather than "unknown".
   public static let knownToKeras: [String] = [
     "EinsumDense", "Attention", "AdditiveAttention", "GroupQueryAttention", "ConvLSTM1D",
-    "ConvLSTM2D",
-    "ConvLSTM3D", "RNN", "Masking", "Lambda", "Identity", "Add", "Concatenate", "Multiply",
-    "Average",
-    "Maximum", "Minimum", "Subtract", "Dot", "RMSNormalization", "SpectralNormalization",
-    "ReversibleEmbedding", "CategoryEncoding", "Rescaling", "Resizing", "Normalization",
-    "AlphaDropout",
-    "ActivityRegularization", "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D",
-    "AdaptiveAveragePooling3D", "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D",
-    "AdaptiveMaxPooling3D",
+    "ConvLSTM2D", "ConvLSTM3D", "RNN", "Lambda", "Add", "Concatenate", "Multiply", "Average",
+    "Maximum", "Minimum", "Subtract", "Dot", "SpectralNormalization", "ReversibleEmbedding",
+    "CategoryEncoding", "Rescaling", "Resizing", "AdaptiveAveragePooling1D",
+    "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D", "AdaptiveMaxPooling1D",
+    "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D",
   ]
 
   /// Resolves a request into a layer: the descriptor, the built model, and what was given.
