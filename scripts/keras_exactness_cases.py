@@ -94,6 +94,13 @@ CASES = [
     ("(10,6)", "add alphadropout rate=0.3"),
     ("(10,6)", "add alphadropout rate=1.5"),
     ("(10,6)", "add activityregularization l1=0.01 l2=0.1"),
+    ("(10,6)", "add spectralnormalization dense units=4"),
+    ("(10,6)", "add spectralnormalization dense units=4 use_bias=false trainable=false"),
+    ("(10,)", "add spectralnormalization embedding input_dim=20 output_dim=4"),
+    ("(8,8,3)", "add spectralnormalization conv2dtranspose filters=4 kernel_size=3"),
+    ("(8,8,3)", "add spectralnormalization depthwiseconv2d kernel_size=3 power_iterations=3"),
+    ("(10,6)", "add spectralnormalization dense units=4 power_iterations=0"),
+    ("(10,6)", "add spectralnormalization lstm units=3"),
 ]
 
 out = []

@@ -52,6 +52,7 @@ struct ArgumentSpecTests {
     d["Normalization.mean"] = "None"
     d["Normalization.variance"] = "None"
     d["Masking.mask_value"] = "0.0"
+    d["SpectralNormalization.power_iterations"] = "1"
     d["AlphaDropout.rate"] = "required"
     d["ActivityRegularization.l1"] = "0.0"
     d["ActivityRegularization.l2"] = "0.0"

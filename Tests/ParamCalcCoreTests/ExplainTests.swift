@@ -235,6 +235,11 @@ let explainCases: [String: [(String, String)]] = {
       ("(10,6)", "add normalization mean=0.5 variance=2"),
     ],
     "Identity": [("(10,6)", "add identity")],
+    "SpectralNormalization": [
+      ("(10,6)", "add spectralnormalization dense units=4"),
+      ("(10,)", "add spectralnormalization embedding input_dim=20 output_dim=4"),
+      ("(8,8,3)", "add spectralnormalization conv2d filters=4 kernel_size=3 use_bias=false"),
+    ],
     "Masking": [("(10,6)", "add masking mask_value=-1")],
     "AlphaDropout": [("(10,6)", "add alphadropout rate=0.1")],
     "ActivityRegularization": [("(10,6)", "add activityregularization l1=0.01 l2=0.1")],

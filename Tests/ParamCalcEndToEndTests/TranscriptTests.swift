@@ -328,7 +328,7 @@ struct TranscriptTests {
         "  Regularization  SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, GaussianNoise,",
         "                  GaussianDropout, AlphaDropout, ActivityRegularization",
         "  Attention       MultiHeadAttention",
-        "  Wrapper         Bidirectional, TimeDistributed",
+        "  Wrapper         Bidirectional, TimeDistributed, SpectralNormalization",
         "Type names are case-insensitive ('add conv2d ...'); 'help LAYER' shows arguments and formula.",
         "",
       ].joined(separator: "\n"),

@@ -213,7 +213,9 @@ struct Recurrent: LayerModel {
   }
 }
 
-let wrapperLayers: [LayerDescriptor] = [bidirectionalDescriptor, timeDistributedDescriptor]
+let wrapperLayers: [LayerDescriptor] = [
+  bidirectionalDescriptor, timeDistributedDescriptor, spectralNormalizationDescriptor,
+]
 
 let bidirectionalDescriptor = LayerDescriptor(
   wrapper: "Bidirectional",

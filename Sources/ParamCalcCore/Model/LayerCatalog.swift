@@ -53,7 +53,7 @@ public final class LayerDescriptor: Sendable {
     self.source = source
     self.arguments = arguments
     self.inert = inert
-    let example = accepts == nil ? "dense units=8" : "lstm units=32"
+    let example = LayerDescriptor.wrapped(accepts)
     make = { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       throw .missingOperand(
         command: "add", what: "the layer it wraps, e.g. 'add \(name.lowercased()) \(example)'",
@@ -87,6 +87,13 @@ public final class LayerDescriptor: Sendable {
   }
 
   public var isWrapper: Bool { wrap != nil }
+
+  /// The layer an error's example puts in a wrapper: the second type it accepts (the first is
+  /// the simplest, the second the common one: LSTM, Dense), or a Dense.
+  static func wrapped(_ accepts: [String]?) -> String {
+    guard let accepts, accepts.count > 1 else { return "dense units=8" }
+    return accepts[1].lowercased() + " units=32"
+  }
 
   /// Keras's automatic layer name: the class name in snake case (`PReLU` is `p_re_lu`).
   public var snakeName: String { LayerDescriptor.snakeCase(name) }
@@ -194,7 +201,8 @@ public struct LayerCatalog: Sendable {
 
   /// The catalog of this version of paramcalc.
   public static let standard = LayerCatalog(
-    coreLayers + passThroughLayers + activationLayers + convolutionLayers + convolutionVariantLayers + poolingLayers
+    coreLayers + passThroughLayers + activationLayers + convolutionLayers + convolutionVariantLayers
+      + poolingLayers
       + normalizationLayers + featureNormalizationLayers
       + recurrentLayers + reshapingLayers + moreRegularizationLayers + attentionLayers
       + wrapperLayers)
@@ -204,7 +212,7 @@ public struct LayerCatalog: Sendable {
   public static let knownToKeras: [String] = [
     "EinsumDense", "Attention", "AdditiveAttention", "GroupQueryAttention", "ConvLSTM1D",
     "ConvLSTM2D", "ConvLSTM3D", "RNN", "Lambda", "Add", "Concatenate", "Multiply", "Average",
-    "Maximum", "Minimum", "Subtract", "Dot", "SpectralNormalization", "ReversibleEmbedding",
+    "Maximum", "Minimum", "Subtract", "Dot", "ReversibleEmbedding",
     "CategoryEncoding", "Rescaling", "Resizing", "AdaptiveAveragePooling1D",
     "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D", "AdaptiveMaxPooling1D",
     "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D",
@@ -238,7 +246,7 @@ public struct LayerCatalog: Sendable {
         throw .missingOperand(
           command: "add",
           what:
-            "the layer it wraps, e.g. 'add \(d.name.lowercased()) \(d.accepts == nil ? "dense units=8" : "lstm units=32")'",
+            "the layer it wraps, e.g. 'add \(d.name.lowercased()) \(LayerDescriptor.wrapped(d.accepts))'",
           at: Span(request.typeSpan.end, request.typeSpan.end + 1))
       }
       guard let inner = self[innerName] else { throw unknown(innerName, at: innerSpan) }
