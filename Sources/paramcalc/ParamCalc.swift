@@ -28,7 +28,7 @@ struct ParamCalc: ParsableCommand {
   @Option(
     name: .customLong("color"),
     help: ArgumentHelp(
-      "When to use colours: never, always, or auto (on a terminal, unless NO_COLOR is set or TERM=dumb).",
+      "When to use colours (auto: on a terminal, unless NO_COLOR is set or TERM=dumb).",
       valueName: "when"))
   var color: ColorChoice = .auto
 
