@@ -5,11 +5,14 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 #include <histedit.h>
 #include <editline/readline.h>
 
@@ -99,29 +102,87 @@ int pc_wait_readable(int fd) {
 
 void pc_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
 
+static int pc_getc(FILE *stream);
+
 void pc_editline_init(const char *name, int history_size, int prompt_on_stderr) {
-  rl_readline_name = (char *)name;
+  rl_readline_name = (char *)name; /* before libedit starts: `paramcalc:` lines of ~/.editrc */
   if (prompt_on_stderr) rl_outstream = stderr;
-  using_history();
+  rl_getc_function = pc_getc; /* taken by rl_initialize only if set before it */
+  using_history();             /* rl_initialize: emacs keys, ^R, then ~/.editrc (el_source) */
   stifle_history(history_size);
 }
 
 static char *pc_line = NULL;
 static int pc_line_done = 0;
+/* Set when standard input ended or failed while libedit waited for a key. */
+static int pc_input_ended = 0;
 
 static void pc_on_line(char *line) {
   pc_line = line;
   pc_line_done = 1;
 }
 
-/* libedit's callback interface, driven by poll(): a SIGINT that arrives while libedit is busy
-   (not blocked in read) is still seen, after the character being handled, so Ctrl-C always
-   cancels the line. */
+/* libedit's source of keys (rl_getc_function): waits with poll() on standard input and the
+   self-pipe, so that a SIGINT is never lost between a check and a blocking read, and decodes
+   one character by the locale (mbrtowc: UTF-8 once pc_editline_set_locale has run), which
+   libedit takes whole (its readline emulation stores the int returned as a wchar_t). Returns
+   -1, which libedit reads as the end of input, after Ctrl-C or at the end of input
+   (pc_input_ended); the loop in pc_editline_read tells the two apart.
+
+   Keys come through here, rather than from libedit's own reader with the loop polling between
+   keys, because libedit sometimes keeps a key it has read for itself: the key that ends a
+   Ctrl-R search (Enter, say) is pushed back and handled next. A loop that polled the terminal
+   before handing libedit the next key would wait for another key press with Enter unanswered;
+   libedit asks this function only once the keys it holds are used up. */
+static int pc_getc(FILE *stream) {
+  int fd = fileno(stream ? stream : (rl_instream ? rl_instream : stdin));
+  mbstate_t state;
+  memset(&state, 0, sizeof state);
+  for (;;) {
+    if (pc_interrupted) return -1;
+    struct pollfd p[2] = {{.fd = fd, .events = POLLIN, .revents = 0},
+                          {.fd = pc_wake[0], .events = POLLIN, .revents = 0}};
+    int r = poll(p, pc_wake[0] >= 0 ? 2 : 1, -1);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      pc_input_ended = 1;
+      return -1;
+    }
+    if (pc_interrupted) return -1;
+    if (!p[0].revents) {
+      pc_drain_wake(); /* a stale byte: the flag was taken already */
+      continue;
+    }
+    if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL) && !(p[0].revents & POLLIN)) {
+      pc_input_ended = 1;
+      return -1;
+    }
+    char byte;
+    ssize_t n = read(fd, &byte, 1);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) {
+      pc_input_ended = 1;
+      return -1;
+    }
+    wchar_t c;
+    size_t used = mbrtowc(&c, &byte, 1, &state);
+    if (used == (size_t)-2) continue; /* more bytes of this character to come */
+    if (used == (size_t)-1) {         /* not a character: dropped, as libedit does */
+      memset(&state, 0, sizeof state);
+      continue;
+    }
+    return used == 0 ? 0 : (int)c;
+  }
+}
+
+/* libedit's callback interface: each call handles one key (and any libedit holds), its keys
+   read by pc_getc. A SIGINT that arrives while libedit is busy (not waiting for a key) is still
+   seen, after the key being handled, so Ctrl-C always cancels the line. */
 char *pc_editline_read(const char *prompt, int *interrupted) {
   pc_line = NULL;
   pc_line_done = 0;
+  pc_input_ended = 0;
   *interrupted = 0;
-  int fd = fileno(rl_instream ? rl_instream : stdin);
   rl_callback_handler_install(prompt, pc_on_line);
   while (!pc_line_done) {
     if (pc_interrupted) {
@@ -131,19 +192,7 @@ char *pc_editline_read(const char *prompt, int *interrupted) {
       rl_replace_line("", 0);
       break;
     }
-    struct pollfd p[2] = {{.fd = fd, .events = POLLIN, .revents = 0},
-                          {.fd = pc_wake[0], .events = POLLIN, .revents = 0}};
-    int r = poll(p, pc_wake[0] >= 0 ? 2 : 1, -1);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    if (pc_interrupted) continue;
-    if (!p[0].revents) {
-      pc_drain_wake(); /* a stale byte: the flag was taken already */
-      continue;
-    }
-    if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL) && !(p[0].revents & POLLIN)) break;
+    if (pc_input_ended) break;
     rl_callback_read_char();
   }
   rl_callback_handler_remove();
@@ -151,6 +200,31 @@ char *pc_editline_read(const char *prompt, int *interrupted) {
 }
 
 void pc_editline_add_history(const char *line) { add_history(line); }
+
+/* libedit reads keys through mbrtowc() and draws through the locale: in the "C" locale every byte
+   past ASCII is refused (é and ü vanish from the line). The character type comes from the
+   environment; when that gives no UTF-8 (LANG unset, LANG=C), C.UTF-8 (or C.utf8, en_US.UTF-8)
+   is taken instead, so that a UTF-8 terminal still works. A locale the environment names with
+   another character set (ISO-8859-1, say) is kept. Only LC_CTYPE: numbers and messages are
+   untouched. Must run before libedit starts (pc_editline_init). */
+static int pc_codeset_is_utf8(void) {
+  const char *codeset = nl_langinfo(CODESET);
+  return codeset && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
+}
+
+int pc_editline_set_locale(void) {
+  /* setlocale's answer is overwritten by the next call: only whether it is C or POSIX is kept
+     (NULL: the environment names a locale that is not installed, so it stays C). */
+  const char *chosen = setlocale(LC_CTYPE, "");
+  if (pc_codeset_is_utf8()) return 1;
+  if (chosen && strcmp(chosen, "C") != 0 && strcmp(chosen, "POSIX") != 0) return 0;
+  static const char *const fallbacks[] = {"C.UTF-8", "C.utf8", "en_US.UTF-8"};
+  for (size_t i = 0; i < sizeof fallbacks / sizeof fallbacks[0]; i++) {
+    if (setlocale(LC_CTYPE, fallbacks[i]) && pc_codeset_is_utf8()) return 1;
+  }
+  setlocale(LC_CTYPE, "C");
+  return 0;
+}
 
 void pc_editline_set_completion(char *(*generator)(const char *text, int state)) {
   rl_completion_entry_function = (rl_compentry_func_t *)generator;

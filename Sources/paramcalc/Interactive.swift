@@ -28,11 +28,20 @@ private let complete:
   }
 
 extension Runner {
-  /// The interactive prompt: libedit line editing and history; Ctrl-C cancels the line, Ctrl-D
-  /// or `quit` leaves. Errors are shown and the session goes on.
-  mutating func interactive() -> Int32 {
-    pc_editline_init("paramcalc", 1000, json ? 1 : 0)
+  /// The interactive prompt: libedit line editing (UTF-8, by whole characters), `~/.editrc`,
+  /// Ctrl-R, and history kept in `history` (none with `--no-history`); Ctrl-C cancels the line,
+  /// Ctrl-D or `quit` leaves. Errors are shown and the session goes on.
+  mutating func interactive(history: HistoryFile?) -> Int32 {
+    // The locale first: libedit reads how to decode keys from it when it starts.
+    _ = pc_editline_set_locale()
+    pc_editline_init("paramcalc", Int32(HistoryFile.capacity), json ? 1 : 0)
     pc_editline_set_completion(complete)
+    // The last entry, so that a line repeated at once is recalled once.
+    var last = ""
+    for entry in history?.load() ?? [] {
+      pc_editline_add_history(entry)
+      last = entry
+    }
     show(
       "paramcalc \(ParamCalc.version) — type 'help' for commands, 'layers' for layer types, Ctrl-D to quit"
     )
@@ -53,7 +62,11 @@ extension Runner {
       let text = String(cString: raw)
       free(raw)
       number += 1
-      if !text.allSatisfy({ $0 == " " || $0 == "\t" }) { pc_editline_add_history(text) }
+      if !text.allSatisfy({ $0 == " " || $0 == "\t" }) && text != last {
+        pc_editline_add_history(text)
+        history?.append(text)
+        last = text
+      }
       line(text, number: number, file: "<stdin>")
       out.flush()
       if out.failure != 0 { return outputFailed() }

@@ -25,9 +25,21 @@ struct ParamCalc: ParsableCommand {
   @Flag(help: "Stop at the first line in error.")
   var bail = false
 
-  @Flag(
-    name: .customLong("no-color"), help: "Never use colours (NO_COLOR and TERM=dumb do the same).")
+  @Option(
+    name: .customLong("color"),
+    help: ArgumentHelp(
+      "When to use colours (auto: on a terminal, unless NO_COLOR is set or TERM=dumb).",
+      valueName: "when"))
+  var color: ColorChoice = .auto
+
+  @Flag(name: .customLong("no-color"), help: "The same as --color never.")
   var noColor = false
+
+  @Flag(
+    name: .customLong("no-history"),
+    help:
+      "At the prompt, neither read nor write the history file ($XDG_STATE_HOME/paramcalc/history).")
+  var noHistory = false
 
   @ArgumentParser.Argument(
     help: "Scripts to run in order ('-' is standard input). Without any, standard input is read.")
@@ -38,7 +50,7 @@ struct ParamCalc: ParsableCommand {
   static func main() {
     let arguments = Array(CommandLine.arguments.dropFirst())
     if arguments.allSatisfy({ !$0.hasPrefix("-") || $0 == "-" }) {
-      Program.run(json: false, bail: false, noColor: false, files: arguments)
+      Program.run(json: false, bail: false, color: .auto, history: true, files: arguments)
     }
     do {
       var command = try parseAsRoot()
@@ -49,24 +61,33 @@ struct ParamCalc: ParsableCommand {
   }
 
   func run() throws {
-    Program.run(json: json, bail: bail, noColor: noColor, files: files)
+    Program.run(
+      json: json, bail: bail, color: noColor ? .never : color, history: !noHistory, files: files)
   }
+}
+
+/// `--color`: when output is coloured.
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+  case never, always, auto
 }
 
 /// The program once its arguments are known.
 enum Program {
-  static func run(json: Bool, bail: Bool, noColor: Bool, files: [String]) -> Never {
+  static func run(json: Bool, bail: Bool, color: ColorChoice, history: Bool, files: [String])
+    -> Never
+  {
     pc_ignore_sigpipe()
     pc_install_interrupt_handler()
-    let env = Environment()
-    let colorOut = !noColor && !json && env.colorAllowed && isatty(1) != 0
-    let colorErr = !noColor && env.colorAllowed && isatty(2) != 0
+    // stdout carries no colour with --json: it is JSON only.
+    let colorOut = !json && Program.colored(fd: 1, color)
+    let colorErr = Program.colored(fd: 2, color)
     var runner = Runner(
       json: json, bail: bail, out: Output(fd: 1), err: Output(fd: 2),
       outStyle: colorOut ? .ansi : .plain, errStyle: colorErr ? .ansi : .plain)
     var status: Int32
     if files.isEmpty && isatty(0) != 0 {
-      status = runner.interactive()
+      // Only the prompt reads and writes the history file; script mode never touches it.
+      status = runner.interactive(history: history ? HistoryFile.standard() : nil)
     } else {
       status = runner.scripts(files.isEmpty ? ["-"] : files)
     }
@@ -75,6 +96,16 @@ enum Program {
     runner.err.flush()
     // Exit at once: tearing down a large model object by object only costs time.
     exit(status)
+  }
+
+  /// Whether output on `fd` is coloured: always, never, or (auto) when it is a terminal and the
+  /// environment allows (`NO_COLOR` not set or empty, `TERM` not `dumb`).
+  static func colored(fd: Int32, _ choice: ColorChoice) -> Bool {
+    switch choice {
+    case .never: return false
+    case .always: return true
+    case .auto: return isatty(fd) != 0 && Environment().colorAllowed
+    }
   }
 }
 

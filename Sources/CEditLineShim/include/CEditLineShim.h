@@ -15,6 +15,11 @@ char *pc_editline_read(const char *prompt, int *interrupted);
 /// Appends a line to the in-memory history.
 void pc_editline_add_history(const char *line);
 
+/// Sets LC_CTYPE from the environment, falling back to C.UTF-8 when that gives the C locale, so
+/// that libedit reads and draws UTF-8 by whole characters. Returns 1 when the character set is
+/// UTF-8. Call before `pc_editline_init`, and only for the prompt (script mode needs no locale).
+int pc_editline_set_locale(void);
+
 /// Sets the word generator used for Tab completion: `generator(text, state)` returns a malloc'd
 /// candidate for state 0, 1, 2, ... and NULL when there are no more.
 void pc_editline_set_completion(char *(*generator)(const char *text, int state));
