@@ -16,8 +16,9 @@ final class Terminal {
   /// What arrived on that pipe (read by `exitStatus()`).
   var piped = ""
 
-  /// Starts the binary on a new pseudo-terminal. The environment is the test's, with `TERM=xterm`
-  /// and `NO_COLOR=1` unless `environment` says otherwise (a nil value removes a variable).
+  /// Starts the binary on a new pseudo-terminal. The environment is the test's, with `TERM=xterm`,
+  /// `NO_COLOR=1` and a new empty HOME unless `environment` says otherwise (a nil value removes a
+  /// variable).
   /// With `stdoutToPipe`, stdout is a pipe rather than the terminal (stdin and stderr stay on it).
   init(
     _ arguments: [String] = [], environment: [String: String?] = [:], stdoutToPipe: Bool = false
@@ -28,6 +29,12 @@ final class Terminal {
     var env = ProcessInfo.processInfo.environment
     env["TERM"] = "xterm"
     env["NO_COLOR"] = "1"
+    // A home of its own: the prompt keeps its history there, and reads no one's ~/.editrc.
+    let home = NSTemporaryDirectory() + "paramcalc-terminal-\(UUID().uuidString)"
+    try? FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+    env["HOME"] = home
+    env["XDG_STATE_HOME"] = home + "/state"
+    env.removeValue(forKey: "EDITRC")
     for (k, v) in environment { env[k] = v }
     let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
     var pipeEnds: [Int32] = [-1, -1]
