@@ -35,9 +35,28 @@ struct Runner {
     textRenderer = TextRenderer(style: outStyle)
   }
 
-  /// Runs one line; returns false when it failed.
+  /// Whether a person types the lines at the prompt (not a script): errors are then shown
+  /// without FILE:LINE:COL, output fits the terminal, and `quiz` may ask for guesses.
+  var atPrompt: Bool {
+    get { interpreter.atTerminal }
+    set { interpreter.atTerminal = newValue }
+  }
+
+  /// The prompt to show before the next line: `paramcalc> `, or with `prompt total` the layers
+  /// and the running total, `paramcalc [3 · 8,064]> `.
+  var promptText: String { interpreter.promptText }
+
+  /// Reads a quiz guess at the prompt (libedit, the prompt's own reader); nil after Ctrl-C or
+  /// at the end of input.
+  var readGuess: (String) -> String? = Runner.readAtPrompt
+
+  /// Runs one line typed at the prompt (the prompt is the one caller of this form); returns
+  /// false when it failed. The output fits the terminal's width as it is now.
   @discardableResult
   mutating func line(_ text: String, number: Int, file: String) -> Bool {
+    atPrompt = true
+    let columns = TerminalSize.columns()
+    if textRenderer.width != columns { textRenderer.width = columns }
     var copy = text
     return copy.withUTF8 { line($0, number: number, file: file) }
   }
@@ -48,6 +67,9 @@ struct Runner {
     do throws(ParamCalcError) {
       guard var response = try interpreter.run(bytes: bytes) else { return true }
       command = response.command
+      // Quiz mode: a new layer's count is guessed before it is shown; the verdict follows it.
+      var verdict: String?
+      if interpreter.quizzes, let i = Runner.newLayer(response) { verdict = quiz(i) }
       switch response {
       case .save(_, let request):
         try Files.save(request.script, to: request.file, at: Span(0, bytes.count))
@@ -86,6 +108,19 @@ struct Runner {
           textRenderer.render(response, session: interpreter.session, into: &out.buffer)
         }
       }
+      if let verdict { show(verdict: verdict) }
+      // Teaching mode: the layer the edit added or changed, explained as it lands.
+      if interpreter.explainsEdits, let i = interpreter.lessonLayer(after: response) {
+        if json {
+          // Inside the edit's object: `..."non_trainable":0,"explanation":{...}}`.
+          if out.buffer.count >= 2 { out.buffer.removeLast(2) }
+          out.buffer.append(
+            contentsOf: Array(
+              (",\"explanation\":" + JSONRenderer.explain(i, interpreter.session) + "}\n").utf8))
+        } else {
+          out.buffer.append(contentsOf: Array(textRenderer.explain(i, interpreter.session).utf8))
+        }
+      }
       if failure != 0 { out.fail(failure) }
       out.flushIfFull()
       return true
@@ -117,8 +152,12 @@ struct Runner {
       if refusedLines.count < 20 { refusedLines.append(number) }
     }
     out.flush()
+    // At the prompt the line was just typed: no FILE:LINE:COL, the caret says where.
+    let location = atPrompt ? nil : DiagnosticRenderer.Location(file: file, line: number)
     err.write(
-      DiagnosticRenderer.render(error, file: file, line: number, text: text, style: errStyle))
+      DiagnosticRenderer.render(
+        error, at: location, text: text, style: errStyle,
+        width: atPrompt ? textRenderer.lineWidth : Format.lineWidth))
     err.flush()
     if json {
       out.line(
@@ -126,6 +165,49 @@ struct Runner {
           error, command: name, line: number,
           column: DiagnosticRenderer.column(error, in: text)))
     }
+  }
+
+  /// The layer an edit added or inserted (quiz mode asks for its count).
+  static func newLayer(_ response: Response) -> Int? {
+    guard case .edit(_, let o) = response, o.kind == .added || o.kind == .inserted else {
+      return nil
+    }
+    return o.index
+  }
+
+  /// Asks for a guess of layer `index`'s count, before it is shown; the verdict, or nil when
+  /// no guess was given (an empty line, Ctrl-C).
+  mutating func quiz(_ index: Int) -> String? {
+    let l = interpreter.session.layers[index - 1]
+    out.flush()
+    let question = "  #\(index) \(l.typeName)  out \(l.output.description): how many parameters? "
+    guard let answer = readGuess(question) else { return nil }
+    let digits = answer.filter { !($0 == "," || $0 == "_" || $0 == " " || $0 == "\t") }
+    if digits.isEmpty { return nil }
+    guard let guess = Int(digits) else {
+      return "'\(DiagnosticRenderer.escaped(answer))' is not a count; the answer is below"
+    }
+    return Quiz.judge(guess, layer: l).message
+  }
+
+  /// The quiz's verdict, under the layer's line (on stderr with --json: stdout is JSON only).
+  mutating func show(verdict: String) {
+    let wrapped = Format.wrap(
+      verdict, lead: "  ", leadWidth: 2, hanging: 4, width: textRenderer.lineWidth)
+    if json {
+      err.write(wrapped)
+      err.flush()
+    } else {
+      out.buffer.append(contentsOf: Array(wrapped.utf8))
+    }
+  }
+
+  /// Reads one line at `prompt` with libedit, as the prompt does.
+  static func readAtPrompt(_ prompt: String) -> String? {
+    var interrupted: Int32 = 0
+    guard let raw = pc_editline_read(prompt, &interrupted) else { return nil }
+    defer { free(raw) }
+    return String(cString: raw)
   }
 
   /// The command word of a line that did not parse, when it names one.

@@ -8,12 +8,12 @@ struct CommandTableTests {
   /// the table: the table is checked against this, not against itself.
   static let documented = [
     "input", "add", "insert", "remove", "set", "undo", "redo", "clear", "summary", "total",
-    "explain", "layers", "help", "save", "load", "quit",
+    "explain", "layers", "help", "prompt", "quiz", "save", "load", "quit",
   ]
   /// The commands that only show or save the model, or leave: a failed line of one of them is not a
   /// refused line of the model.
   static let notEditing: Set<String> = [
-    "summary", "total", "explain", "layers", "help", "save", "quit",
+    "summary", "total", "explain", "layers", "help", "prompt", "quiz", "save", "quit",
   ]
 
   /// What parsing a line gives: the command's kind, or the error.
@@ -30,7 +30,9 @@ struct CommandTableTests {
 
   @Test func everyTableWordParsesAsItsCommand() {
     // Commands that need an operand are refused without one, naming the word; the others parse.
-    let needOperand: Set<CommandKind> = [.input, .add, .insert, .remove, .set, .save, .load]
+    let needOperand: Set<CommandKind> = [
+      .input, .add, .insert, .remove, .set, .prompt, .quiz, .save, .load,
+    ]
     for info in CommandTable.all {
       for word in info.words {
         for written in [word, word.uppercased(), word.prefix(1).uppercased() + word.dropFirst()] {
@@ -57,7 +59,8 @@ struct CommandTableTests {
       ("input (None,25)", .input), ("add dense units=4", .add), ("insert 1 dense units=4", .insert),
       ("remove 1", .remove), ("set 1 units=8", .set), ("undo", .undo), ("redo", .redo),
       ("clear", .clear), ("summary", .summary), ("total", .total), ("explain all", .explain),
-      ("layers", .layers), ("help dense", .help), ("save m.pc", .save), ("load m.pc", .load),
+      ("layers", .layers), ("help dense", .help), ("prompt total", .prompt), ("quiz on", .quiz),
+      ("save m.pc", .save), ("load m.pc", .load),
       ("quit", .quit), ("exit", .quit),
     ]
     #expect(Set(lines.map(\.1)) == Set(CommandKind.allCases))

@@ -13,6 +13,9 @@ public enum Command: Equatable, Sendable {
   case explain(ExplainTarget)
   case layers
   case help(topic: String?, at: Span)
+  /// `explain on|off`, `prompt total|plain`, `quiz on|off`: a setting of the session, not of
+  /// the model.
+  case setting(Setting, at: Span)
   case save(path: FileName, at: Span)
   case load(path: FileName, at: Span)
   case quit
@@ -33,6 +36,7 @@ public enum Command: Equatable, Sendable {
     case .explain: return .explain
     case .layers: return .layers
     case .help: return .help
+    case .setting(let setting, _): return setting.kind
     case .save: return .save
     case .load: return .load
     case .quit: return .quit
@@ -41,6 +45,38 @@ public enum Command: Equatable, Sendable {
 
   /// The command's name as written in the language (`add`, `explain`, ...), from `CommandTable`.
   public var name: String { kind.name }
+}
+
+/// A setting of the session (how it teaches and what the prompt shows), as a command sets it.
+public enum Setting: Equatable, Sendable {
+  /// `explain on|off`: teaching mode, each added or changed layer explained as it lands.
+  case explainEdits(Bool)
+  /// `prompt total|plain`.
+  case prompt(PromptStyle)
+  /// `quiz on|off`: guess a new layer's count before it is shown (at a terminal only).
+  case quiz(Bool)
+
+  /// The command that sets it.
+  public var kind: CommandKind {
+    switch self {
+    case .explainEdits: return .explain
+    case .prompt: return .prompt
+    case .quiz: return .quiz
+    }
+  }
+
+  /// The word the setting was given as (`on`, `off`, `total`, `plain`).
+  public var word: String {
+    switch self {
+    case .explainEdits(let on), .quiz(let on): return on ? "on" : "off"
+    case .prompt(let style): return style.rawValue
+    }
+  }
+}
+
+/// What the prompt shows: `paramcalc> `, or with the layers and the running total.
+public enum PromptStyle: String, Equatable, Sendable {
+  case plain, total
 }
 
 /// What `explain` is asked about.

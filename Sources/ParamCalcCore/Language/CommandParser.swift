@@ -137,13 +137,34 @@ public struct CommandParser {
         throw .extraTokens(
           at: Span(rest[rest.startIndex + 1].start, tokens.last!.end), command: word)
       }
-      if lower(t) == "all" { return .explain(.all) }
+      if equals(t, "all") { return .explain(.all) }
+      if equals(t, "on") { return .setting(.explainEdits(true), at: t) }
+      if equals(t, "off") { return .setting(.explainEdits(false), at: t) }
       let (n, span) = try index(t, command: word, end: end)
       return .explain(.layer(n, at: span))
     case .help:
       guard let t = rest.first else { return .help(topic: nil, at: end) }
       // `help bidirectional lstm` asks about the wrapped layer's wrapper; the first word decides.
       return .help(topic: lower(t), at: t)
+    case .prompt, .quiz:
+      let choices: (StaticString, StaticString) =
+        kind == .prompt ? ("total", "plain") : ("on", "off")
+      let example = kind == .prompt ? "'prompt total' or 'prompt plain'" : "'quiz on' or 'quiz off'"
+      guard let t = rest.first else {
+        throw .missingOperand(command: word, what: example, at: end)
+      }
+      if rest.count > 1 {
+        throw .extraTokens(
+          at: Span(rest[rest.startIndex + 1].start, tokens.last!.end), command: word)
+      }
+      let first = equals(t, choices.0)
+      guard first || equals(t, choices.1) else {
+        throw .syntax(
+          "'\(word)' takes \(choices.0) or \(choices.1), not '\(text(t))'", at: t,
+          hint: "for example \(example)")
+      }
+      if kind == .prompt { return .setting(.prompt(first ? .total : .plain), at: t) }
+      return .setting(.quiz(first), at: t)
     case .save, .load:
       guard let t = rest.first else {
         throw .missingOperand(command: word, what: "a file name, e.g. '\(word) model.pc'", at: end)

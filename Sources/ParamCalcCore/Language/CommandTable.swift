@@ -2,7 +2,7 @@
 /// one of them).
 public enum CommandKind: Int, CaseIterable, Sendable {
   case input, add, insert, remove, set, undo, redo, clear, summary, total, explain, layers, help
-  case save, load, quit
+  case prompt, quiz, save, load, quit
 
   /// The command's entry in `CommandTable`.
   public var info: CommandInfo { CommandTable.all[rawValue] }
@@ -84,8 +84,8 @@ public enum CommandTable {
         .total, "total", usage: "total", editsModel: false,
         "The total parameter count, trainable and non-trainable."),
       CommandInfo(
-        .explain, "explain", usage: "explain [N|all]", editsModel: false,
-        "Explains the count of layer N (default: the last): the formula, the numbers, every term and the weights."
+        .explain, "explain", usage: "explain [N|all|on|off]", editsModel: false,
+        "Explains the count of layer N (default: the last): the formula, the numbers, every term and the weights. 'explain on' is teaching mode: from then on each added or changed layer is explained as it lands (in a script too: a lesson file can turn it on); 'explain off' ends it."
       ),
       CommandInfo(
         .layers, "layers", usage: "layers", editsModel: false,
@@ -93,6 +93,14 @@ public enum CommandTable {
       CommandInfo(
         .help, "help", usage: "help [COMMAND|LAYER]", editsModel: false,
         "This help, or help on a command or a layer type."),
+      CommandInfo(
+        .prompt, "prompt", usage: "prompt total|plain", editsModel: false,
+        "Sets what the prompt shows: 'total' the layers and the running total ('paramcalc [3 · 8,064]> '), 'plain' only 'paramcalc> ' (the default). In a script, where there is no prompt, it is accepted and changes nothing visible."
+      ),
+      CommandInfo(
+        .quiz, "quiz", usage: "quiz on|off", editsModel: false,
+        "Quiz mode at the prompt: before a new layer's count is shown, you guess it; then the right count, and when the guess is wrong, which term of the formula makes the difference. It needs a terminal: a script cannot answer, so there it is refused."
+      ),
       CommandInfo(
         .save, "save", usage: "save FILE", editsModel: false,
         "Writes a script that rebuilds the model exactly."),

@@ -8,6 +8,8 @@ public enum Response: Sendable {
   case layers
   /// The help text, and the layer type it is about when it is about one.
   case help(String, layer: LayerDescriptor? = nil)
+  /// A setting of the session changed (`explain on`, `prompt total`, `quiz on`).
+  case setting(Setting)
   /// The executable writes `request.script` to `request.file` (paramcalc's core does no I/O);
   /// `path` is the file's name as shown.
   case save(path: String, request: SaveRequest)
@@ -24,6 +26,7 @@ public enum Response: Sendable {
     case .explain: return CommandKind.explain.name
     case .layers: return CommandKind.layers.name
     case .help: return CommandKind.help.name
+    case .setting(let setting): return setting.kind.name
     case .save: return CommandKind.save.name
     case .load: return CommandKind.load.name
     case .quit: return CommandKind.quit.name
@@ -46,6 +49,14 @@ public struct Interpreter: Sendable {
   public var session: Session
   /// What the shortcut of `run(bytes:)` remembers (see `Speed/Shortcut.swift`).
   var shortcuts = Shortcuts()
+  /// Teaching mode (`explain on`): each added or changed layer is explained as it lands.
+  public var explainsEdits = false
+  /// What the prompt shows (`prompt total|plain`).
+  public var promptStyle = PromptStyle.plain
+  /// Quiz mode (`quiz on`): the prompt asks for a guess before a new layer's count is shown.
+  public var quizzes = false
+  /// Whether a person types the lines at a terminal (the prompt), not a script: `quiz` needs one.
+  public var atTerminal = false
 
   public init(session: Session = Session()) { self.session = session }
 
@@ -138,11 +149,40 @@ public struct Interpreter: Sendable {
       let layer =
         topic.flatMap { CommandTable.info($0) == nil ? session.catalog[$0] : nil }
       return .help(text, layer: layer)
+    case .setting(let setting, let span):
+      switch setting {
+      case .explainEdits(let on): explainsEdits = on
+      case .prompt(let style): promptStyle = style
+      case .quiz(let on):
+        guard atTerminal else { throw .needsTerminal("quiz", at: span) }
+        quizzes = on
+      }
+      return .setting(setting)
     case .save(let path, _):
       return .save(path: path.description, request: SaveRequest(file: path, script: script))
     case .load(let path, let span):
       return .load(path: path, at: span)
     case .quit: return .quit
+    }
+  }
+
+  /// The prompt: `paramcalc> `, or with `prompt total` the layers and the running total,
+  /// `paramcalc [3 · 8,064]> `.
+  public var promptText: String {
+    switch promptStyle {
+    case .plain: return "paramcalc> "
+    case .total:
+      return "paramcalc [\(Format.thousands(session.count)) · \(Format.thousands(session.total))]> "
+    }
+  }
+
+  /// The layer teaching mode explains after a response: with `explain on`, the layer an edit
+  /// added, inserted or changed (an undo or redo that brings one back included); nil otherwise.
+  public func lessonLayer(after response: Response) -> Int? {
+    guard explainsEdits, case .edit(_, let outcome) = response else { return nil }
+    switch outcome.kind {
+    case .added, .inserted, .changed: return outcome.index
+    default: return nil
     }
   }
 

@@ -23,6 +23,8 @@ public enum ParamCalcError: Error, Equatable, Sendable {
   case breaksLayer(index: Int, layer: String, reason: String, at: Span, hint: String? = nil)
   case overflow(String, at: Span)
   case nothingTo(String, at: Span)
+  /// A command that talks with the person at the prompt (`quiz`), given in a script.
+  case needsTerminal(String, at: Span)
   case file(path: String, reason: String, at: Span)
   /// A line longer than the reader keeps (its bytes are not kept, so it is not quoted).
   case lineTooLong(length: Int, limit: Int)
@@ -37,7 +39,7 @@ public enum ParamCalcError: Error, Equatable, Sendable {
       .missingArgument(_, _, let at, _), .invalidValue(_, _, let at, _), .extraTokens(let at, _),
       .missingOperand(_, _, let at), .indexOutOfRange(_, _, let at, _), .noInputShape(let at),
       .refused(_, _, let at, _), .breaksLayer(_, _, _, let at, _), .overflow(_, let at),
-      .nothingTo(_, let at), .file(_, _, let at):
+      .nothingTo(_, let at), .needsTerminal(_, let at), .file(_, _, let at):
       return at
     case .inLoadedFile, .lineTooLong:
       return Span(0, 0)
@@ -67,6 +69,7 @@ public enum ParamCalcError: Error, Equatable, Sendable {
       return "this change would break layer #\(i) (\(layer)): \(reason)"
     case .overflow(let what, _): return "overflow: \(what) does not fit in a 64-bit integer"
     case .nothingTo(let what, _): return "nothing to \(what)"
+    case .needsTerminal(let command, _): return "\(command) needs a terminal"
     case .file(let path, let reason, _): return "\(path): \(reason)"
     case .lineTooLong(let length, let limit):
       return
@@ -107,6 +110,9 @@ public enum ParamCalcError: Error, Equatable, Sendable {
         "the model is unchanged: \(fit)change layer #\(i) first ('set \(i) ...') or remove it ('remove \(i)')"
     case .overflow: return nil
     case .nothingTo: return nil
+    case .needsTerminal:
+      return
+        "it asks for your guess at the prompt, and a script cannot answer: run paramcalc at a terminal, without a script"
     case .file: return nil
     case .lineTooLong: return "the line was skipped; split it, or remove what makes it so long"
     case .inLoadedFile(_, _, _, let inner): return inner.hint

@@ -5,20 +5,42 @@
 ///           ^~~~~~~
 ///     help: did you mean 'conv1d'? ('layers' lists the layer types)
 public enum DiagnosticRenderer {
+  /// Where a line stands: its file (`<stdin>` for standard input) and its 1-based number.
+  public struct Location: Equatable, Sendable {
+    public var file: String
+    public var line: Int
+    public init(file: String, line: Int) {
+      self.file = file
+      self.line = line
+    }
+  }
+
   public static func render(
     _ e: ParamCalcError, file: String, line: Int, text: String, style: Style = .plain
   ) -> String {
+    render(e, at: Location(file: file, line: line), text: text, style: style)
+  }
+
+  /// The error at `location` (`FILE:LINE:COL: error: ...`), or, without one, as the prompt shows
+  /// it (`error: ...`: the line was just typed, the caret says where); the quoted line fits
+  /// `width` columns.
+  public static func render(
+    _ e: ParamCalcError, at location: Location?, text: String, style: Style = .plain,
+    width: Int = Format.lineWidth
+  ) -> String {
     if case .inLoadedFile(let path, let inner, let innerText, let underlying) = e {
-      var out = render(underlying, file: path, line: inner, text: innerText, style: style)
-      out +=
-        "\(escaped(file)):\(line):\(column(e, in: text)): note: while loading '\(escaped(path))' (the model is unchanged)\n"
-      out += quote(text, span: Span(0, 0), style: style)
+      var out = render(
+        underlying, at: Location(file: path, line: inner), text: innerText, style: style,
+        width: width)
+      let place = location.map { "\(escaped($0.file)):\($0.line):\(column(e, in: text)): " } ?? ""
+      out += "\(place)note: while loading '\(escaped(path))' (the model is unchanged)\n"
+      out += quote(text, span: Span(0, 0), style: style, width: width)
       return out
     }
-    let col = column(e, in: text)
-    var out =
-      "\(escaped(file)):\(line):\(col): \(style.error)error:\(style.reset) \(escaped(e.message))\n"
-    if !text.isEmpty { out += quote(text, span: e.span, style: style) }
+    let place =
+      location.map { "\(escaped($0.file)):\($0.line):\(column(e, in: text)): " } ?? ""
+    var out = "\(place)\(style.error)error:\(style.reset) \(escaped(e.message))\n"
+    if !text.isEmpty { out += quote(text, span: e.span, style: style, width: width) }
     if let h = e.hint { out += "\(style.hint)help:\(style.reset) \(escaped(h))\n" }
     return out
   }
@@ -88,7 +110,10 @@ public enum DiagnosticRenderer {
   /// character takes two), and a line wider than the screen cut to a window around the span,
   /// marked `…` where it is cut. (Linear in the line, and holding only the window: a line may
   /// be a megabyte.)
-  static func quote(_ text: String, span: Span, style: Style) -> String {
+  static func quote(
+    _ text: String, span: Span, style: Style, width w: Int = Format.lineWidth
+  ) -> String {
+    let lineWidth = max(w, TextRenderer.minimumWidth)
     let bytes = text.utf8
     let count = bytes.count
     /// The index of byte offset `n` (clamped to the line), moved back to a character's start.
@@ -104,10 +129,10 @@ public enum DiagnosticRenderer {
     }
     let spanStart = index(span.start)
     let spanEnd = max(spanStart, index(span.end))
-    let room = Format.lineWidth - 6
+    let room = lineWidth - 6
     var from = text.startIndex
     var to = text.endIndex
-    if count > Format.lineWidth - 2, columns(text[...]) > Format.lineWidth - 2 {
+    if count > lineWidth - 2, columns(text[...]) > lineWidth - 2 {
       // From 20 characters before the span, as many as the room holds.
       from = spanStart
       for _ in 0..<20 where from > text.startIndex {

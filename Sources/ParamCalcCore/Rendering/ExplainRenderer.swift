@@ -1,8 +1,8 @@
 /// `explain`: a layer's formula, each term with its source and meaning, its weights, its parts
 /// and its shape rule.
 extension TextRenderer {
-  /// The explanation of layer `index` (1-based). Every line fits `Format.lineWidth` columns
-  /// (a projector): longer ones are wrapped, under the column they started in.
+  /// The explanation of layer `index` (1-based). Every line fits `lineWidth` columns
+  /// (a projector's 100, or the terminal's): longer ones are wrapped, under the column they started in.
   public func explain(_ index: Int, _ s: Session) -> String {
     let l = s.layers[index - 1]
     let e = l.explanation
@@ -20,13 +20,14 @@ extension TextRenderer {
       let sourceWidth = e.terms.map(\.source.rawValue.count).max()!
       // The meanings start in one column, wrapped under it (or under the name when it is far).
       let meaningColumn = 4 + nameWidth + 3 + valueWidth + 3 + sourceWidth + 3
-      let hanging = meaningColumn <= Format.lineWidth / 2 ? meaningColumn : 6
+      let hanging = meaningColumn <= lineWidth / 2 ? meaningColumn : 6
       for t in e.terms {
         let lead =
           "    " + Format.pad(t.name, nameWidth) + " = "
           + Format.pad(Format.thousands(t.value), valueWidth, right: true) + "   "
           + style.dim(Format.pad(t.source.rawValue, sourceWidth)) + "   "
-        out += Format.wrap(t.meaning, lead: lead, leadWidth: meaningColumn, hanging: hanging)
+        out += Format.wrap(
+          t.meaning, lead: lead, leadWidth: meaningColumn, hanging: hanging, width: lineWidth)
       }
     }
     if !inference.weights.isEmpty {
@@ -47,25 +48,27 @@ extension TextRenderer {
       let sum = e.parts.map { Format.thousands($0.count) }.joined(separator: " + ")
       out += Format.wrap(
         "sum of the parts = \(sum) = \(Format.thousands(e.parts.reduce(0) { $0 &+ $1.count }))",
-        lead: "    ", leadWidth: 4, hanging: 6)
+        lead: "    ", leadWidth: 4, hanging: 6, width: lineWidth)
     }
     if !l.spec.trainable && inference.params > 0 {
       out += Format.wrap(
         "trainable=false: every weight of this layer is frozen, so all \(Format.thousands(inference.params)) count as non-trainable",
-        lead: "  ", leadWidth: 2, hanging: 4)
+        lead: "  ", leadWidth: 2, hanging: 4, width: lineWidth)
     }
-    for n in e.notes { out += Format.wrap(n, lead: "  ", leadWidth: 2, hanging: 4) }
+    for n in e.notes {
+      out += Format.wrap(n, lead: "  ", leadWidth: 2, hanging: 4, width: lineWidth)
+    }
     // The shape rule: its first line after `shape:`, then one line per axis, indented.
     for (k, line) in e.shapeRule.split(separator: "\n").enumerated() {
       out += Format.wrap(
         String(line), lead: k == 0 ? "  shape: " : "    ", leadWidth: k == 0 ? 9 : 4,
-        hanging: k == 0 ? 9 : 6)
+        hanging: k == 0 ? 9 : 6, width: lineWidth)
     }
     if !l.inert.isEmpty {
       out += Format.wrap(
         "not affecting the count: "
           + l.inert.map { "\($0.key)=\($0.value.script)" }.joined(separator: ", "),
-        lead: "  ", leadWidth: 2, hanging: 4)
+        lead: "  ", leadWidth: 2, hanging: 4, width: lineWidth)
     }
     return out
   }
@@ -82,7 +85,8 @@ extension TextRenderer {
       var line = p.name + shape + (expression == count ? "" : " = " + expression) + " = " + count
       if let d = p.detail { line += "   (" + d + ")" }
       out += Format.wrap(
-        line, lead: String(repeating: " ", count: indent), leadWidth: indent, hanging: indent + 4)
+        line, lead: String(repeating: " ", count: indent), leadWidth: indent, hanging: indent + 4,
+        width: lineWidth)
       out += self.parts(p.parts, depth: depth + 1)
     }
     return out
@@ -92,10 +96,10 @@ extension TextRenderer {
   /// `= substituted` and `= count` on lines of their own (a long sum broken before a `+`).
   func formulaLine(_ formula: String, _ substituted: String, _ count: String) -> String {
     let one = "  \(formula) = \(substituted) = "
-    if one.count + count.count <= Format.lineWidth {
+    if one.count + count.count <= lineWidth {
       return one + style.number(count) + "\n"
     }
-    let width = Format.lineWidth - 6
+    let width = lineWidth - 6
     var out = ""
     for (k, piece) in Format.splitSum(formula, first: width + 2, width: width).enumerated() {
       out += (k == 0 ? "  " : "      ") + piece + "\n"

@@ -59,6 +59,8 @@ public enum JSONRenderer {
     case .help(let text, let layer):
       o.add("text", text)
       if let layer { help(layer, s.catalog, into: &o) }
+    case .setting(let setting):
+      o.add("mode", setting.word)
     case .save(let path, _):
       o.add("path", path)
       o.add("layers", s.count)

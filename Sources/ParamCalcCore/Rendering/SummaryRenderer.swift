@@ -7,7 +7,8 @@ extension TextRenderer {
     return String(decoding: out, as: UTF8.self)
   }
 
-  /// Appends the summary table. Every cell is ASCII, so widths are byte counts. The table is
+  /// Appends the summary table. Every cell is ASCII, so widths are byte counts. With a `width`
+  /// (the terminal's), the table fits it as far as its shapes allow. The table is
   /// made in two passes over the layers, the first for the column widths, the second writing
   /// the rows, handing full buffers to `drain`: a model of a million layers is never held as
   /// text. The cells of a definition on an input (type, shape, count, share) are made once, for
@@ -69,10 +70,24 @@ extension TextRenderer {
       widths[3] = max(widths[3], c.params.count)
       widths[4] = max(widths[4], c.share.count)
     }
+    // At the prompt the table fits the terminal: the Share column goes first, then Trainable,
+    // then the names are cut (with `…`) down to the header's width; shapes are never cut.
+    var shown = Array(header.indices)
+    let fullName = widths[1]
+    if let limit = width.map({ max($0, Self.minimumWidth) }) {
+      func tableWidth() -> Int { shown.reduce(1) { $0 + widths[$1] + 3 } }
+      for dropped in [4, 5] where tableWidth() > limit { shown.removeAll { $0 == dropped } }
+      if tableWidth() > limit {
+        widths[1] = max(header[1].utf8.count, widths[1] - (tableWidth() - limit))
+      }
+    }
+    let showShare = shown.contains(4)
+    let showTrainable = shown.contains(5)
+    let cut = widths[1] < fullName
     func rule(_ l: String, _ fill: String, _ mid: String, _ r: String) -> [UInt8] {
       Array(
-        (l + widths.map { String(repeating: fill, count: $0 + 2) }.joined(separator: mid) + r
-          + "\n").utf8)
+        (l + shown.map { String(repeating: fill, count: widths[$0] + 2) }.joined(separator: mid)
+          + r + "\n").utf8)
     }
     func pad(_ n: Int) { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n)) }
     out.append(
@@ -80,7 +95,8 @@ extension TextRenderer {
         + (s.input.map { "   input \($0.description)" } ?? "   (no input yet)") + "\n")
     out.append(contentsOf: rule("┏", "━", "┳", "┓"))
     out.append(text: "┃")
-    for (j, h) in header.enumerated() {
+    for j in shown {
+      let h = header[j]
       out.append(UInt8(ascii: " "))
       if rightAligned.contains(j) { pad(widths[j] - h.utf8.count) }
       out.append(text: h)
@@ -103,15 +119,29 @@ extension TextRenderer {
       out.append(decimal: i + 1, grouped: false)
       out.append(contentsOf: edge)
       out.append(UInt8(ascii: " "))
-      out.append(contentsOf: bases[c.base])
-      var name = bases[c.base].count + c.type.count
-      if k > 0 {
-        out.append(UInt8(ascii: "_"))
-        out.append(decimal: k, grouped: false)
-        name += 1 + digits(k)
+      if cut {
+        // A terminal too narrow for the names: each cut to its column, `…` where it is cut.
+        var full = bases[c.base]
+        if k > 0 { full.append(contentsOf: Array("_\(k)".utf8)) }
+        full.append(contentsOf: c.type)
+        if full.count > widths[1] {
+          out.append(contentsOf: full[..<(widths[1] - 1)])
+          out.append(text: "…")
+        } else {
+          out.append(contentsOf: full)
+          pad(widths[1] - full.count)
+        }
+      } else {
+        out.append(contentsOf: bases[c.base])
+        var name = bases[c.base].count + c.type.count
+        if k > 0 {
+          out.append(UInt8(ascii: "_"))
+          out.append(decimal: k, grouped: false)
+          name += 1 + digits(k)
+        }
+        out.append(contentsOf: c.type)
+        pad(widths[1] - name)
       }
-      out.append(contentsOf: c.type)
-      pad(widths[1] - name)
       out.append(contentsOf: edge)
       out.append(UInt8(ascii: " "))
       out.append(contentsOf: c.shape)
@@ -121,14 +151,18 @@ extension TextRenderer {
       pad(widths[3] - c.params.count)
       out.append(contentsOf: c.params)
       out.append(contentsOf: edge)
-      out.append(UInt8(ascii: " "))
-      pad(widths[4] - c.share.count)
-      out.append(contentsOf: c.share)
-      out.append(contentsOf: edge)
-      out.append(UInt8(ascii: " "))
-      out.append(c.trainable)
-      pad(widths[5] - 1)
-      out.append(contentsOf: edge)
+      if showShare {
+        out.append(UInt8(ascii: " "))
+        pad(widths[4] - c.share.count)
+        out.append(contentsOf: c.share)
+        out.append(contentsOf: edge)
+      }
+      if showTrainable {
+        out.append(UInt8(ascii: " "))
+        out.append(c.trainable)
+        pad(widths[5] - 1)
+        out.append(contentsOf: edge)
+      }
       out.append(UInt8(ascii: "\n"))
       if out.count >= 1 << 16, !drain(&out) { return }
     }

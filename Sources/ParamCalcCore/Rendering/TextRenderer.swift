@@ -47,7 +47,23 @@ public struct TextRenderer: Sendable {
     let reason: Int
   }
 
-  public init(style: Style = .plain) { self.style = style }
+  /// The terminal's columns at the prompt, or nil (a script): long lines then fit
+  /// `Format.lineWidth` (a projector's 100 columns) and the summary table is as wide as its
+  /// cells, as always. Given, lines and the table fit it (at least `minimumWidth`).
+  public var width: Int? {
+    didSet { lineWidth = width.map { max($0, Self.minimumWidth) } ?? Format.lineWidth }
+  }
+  /// The columns long lines fit: `width`, or `Format.lineWidth`.
+  public private(set) var lineWidth = Format.lineWidth
+  /// Narrower than this, lines are not broken further (a formula, a layer line would only be
+  /// cut into fragments).
+  public static let minimumWidth = 40
+
+  public init(style: Style = .plain, width: Int? = nil) {
+    self.style = style
+    self.width = width
+    lineWidth = width.map { max($0, Self.minimumWidth) } ?? Format.lineWidth
+  }
 
   public func render(_ response: Response, session: Session) -> String {
     var out: [UInt8] = []
@@ -84,9 +100,23 @@ public struct TextRenderer: Sendable {
       }
     case .layers: out.append(text: Help.layerList(session.catalog) + "\n")
     case .help(let text, _): out.append(text: text + "\n")
+    case .setting(let setting): out.append(text: Self.settingLine(setting))
     case .save(let path, _):
       out.append(text: "  saved " + layers(session.count) + " to \(path)\n")
     case .load, .quit: break
+    }
+  }
+
+  /// What a setting command says: `explain on|off` and `quiz on|off` a line; `prompt` nothing
+  /// (the prompt itself shows it, and a script has none).
+  static func settingLine(_ setting: Setting) -> String {
+    switch setting {
+    case .explainEdits(true):
+      return "  explain on: each added or changed layer is explained as it lands\n"
+    case .explainEdits(false): return "  explain off\n"
+    case .quiz(true): return "  quiz on: guess each new layer's count before it is shown\n"
+    case .quiz(false): return "  quiz off\n"
+    case .prompt: return ""
     }
   }
 
@@ -172,20 +202,20 @@ public struct TextRenderer: Sendable {
       // Its width: its bytes less those that take no column (known for the fragment; the
       // total's styling; the lead and tail of an edit, rare, read).
       var columns = w.count - 1
-      if columns > Format.lineWidth {
+      if columns > lineWidth {
         columns -= fragment.hidden + style.number.utf8.count + style.reset.utf8.count
         if !lead.isEmpty { columns -= lead.utf8.count - Format.columns(lead.utf8) }
         if tailBytes > 0 { columns -= tailBytes - Format.columns(tail.utf8) }
       }
-      if columns > Format.lineWidth, tailBytes > 0,
-        columns - Format.columns(tail.utf8) <= Format.lineWidth
+      if columns > lineWidth, tailBytes > 0,
+        columns - Format.columns(tail.utf8) <= lineWidth
       {
         // The edit's note goes under the line.
         out.append(contentsOf: UnsafeBufferPointer(rebasing: line[..<(line.count - 1 - tailBytes)]))
         out.append(ascii: "\n   ")
         out.append(text: tail)
         out.append(UInt8(ascii: "\n"))
-      } else if columns > Format.lineWidth {
+      } else if columns > lineWidth {
         out.append(ascii: "  ")
         if !lead.isEmpty { out.append(text: lead) }
         out.append(UInt8(ascii: "#"))
@@ -319,9 +349,9 @@ public struct TextRenderer: Sendable {
       out.append(text: style.dim)
       out.append(ascii: "    #")
       out.append(decimal: c.index, grouped: false)
-      // `    #12` and the text fit 100 columns, or the reason goes under it.
+      // `    #12` and the text fit `lineWidth` columns, or the reason goes under it.
       let digits = String(c.index).utf8.count
-      if 5 + digits + known.columns <= Format.lineWidth {
+      if 5 + digits + known.columns <= lineWidth {
         out.append(contentsOf: rest)
       } else {
         out.append(contentsOf: rest[..<known.reason])

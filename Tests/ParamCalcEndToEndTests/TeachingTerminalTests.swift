@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+/// Teaching mode and the prompt's own behaviour, typed at the real prompt on a pseudo-terminal,
+/// and the same commands in a script.
+@Suite("Teaching at the prompt")
+struct TeachingTerminalTests {
+  @Test func errorsWithoutLocationExplainOnAndAQuizRound() throws {
+    let t = try Terminal()
+    #expect(t.nextPrompt())
+    t.type("input (None,25)\r")
+    #expect(t.nextPrompt())
+    // An error at the prompt: the line, the caret and the hint, without `<stdin>:2:5:`.
+    var mark = t.screen.endIndex
+    t.type("add convv1d\r")
+    #expect(t.wait(for: "did you mean 'conv1d'?", after: mark))
+    #expect(t.nextPrompt())
+    #expect(t.screen[mark...].contains("error: unknown layer type 'convv1d'"))
+    #expect(!t.screen[mark...].contains("<stdin>:"))
+    // Quiz: the guess is asked before the count is shown; 8,000 is the count without the bias.
+    t.type("quiz on\r")
+    #expect(t.nextPrompt())
+    mark = t.screen.endIndex
+    t.type("add conv1d filters=64 kernel_size=5\r")
+    #expect(t.wait(for: "how many parameters? ", after: mark))
+    #expect(!t.screen[mark...].contains("8,064 params"))
+    t.type("8000\r")
+    #expect(t.wait(for: "you left out the bias, 64", after: mark))
+    #expect(t.nextPrompt())
+    #expect(t.screen[mark...].contains("#1 Conv1D  out (None, None, 64)   8,064 params"))
+    mark = t.screen.endIndex
+    t.type("add dense units=10\r")
+    #expect(t.wait(for: "how many parameters? ", after: mark))
+    t.type("650\r")
+    #expect(t.wait(for: "right: 650 params", after: mark))
+    #expect(t.nextPrompt())
+    t.type("quiz off\r")
+    #expect(t.nextPrompt())
+    // Teaching mode: the layer explained as it lands.
+    t.type("explain on\r")
+    #expect(t.nextPrompt())
+    mark = t.screen.endIndex
+    t.type("add dense units=1\r")
+    #expect(t.wait(for: "(input_features + 1) × units = (10 + 1) × 1 = 11", after: mark))
+    #expect(t.nextPrompt())
+    t.type("\u{4}")
+    #expect(t.exitStatus() == .exited(0))
+  }
+
+  @Test func inAScriptExplainOnExplainsAndQuizIsRefused() throws {
+    let r = try Binary.run(
+      stdin:
+        "input (None,25)\nexplain on\nadd dense units=2\nprompt total\nexplain off\nadd dense units=1\nquiz on\n"
+    )
+    #expect(
+      r.stdout == """
+          input (None, None, 25)
+          explain on: each added or changed layer is explained as it lands
+          #1 Dense  out (None, None, 2)   52 params   total 52
+          #1 Dense  (None, None, 25) -> (None, None, 2)
+          (input_features + 1) × units = (25 + 1) × 2 = 52
+            input_features = 25   input shape   the input's features (last axis): every unit weighs each one
+            units          =  2   argument      the number of output units (neurons)
+            1              =  1   default       the bias: one per unit, added to its sum (use_bias=true)
+          weights (in Keras's order):
+            kernel  (25, 2)  50
+            bias    (2,)      2
+          shape: (None, None, 25) -> (None, None, 2)
+            last axis: 25 replaced by units = 2
+            Dense acts on the last axis only: the same weights at every position of the others
+          explain off
+          #2 Dense  out (None, None, 1)   3 params   total 55
+
+        """)
+    #expect(
+      r.stderr == """
+        <stdin>:7:6: error: quiz needs a terminal
+          quiz on
+               ^~
+        help: it asks for your guess at the prompt, and a script cannot answer: run paramcalc at a terminal, without a script
+
+        """)
+    #expect(r.status == 1)
+  }
+}
