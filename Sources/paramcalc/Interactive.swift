@@ -50,7 +50,7 @@ extension Runner {
       _ = pc_take_interrupt()
       var interrupted: Int32 = 0
       completionSession = interpreter.session
-      guard let raw = pc_editline_read("paramcalc> ", &interrupted) else {
+      guard let raw = pc_editline_read(promptText, &interrupted) else {
         if interrupted != 0 {
           // Ctrl-C: drop the line being typed, keep the model.
           show("^C")

@@ -47,6 +47,25 @@ struct TeachingTerminalTests {
     #expect(t.exitStatus() == .exited(0))
   }
 
+  /// `prompt total`: the prompt carries the layers and the running total (1 layer; a Conv1D of
+  /// (5 × 25 + 1) × 64 = 8,064); `prompt plain` takes it back.
+  @Test func thePromptCarriesTheTotal() throws {
+    let t = try Terminal()
+    #expect(t.nextPrompt())
+    t.type("input (None,25)\r")
+    #expect(t.nextPrompt())
+    t.type("add conv1d filters=64 kernel_size=5\r")
+    #expect(t.nextPrompt())
+    var mark = t.screen.endIndex
+    t.type("prompt total\r")
+    #expect(t.wait(for: "paramcalc [1 · 8,064]> ", after: mark))
+    mark = t.screen.endIndex
+    t.type("prompt plain\r")
+    #expect(t.wait(for: "\nparamcalc> ", after: mark))
+    t.type("\u{4}")
+    #expect(t.exitStatus() == .exited(0))
+  }
+
   @Test func inAScriptExplainOnExplainsAndQuizIsRefused() throws {
     let r = try Binary.run(
       stdin:
