@@ -9,7 +9,8 @@ shapes, trainability, order), and refusals.
 The cases cover LoRA (lora_rank on Dense, Embedding, Conv1D/2D/3D, and its refusal elsewhere),
 arguments Keras refuses, strides with dilation, MultiHeadAttention's inputs, output_shape,
 use_bias and use_gate, and the layers added since (RMSNormalization, Normalization, Identity,
-Masking, AlphaDropout, ActivityRegularization), with what Keras refuses of them.
+Masking, AlphaDropout, ActivityRegularization, SpectralNormalization, the image preprocessing
+layers, adaptive pooling), with what Keras refuses of them.
 
 usage: KERAS_BACKEND=jax ~/keras/bin/python scripts/keras_exactness_cases.py
 The oracle is looked for in $PARAMCALC_ORACLE (default ../shared/oracle beside the repository).
@@ -101,6 +102,20 @@ CASES = [
     ("(8,8,3)", "add spectralnormalization depthwiseconv2d kernel_size=3 power_iterations=3"),
     ("(10,6)", "add spectralnormalization dense units=4 power_iterations=0"),
     ("(10,6)", "add spectralnormalization lstm units=3"),
+    ("(10,6,3)", "add resizing height=8 width=5"),
+    ("(10,6,3)", "add centercrop height=32 width=16"),
+    ("(10,6,3)", "add randomcrop height=4 width=5"),
+    ("(8,8,3)", "add rescaling scale=0.5 offset=-1.0"),
+    ("(8,8,3)", "add randomflip mode=vertical"),
+    ("(8,8,3)", "add randomrotation factor=0.1 fill_mode=nearest"),
+    ("(8,8,3)", "add randomzoom height_factor=0.1"),
+    ("(8,8,3)", "add randomtranslation height_factor=0.1 width_factor=0.2"),
+    ("(8,8,3)", "add randomcontrast factor=0.2"),
+    ("(8,8,3)", "add randombrightness factor=0.2"),
+    ("(10,6,3)", "add adaptiveaveragepooling2d output_size=(2,3)"),
+    ("(10,6,3)", "add adaptivemaxpooling2d output_size=4"),
+    ("(10,3)", "add adaptivemaxpooling1d output_size=1"),
+    ("(4,6,8,3)", "add adaptiveaveragepooling3d output_size=2"),
 ]
 
 out = []

@@ -235,6 +235,16 @@ let explainCases: [String: [(String, String)]] = {
       ("(10,6)", "add normalization mean=0.5 variance=2"),
     ],
     "Identity": [("(10,6)", "add identity")],
+    "Rescaling": [("(8,8,3)", "add rescaling scale=0.5 offset=-1.0")],
+    "Resizing": [("(10,6,3)", "add resizing height=8 width=8")],
+    "CenterCrop": [("(10,6,3)", "add centercrop height=32 width=16")],
+    "RandomCrop": [("(10,6,3)", "add randomcrop height=4 width=5")],
+    "RandomFlip": [("(8,8,3)", "add randomflip mode=horizontal")],
+    "RandomRotation": [("(8,8,3)", "add randomrotation factor=0.1")],
+    "RandomZoom": [("(8,8,3)", "add randomzoom height_factor=0.1 width_factor=0.2")],
+    "RandomTranslation": [("(8,8,3)", "add randomtranslation height_factor=0.1 width_factor=0.1")],
+    "RandomContrast": [("(8,8,3)", "add randomcontrast factor=0.2")],
+    "RandomBrightness": [("(8,8,3)", "add randombrightness factor=0.2")],
     "SpectralNormalization": [
       ("(10,6)", "add spectralnormalization dense units=4"),
       ("(10,)", "add spectralnormalization embedding input_dim=20 output_dim=4"),
@@ -271,6 +281,12 @@ let explainCases: [String: [(String, String)]] = {
       c["Global\(k)Pooling\(r)D"] = [(input, "add global\(k.lowercased())pooling\(r)d")]
     }
     c["UpSampling\(r)D"] = [(input, "add upsampling\(r)d")]
+    for k in ["Max", "Average"] {
+      c["Adaptive\(k)Pooling\(r)D"] = [
+        (input, "add adaptive\(k.lowercased())pooling\(r)d output_size=2"),
+        (input, "add adaptive\(k.lowercased())pooling\(r)d output_size=7"),
+      ]
+    }
     c["ZeroPadding\(r)D"] = [(input, "add zeropadding\(r)d")]
     c["Cropping\(r)D"] = [(input, "add cropping\(r)d cropping=1")]
     c["SpatialDropout\(r)D"] = [(input, "add spatialdropout\(r)d rate=0.2")]

@@ -128,3 +128,57 @@ let poolingFamily = LayerFamily(
     (`AveragePooling1D.__init__(self, pool_size, strides=None, ...)`) and needs one. Global \
     pooling gives `(channels,)`, or `(1, ..., 1, channels)` with `keepdims=true`.
     """)
+
+// Adaptive pooling: Keras 3's AdaptiveMax/AveragePooling1D/2D/3D
+// (keras/src/layers/pooling/base_adaptive_pooling.py): windows sized so that the output has
+// `output_size` positions on each spatial axis, whatever the input's size. No weights.
+
+let adaptivePoolingLayers: [LayerDescriptor] =
+  ["Max", "Average"].flatMap { kind in (1...3).map { adaptivePoolDescriptor(kind, rank: $0) } }
+
+let adaptivePoolingExamples = ["max", "average"].flatMap { kind in
+  (1...3).map {
+    LayerExample(exampleInputs[$0 - 1], "add adaptive\(kind)pooling\($0)d output_size=2")
+  }
+}
+
+func adaptivePoolDescriptor(_ kind: String, rank: Int) -> LayerDescriptor {
+  let name = "Adaptive\(kind)Pooling\(rank)D"
+  let outputSize = ArgumentSpec(
+    "output_size", .integers(count: rank, min: 1), default: .required, .shape,
+    "positions of the output on each spatial axis (one integer for all)")
+  return LayerDescriptor(
+    name: name, family: "Pooling",
+    summary:
+      "the \(kind == "Max" ? "maximum" : "average") of windows sized to give output_size positions per axis; no weights",
+    source:
+      "layers/pooling/adaptive_\(kind.lowercased())_pooling\(rank)d.py, base_adaptive_pooling.py",
+    arguments: [outputSize, dataFormatArgument],
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      let size = try r.ints(
+        outputSize, example: "add adaptive\(kind.lowercased())pooling\(rank)d output_size=2")
+      _ = try r.choice(dataFormatArgument)
+      return AdaptivePooling(typeName: name, size: size, max: kind == "Max")
+    })
+}
+
+struct AdaptivePooling: LayerModel {
+  let typeName: String
+  let size: [Int]
+  let max: Bool
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    try requireRank(input, size.count)
+    return try Inference(output: Shape(size + [input.dims[size.count]]))
+  }
+
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
+    let names = spatialAxisNames(size.count)
+    let axes = size.indices.map { "\(names[$0]): output_size = \(Format.thousands(size[$0]))" }
+    return .noWeights(
+      "\(typeName) has no weights: it takes the \(max ? "maximum" : "average") of each window, which needs no learned numbers.",
+      shapeRule: ([
+        "\(input.description) -> \(inference.output.description): the windows are sized to the input"
+      ] + axes + ["channels: unchanged"]).joined(separator: "\n"))
+  }
+}

@@ -242,6 +242,7 @@ public struct LayerExample: Sendable {
     coreExamples + passThroughExamples + activationExamples + convolutionExamples + poolingExamples
     + normalizationExamples + featureNormalizationExamples + recurrentExamples
     + reshapingExamples + regularizationExamples + attentionExamples + wrapperExamples
+    + adaptivePoolingExamples + preprocessingExamples
 
   /// The example of a layer type, if it has one.
   public static func of(_ d: LayerDescriptor) -> LayerExample? {
@@ -280,6 +281,7 @@ public struct LayerFamily: Sendable {
   public static let all = [
     coreFamily, activationFamily, convolutionFamily, poolingFamily, normalizationFamily,
     recurrentFamily, reshapingFamily, regularizationFamily, attentionFamily, wrapperFamily,
+    preprocessingFamily,
   ]
 
   public static func named(_ name: String) -> LayerFamily? { all.first { $0.name == name } }

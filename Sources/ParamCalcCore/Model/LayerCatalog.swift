@@ -205,7 +205,7 @@ public struct LayerCatalog: Sendable {
       + poolingLayers
       + normalizationLayers + featureNormalizationLayers
       + recurrentLayers + reshapingLayers + moreRegularizationLayers + attentionLayers
-      + wrapperLayers)
+      + wrapperLayers + adaptivePoolingLayers + preprocessingLayers)
 
   /// Keras layer classes paramcalc does not compute yet: refused with "not supported yet"
   /// rather than "unknown".
@@ -213,9 +213,12 @@ public struct LayerCatalog: Sendable {
     "EinsumDense", "Attention", "AdditiveAttention", "GroupQueryAttention", "ConvLSTM1D",
     "ConvLSTM2D", "ConvLSTM3D", "RNN", "Lambda", "Add", "Concatenate", "Multiply", "Average",
     "Maximum", "Minimum", "Subtract", "Dot", "ReversibleEmbedding",
-    "CategoryEncoding", "Rescaling", "Resizing", "AdaptiveAveragePooling1D",
-    "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D", "AdaptiveMaxPooling1D",
-    "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D",
+    "CategoryEncoding", "Discretization", "RandomGrayscale", "RandomHue", "RandomSaturation",
+    "RandomSharpness", "RandomShear", "RandomPosterization", "RandomInvert", "RandomColorJitter",
+    "RandomColorDegeneration", "RandomPerspective", "RandomElasticTransform", "RandomErasing",
+    "RandomGaussianBlur", "Solarization", "AutoContrast", "Equalization", "MixUp", "CutMix",
+    "RandAugment", "AugMix", "MaxNumBoundingBoxes", "Pipeline", "STFTSpectrogram",
+    "MelSpectrogram",
   ]
 
   /// Resolves a request into a layer: the descriptor, the built model, and what was given.

@@ -68,7 +68,12 @@ public enum Help {
           "    " + (a.changesCount ? "* " : "  ") + Format.pad(a.name, name)
           + Format.pad(a.defaultText, byDefault) + Format.pad(a.allowedText, accepts)
         let column = lead.count
-        out += Format.wrap(a.meaning, lead: lead, leadWidth: column, hanging: column)
+        // Columns that leave the meaning too little room: the meaning goes under the row.
+        out +=
+          column > Format.lineWidth - 30
+          ? lead.trimmingTrailingSpaces() + "\n"
+            + Format.wrap(a.meaning, lead: "        ", leadWidth: 8, hanging: 8)
+          : Format.wrap(a.meaning, lead: lead, leadWidth: column, hanging: column)
       }
     }
     var also = "also: trainable=false freezes it"
@@ -117,5 +122,14 @@ public enum Help {
     out +=
       "Type names are case-insensitive ('add conv2d ...'); 'help LAYER' shows arguments and formula."
     return out
+  }
+}
+
+extension String {
+  /// The text without the spaces that pad its end.
+  func trimmingTrailingSpaces() -> String {
+    var s = Substring(self)
+    while s.last == " " { s = s.dropLast() }
+    return String(s)
   }
 }

@@ -1,0 +1,186 @@
+// Preprocessing: the image layers that can stand in a Sequential model — Rescaling, Resizing,
+// CenterCrop, RandomCrop, and the augmentations RandomFlip, RandomRotation, RandomZoom,
+// RandomTranslation, RandomContrast, RandomBrightness. None has weights.
+// Source: keras/src/layers/preprocessing/ (rescaling.py, image_preprocessing/resizing.py,
+// center_crop.py, random_crop.py, random_flip.py, random_rotation.py, random_zoom.py,
+// random_translation.py, random_contrast.py, random_brightness.py), Keras 3.
+
+let preprocessingExamples = [
+  LayerExample("(32,32,3)", "add rescaling scale=0.5"),
+  LayerExample("(32,32,3)", "add resizing height=16 width=16"),
+  LayerExample("(32,32,3)", "add centercrop height=24 width=24"),
+  LayerExample("(32,32,3)", "add randomcrop height=24 width=24"),
+  LayerExample("(32,32,3)", "add randomflip"),
+  LayerExample("(32,32,3)", "add randomrotation factor=0.1"),
+  LayerExample("(32,32,3)", "add randomzoom height_factor=0.1"),
+  LayerExample("(32,32,3)", "add randomtranslation height_factor=0.1 width_factor=0.1"),
+  LayerExample("(32,32,3)", "add randomcontrast factor=0.2"),
+  LayerExample("(32,32,3)", "add randombrightness factor=0.2"),
+]
+
+/// The arguments of the preprocessing layers, each declared once.
+enum PreprocessingArguments {
+  static let anyNumber = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude
+  static let height = ArgumentSpec(
+    "height", .integer(min: 1), default: .required, .shape, "height of the output images")
+  static let width = ArgumentSpec(
+    "width", .integer(min: 1), default: .required, .shape, "width of the output images")
+  static let scale = ArgumentSpec(
+    "scale", .number(anyNumber), default: .required, .neither, "each number is multiplied by it")
+  static let offset = ArgumentSpec(
+    "offset", .number(anyNumber), default: 0.0, .neither, "then this is added")
+  static let mode = ArgumentSpec(
+    "mode", .choice(["horizontal", "vertical", "horizontal_and_vertical"]),
+    default: "horizontal_and_vertical", .neither, "which flips are drawn")
+  static func factor(_ name: String, _ meaning: String, required: Bool = true) -> ArgumentSpec {
+    ArgumentSpec(name, .number(anyNumber), default: required ? .required : .none, .neither, meaning)
+  }
+  static let rotation = factor("factor", "largest rotation, as a fraction of a full turn")
+  static let zoomHeight = factor("height_factor", "largest zoom in or out of the height")
+  static let zoomWidth = factor(
+    "width_factor", "largest zoom of the width (None: as the height)", required: false)
+  static let shiftHeight = factor("height_factor", "largest shift up or down, as a fraction")
+  static let shiftWidth = factor("width_factor", "largest shift left or right, as a fraction")
+  static let contrast = factor("factor", "largest change of contrast")
+  static let brightness = factor("factor", "largest change of brightness")
+}
+
+/// What the augmentation layers accept without effect on the count or the shape.
+let augmentationInert = ["fill_mode", "interpolation", "seed", "fill_value"]
+
+/// A preprocessing layer that keeps its input's shape.
+func shapeKeeping(
+  _ name: String, summary: String, file: String, arguments: [ArgumentSpec],
+  inert: [String] = [], what: String
+) -> LayerDescriptor {
+  LayerDescriptor(
+    name: name, family: "Preprocessing", summary: summary,
+    source: "layers/preprocessing/\(file)", arguments: arguments, inert: inert,
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      for a in arguments {
+        switch a.kind {
+        case .number: _ = try r.optionalNumber(a)
+        case .choice: _ = try r.choice(a)
+        default: break
+        }
+        if case .required = a.byDefault, !r.given.keys.contains(a.name) {
+          throw r.missing(
+            a.name, example: LayerExample.all.first { $0.type == name.lowercased() }?.add ?? "")
+        }
+      }
+      return Identity(typeName: name, why: "\(name) has no weights: \(what).")
+    })
+}
+
+/// A preprocessing layer that makes images of `height` × `width`.
+func imageSizing(_ name: String, summary: String, file: String, inert: [String], how: String)
+  -> LayerDescriptor
+{
+  LayerDescriptor(
+    name: name, family: "Preprocessing", summary: summary,
+    source: "layers/preprocessing/\(file)",
+    arguments: [PreprocessingArguments.height, PreprocessingArguments.width, dataFormatArgument],
+    inert: inert,
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      let example = LayerExample.all.first { $0.type == name.lowercased() }?.add ?? ""
+      let h = try r.int(PreprocessingArguments.height, example: example)
+      let w = try r.int(PreprocessingArguments.width, example: example)
+      _ = try r.choice(dataFormatArgument)
+      return ImageSizing(typeName: name, height: h, width: w, how: how)
+    })
+}
+
+let preprocessingLayers: [LayerDescriptor] = [
+  shapeKeeping(
+    "Rescaling", summary: "multiplies every number by scale and adds offset; no weights",
+    file: "rescaling.py", arguments: [PreprocessingArguments.scale, PreprocessingArguments.offset],
+    what: "it computes x × scale + offset, with constants it is given"),
+  imageSizing(
+    "Resizing", summary: "resizes each image to height × width; no weights",
+    file: "image_preprocessing/resizing.py",
+    inert: [
+      "interpolation", "crop_to_aspect_ratio", "pad_to_aspect_ratio", "fill_mode", "fill_value",
+      "antialias",
+    ], how: "resizes each image to"),
+  imageSizing(
+    "CenterCrop", summary: "crops the centre of each image to height × width; no weights",
+    file: "image_preprocessing/center_crop.py", inert: [],
+    how: "crops the centre of each image (resizing it first when it is smaller) to"),
+  imageSizing(
+    "RandomCrop", summary: "crops a random height × width window of each image; no weights",
+    file: "image_preprocessing/random_crop.py", inert: ["seed"],
+    how: "crops a random window of each image during training (the centre at inference) to"),
+  shapeKeeping(
+    "RandomFlip", summary: "flips images at random during training; no weights",
+    file: "image_preprocessing/random_flip.py",
+    arguments: [PreprocessingArguments.mode, dataFormatArgument], inert: ["seed"],
+    what: "it flips images at random during training and passes them through at inference"),
+  shapeKeeping(
+    "RandomRotation", summary: "rotates images at random during training; no weights",
+    file: "image_preprocessing/random_rotation.py",
+    arguments: [PreprocessingArguments.rotation, dataFormatArgument], inert: augmentationInert,
+    what: "it rotates images at random during training and passes them through at inference"),
+  shapeKeeping(
+    "RandomZoom", summary: "zooms images at random during training; no weights",
+    file: "image_preprocessing/random_zoom.py",
+    arguments: [
+      PreprocessingArguments.zoomHeight, PreprocessingArguments.zoomWidth, dataFormatArgument,
+    ], inert: augmentationInert,
+    what: "it zooms images at random during training and passes them through at inference"),
+  shapeKeeping(
+    "RandomTranslation", summary: "shifts images at random during training; no weights",
+    file: "image_preprocessing/random_translation.py",
+    arguments: [
+      PreprocessingArguments.shiftHeight, PreprocessingArguments.shiftWidth, dataFormatArgument,
+    ], inert: augmentationInert,
+    what: "it shifts images at random during training and passes them through at inference"),
+  shapeKeeping(
+    "RandomContrast", summary: "changes the contrast at random during training; no weights",
+    file: "image_preprocessing/random_contrast.py", arguments: [PreprocessingArguments.contrast],
+    inert: ["value_range", "seed"],
+    what: "it changes the contrast at random during training and passes images through at inference"
+  ),
+  shapeKeeping(
+    "RandomBrightness", summary: "changes the brightness at random during training; no weights",
+    file: "image_preprocessing/random_brightness.py",
+    arguments: [PreprocessingArguments.brightness], inert: ["value_range", "seed"],
+    what:
+      "it changes the brightness at random during training and passes images through at inference"),
+]
+
+/// Resizing, CenterCrop, RandomCrop: images (height, width, channels) become
+/// (height, width, channels) of the sizes given.
+struct ImageSizing: LayerModel {
+  let typeName: String
+  let height: Int
+  let width: Int
+  let how: String
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    // Keras takes a rank-3 tensor as one image without a batch: paramcalc follows batches.
+    guard input.rank == 3 else {
+      throw .reason(
+        "expected images of rank 4 (batch, height, width, channels), found rank \(input.rank + 1) with shape \(input.description)"
+      )
+    }
+    return try Inference(output: Shape([height, width, input.dims[2]]))
+  }
+
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
+    .noWeights(
+      "\(typeName) has no weights: it \(how) \(height) × \(width).",
+      shapeRule:
+        "\(input.description) -> \(inference.output.description)\nrows: height = \(height)\ncolumns: width = \(width)\nchannels: unchanged"
+    )
+  }
+}
+
+let preprocessingFamily = LayerFamily(
+  "Preprocessing",
+  note: """
+    Preprocessing layers have no weights. Rescaling and the augmentations keep the shape (an \
+    augmentation acts during training only); Resizing, CenterCrop and RandomCrop make images of \
+    `height` × `width`, keeping the channels (CenterCrop and RandomCrop resize an image smaller \
+    than the window first). They read images (batch, height, width, channels): Keras would take a \
+    rank-3 tensor as one image without its batch, which paramcalc does not follow.
+    """)
