@@ -215,9 +215,8 @@ struct TerminalTests {
     #expect(t.exitStatus() == .exited(0))
   }
 
-  /// Tab completes from the declarations: a layer type, then an argument's name (no space
-  /// after: `=` and the value come next; libedit would escape an inserted `=`), then a declared
-  /// choice.
+  /// Tab completes from the declarations: a layer type, then an argument's name with its `=`
+  /// (no space after: the value comes next), then a declared choice.
   @Test func tabCompletesTypesArgumentsAndValues() throws {
     let t = try Terminal()
     #expect(t.nextPrompt())
@@ -231,10 +230,10 @@ struct TerminalTests {
     t.type("filt\t")
     #expect(t.wait(for: "ers", after: mark))
     mark = t.screen.endIndex
-    t.type("=4 kernel_s\t")
+    t.type("4 kernel_s\t")
     #expect(t.wait(for: "ize", after: mark))
     mark = t.screen.endIndex
-    t.type("=3 padding=s\t")
+    t.type("3 padding=s\t")
     #expect(t.wait(for: "ame", after: mark))
     t.type("\r")
     // Accepted as written out: (3 × 25 × 1) + (25 × 1 + 1) × 4 = 75 + 104 = 179 params, and
@@ -246,7 +245,7 @@ struct TerminalTests {
     t.type("set 1 use_b\t")
     #expect(t.wait(for: "ias", after: mark))
     mark = t.screen.endIndex
-    t.type("=f\t")
+    t.type("f\t")
     #expect(t.wait(for: "alse", after: mark))
     t.type("\r")
     // Without the bias: 75 + 25 × 4 = 175.
