@@ -7,6 +7,8 @@ Measures (wall time, best of REPEAT runs; peak memory from the kernel's rusage):
   2. Operations on a 100,000-layer model, as the extra time of K operations over the model alone.
   3. Start-up to first answer for a one-layer script: the median of 100 runs; with
      KERAS_PYTHON=/path/to/python (keras and jax installed), the same question asked of Keras.
+  5. Tab completion on a 100,000-layer model (scripts/completion_bench.swift, compiled with the
+     core's sources): the slowest of its contexts, median and 99th percentile of 200 answers.
   4. Long lines: comment lines of 10, 20 and 40 MB (refused at the 1 MiB line limit, each byte
      read once) and an `add` line of 100,000 arguments just under the limit: linear, not quadratic.
 """
@@ -188,12 +190,29 @@ def long_line_table():
     return rows
 
 
+def completion_rows():
+    """Tab's answer on a 100,000-layer model, one row for the complexity table: the context
+    with the slowest median (layer numbers, set N's arguments with values, types, files...)."""
+    exe = ROOT / ".build/completion-bench"
+    sources = list((ROOT / "Sources/ParamCalcCore").rglob("*.swift")) + [ROOT / "scripts/completion_bench.swift"]
+    if not exe.exists() or any(s.stat().st_mtime > exe.stat().st_mtime for s in sources):
+        subprocess.run(["swiftc", "-O", "-wmo", "-parse-as-library", "-module-name", "ParamCalcCore",
+                        *map(str, sources), "-lm", "-o", str(exe)], check=True)
+    out = subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout
+    cases = [(label, float(median), float(p99)) for label, median, p99 in
+             (line.split("\t") for line in out.splitlines() if line)]
+    label, median, p99 = max(cases, key=lambda c: c[1])
+    worst99 = max(c[2] for c in cases)
+    return [f"| Tab completion, the slowest of {len(cases)} contexts: {label}; median of 200 "
+            f"(99th percentile {p99:,.2f} µs; of all contexts {worst99:,.2f} µs; budget 1 ms) | {median:,.2f} µs |"]
+
+
 def main():
     if not BIN.exists():
         sys.exit(f"{BIN} is missing: run `make build` first")
     WORK.mkdir(parents=True, exist_ok=True)
     out = ["## paramcalc benchmark", "", f"machine: {os.cpu_count()} cores; binary: {BIN.relative_to(ROOT) if BIN.is_relative_to(ROOT) else BIN}; best of {REPEAT} runs", ""]
-    out += scale_table() + [""] + complexity_table() + [""] + startup_table() + [""] + long_line_table()
+    out += scale_table() + [""] + complexity_table() + completion_rows() + [""] + startup_table() + [""] + long_line_table()
     text = "\n".join(out) + "\n"
     (WORK / "results.md").write_text(text)
     print(text)

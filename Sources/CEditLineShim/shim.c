@@ -14,6 +14,7 @@
 #include <string.h>
 #include <wchar.h>
 #include <histedit.h>
+#include <sys/ioctl.h>
 #include <editline/readline.h>
 
 static volatile sig_atomic_t pc_interrupted = 0;
@@ -226,16 +227,16 @@ int pc_editline_set_locale(void) {
   return 0;
 }
 
-void pc_editline_set_completion(char *(*generator)(const char *text, int state)) {
-  rl_completion_entry_function = (rl_compentry_func_t *)generator;
-}
+static pc_completer pc_complete = NULL;
+static int pc_tab(int count, int key);
 
-const char *pc_editline_buffer(int *point) {
-  *point = rl_point;
-  return rl_line_buffer ? rl_line_buffer : "";
+void pc_editline_set_completion(pc_completer complete) {
+  pc_complete = complete;
+  rl_completion_entry_function = NULL;
+  /* libedit's own Tab (rl_complete) quotes what it inserts (`units\\=`, `my\\ model.pc`) and
+     lists only the inserted texts: Tab is bound to pc_tab instead, which does neither. */
+  rl_add_defun("paramcalc-complete", pc_tab, '\t');
 }
-
-void pc_editline_append_space(int yes) { rl_completion_append_character = yes ? ' ' : '\0'; }
 
 void pc_grow_pipe(int fd, int size) {
 #ifdef F_SETPIPE_SZ
@@ -245,4 +246,65 @@ void pc_grow_pipe(int fd, int size) {
   (void)fd;
   (void)size;
 #endif
+}
+
+/* Tab: the completer says where the word under the cursor starts, what replaces it (the one
+   match, or the prefix all matches share) and what to list under the line (each match as it is
+   shown: `3 Dense`, `units=64`). The line is edited through the readline emulation, then drawn
+   again (after the list, on the line below it, as libedit does after its own list). */
+/* The columns the first `bytes` bytes of `text` take: one per character (UTF-8 lead byte). */
+static size_t pc_text_columns(const char *text, size_t bytes) {
+  size_t n = 0;
+  for (size_t i = 0; i < bytes && text[i]; i++)
+    if (((unsigned char)text[i] & 0xC0) != 0x80) n++;
+  return n;
+}
+
+static int pc_tab(int count, int key) {
+  (void)count;
+  (void)key;
+  if (!pc_complete) return 0;
+  FILE *out = rl_outstream ? rl_outstream : stdout;
+  char *line = strdup(rl_line_buffer ? rl_line_buffer : "");
+  if (!line) return 0;
+  int point = rl_point;
+  if (point < 0 || (size_t)point > strlen(line)) point = (int)strlen(line);
+  int start = point;
+  char *insertion = NULL;
+  char *listing = NULL;
+  struct winsize size;
+  int columns = ioctl(fileno(out), TIOCGWINSZ, &size) == 0 && size.ws_col > 0 ? size.ws_col : 80;
+  pc_complete(line, point, columns, &start, &insertion, &listing);
+  if (start < 0 || start > point) start = point;
+  size_t word = (size_t)(point - start);
+  if (insertion && strlen(insertion) >= word) {
+    if (strncmp(insertion, line + start, word) != 0 &&
+        strncasecmp(insertion, line + start, word) == 0) {
+      /* `EXP` -> `explain`: the word's letters take the match's case first (same length, so the
+         cursor stays where it is), then the rest is inserted at the cursor. */
+      memcpy(line + start, insertion, word);
+      rl_replace_line(line, 0);
+      rl_insert_text(insertion + word);
+    } else if (strncmp(insertion, line + start, word) == 0) {
+      rl_insert_text(insertion + word);
+    }
+  }
+  if (listing) {
+    fprintf(out, "\n%s", listing);
+    fflush(out);
+  } else {
+    /* Back to where the prompt starts (the redraw below writes from there): up the rows the
+       line took before the cursor, to the first column. */
+    size_t width = pc_text_columns(rl_prompt ? rl_prompt : "", (size_t)-1) +
+                   pc_text_columns(line, (size_t)point);
+    size_t up = width / (size_t)columns;
+    if (up > 0) fprintf(out, "\033[%zuA", up);
+    fputs(insertion ? "\r" : "\a\r", out); /* a bell when nothing matches */
+    fflush(out);
+  }
+  free(insertion);
+  free(listing);
+  free(line);
+  rl_forced_update_display();
+  return 0;
 }

@@ -3,29 +3,20 @@ import ParamCalcCore
 
 /// The model Tab completes against (`set N` offers layer N's arguments), as of the last prompt.
 nonisolated(unsafe) private var completionSession = Session()
-nonisolated(unsafe) private var completionMatches: [String] = []
 
-/// Tab: what `Completion` offers for the word under the cursor, given the line before it.
-private let complete:
-  @convention(c) (UnsafePointer<CChar>?, Int32) -> UnsafeMutablePointer<CChar>? = { text, state in
-    if state == 0 {
-      let word = text.map { String(cString: $0) } ?? ""
-      var point: Int32 = 0
-      let buffer = Array(String(cString: pc_editline_buffer(&point)).utf8)
-      let end = max(0, min(Int(point), buffer.count) - word.utf8.count)
-      let before = String(decoding: buffer[..<end], as: UTF8.self)
-      // libedit escapes `=` in what it inserts (`units\=`): an argument name is inserted without
-      // it, and without a space after it, so that the `=` typed next follows it.
-      let candidates = Completion.candidates(
-        before: before, word: word, catalog: completionSession.catalog,
-        session: completionSession)
-      completionMatches = candidates.map { $0.hasSuffix("=") ? String($0.dropLast()) : $0 }
-      pc_editline_append_space(candidates.count == 1 && candidates[0].hasSuffix("=") ? 0 : 1)
-    }
-    let i = Int(state)
-    guard i < completionMatches.count else { return nil }
-    return strdup(completionMatches[i])
+/// Tab: what `Completion` answers for the line and the cursor, handed to the shim, which edits
+/// the line and lists the matches as they are shown (`3 Dense`, `units=64`).
+private let complete: pc_completer = { line, point, columns, start, insertion, listing in
+  let text = line.map { String(cString: $0) } ?? ""
+  let answer = Completion.complete(
+    line: text, point: Int(point), catalog: completionSession.catalog,
+    session: completionSession, files: FileCompletion.list)
+  start?.pointee = Int32(answer.start)
+  if let s = answer.insertion { insertion?.pointee = strdup(s) }
+  if answer.count > 1 {
+    listing?.pointee = strdup(Completion.listing(answer, width: Int(columns)))
   }
+}
 
 extension Runner {
   /// The interactive prompt: libedit line editing (UTF-8, by whole characters), `~/.editrc`,

@@ -36,8 +36,8 @@ struct CompletionTests {
   @Test func declaredValues() {
     #expect(complete("add conv2d ", "padding=") == ["padding=valid", "padding=same"])
     #expect(complete("add conv1d ", "padding=c") == ["padding=causal"])
-    // When libedit breaks the word at `=`.
-    #expect(complete("add conv1d padding=", "c") == ["causal"])
+    // Words break at blanks only: `=` is part of the word.
+    #expect(complete("add conv1d padding=", "c") == ["padding=causal"])
     #expect(complete("add dense ", "use_bias=") == ["use_bias=true", "use_bias=false"])
     #expect(complete("add dense ", "activation=rel").contains("activation=relu"))
     #expect(complete("add dense ", "units=") == [])
@@ -54,6 +54,158 @@ struct CompletionTests {
 
   @Test func helpAndExplain() {
     #expect(complete("help ", "bat") == ["batchnormalization"])
-    #expect(complete("explain ", "") == ["all"])
+    #expect(complete("explain ", "") == ["all", "on", "off"])
+  }
+
+  func session(_ lines: String...) throws -> Session {
+    var i = Interpreter()
+    for l in lines { _ = try i.run(line: l) }
+    return i.session
+  }
+
+  func answer(_ line: String, _ session: Session? = nil, files: Completion.Lister? = nil)
+    -> Completion.Answer
+  {
+    Completion.complete(line: line, catalog: .standard, session: session, files: files)
+  }
+
+  /// Prefixes are case-insensitive; aliases are words of their own (`exit` for `quit`).
+  @Test func caseInsensitiveWithAliases() {
+    #expect(answer("EXP").shown.map(\.text) == ["explain"])
+    #expect(answer("EXP").insertion == "explain ")
+    #expect(answer("Ex").shown.map(\.text) == ["explain", "exit"])
+    #expect(answer("EXI").insertion == "exit ")
+    #expect(answer("PRO").insertion == "prompt ")
+    #expect(answer("ADD CONV1").shown.map(\.text) == ["conv1d", "conv1dtranspose"])
+    #expect(answer("add Dense US").insertion == "use_bias=")
+    #expect(answer("add conv2d PADDING=S").insertion == "padding=same ")
+  }
+
+  /// One match is inserted whole (a space after it, not after `=`); several fill in what they
+  /// share and are listed.
+  @Test func oneMatchOrTheCommonPrefix() {
+    let one = answer("add separableconv1")
+    #expect(one.count == 1 && one.insertion == "separableconv1d ")
+    #expect(one.start == 4 && one.word == "separableconv1")
+    #expect(answer("add dense un").insertion == "units=")
+    let several = answer("add conv")
+    #expect(several.count > 2 && several.common == "conv")
+    #expect(several.insertion == nil)
+    let shared = answer("add globalmax")
+    #expect(shared.common == "globalmaxpooling")
+    #expect(shared.insertion == "globalmaxpooling")
+    #expect(answer("add xyz").count == 0 && answer("add xyz").insertion == nil)
+    // The cursor mid-line: the word is what is before it.
+    let mid = Completion.complete(line: "add dense un use_bias=true", point: 12, catalog: .standard)
+    #expect(mid.word == "un" && mid.insertion == "units=")
+  }
+
+  /// After explain, remove, set and insert: layer numbers, shown with their types.
+  @Test func layerNumbersWithTheirTypes() throws {
+    let s = try session(
+      "input (10,8)", "add dense units=4", "add lstm units=3", "add dense units=1")
+    let e = answer("explain ", s)
+    #expect(e.shown.map(\.text) == ["all", "on", "off", "1", "2", "3"])
+    #expect(e.shown.map(\.display) == ["all", "on", "off", "1 Dense", "2 LSTM", "3 Dense"])
+    #expect(answer("remove ", s).shown.map(\.display) == ["1 Dense", "2 LSTM", "3 Dense"])
+    #expect(answer("set 2", s).insertion == "2 ")
+    #expect(answer("set 4", s).count == 0)
+    #expect(answer("set 0", s).count == 0)
+    #expect(answer("explain a", s).insertion == "all ")
+    // insert: one past the last too.
+    #expect(
+      answer("insert ", s).shown.map(\.display) == ["1 Dense", "2 LSTM", "3 Dense", "4 (end)"])
+    #expect(answer("insert 4", s).insertion == "4 ")
+    // Without layers, nothing but `all`.
+    #expect(answer("remove ").count == 0)
+  }
+
+  /// Numbers are counted and listed by arithmetic: a 100,000-layer model lists the first ones
+  /// and says how many match in all.
+  @Test func manyLayers() throws {
+    var i = Interpreter()
+    _ = try i.run(line: "input (8,)")
+    for _ in 0..<12_345 { _ = try i.run(line: "add dense units=8") }
+    let all = answer("remove ", i.session)
+    #expect(all.count == 12_345 && all.shown.count == 100 && all.common == "")
+    #expect(all.shown.first?.display == "1 Dense" && all.shown.last?.text == "100")
+    let twelve = answer("remove 12", i.session)
+    // 12, 120-129, 1200-1299, 12000-12345.
+    #expect(twelve.count == 1 + 10 + 100 + 346)
+    #expect(twelve.common == "12" && twelve.insertion == nil)
+    #expect(twelve.shown.prefix(3).map(\.text) == ["12", "120", "121"])
+    #expect(answer("remove 12346", i.session).count == 0)
+    #expect(answer("remove 1234", i.session).count == 1 + 6)  // 1234, 12340-12345
+    let listing = Completion.listing(all, width: 80)
+    #expect(listing.hasSuffix("… and 12245 more: type more of the word to narrow them\n"))
+  }
+
+  /// After `set N `: layer N's arguments, each listed with its value now (given, or default).
+  @Test func setListsCurrentValues() throws {
+    let s = try session(
+      "input (10,8)", "add conv1d filters=4 kernel=3 padding=same trainable=false")
+    let a = answer("set 1 ", s)
+    let shown = Dictionary(uniqueKeysWithValues: a.shown.map { ($0.text, $0.display) })
+    #expect(shown["filters="] == "filters=4")
+    #expect(shown["kernel_size="] == "kernel_size=(3)" || shown["kernel_size="] == "kernel_size=3")
+    #expect(shown["padding="] == "padding=same")
+    #expect(shown["strides="] == "strides=1" || shown["strides="] == "strides=(1)")
+    #expect(shown["use_bias="] == "use_bias=true")
+    #expect(shown["trainable="] == "trainable=false")
+    #expect(shown["input_shape="] == nil)
+    // Inserted as the name and `=`.
+    #expect(answer("set 1 fil", s).insertion == "filters=")
+    #expect(answer("set 1 padding=v", s).insertion == "padding=valid ")
+  }
+
+  /// After save and load: file names from the lister, directories with `/` and no space; the
+  /// word is the rest of the line (a name may hold spaces); hidden names only when asked.
+  @Test func fileNames() {
+    var asked: [String] = []
+    let files: Completion.Lister = { dir in
+      asked.append(dir)
+      switch dir {
+      case "":
+        return [
+          .init("models", isDirectory: true), .init("my model.pc", isDirectory: false),
+          .init("mnist.pc", isDirectory: false), .init(".hidden.pc", isDirectory: false),
+        ]
+      case "models/": return [.init("lenet.pc", isDirectory: false)]
+      default: return []
+      }
+    }
+    let m = answer("load m", files: files)
+    #expect(m.shown.map(\.text) == ["mnist.pc", "models/", "my model.pc"])
+    #expect(m.insertion == nil && m.start == 5)
+    #expect(answer("save mo", files: files).insertion == "models/")
+    #expect(answer("LOAD models/", files: files).insertion == "models/lenet.pc ")
+    #expect(answer("load models/", files: files).shown.first?.display == "lenet.pc")
+    #expect(answer("load my m", files: files).insertion == "my model.pc ")
+    #expect(answer("load ", files: files).count == 3)
+    #expect(answer("load .", files: files).shown.map(\.text) == [".hidden.pc"])
+    // Case matters in file names.
+    #expect(answer("load M", files: files).count == 0)
+    #expect(asked.contains("models/"))
+    // Without a lister, nothing.
+    #expect(answer("load m").count == 0)
+  }
+
+  /// The list: columns filled down then across, within the width.
+  @Test func listingLayout() {
+    let a = Completion.Answer(
+      start: 0, word: "", shown: ["a", "bb", "ccc", "d", "e"].map { Completion.Entry($0) },
+      count: 5, common: "")
+    #expect(Completion.listing(a, width: 10) == "a    d\nbb   e\nccc\n")
+    #expect(Completion.listing(a, width: 80) == "a    bb   ccc  d    e\n")
+    #expect(Completion.listing(a, width: 1) == "a\nbb\nccc\nd\ne\n")
+  }
+
+  /// The operands of the teaching commands.
+  @Test func teachingOperands() {
+    #expect(answer("quiz of").insertion == "off ")
+    #expect(Completion.candidates(before: "prompt ", word: "t", catalog: .standard) == ["total"])
+    #expect(Completion.candidates(before: "quiz ", word: "of", catalog: .standard) == ["off"])
+    #expect(
+      Completion.candidates(before: "explain ", word: "o", catalog: .standard) == ["on", "off"])
   }
 }

@@ -83,6 +83,16 @@ final class Terminal {
   var consumed: String.Index?
 
   /// Waits for the next prompt after the last one seen.
+  /// Waits for the prompt that follows `text` (itself after `from`), and takes it as consumed.
+  func promptAfter(_ text: String, from: String.Index) -> Bool {
+    guard wait(for: text, after: from), let r = screen[from...].range(of: text),
+      wait(for: "paramcalc> ", after: r.upperBound),
+      let p = screen[r.upperBound...].range(of: "paramcalc> ")
+    else { return false }
+    consumed = p.upperBound
+    return true
+  }
+
   func nextPrompt() -> Bool {
     let from = consumed ?? screen.startIndex
     guard wait(for: "paramcalc> ", after: from), let r = screen[from...].range(of: "paramcalc> ")
@@ -222,9 +232,8 @@ struct TerminalTests {
     #expect(t.exitStatus() == .exited(0))
   }
 
-  /// Tab completes from the declarations: a layer type, then an argument's name (no space
-  /// after: `=` and the value come next; libedit would escape an inserted `=`), then a declared
-  /// choice.
+  /// Tab completes from the declarations: a layer type, then an argument's name with its `=`
+  /// (no space after: the value comes next), then a declared choice.
   @Test func tabCompletesTypesArgumentsAndValues() throws {
     let t = try Terminal()
     #expect(t.nextPrompt())
@@ -238,27 +247,29 @@ struct TerminalTests {
     t.type("filt\t")
     #expect(t.wait(for: "ers", after: mark))
     mark = t.screen.endIndex
-    t.type("=4 kernel_s\t")
+    t.type("4 kernel_s\t")
     #expect(t.wait(for: "ize", after: mark))
     mark = t.screen.endIndex
-    t.type("=3 padding=s\t")
+    t.type("3 padding=s\t")
     #expect(t.wait(for: "ame", after: mark))
     t.type("\r")
     // Accepted as written out: (3 × 25 × 1) + (25 × 1 + 1) × 4 = 75 + 104 = 179 params, and
     // padding=same keeps the 10 steps (valid would give 8).
     #expect(t.wait(for: "out (None, 10, 4)", after: mark))
     #expect(t.wait(for: "179", after: mark))
-    #expect(t.nextPrompt())
+    // The prompt after the answer (a completion redraws the prompt with the line: an earlier
+    // `paramcalc> ` on the screen is not the next one).
+    #expect(t.promptAfter("179", from: mark))
     mark = t.screen.endIndex
     t.type("set 1 use_b\t")
     #expect(t.wait(for: "ias", after: mark))
     mark = t.screen.endIndex
-    t.type("=f\t")
+    t.type("f\t")
     #expect(t.wait(for: "alse", after: mark))
     t.type("\r")
     // Without the bias: 75 + 25 × 4 = 175.
     #expect(t.wait(for: "175", after: mark))
-    #expect(t.nextPrompt())
+    #expect(t.promptAfter("175", from: mark))
     t.type("\u{4}")
     #expect(t.exitStatus() == .exited(0))
   }

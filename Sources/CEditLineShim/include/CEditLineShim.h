@@ -20,15 +20,16 @@ void pc_editline_add_history(const char *line);
 /// UTF-8. Call before `pc_editline_init`, and only for the prompt (script mode needs no locale).
 int pc_editline_set_locale(void);
 
-/// Sets the word generator used for Tab completion: `generator(text, state)` returns a malloc'd
-/// candidate for state 0, 1, 2, ... and NULL when there are no more.
-void pc_editline_set_completion(char *(*generator)(const char *text, int state));
+/// What Tab asks: for the line being edited and the cursor's byte offset in it (`point`), and
+/// the terminal's width, set `*start` to the byte offset where the word being completed begins,
+/// `*insertion` to a malloc'd text that replaces the word (or leave it NULL) and `*listing` to a
+/// malloc'd text listed under the line (or leave it NULL); the shim frees both.
+typedef void (*pc_completer)(const char *line, int point, int columns, int *start,
+                             char **insertion, char **listing);
 
-/// During completion: the line being edited and the cursor's byte offset in it (`*point`).
-const char *pc_editline_buffer(int *point);
-
-/// During completion: whether a unique completion is followed by a space (0: not, for `key=`).
-void pc_editline_append_space(int yes);
+/// Binds Tab to a completion that asks `complete`, inserts without libedit's quoting and lists
+/// what `complete` says to list.
+void pc_editline_set_completion(pc_completer complete);
 
 /// Installs a SIGINT handler (without SA_RESTART) that only records the signal.
 void pc_install_interrupt_handler(void);
