@@ -13,12 +13,11 @@ public struct EditOutcome: Sendable {
   /// When later layers were re-inferred: the first of them, before and after, and the total
   /// before the edit (one reference, nil for the common edit that re-infers nothing).
   var changed: ChangedLayers?
-  /// For a layer changed in place (`set`, or its undo and redo): the layer as it was.
-  public var previous: ModelLayer?
-  /// The total before a layer changed in place without re-inferring later ones (kept here, not
-  /// in `changed`: a `set` makes no allocation for it).
-  var totalBeforeInPlace: Int?
-  public var totalBefore: Int? { changed?.totalBefore ?? totalBeforeInPlace }
+  /// For a layer changed in place (`set`, or its undo and redo): the layer as it was. (Kept in
+  /// `changed`, so that the outcome of the common edit stays small: it is returned for every
+  /// line of a script.)
+  public var previous: ModelLayer? { changed?.previous }
+  public var totalBefore: Int? { changed?.totalBefore }
   var changes: [LayerChange] { changed?.layers ?? [] }
 }
 
@@ -27,9 +26,12 @@ public struct EditOutcome: Sendable {
 final class ChangedLayers: Sendable {
   let layers: [LayerChange]
   let totalBefore: Int
-  init(layers: [LayerChange], totalBefore: Int) {
+  /// The layer changed in place, as it was.
+  let previous: ModelLayer?
+  init(layers: [LayerChange], totalBefore: Int, previous: ModelLayer? = nil) {
     self.layers = layers
     self.totalBefore = totalBefore
+    self.previous = previous
   }
 }
 

@@ -45,7 +45,8 @@ extension Session {
       write(chain, startingAt: i + 1, totals: totals)
       return EditOutcome(
         kind: .changed, index: i + 1, layer: store.layer(newID), reinferred: chain.count,
-        changed: changed, previous: previous, totalBeforeInPlace: totalBefore)
+        changed: ChangedLayers(
+          layers: changed?.layers ?? [], totalBefore: totalBefore, previous: previous))
     case .input(_, let new):
       guard let new else {
         // Undoing the first `input`: layers cannot exist without one, so there are none.
