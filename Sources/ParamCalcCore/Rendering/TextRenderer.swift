@@ -190,6 +190,8 @@ public struct TextRenderer: Sendable {
       w.decimal(index, grouped: false)
       w.byte(UInt8(ascii: " "))
       f.withUnsafeBufferPointer { w.bytes($0) }
+      // Where `   total ` begins: a line too wide is broken there.
+      let totalAt = w.count - Self.totalLabel.utf8.count
       if !style.number.isEmpty { w.text(style.number) }
       w.decimal(total, grouped: true)
       if !style.reset.isEmpty { w.text(style.reset) }
@@ -216,17 +218,10 @@ public struct TextRenderer: Sendable {
         out.append(text: tail)
         out.append(UInt8(ascii: "\n"))
       } else if columns > lineWidth {
-        out.append(ascii: "  ")
-        if !lead.isEmpty { out.append(text: lead) }
-        out.append(UInt8(ascii: "#"))
-        out.append(decimal: index, grouped: false)
-        out.append(UInt8(ascii: " "))
-        out.append(contentsOf: f.dropLast(Self.totalLabel.utf8.count))
+        // The total (and any note) on a line of its own, indented: the same bytes, broken.
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: line[..<totalAt]))
         out.append(ascii: "\n   ")
-        out.append(text: Self.totalLabel)
-        number(total, into: &out)
-        out.append(text: tail)
-        out.append(UInt8(ascii: "\n"))
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: line[totalAt...]))
       } else {
         out.append(contentsOf: line)
       }
