@@ -57,15 +57,13 @@ func shapeKeeping(
     name: name, family: "Preprocessing", summary: summary,
     source: "layers/preprocessing/\(file)", arguments: arguments, inert: inert,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      let example = LayerExample.all.first { $0.type == name.lowercased() }?.add ?? ""
       for a in arguments {
-        switch a.kind {
-        case .number: _ = try r.optionalNumber(a)
-        case .choice: _ = try r.choice(a)
+        switch (a.kind, a.byDefault) {
+        case (.number, .required): _ = try r.number(a, example: example)
+        case (.number, _): _ = try r.optionalNumber(a)
+        case (.choice, _): _ = try r.choice(a)
         default: break
-        }
-        if case .required = a.byDefault, !r.given.keys.contains(a.name) {
-          throw r.missing(
-            a.name, example: LayerExample.all.first { $0.type == name.lowercased() }?.add ?? "")
         }
       }
       return Identity(typeName: name, why: "\(name) has no weights: \(what).")
