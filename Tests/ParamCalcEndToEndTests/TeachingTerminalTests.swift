@@ -66,6 +66,66 @@ struct TeachingTerminalTests {
     #expect(t.exitStatus() == .exited(0))
   }
 
+  /// `play FILE`: narration, each step shown and run on Enter, `b` back (undoing the step),
+  /// an unknown key explained, `q` stops and the model stays as the steps left it.
+  @Test func playStepsThroughALesson() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "paramcalc-lesson-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let lesson = dir.appendingPathComponent("lesson.pc").path
+    try """
+    # A convolution counts its kernels and biases.
+    input (None,25)
+    add conv1d filters=64 kernel_size=5
+    # Then a dense layer on top.
+    add dense units=10
+    total
+    """.write(toFile: lesson, atomically: true, encoding: .utf8)
+    let t = try Terminal()
+    #expect(t.nextPrompt())
+    var mark = t.screen.endIndex
+    t.type("play \(lesson)\r")
+    #expect(t.wait(for: "4 steps", after: mark))
+    #expect(t.wait(for: "A convolution counts its kernels and biases.", after: mark))
+    #expect(t.wait(for: "paramcalc> input (None,25)", after: mark))
+    mark = t.screen.endIndex
+    t.type("\r")
+    #expect(t.wait(for: "paramcalc> add conv1d filters=64 kernel_size=5", after: mark))
+    mark = t.screen.endIndex
+    t.type("\r")
+    // (5 × 25 + 1) × 64 = 8,064, then the narration before the next step.
+    #expect(t.wait(for: "8,064 params   total 8,064", after: mark))
+    #expect(t.wait(for: "Then a dense layer on top.", after: mark))
+    #expect(t.wait(for: "paramcalc> add dense units=10", after: mark))
+    // Back: the convolution is undone and shown again.
+    mark = t.screen.endIndex
+    t.type("b")
+    #expect(t.wait(for: "undo: removed #1 Conv1D (8,064 params)   total 0", after: mark))
+    #expect(t.wait(for: "paramcalc> add conv1d filters=64 kernel_size=5", after: mark))
+    mark = t.screen.endIndex
+    t.type("\r")
+    #expect(t.wait(for: "paramcalc> add dense units=10", after: mark))
+    mark = t.screen.endIndex
+    t.type("x")
+    #expect(t.wait(for: "Enter runs this step, b goes back, q stops", after: mark))
+    mark = t.screen.endIndex
+    t.type("q")
+    #expect(t.wait(for: "stopped", after: mark))
+    #expect(t.promptAfter("stopped", from: mark))
+    mark = t.screen.endIndex
+    t.type("total\r")
+    // The dense step was not run: the convolution's 8,064 alone.
+    #expect(t.wait(for: "total 8,064 params", after: mark))
+    #expect(t.promptAfter("total 8,064 params", from: mark))
+    t.type("\u{4}")
+    #expect(t.exitStatus() == .exited(0))
+    // In a script, play is refused: nothing can press the keys.
+    let r = try Binary.run([], stdin: "play \(lesson)\n")
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("error: play needs a terminal"), "\(r.stderr)")
+  }
+
   @Test func inAScriptExplainOnExplainsAndQuizIsRefused() throws {
     let r = try Binary.run(
       stdin:

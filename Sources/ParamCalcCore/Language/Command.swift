@@ -18,6 +18,7 @@ public enum Command: Equatable, Sendable {
   case setting(Setting, at: Span)
   case save(path: FileName, at: Span)
   case load(path: FileName, at: Span)
+  case play(path: FileName, at: Span)
   case quit
 
   /// Which command this is.
@@ -39,6 +40,7 @@ public enum Command: Equatable, Sendable {
     case .setting(let setting, _): return setting.kind
     case .save: return .save
     case .load: return .load
+    case .play: return .play
     case .quit: return .quit
     }
   }

@@ -54,7 +54,7 @@ public struct CommandParser {
     guard let first = tokens.first else { return nil }
     let named = commandWord(first)
     // A file name may be any bytes: invalid UTF-8 is refused on a line of another command.
-    if let i = invalidUTF8, named?.0 != .save && named?.0 != .load {
+    if let i = invalidUTF8, named?.0 != .save && named?.0 != .load && named?.0 != .play {
       throw .syntax(
         "invalid UTF-8 (byte 0x\(String(b[i], radix: 16, uppercase: true)))", at: Span(i, i + 1),
         hint: "paramcalc reads text in UTF-8 (only a file name may be other bytes)")
@@ -165,7 +165,7 @@ public struct CommandParser {
       }
       if kind == .prompt { return .setting(.prompt(first ? .total : .plain), at: t) }
       return .setting(.quiz(first), at: t)
-    case .save, .load:
+    case .save, .load, .play:
       guard let t = rest.first else {
         throw .missingOperand(command: word, what: "a file name, e.g. '\(word) model.pc'", at: end)
       }
@@ -182,7 +182,11 @@ public struct CommandParser {
       if path.bytes.isEmpty {
         throw .missingOperand(command: word, what: "a file name, e.g. '\(word) model.pc'", at: t)
       }
-      return kind == .save ? .save(path: path, at: span) : .load(path: path, at: span)
+      switch kind {
+      case .save: return .save(path: path, at: span)
+      case .load: return .load(path: path, at: span)
+      default: return .play(path: path, at: span)
+      }
     }
   }
 }

@@ -2,7 +2,7 @@
 /// one of them).
 public enum CommandKind: Int, CaseIterable, Sendable {
   case input, add, insert, remove, set, undo, redo, clear, summary, total, explain, layers, help
-  case prompt, quiz, save, load, quit
+  case prompt, quiz, save, load, play, quit
 
   /// The command's entry in `CommandTable`.
   public var info: CommandInfo { CommandTable.all[rawValue] }
@@ -107,6 +107,10 @@ public enum CommandTable {
       CommandInfo(
         .load, "load", usage: "load FILE", editsModel: true,
         "Replaces the model with the one a script builds (one undo step)."),
+      CommandInfo(
+        .play, "play", usage: "play FILE", editsModel: true,
+        "Steps through a lesson file at the prompt: each command is shown as if typed and runs when you press Enter; b goes back a step (undoing it), q stops; # lines are narration. It needs a terminal."
+      ),
       CommandInfo(
         .quit, "quit", aliases: ["exit"], usage: "quit | exit", editsModel: false,
         "Leaves paramcalc (Ctrl-D does too)."),

@@ -15,6 +15,8 @@ public enum Response: Sendable {
   case save(path: String, request: SaveRequest)
   /// The executable reads `path` and calls `Interpreter.load`.
   case load(path: FileName, at: Span)
+  /// The executable steps through the lesson in `path` at the prompt.
+  case play(path: FileName, at: Span)
   case quit
 
   /// The name of the command that gave this response, as written in the language.
@@ -29,6 +31,7 @@ public enum Response: Sendable {
     case .setting(let setting): return setting.kind.name
     case .save: return CommandKind.save.name
     case .load: return CommandKind.load.name
+    case .play: return CommandKind.play.name
     case .quit: return CommandKind.quit.name
     }
   }
@@ -162,6 +165,9 @@ public struct Interpreter: Sendable {
       return .save(path: path.description, request: SaveRequest(file: path, script: script))
     case .load(let path, let span):
       return .load(path: path, at: span)
+    case .play(let path, let span):
+      guard atTerminal else { throw .needsTerminal("play", at: span) }
+      return .play(path: path, at: span)
     case .quit: return .quit
     }
   }
@@ -234,7 +240,7 @@ public struct Loader: Sendable {
       switch command {
       case .input, .add, .insert, .remove, .set, .undo, .redo, .clear:
         _ = try fresh.execute(command, lineLength: line.utf8.count)
-      case .save, .load:
+      case .save, .load, .play:
         throw ParamCalcError.syntax(
           "'\(command.name)' cannot be used inside a loaded file", at: Span(0, line.utf8.count))
       case .quit:

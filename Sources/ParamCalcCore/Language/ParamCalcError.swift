@@ -110,9 +110,10 @@ public enum ParamCalcError: Error, Equatable, Sendable {
         "the model is unchanged: \(fit)change layer #\(i) first ('set \(i) ...') or remove it ('remove \(i)')"
     case .overflow: return nil
     case .nothingTo: return nil
-    case .needsTerminal:
-      return
-        "it asks for your guess at the prompt, and a script cannot answer: run paramcalc at a terminal, without a script"
+    case .needsTerminal(let command, _):
+      return command == "play"
+        ? "it waits for a key at each step: run paramcalc at a terminal and type 'play FILE' at the prompt"
+        : "it asks for your guess at the prompt, and a script cannot answer: run paramcalc at a terminal, without a script"
     case .file: return nil
     case .lineTooLong: return "the line was skipped; split it, or remove what makes it so long"
     case .inLoadedFile(_, _, _, let inner): return inner.hint

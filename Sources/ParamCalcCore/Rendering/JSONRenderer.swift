@@ -64,7 +64,7 @@ public enum JSONRenderer {
     case .save(let path, _):
       o.add("path", path)
       o.add("layers", s.count)
-    case .load, .quit:
+    case .load, .play, .quit:
       break
     }
     return o.string

@@ -103,7 +103,7 @@ public struct TextRenderer: Sendable {
     case .setting(let setting): out.append(text: Self.settingLine(setting))
     case .save(let path, _):
       out.append(text: "  saved " + layers(session.count) + " to \(path)\n")
-    case .load, .quit: break
+    case .load, .play, .quit: break
     }
   }
 
