@@ -126,6 +126,37 @@ struct TeachingTerminalTests {
     #expect(r.stderr.contains("error: play needs a terminal"), "\(r.stderr)")
   }
 
+  /// A narrow window (60 columns): the summary and the layer lines fit it, and a line typed
+  /// longer than the window is read whole.
+  @Test func aNarrowWindowAndALineLongerThanIt() throws {
+    let t = try Terminal(columns: 60)
+    #expect(t.nextPrompt())
+    t.type("input (None,25)\r")
+    #expect(t.nextPrompt())
+    // 98 characters typed on a 60-column line: libedit wraps it, paramcalc reads it whole.
+    var mark = t.screen.endIndex
+    t.type(
+      "add conv1d filters=64 kernel_size=5 padding=valid strides=1 dilation_rate=1 use_bias=true\r")
+    #expect(t.wait(for: "8,064", after: mark))
+    #expect(t.promptAfter("8,064", from: mark))
+    mark = t.screen.endIndex
+    t.type("add batchnormalization\r")
+    #expect(t.promptAfter("256 params", from: mark))
+    mark = t.screen.endIndex
+    t.type("summary\r")
+    #expect(t.wait(for: "Non-trainable params: 128", after: mark))
+    #expect(t.promptAfter("Non-trainable params: 128", from: mark))
+    // Every line the summary and the layer lines printed fits 60 columns.
+    let printed = t.screen[mark...].split(whereSeparator: \.isNewline)
+      .filter { !$0.hasPrefix("paramcalc>") }
+    #expect(printed.count > 8)
+    for line in printed {
+      #expect(line.count <= 60, "\(line.count) columns: \(line)")
+    }
+    t.type("\u{4}")
+    #expect(t.exitStatus() == .exited(0))
+  }
+
   @Test func inAScriptExplainOnExplainsAndQuizIsRefused() throws {
     let r = try Binary.run(
       stdin:

@@ -20,8 +20,10 @@ final class Terminal {
   /// `NO_COLOR=1` and a new empty HOME unless `environment` says otherwise (a nil value removes a
   /// variable).
   /// With `stdoutToPipe`, stdout is a pipe rather than the terminal (stdin and stderr stay on it).
+  /// `columns` is the window's width (the terminal's own size, as TIOCGWINSZ reports it).
   init(
-    _ arguments: [String] = [], environment: [String: String?] = [:], stdoutToPipe: Bool = false
+    _ arguments: [String] = [], environment: [String: String?] = [:], stdoutToPipe: Bool = false,
+    columns: UInt16 = 120
   ) throws {
     let path = Binary.url.path
     // Everything the child needs is prepared before fork: after it, only dup2, close and exec.
@@ -40,7 +42,7 @@ final class Terminal {
     var pipeEnds: [Int32] = [-1, -1]
     if stdoutToPipe, pipe(&pipeEnds) != 0 { throw POSIXError(.EMFILE) }
     var fd: Int32 = -1
-    var size = winsize(ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0)
+    var size = winsize(ws_row: 40, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
     let child = forkpty(&fd, nil, nil, &size)
     if child == 0 {
       if stdoutToPipe {
