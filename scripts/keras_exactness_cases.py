@@ -78,7 +78,7 @@ CASES = [
     ("(10,16)", "add multiheadattention num_heads=2 key_dim=4 output_shape=(2,0)"),
     # Embedding's Keras 2 argument, accepted without effect.
     ("(7,)", "add embedding input_dim=50 output_dim=4 input_length=7 mask_zero=true"),
-    # Issue 10's first layers: RMSNormalization, Normalization, Identity, Masking, AlphaDropout,
+    # Layers added since: RMSNormalization, Normalization, Identity, Masking, AlphaDropout,
     # ActivityRegularization.
     ("(10,6)", "add rmsnormalization"),
     ("(10,6)", "add rmsnormalization axis=(1,2) epsilon=1e-05"),
