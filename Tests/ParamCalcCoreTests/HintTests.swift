@@ -2,7 +2,7 @@ import Testing
 
 @testable import ParamCalcCore
 
-/// Issue 8, "Error hints that teach": each refusal says what would fit.
+/// Error hints that teach: each refusal says what would fit.
 @Suite("Error hints")
 struct HintTests {
   /// Checks the error of `line` after `setup`: its case, its message and its hint, whole.
