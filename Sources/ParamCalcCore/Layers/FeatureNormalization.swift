@@ -79,17 +79,9 @@ struct FeatureNormalization: LayerModel {
 
   /// The sizes of the kept axes; every one must be known.
   func keptShape(_ input: Shape) throws(Refusal) -> [Int] {
-    var shape: [Int] = []
-    for axis in axes {
-      let i = try resolveAxis(axis, input)
-      guard let d = input.dims[i] else {
-        throw .reason(
-          "axis \(axis) of the input must have a known size to keep a \(kind == .rms ? "scale" : "mean and a variance") per position, but the input is \(input.description)"
-        )
-      }
-      shape.append(d)
+    try knownAxisSizes(axes, input) {
+      "axis \($0) of the input must have a known size to keep a \(kind == .rms ? "scale" : "mean and a variance") per position, but the input is \(input.description)"
     }
-    return shape
   }
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {

@@ -122,6 +122,20 @@ func resolveAxis(_ axis: Int, _ input: Shape) throws(Refusal) -> Int {
   return a - 1
 }
 
+/// The sizes of `axes` of the input, each of which must be known: the shape of a weight kept per
+/// position of those axes. `unknown` words the refusal of an axis whose size is not known.
+func knownAxisSizes(
+  _ axes: [Int], _ input: Shape, unknown: (_ axis: Int) -> String
+) throws(Refusal) -> [Int] {
+  var shape: [Int] = []
+  for axis in axes {
+    let i = try resolveAxis(axis, input)
+    guard let d = input.dims[i] else { throw .reason(unknown(axis)) }
+    shape.append(d)
+  }
+  return shape
+}
+
 struct Normalization: LayerModel {
   enum Kind { case batch, layer, group }
   let kind: Kind
@@ -146,15 +160,8 @@ struct Normalization: LayerModel {
   }
 
   func paramShape(_ input: Shape) throws(Refusal) -> [Int] {
-    var shape: [Int] = []
-    for axis in axes {
-      let i = try resolveAxis(axis, input)
-      guard let d = input.dims[i] else {
-        throw .reason(
-          "axis \(axis) of the input should have a defined dimension, but the layer received an input with shape \(input.description)"
-        )
-      }
-      shape.append(d)
+    let shape = try knownAxisSizes(axes, input) {
+      "axis \($0) of the input should have a defined dimension, but the layer received an input with shape \(input.description)"
     }
     if kind == .group {
       let dim = shape[0]
