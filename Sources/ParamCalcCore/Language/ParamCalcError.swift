@@ -7,7 +7,7 @@ public enum ParamCalcError: Error, Equatable, Sendable {
   case syntax(String, at: Span, hint: String? = nil)
   case unknownCommand(String, at: Span, suggestion: String?)
   case unknownLayer(String, at: Span, suggestion: String?)
-  case unsupportedLayer(String, at: Span)
+  case unsupportedLayer(String, reason: String, at: Span)
   case unknownArgument(String, layer: String, at: Span, suggestion: String?)
   case repeatedArgument(String, at: Span)
   case missingArgument(String, layer: String, at: Span, example: String)
@@ -35,7 +35,7 @@ public enum ParamCalcError: Error, Equatable, Sendable {
   public var span: Span {
     switch self {
     case .syntax(_, let at, _), .unknownCommand(_, let at, _), .unknownLayer(_, let at, _),
-      .unsupportedLayer(_, let at), .unknownArgument(_, _, let at, _), .repeatedArgument(_, let at),
+      .unsupportedLayer(_, _, let at), .unknownArgument(_, _, let at, _), .repeatedArgument(_, let at),
       .missingArgument(_, _, let at, _), .invalidValue(_, _, let at, _), .extraTokens(let at, _),
       .missingOperand(_, _, let at), .indexOutOfRange(_, _, let at, _), .noInputShape(let at),
       .refused(_, _, let at, _), .breaksLayer(_, _, _, let at, _), .overflow(_, let at),
@@ -51,8 +51,8 @@ public enum ParamCalcError: Error, Equatable, Sendable {
     case .syntax(let m, _, _): return m
     case .unknownCommand(let c, _, _): return "unknown command '\(c)'"
     case .unknownLayer(let t, _, _): return "unknown layer type '\(t)'"
-    case .unsupportedLayer(let t, _):
-      return "layer type '\(t)' is not supported yet"
+    case .unsupportedLayer(let t, let reason, _):
+      return "layer type '\(t)' is not supported: \(reason)"
     case .unknownArgument(let a, let layer, _, _): return "\(layer) has no argument '\(a)'"
     case .repeatedArgument(let a, _): return "argument '\(a)' is given twice"
     case .missingArgument(let a, let layer, _, _): return "\(layer) needs the argument '\(a)'"

@@ -11,7 +11,7 @@ public enum Help {
     if let d = catalog[topic] { return layer(d, catalog) }
     // A Keras layer paramcalc does not compute, or an informal name (`batchnorm`): said as
     // `add` says it.
-    if LayerCatalog.knownToKeras.contains(where: { $0.lowercased() == topic })
+    if LayerCatalog.leftOutReason(topic) != nil
       || LayerCatalog.informalNames[topic].map({ catalog[$0] != nil }) == true
     {
       throw catalog.unknown(topic, at: span)

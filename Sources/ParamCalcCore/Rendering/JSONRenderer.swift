@@ -53,9 +53,20 @@ public enum JSONRenderer {
         var g = JSONObject()
         g.add("type", d.name)
         g.add("family", d.family)
+        let aliases = LayerCatalog.kerasAliases.filter { $0.value == d.name }.map(\.key).sorted()
+        if !aliases.isEmpty {
+          g.add("aliases", raw: JSONObject.array(aliases.map { a in "\"" + a + "\"" }))
+        }
         return g.string
       }
       o.add("layers", raw: JSONObject.array(groups))
+      let leftOut = LayerCatalog.leftOut.map { k, reason -> String in
+        var g = JSONObject()
+        g.add("type", k)
+        g.add("reason", reason)
+        return g.string
+      }
+      o.add("left_out", raw: JSONObject.array(leftOut))
     case .help(let text, let layer):
       o.add("text", text)
       if let layer { help(layer, s.catalog, into: &o) }
