@@ -76,6 +76,33 @@ struct ArgumentSpecTests {
     d["RandomTranslation.width_factor"] = "required"
     d["RandomContrast.factor"] = "required"
     d["RandomBrightness.factor"] = "required"
+    // The other augmentations (image_preprocessing/*.py): their factors.
+    d["RandomGrayscale.factor"] = "0.5"
+    for t in ["RandomHue", "RandomSaturation", "RandomSharpness", "RandomPosterization"] {
+      d["\(t).factor"] = "required"
+    }
+    d["RandomColorDegeneration.factor"] = "required"
+    for t in [
+      "RandomInvert", "RandomPerspective", "RandomElasticTransform", "RandomErasing",
+      "RandomGaussianBlur", "CutMix",
+    ] {
+      d["\(t).factor"] = "1.0"
+    }
+    d["RandAugment.factor"] = "0.5"
+    d["AugMix.factor"] = "0.3"
+    d["MaxNumBoundingBoxes.max_number"] = "required"
+    // CategoryEncoding(num_tokens=None: required, output_mode="multi_hot"), Discretization(
+    // bin_boundaries=None, num_bins=None, output_mode="int"), ReversibleEmbedding(input_dim,
+    // output_dim, tie_weights=True, ..., lora_rank=None).
+    d["CategoryEncoding.num_tokens"] = "required"
+    d["CategoryEncoding.output_mode"] = "multi_hot"
+    d["Discretization.bin_boundaries"] = "None"
+    d["Discretization.num_bins"] = "None"
+    d["Discretization.output_mode"] = "int"
+    d["ReversibleEmbedding.input_dim"] = "required"
+    d["ReversibleEmbedding.output_dim"] = "required"
+    d["ReversibleEmbedding.tie_weights"] = "true"
+    d["ReversibleEmbedding.lora_rank"] = "None"
     for r in 1...3 {
       for k in ["Max", "Average"] {
         d["Adaptive\(k)Pooling\(r)D.output_size"] = "required"

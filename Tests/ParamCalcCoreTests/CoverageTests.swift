@@ -1,6 +1,7 @@
 import Foundation
-@testable import ParamCalcCore
 import Testing
+
+@testable import ParamCalcCore
 
 /// docs/coverage.md (written by scripts/keras_coverage.py from Keras's own list of classes) and
 /// the catalog agree: what the table calls computed is in the catalog, in the family it names;
@@ -48,11 +49,13 @@ struct CoverageTests {
         let listed = row.exported.compactMap { n in
           LayerCatalog.leftOut.first { $0.key == n }?.value
         }
-        #expect(listed == [reason], "\(row.keras): the table says '\(reason)', the catalog \(listed)")
+        #expect(
+          listed == [reason], "\(row.keras): the table says '\(reason)', the catalog \(listed)")
       }
     }
     for d in catalog.descriptors {
-      #expect(computed.contains(d.name), "\(d.name) is in the catalog but not computed in the table")
+      let inTable = computed.contains(d.name)
+      #expect(inTable, "\(d.name) is in the catalog but not computed in the table")
     }
     let exported = Set(rows.flatMap(\.exported))
     for (name, _) in LayerCatalog.leftOut {
@@ -69,7 +72,8 @@ struct CoverageTests {
       for line in ["add \(name.lowercased()) units=1"] + help {
         let e = try #require(error(after: [], line), "\(line) is accepted")
         let start = line.hasPrefix("add") ? 4 : 5
-        #expect(e == .unsupportedLayer(name, reason: reason, at: Span(start, start + name.utf8.count)))
+        #expect(
+          e == .unsupportedLayer(name, reason: reason, at: Span(start, start + name.utf8.count)))
         #expect(e.message == "layer type '\(name)' is not supported: \(reason)")
       }
     }

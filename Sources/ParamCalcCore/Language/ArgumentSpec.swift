@@ -17,6 +17,8 @@ public struct ArgumentSpec: Sendable {
     case integers(count: Int, min: Int)
     /// A tuple of integers of any length (an integer alone is a tuple of one).
     case integerTuple
+    /// A tuple of numbers of any length, possibly empty (a number alone is a tuple of one).
+    case numberTuple
     /// Non-negative `(before, after)` amounts on each of `rank` axes.
     case pairs(rank: Int)
     case bool
@@ -26,6 +28,20 @@ public struct ArgumentSpec: Sendable {
     case number(ClosedRange<Double>, openUpper: Bool = false)
     /// The name of an activation function Keras knows (or None: linear).
     case activation
+    /// An augmentation's strength: a number in the range, or a pair (lower, upper) checked by
+    /// `pair`.
+    case factor(ClosedRange<Double>, pair: PairRule)
+  }
+
+  /// How an augmentation checks a pair (lower, upper) given as its factor.
+  public enum PairRule: Sendable, Equatable {
+    /// The pair must reach into the range: lower ≤ its top and upper ≥ its bottom (Keras's
+    /// `BaseImagePreprocessingLayer._set_factor`).
+    case overlaps
+    /// Each number must be in the range.
+    case each
+    /// Each number must be in the range without its bottom (RandomZoom: above -1).
+    case eachAboveBottom
   }
 
   /// The value an argument has when it is not given.
@@ -104,6 +120,7 @@ public struct ArgumentSpec: Sendable {
         precondition(options.contains(s), "\(name): default \(s) is not one of its choices")
       case (.number(let range, let open), .float(let x)):
         precondition(range.contains(x) && !(open && x == range.upperBound), "\(name): default")
+      case (.factor(let range, _), .float(let x)): precondition(range.contains(x), "\(name)")
       default: preconditionFailure("\(name): a default of the wrong kind")
       }
     }
@@ -138,6 +155,7 @@ public struct ArgumentSpec: Sendable {
       }
       return (count == 1 ? "integer" : "\(count) integers") + atLeast(min) + orNone
     case .integerTuple: return "tuple of integers"
+    case .numberTuple: return "tuple of numbers"
     case .pairs: return "integers ≥ 0 or pairs"
     case .bool: return "true or false"
     case .choice: return choices.joined(separator: ", ")
@@ -147,6 +165,13 @@ public struct ArgumentSpec: Sendable {
       if range.upperBound == big { return "number ≥ \(bound(range.lowerBound))" }
       return "\(bound(range.lowerBound)) to \(open ? "below " : "")\(bound(range.upperBound))"
     case .activation: return "activation name"
+    case .factor(let range, let pair):
+      let numbers = "\(bound(range.lowerBound)) to \(bound(range.upperBound))"
+      switch pair {
+      case .overlaps: return numbers + " or a pair"
+      case .each: return numbers + ", or a pair of them"
+      case .eachAboveBottom: return "above " + numbers + ", or a pair of them"
+      }
     }
   }
 

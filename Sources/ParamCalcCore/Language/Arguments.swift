@@ -260,53 +260,6 @@ public struct ArgumentReader {
     throw .invalidValue(argument: s.name, message: message, at: a.valueSpan)
   }
 
-  /// A number in the argument's range (integers accepted).
-  public mutating func number(_ s: ArgumentSpec, example: String = "") throws(ParamCalcError)
-    -> Double
-  {
-    if let v = try optionalNumber(s) { return v }
-    if case .value(.float(let d)) = s.byDefault { return d }
-    throw absent(s, example: example)
-  }
-
-  /// A number in the argument's range, or nil when absent or None.
-  public mutating func optionalNumber(_ s: ArgumentSpec) throws(ParamCalcError) -> Double? {
-    guard case .number(let range, let openUpper) = s.kind else { preconditionFailure(s.name) }
-    guard let a = take(s.name) else { return nil }
-    let v: Double
-    switch a.value {
-    case .float(let x): v = x
-    case .int(let n): v = Double(n)
-    case .none where s.byDefault == .none: return nil
-    default:
-      throw .invalidValue(
-        argument: s.name, message: "expected a number, found \(a.value.echoed)", at: a.valueSpan)
-    }
-    if !range.contains(v) || (openUpper && v == range.upperBound) {
-      throw .invalidValue(
-        argument: s.name, message: ArgumentReader.outOfRange(range, openUpper, a.value),
-        at: a.valueSpan)
-    }
-    return v
-  }
-
-  /// Why `value` is outside `range`, naming only the bounds that are there: `must be at least 0,
-  /// found -1` (not `and at most 1.7976931348623157e+308`), `must be at least 0.0 and at most
-  /// 1.0, found 1.5`.
-  static func outOfRange(_ range: ClosedRange<Double>, _ openUpper: Bool, _ value: Value)
-    -> String
-  {
-    // Bounds as numbers are written elsewhere in messages (`0.0`, `1.0`); the value as written.
-    let bound = Value.format
-    let big = Double.greatestFiniteMagnitude
-    var limits: [String] = []
-    if range.lowerBound > -big { limits.append("at least \(bound(range.lowerBound))") }
-    if range.upperBound < big {
-      limits.append((openUpper ? "below " : "at most ") + bound(range.upperBound))
-    }
-    return "must be " + limits.joined(separator: " and ") + ", found \(value.script)"
-  }
-
   /// The name of an activation function (None is `linear`), refused as Keras refuses it.
   public mutating func activation(_ s: ArgumentSpec, example: String = "") throws(ParamCalcError)
     -> String

@@ -35,7 +35,8 @@ public enum ParamCalcError: Error, Equatable, Sendable {
   public var span: Span {
     switch self {
     case .syntax(_, let at, _), .unknownCommand(_, let at, _), .unknownLayer(_, let at, _),
-      .unsupportedLayer(_, _, let at), .unknownArgument(_, _, let at, _), .repeatedArgument(_, let at),
+      .unsupportedLayer(_, _, let at), .unknownArgument(_, _, let at, _),
+      .repeatedArgument(_, let at),
       .missingArgument(_, _, let at, _), .invalidValue(_, _, let at, _), .extraTokens(let at, _),
       .missingOperand(_, _, let at), .indexOutOfRange(_, _, let at, _), .noInputShape(let at),
       .refused(_, _, let at, _), .breaksLayer(_, _, _, let at, _), .overflow(_, let at),

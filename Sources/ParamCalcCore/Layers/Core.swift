@@ -254,54 +254,6 @@ func loraParts(_ weights: [Weight], frozen: String) -> [Part] {
   }
 }
 
-struct Embedding: LayerModel {
-  let inputDim: Int
-  let outputDim: Int
-  /// `lora_rank` when LoRA is on (a positive rank), else nil.
-  var lora: Int? = nil
-  var typeName: String { "Embedding" }
-
-  /// Keras's `enable_lora` (embedding.py): the table is frozen and `lora_embeddings_a`
-  /// (input_dim, rank) and `lora_embeddings_b` (rank, output_dim) are added.
-  func infer(_ input: Shape) throws(Refusal) -> Inference {
-    var w = [try Weight("embeddings", [inputDim, outputDim], trainable: lora == nil)]
-    if let r = lora {
-      w.append(try Weight("lora_embeddings_a", [inputDim, r]))
-      w.append(try Weight("lora_embeddings_b", [r, outputDim]))
-    }
-    return try Inference(output: Shape(input.dims + [outputDim]), weights: w)
-  }
-
-  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
-    var terms = [
-      Term(
-        "input_dim", inputDim, .argument,
-        "the vocabulary size: one row of the table per token id 0 to "
-          + Format.thousands(inputDim - 1)),
-      Term(
-        "output_dim", outputDim, .argument, "the length of the vector each token id is mapped to"),
-    ]
-    var formula = "input_dim * output_dim"
-    var notes = ["the input is token ids (integers); the table has no bias"]
-    var parts: [Part] = []
-    if let r = lora {
-      formula += " + (input_dim + output_dim) * lora_rank"
-      terms.append(
-        Term(
-          "lora_rank", r, .argument,
-          "the rank of the LoRA update: lora_embeddings_a has input_dim × lora_rank numbers, "
-            + "lora_embeddings_b lora_rank × output_dim; both are trained"))
-      notes.append(loraNote(r, frozen: "table (embeddings)"))
-      parts = loraParts(inference.weights, frozen: "embeddings")
-    }
-    return Explanation(
-      formula: formula, terms: terms,
-      shapeRule:
-        "each token id becomes a vector of \(Format.thousands(outputDim)): \(input.description) -> \(inference.output.description)",
-      notes: notes, parts: parts)
-  }
-}
-
 struct Flatten: LayerModel {
   var typeName: String { "Flatten" }
 

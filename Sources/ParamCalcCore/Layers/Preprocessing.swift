@@ -32,17 +32,25 @@ enum PreprocessingArguments {
   static let mode = ArgumentSpec(
     "mode", .choice(["horizontal", "vertical", "horizontal_and_vertical"]),
     default: "horizontal_and_vertical", .neither, "which flips are drawn")
-  static func factor(_ name: String, _ meaning: String, required: Bool = true) -> ArgumentSpec {
-    ArgumentSpec(name, .number(anyNumber), default: required ? .required : .none, .neither, meaning)
+  /// An augmentation's strength: a number in `range` or a pair (Keras's rule for pairs).
+  static func factor(
+    _ name: String, _ range: ClosedRange<Double>, pair: ArgumentSpec.PairRule = .overlaps,
+    default byDefault: ArgumentSpec.Default = .required, _ meaning: String
+  ) -> ArgumentSpec {
+    ArgumentSpec(name, .factor(range, pair: pair), default: byDefault, .neither, meaning)
   }
-  static let rotation = factor("factor", "largest rotation, as a fraction of a full turn")
-  static let zoomHeight = factor("height_factor", "largest zoom in or out of the height")
+  static let rotation = factor("factor", -1...1, "largest rotation, as a fraction of a full turn")
+  static let zoomHeight = factor(
+    "height_factor", -1...1, pair: .eachAboveBottom, "largest zoom in or out of the height")
   static let zoomWidth = factor(
-    "width_factor", "largest zoom of the width (None: as the height)", required: false)
-  static let shiftHeight = factor("height_factor", "largest shift up or down, as a fraction")
-  static let shiftWidth = factor("width_factor", "largest shift left or right, as a fraction")
-  static let contrast = factor("factor", "largest change of contrast")
-  static let brightness = factor("factor", "largest change of brightness")
+    "width_factor", -1...1, pair: .eachAboveBottom, default: .none,
+    "largest zoom of the width (None: as the height)")
+  static let shiftHeight = factor(
+    "height_factor", -1...1, pair: .each, "largest shift up or down, as a fraction")
+  static let shiftWidth = factor(
+    "width_factor", -1...1, pair: .each, "largest shift left or right, as a fraction")
+  static let contrast = factor("factor", 0...1, "largest change of contrast")
+  static let brightness = factor("factor", -1...1, "largest change of brightness")
 }
 
 /// What the augmentation layers accept without effect on the count or the shape.
@@ -62,6 +70,7 @@ func shapeKeeping(
         switch (a.kind, a.byDefault) {
         case (.number, .required): _ = try r.number(a, example: example)
         case (.number, _): _ = try r.optionalNumber(a)
+        case (.factor, _): try r.factor(a, example: example)
         case (.choice, _): _ = try r.choice(a)
         default: break
         }
@@ -176,9 +185,11 @@ struct ImageSizing: LayerModel {
 let preprocessingFamily = LayerFamily(
   "Preprocessing",
   note: """
-    Preprocessing layers have no weights. Rescaling and the augmentations keep the shape (an \
-    augmentation acts during training only); Resizing, CenterCrop and RandomCrop make images of \
-    `height` × `width`, keeping the channels (CenterCrop and RandomCrop resize an image smaller \
-    than the window first). They read images (batch, height, width, channels): Keras would take a \
-    rank-3 tensor as one image without its batch, which paramcalc does not follow.
+    Preprocessing layers have no weights. Rescaling, the colour operations (AutoContrast, \
+    ContrastLimitedAdaptiveHistogramEqualization) and the random augmentations (which act during \
+    training only) keep the shape, whatever its rank, as Keras does; RandomColorDegeneration \
+    reads RGB images only. Resizing, CenterCrop and RandomCrop make images of `height` × `width`, \
+    keeping the channels (CenterCrop and RandomCrop resize an image smaller than the window \
+    first). They read images (batch, height, width, channels): Keras would take a rank-3 tensor \
+    as one image without its batch, which paramcalc does not follow.
     """)

@@ -242,7 +242,9 @@ public struct LayerExample: Sendable {
     coreExamples + passThroughExamples + activationExamples + convolutionExamples + poolingExamples
     + normalizationExamples + featureNormalizationExamples + recurrentExamples
     + reshapingExamples + regularizationExamples + attentionExamples + wrapperExamples
-    + adaptivePoolingExamples + preprocessingExamples
+    + adaptivePoolingExamples + preprocessingExamples + augmentationExamples + encodingExamples + [
+      reversibleEmbeddingExample
+    ]
 
   /// The example of a layer type, if it has one.
   public static func of(_ d: LayerDescriptor) -> LayerExample? {

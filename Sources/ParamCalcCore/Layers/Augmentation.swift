@@ -1,0 +1,188 @@
+// Preprocessing, continued: the other image augmentations and colour operations Keras 3 exports.
+// None has weights, and each keeps its input's shape (Keras's compute_output_shape returns the
+// input shape, of any rank); RandomColorDegeneration alone reads RGB images only.
+// Source: keras/src/layers/preprocessing/image_preprocessing/ (one file per layer, named below);
+// the factors follow BaseImagePreprocessingLayer._set_factor (base_image_preprocessing_layer.py).
+
+let augmentationExamples = [
+  LayerExample("(32,32,3)", "add randomgrayscale factor=0.2"),
+  LayerExample("(32,32,3)", "add randomhue factor=0.2"),
+  LayerExample("(32,32,3)", "add randomsaturation factor=0.5"),
+  LayerExample("(32,32,3)", "add randomsharpness factor=0.2"),
+  LayerExample("(32,32,3)", "add randomshear x_factor=0.2"),
+  LayerExample("(32,32,3)", "add randomposterization factor=(1,4)"),
+  LayerExample("(32,32,3)", "add randominvert factor=0.5"),
+  LayerExample("(32,32,3)", "add randomcolorjitter brightness_factor=0.2"),
+  LayerExample("(32,32,3)", "add randomcolordegeneration factor=0.5"),
+  LayerExample("(32,32,3)", "add randomperspective factor=0.5"),
+  LayerExample("(32,32,3)", "add randomelastictransform factor=0.5"),
+  LayerExample("(32,32,3)", "add randomerasing factor=0.5"),
+  LayerExample("(32,32,3)", "add randomgaussianblur factor=0.5"),
+  LayerExample("(32,32,3)", "add solarization addition_factor=0.2"),
+  LayerExample("(32,32,3)", "add autocontrast"),
+  LayerExample("(32,32,3)", "add mixup alpha=0.2"),
+  LayerExample("(32,32,3)", "add cutmix factor=0.5"),
+  LayerExample("(32,32,3)", "add randaugment num_ops=2"),
+  LayerExample("(32,32,3)", "add augmix factor=0.3"),
+  LayerExample("(32,32,3)", "add maxnumboundingboxes max_number=10"),
+  LayerExample("(32,32,3)", "add contrastlimitedadaptivehistogramequalization"),
+]
+
+/// The factors of the augmentations, each declared once.
+enum AugmentationArguments {
+  typealias P = PreprocessingArguments
+  static let grayscale = ArgumentSpec(
+    "factor", .number(0...1), default: 0.5, .neither, "chance that an image is made grey")
+  static let hue = P.factor("factor", 0...1, "largest shift of hue")
+  static let saturation = P.factor("factor", -1...1, "largest change of saturation")
+  static let sharpness = P.factor("factor", 0...1, "largest change of sharpness")
+  static let posterization = P.factor("factor", 1...8, "bits kept per colour channel")
+  static let invert = P.factor("factor", 0...1, default: 1.0, "chance that an image is inverted")
+  static let degeneration = P.factor("factor", -1...1, "largest blend toward grey")
+  static let perspective = P.factor("factor", 0...1, default: 1.0, "chance of a warp")
+  static let elastic = P.factor("factor", 0...1, default: 1.0, "chance of a deformation")
+  static let erasing = P.factor("factor", 0...1, default: 1.0, "chance that a patch is erased")
+  static let blur = P.factor("factor", 0...1, default: 1.0, "chance that an image is blurred")
+  static let cutMix = P.factor("factor", 0...1, default: 1.0, "how large the patches are")
+  static let randAugment = P.factor("factor", 0...1, default: 0.5, "strength of each operation")
+  static let augMix = P.factor("factor", 0...1, default: 0.3, "strength of each operation")
+  static let maxNumber = ArgumentSpec(
+    "max_number", .number(PreprocessingArguments.anyNumber), default: .required, .neither,
+    "how many bounding boxes are kept (images pass unchanged)")
+}
+
+/// What every augmentation accepts without effect on the count or the shape.
+let augmentationCommon = ["value_range", "seed", "data_format"]
+
+/// An augmentation: its name, file, what it does (a sentence after "it"), its checked factor (if
+/// any) and the other arguments it accepts.
+func augmentation(
+  _ name: String, _ file: String, _ does: String, summary: String,
+  factor: ArgumentSpec? = nil, inert: [String] = []
+) -> LayerDescriptor {
+  shapeKeeping(
+    name, summary: summary + "; no weights", file: "image_preprocessing/\(file)",
+    arguments: factor.map { [$0] } ?? [], inert: inert + augmentationCommon, what: "it \(does)")
+}
+
+let augmentationLayers: [LayerDescriptor] = {
+  typealias A = AugmentationArguments
+  let during = "during training and passes images through at inference"
+  var out: [LayerDescriptor] = [
+    augmentation(
+      "RandomGrayscale", "random_grayscale.py", "makes images grey at random \(during)",
+      summary: "makes images grey at random during training", factor: A.grayscale),
+    augmentation(
+      "RandomHue", "random_hue.py", "shifts the hue at random \(during)",
+      summary: "shifts the hue at random during training", factor: A.hue),
+    augmentation(
+      "RandomSaturation", "random_saturation.py", "changes the saturation at random \(during)",
+      summary: "changes the saturation at random during training", factor: A.saturation),
+    augmentation(
+      "RandomSharpness", "random_sharpness.py", "changes the sharpness at random \(during)",
+      summary: "changes the sharpness at random during training", factor: A.sharpness),
+    augmentation(
+      "RandomShear", "random_shear.py", "shears images at random \(during)",
+      summary: "shears images at random during training",
+      inert: ["x_factor", "y_factor", "interpolation", "fill_mode", "fill_value"]),
+    augmentation(
+      "RandomPosterization", "random_posterization.py",
+      "keeps fewer bits of each colour at random \(during)",
+      summary: "keeps fewer bits of each colour at random during training",
+      factor: A.posterization),
+    augmentation(
+      "RandomInvert", "random_invert.py", "inverts images at random \(during)",
+      summary: "inverts images at random during training", factor: A.invert),
+    augmentation(
+      "RandomColorJitter", "random_color_jitter.py",
+      "changes brightness, contrast, saturation and hue at random \(during)",
+      summary: "changes brightness, contrast, saturation and hue at random during training",
+      inert: ["brightness_factor", "contrast_factor", "saturation_factor", "hue_factor"]),
+    augmentation(
+      "RandomPerspective", "random_perspective.py", "warps the perspective at random \(during)",
+      summary: "warps the perspective at random during training", factor: A.perspective,
+      inert: ["scale", "interpolation", "fill_value"]),
+    augmentation(
+      "RandomElasticTransform", "random_elastic_transform.py",
+      "deforms images elastically at random \(during)",
+      summary: "deforms images elastically at random during training", factor: A.elastic,
+      inert: ["scale", "interpolation", "fill_mode", "fill_value"]),
+    augmentation(
+      "RandomErasing", "random_erasing.py", "erases random patches \(during)",
+      summary: "erases random patches during training", factor: A.erasing,
+      inert: ["scale", "fill_value"]),
+    augmentation(
+      "RandomGaussianBlur", "random_gaussian_blur.py", "blurs images at random \(during)",
+      summary: "blurs images at random during training", factor: A.blur,
+      inert: ["kernel_size", "sigma"]),
+    augmentation(
+      "Solarization", "solarization.py", "inverts the bright pixels at random \(during)",
+      summary: "inverts the bright pixels at random during training",
+      inert: ["addition_factor", "threshold_factor"]),
+    augmentation(
+      "AutoContrast", "auto_contrast.py",
+      "stretches each image's values to the full range, with no weights to learn",
+      summary: "stretches each image's values to the full range"),
+    augmentation(
+      "MixUp", "mix_up.py", "blends pairs of images of a batch \(during)",
+      summary: "blends pairs of images during training", inert: ["alpha"]),
+    augmentation(
+      "CutMix", "cut_mix.py", "pastes patches between images of a batch \(during)",
+      summary: "pastes patches between images during training", factor: A.cutMix),
+    augmentation(
+      "RandAugment", "rand_augment.py", "applies random operations \(during)",
+      summary: "applies random operations during training", factor: A.randAugment,
+      inert: ["num_ops", "interpolation"]),
+    augmentation(
+      "AugMix", "aug_mix.py", "mixes chains of random operations \(during)",
+      summary: "mixes chains of random operations during training", factor: A.augMix,
+      inert: ["num_chains", "chain_depth", "alpha", "all_ops", "interpolation"]),
+    augmentation(
+      "ContrastLimitedAdaptiveHistogramEqualization", "clahe.py",
+      "equalizes the histogram of each tile of an image, with no weights to learn",
+      summary: "equalizes the histogram of each tile of an image",
+      inert: ["clip_limit", "tile_grid_size"]),
+  ]
+  out.append(
+    shapeKeeping(
+      "MaxNumBoundingBoxes", summary: "caps the bounding boxes of a batch; images pass; no weights",
+      file: "image_preprocessing/max_num_bounding_box.py", arguments: [A.maxNumber],
+      inert: ["fill_value"],
+      what: "it caps the number of bounding boxes and passes images through unchanged"))
+  out.append(
+    LayerDescriptor(
+      name: "RandomColorDegeneration", family: "Preprocessing",
+      summary: "blends RGB images toward grey at random during training; no weights",
+      source: "layers/preprocessing/image_preprocessing/random_color_degeneration.py",
+      arguments: [A.degeneration], inert: augmentationCommon,
+      make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+        try r.factor(A.degeneration, example: "add randomcolordegeneration factor=0.5")
+        return ColorImages(typeName: "RandomColorDegeneration")
+      }))
+  return out
+}()
+
+/// RandomColorDegeneration: RGB images, kept as they are.
+struct ColorImages: LayerModel {
+  let typeName: String
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    // Keras takes a rank-3 tensor as one image without its batch, and a rank-4 one as a batch.
+    guard input.rank == 2 || input.rank == 3 else {
+      throw .reason(
+        "expected images of rank 3 or 4 (batch, height, width, channels), found rank \(input.rank + 1) with shape \(input.description)"
+      )
+    }
+    if let c = input.dims[input.rank - 1], c != 3 {
+      throw .reason("input images must have 3 channels (RGB), found \(c)")
+    }
+    return try Inference(output: input)
+  }
+
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
+    .noWeights(
+      "\(typeName) has no weights: it blends RGB images toward grey at random during training"
+        + " and passes them through at inference.",
+      shapeRule: "output shape = input shape \(input.description)")
+  }
+}
