@@ -241,7 +241,8 @@ public struct LayerExample: Sendable {
   public static let all: [LayerExample] =
     coreExamples + passThroughExamples + activationExamples + convolutionExamples + poolingExamples
     + normalizationExamples + featureNormalizationExamples + recurrentExamples
-    + reshapingExamples + regularizationExamples + attentionExamples + wrapperExamples
+    + convRecurrentExamples + reshapingExamples + regularizationExamples + attentionExamples
+    + wrapperExamples
     + adaptivePoolingExamples + preprocessingExamples
 
   /// The example of a layer type, if it has one.
@@ -280,7 +281,8 @@ public struct LayerFamily: Sendable {
   /// Every family, in the order of the catalog; each family file declares its own.
   public static let all = [
     coreFamily, activationFamily, convolutionFamily, poolingFamily, normalizationFamily,
-    recurrentFamily, reshapingFamily, regularizationFamily, attentionFamily, wrapperFamily,
+    recurrentFamily, convRecurrentFamily, reshapingFamily, regularizationFamily, attentionFamily,
+    wrapperFamily,
     preprocessingFamily,
   ]
 

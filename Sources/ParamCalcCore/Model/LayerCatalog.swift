@@ -189,6 +189,7 @@ public struct LayerCatalog: Sendable {
       out["UpSampling\(r)D"] = ["size"]
       out["ZeroPadding\(r)D"] = ["padding"]
       out["Cropping\(r)D"] = ["cropping"]
+      out["ConvLSTM\(r)D"] = ["filters", "kernel_size", "strides", "padding"]
     }
     return out
   }()
@@ -204,14 +205,15 @@ public struct LayerCatalog: Sendable {
     coreLayers + passThroughLayers + activationLayers + convolutionLayers + convolutionVariantLayers
       + poolingLayers
       + normalizationLayers + featureNormalizationLayers
-      + recurrentLayers + reshapingLayers + moreRegularizationLayers + attentionLayers
+      + recurrentLayers + convRecurrentLayers + reshapingLayers + moreRegularizationLayers
+      + attentionLayers
       + wrapperLayers + adaptivePoolingLayers + preprocessingLayers)
 
   /// Keras layer classes paramcalc does not compute yet: refused with "not supported yet"
   /// rather than "unknown".
   public static let knownToKeras: [String] = [
-    "EinsumDense", "Attention", "AdditiveAttention", "GroupQueryAttention", "ConvLSTM1D",
-    "ConvLSTM2D", "ConvLSTM3D", "RNN", "Lambda", "Add", "Concatenate", "Multiply", "Average",
+    "EinsumDense", "Attention", "AdditiveAttention", "GroupQueryAttention", "RNN", "Lambda", "Add",
+    "Concatenate", "Multiply", "Average",
     "Maximum", "Minimum", "Subtract", "Dot", "ReversibleEmbedding",
     "CategoryEncoding", "Discretization", "RandomGrayscale", "RandomHue", "RandomSaturation",
     "RandomSharpness", "RandomShear", "RandomPosterization", "RandomInvert", "RandomColorJitter",
