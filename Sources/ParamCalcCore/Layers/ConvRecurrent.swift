@@ -11,12 +11,11 @@ func convLSTMRequiredExample(rank: Int) -> String {
   "add convlstm\(rank)d filters=8 kernel_size=3"
 }
 
-/// The examples `help` ends with: ConvLSTM2D's is the first layer of Keras's next-frame video
-/// prediction example.
+/// The examples `help` ends with: ConvLSTM2D's has the count of the first layer of Keras's
+/// next-frame video prediction example (which adds padding=same and return_sequences=true).
 let convRecurrentExamples = [
   LayerExample("(10,16,3)", convLSTMRequiredExample(rank: 1)),
-  LayerExample(
-    "(None,64,64,1)", "add convlstm2d filters=64 kernel_size=5 padding=same return_sequences=true"),
+  LayerExample("(None,64,64,1)", "add convlstm2d filters=64 kernel_size=5"),
   LayerExample("(5,8,8,8,2)", "add convlstm3d filters=4 kernel_size=3"),
 ]
 
@@ -35,7 +34,7 @@ func convLSTMDescriptor(rank: Int) -> LayerDescriptor {
   let example = convLSTMRequiredExample(rank: rank)
   let a = ConvArguments.byRank[rank - 1]
   return LayerDescriptor(
-    name: name, family: "Convolutional recurrent",
+    name: name, family: "ConvRecurrent",
     summary:
       "an LSTM whose input and recurrent products are \(rank)-D convolutions: four blocks of `filters` kernels",
     source: "layers/rnn/conv_lstm\(rank)d.py, conv_lstm.py, rnn.py; ops/operation_utils.py",
@@ -253,7 +252,7 @@ struct ConvLSTM: LayerModel {
 }
 
 let convRecurrentFamily = LayerFamily(
-  "Convolutional recurrent",
+  "ConvRecurrent",
   note: """
     A ConvLSTM (Shi et al. 2015) is an LSTM whose two products are convolutions: at each step, \
     every block (the input, forget and output gates and the cell candidate) convolves the \
