@@ -29,6 +29,11 @@ let convLSTMInert =
     "go_backwards", "unroll", "zero_output_for_mask",
   ]
 
+/// A ConvLSTM's `filters`: four blocks of that many kernels, not that many kernels.
+let convLSTMFilters = ArgumentSpec(
+  "filters", .integer(min: 1), default: .required, .count,
+  "output channels = the state's channels; each of the four blocks has that many kernels")
+
 func convLSTMDescriptor(rank: Int) -> LayerDescriptor {
   let name = "ConvLSTM\(rank)D"
   let example = convLSTMRequiredExample(rank: rank)
@@ -39,13 +44,13 @@ func convLSTMDescriptor(rank: Int) -> LayerDescriptor {
       "an LSTM whose input and recurrent products are \(rank)-D convolutions: four blocks of `filters` kernels",
     source: "layers/rnn/conv_lstm\(rank)d.py, conv_lstm.py, rnn.py; ops/operation_utils.py",
     arguments: [
-      a.filters, a.kernelSize, a.strides, ConvArguments.validOrSame, a.dilationRate,
+      convLSTMFilters, a.kernelSize, a.strides, ConvArguments.validOrSame, a.dilationRate,
       RecurrentArguments.useBias, RecurrentArguments.returnSequences,
       RecurrentArguments.returnState, RecurrentArguments.stateful, dataFormatArgument,
     ],
     inert: convLSTMInert,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      let filters = try r.int(a.filters, example: example)
+      let filters = try r.int(convLSTMFilters, example: example)
       let kernel = try r.ints(a.kernelSize, example: example)
       let strides = try r.ints(a.strides)
       let padding = try r.choice(ConvArguments.validOrSame)
@@ -218,10 +223,10 @@ struct ConvLSTM: LayerModel {
           stride: strides[i], dilation: dilation[i], padding: padding))
     }
     lines.append("channels: filters = \(n(filters))")
-    let time = input.dims[0].map(n) ?? "None"
+    let time = input.dims[0].map { "\(n($0)) steps" } ?? "the number of steps unknown (None)"
     lines.append(
       returnSequences
-        ? "time: one output per step, \(time) steps"
+        ? "time: one output per step, \(time)"
         : "time: only the last step's output (return_sequences=false)")
     return lines.joined(separator: "\n")
   }
