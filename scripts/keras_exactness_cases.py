@@ -10,7 +10,7 @@ The cases cover LoRA (lora_rank on Dense, Embedding, Conv1D/2D/3D, and its refus
 arguments Keras refuses, strides with dilation, MultiHeadAttention's inputs, output_shape,
 use_bias and use_gate, and the layers added since (RMSNormalization, Normalization, Identity,
 Masking, AlphaDropout, ActivityRegularization, SpectralNormalization, the image preprocessing
-layers, adaptive pooling), with what Keras refuses of them.
+layers, adaptive pooling, ConvLSTM1D/2D/3D), with what Keras refuses of them.
 
 usage: KERAS_BACKEND=jax ~/keras/bin/python scripts/keras_exactness_cases.py
 The oracle is looked for in $PARAMCALC_ORACLE (default ../shared/oracle beside the repository).
@@ -204,6 +204,40 @@ CASES = [
     ("(10,6,3)", "add adaptivemaxpooling2d output_size=4"),
     ("(10,3)", "add adaptivemaxpooling1d output_size=1"),
     ("(4,6,8,3)", "add adaptiveaveragepooling3d output_size=2"),
+    # ConvLSTM1D/2D/3D: the weights, the output shape (the convolution's rule on each step's
+    # input; the time axis kept with return_sequences), the wrappers, and Keras's refusals.
+    ("(5,16,3)", "add convlstm1d filters=4 kernel_size=3"),
+    ("(None,16,3)", "add convlstm1d filters=8 kernel_size=1 padding=same return_sequences=true"),
+    ("(5,16,3)", "add convlstm1d filters=4 kernel_size=3 strides=2 padding=same use_bias=false"),
+    ("(5,16,3)", "add convlstm1d filters=4 kernel_size=3 strides=3"),
+    ("(7,20,2)", "add convlstm1d filters=3 kernel_size=3 dilation_rate=4 return_sequences=true"),
+    ("(5,16,3)", "add convlstm1d filters=4 kernel_size=3 trainable=false unit_forget_bias=false go_backwards=true dropout=0.1 recurrent_dropout=0.2 seed=3 activation=relu recurrent_activation=hard_sigmoid unroll=true zero_output_for_mask=true"),
+    ("(5,16,3)", "add convlstm1d filters=4 kernel_size=3 strides=2 dilation_rate=2"),
+    ("(5,16,3)", "add convlstm1d filters=4 kernel_size=3 return_state=true"),
+    ("(5,16,3)", "add convlstm1d filters=4 kernel_size=3 stateful=true"),
+    ("(5,2,3)", "add convlstm1d filters=4 kernel_size=3"),
+    ("(5,None,3)", "add convlstm1d filters=4 kernel_size=3"),
+    ("(5,16,None)", "add convlstm1d filters=4 kernel_size=3"),
+    ("(16,3)", "add convlstm1d filters=4 kernel_size=3"),
+    ("(5,16,3)", "add convlstm1d filters=4 kernel_size=3 padding=causal"),
+    ("(5,16,3)", "add convlstm1d filters=0 kernel_size=3"),
+    ("(5,16,3)", "add convlstm1d filters=4 kernel_size=3 lora_rank=2"),
+    ("(5,16,3)", "add convlstm1d filters=4 kernel_size=3 implementation=1"),
+    ("(5,16,3)", "add convlstm1d filters=4 kernel_size=3 time_major=true"),
+    ("(5,16,3)", "add bidirectional convlstm1d filters=4 kernel_size=3"),
+    ("(2,5,16,3)", "add timedistributed convlstm1d filters=4 kernel_size=3"),
+    ("(5,16,3)", "add spectralnormalization convlstm1d filters=4 kernel_size=3"),
+    ("(6,12,8,1)", "add convlstm2d filters=8 kernel_size=(3,1) return_sequences=true"),
+    ("(4,11,10,3)", "add convlstm2d filters=5 kernel_size=(3,2) strides=(2,3)"),
+    ("(4,11,10,3)", "add convlstm2d filters=2 kernel_size=(2,3) dilation_rate=(1,3) use_bias=false"),
+    ("(None,64,64,1)", "add convlstm2d filters=64 kernel_size=5 padding=same return_sequences=true"),
+    ("(5,8,8,3)", "add convlstm2d filters=4 kernel_size=3 dilation_rate=(1,4)"),
+    ("(5,16,3)", "add convlstm2d filters=4 kernel_size=3"),
+    ("(5,16,16,3)", "add bidirectional convlstm2d filters=4 kernel_size=3 return_sequences=true merge_mode=sum"),
+    ("(5,9,9,9,2)", "add convlstm3d filters=2 kernel_size=3 dilation_rate=(1,2,3)"),
+    ("(3,8,8,8,4)", "add convlstm3d filters=6 kernel_size=(2,3,1) strides=(2,2,1) padding=same return_sequences=true"),
+    ("(3,8,8,8,4)", "add convlstm3d filters=6 kernel_size=3 strides=2 dilation_rate=2"),
+    ("(3,8,8,8,4)", "add bidirectional convlstm3d filters=2 kernel_size=2 merge_mode=ave"),
 ]
 
 out = []

@@ -34,6 +34,10 @@ CASES = [
     ("wrongKinds", [], "input (4,)\nadd dense units=abc\nadd dense units=3 use_bias=maybe\nadd conv1d filters=2 kernel_size=(1,2)\n"
      "input 28xx28\nexplain\nset 1 units=2\ninsert 5 dense units=2\nadd bidirectional\nadd bidirectional dense units=2\n"),
     ("jsonErrorsAndExplainAll", ["--json"], "input (3,)\nadd dense units=2\nadd relu\nexplain all\nfrobnicate\nremove 9\n"),
+    ("convLSTM", [], "input (None,64,64,1)\nadd convlstm2d filters=64 kernel_size=5 padding=same return_sequences=true\n"
+     "explain\nadd bidirectional convlstm2d filters=8 kernel_size=3 strides=2\nadd convlstm1d filters=4 kernel_size=3\n"
+     "add convlstm2d filters=4 kernel_size=3 return_state=true\nadd convlstm2d filters=4 kernel_size=3 strides=2 dilation_rate=2\n"
+     "input (None,None,64,1)\nsummary\n"),
 ]
 
 

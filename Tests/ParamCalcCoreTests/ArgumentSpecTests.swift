@@ -159,6 +159,22 @@ struct ArgumentSpecTests {
     d["Cropping1D.cropping"] = "1"
     d["Cropping2D.cropping"] = "0"
     d["Cropping3D.cropping"] = "1"
+    // ConvLSTM1D/2D/3D(filters, kernel_size, strides=1, padding="valid", data_format=None,
+    // dilation_rate=1, ..., use_bias=True, ..., return_sequences=False, return_state=False,
+    // go_backwards=False, stateful=False).
+    for r in 1...3 {
+      let t = "ConvLSTM\(r)D"
+      d["\(t).filters"] = "required"
+      d["\(t).kernel_size"] = "required"
+      d["\(t).strides"] = "1"
+      d["\(t).padding"] = "valid"
+      d["\(t).dilation_rate"] = "1"
+      d["\(t).data_format"] = "channels_last"
+      d["\(t).use_bias"] = "true"
+      d["\(t).return_sequences"] = "false"
+      d["\(t).return_state"] = "false"
+      d["\(t).stateful"] = "false"
+    }
     return d
   }()
 

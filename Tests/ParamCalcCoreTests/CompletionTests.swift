@@ -19,7 +19,9 @@ struct CompletionTests {
     #expect(complete("insert 2 ", "lst") == ["lstm"])
     #expect(complete("insert ", "lst") == [])
     // A wrapper takes the types it wraps.
-    #expect(complete("add bidirectional ", "") == ["simplernn", "lstm", "gru"])
+    #expect(
+      complete("add bidirectional ", "")
+        == ["simplernn", "lstm", "gru", "convlstm1d", "convlstm2d", "convlstm3d"])
   }
 
   @Test func argumentsOfTheType() {

@@ -348,6 +348,21 @@ let explainCases: [String: [(String, String)]] = {
       ]
     }
   }
+  // ConvLSTM1D/2D/3D: valid and same padding, strides, dilation (the state's kernel is not
+  // dilated), no bias, every step returned, an unknown time axis, and both wrappers.
+  let frames = ["(5,16,3)", "(6,12,8,1)", "(5,9,9,9,2)"]
+  for r in 1...3 {
+    let input = frames[r - 1]
+    c["ConvLSTM\(r)D"] = [
+      (input, "add convlstm\(r)d filters=4 kernel_size=3"),
+      (input, "add convlstm\(r)d filters=4 kernel_size=3 strides=2 padding=same"),
+      (input, "add convlstm\(r)d filters=2 kernel_size=2 dilation_rate=2 use_bias=false"),
+      (input, "add convlstm\(r)d filters=3 kernel_size=1 return_sequences=true"),
+      ("(None" + input.dropFirst(2), "add convlstm\(r)d filters=2 kernel_size=3 padding=same"),
+      (input, "add bidirectional convlstm\(r)d filters=4 kernel_size=3"),
+      ("(2," + input.dropFirst(), "add timedistributed convlstm\(r)d filters=2 kernel_size=3"),
+    ]
+  }
   return c
 }()
 

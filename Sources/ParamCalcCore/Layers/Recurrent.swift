@@ -222,7 +222,10 @@ let bidirectionalDescriptor = LayerDescriptor(
   summary:
     "runs a recurrent layer forwards and a second one, with its own weights, backwards; merges the two outputs",
   source: "layers/rnn/bidirectional.py", arguments: [RecurrentArguments.mergeMode],
-  inert: ["backward_layer", "weights"], accepts: ["SimpleRNN", "LSTM", "GRU"],
+  inert: ["backward_layer", "weights"],
+  accepts: [
+    "SimpleRNN", "LSTM", "GRU", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
+  ],
   wrap: {
     (inner: LayerDescriptor, r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
     let mode = try r.choice(RecurrentArguments.mergeMode)

@@ -241,10 +241,9 @@ public struct LayerExample: Sendable {
   public static let all: [LayerExample] =
     coreExamples + passThroughExamples + activationExamples + convolutionExamples + poolingExamples
     + normalizationExamples + featureNormalizationExamples + recurrentExamples
-    + reshapingExamples + regularizationExamples + attentionExamples + wrapperExamples
-    + adaptivePoolingExamples + preprocessingExamples + augmentationExamples + encodingExamples + [
-      reversibleEmbeddingExample
-    ]
+    + convRecurrentExamples + reshapingExamples + regularizationExamples + attentionExamples
+    + wrapperExamples + adaptivePoolingExamples + preprocessingExamples + augmentationExamples
+    + encodingExamples + [reversibleEmbeddingExample]
 
   /// The example of a layer type, if it has one.
   public static func of(_ d: LayerDescriptor) -> LayerExample? {
@@ -282,7 +281,8 @@ public struct LayerFamily: Sendable {
   /// Every family, in the order of the catalog; each family file declares its own.
   public static let all = [
     coreFamily, activationFamily, convolutionFamily, poolingFamily, normalizationFamily,
-    recurrentFamily, reshapingFamily, regularizationFamily, attentionFamily, wrapperFamily,
+    recurrentFamily, convRecurrentFamily, reshapingFamily, regularizationFamily, attentionFamily,
+    wrapperFamily,
     preprocessingFamily,
   ]
 
