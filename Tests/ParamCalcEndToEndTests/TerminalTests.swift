@@ -144,6 +144,7 @@ final class Terminal {
     let deadline = Date().addingTimeInterval(10)
     while Date() < deadline {
       if waitpid(pid, &status, WNOHANG) == pid {
+        drainTerminal()
         drainPipe()
         return Ending(waitStatus: status)
       }
@@ -164,6 +165,18 @@ final class Terminal {
     kill(pid, SIGKILL)
     waitpid(pid, &status, 0)
     return .stillRunning
+  }
+
+  /// Reads what the program wrote to the terminal before it exited and is still in the
+  /// terminal's buffer (under load, its last lines can arrive after its exit is seen).
+  private func drainTerminal() {
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    var poller = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+    while poll(&poller, 1, 50) > 0, (poller.revents & Int16(POLLIN)) != 0 {
+      let n = read(master, &buffer, buffer.count)
+      if n <= 0 { break }
+      screen += String(decoding: buffer[0..<n], as: UTF8.self)
+    }
   }
 
   /// Reads the stdout pipe to its end (the program has exited, so the end has come).
