@@ -10,7 +10,9 @@ The cases cover LoRA (lora_rank on Dense, Embedding, Conv1D/2D/3D, and its refus
 arguments Keras refuses, strides with dilation, MultiHeadAttention's inputs, output_shape,
 use_bias and use_gate, and the layers added since (RMSNormalization, Normalization, Identity,
 Masking, AlphaDropout, ActivityRegularization, SpectralNormalization, the image preprocessing
-layers, adaptive pooling, ConvLSTM1D/2D/3D), with what Keras refuses of them.
+layers and augmentations with their factors, adaptive pooling, ConvLSTM1D/2D/3D, CategoryEncoding,
+Discretization, ReversibleEmbedding), data_format=channels_first on every family that takes it,
+with what Keras refuses of them.
 
 usage: KERAS_BACKEND=jax ~/keras/bin/python scripts/keras_exactness_cases.py
 The oracle is looked for in $PARAMCALC_ORACLE (default ../shared/oracle beside the repository).
@@ -167,6 +169,45 @@ CASES = [
     ("(8,8,3)", "add maxnumboundingboxes"),
     ("(8,8,3)", "add contrastlimitedadaptivehistogramequalization clip_limit=2.0"),
     ("(8,8,3)", "add randomhue factor=0.2 shear=1"),
+    # data_format=channels_first: the channels first after the batch (after the time axis for
+    # ConvLSTM), the same weights.
+    ("(3,20)", "add conv1d filters=4 kernel_size=3 data_format=channels_first"),
+    ("(3,32,32)", "add conv2d filters=16 kernel_size=3 strides=2 padding=same data_format=channels_first"),
+    ("(4,9,9)", "add conv2d filters=6 kernel_size=3 groups=2 data_format=channels_first"),
+    ("(2,6,7,8)", "add conv3d filters=3 kernel_size=(2,3,3) data_format=channels_first"),
+    ("(4,9)", "add conv1dtranspose filters=2 kernel_size=3 strides=2 data_format=channels_first"),
+    ("(4,9,9)", "add conv2dtranspose filters=2 kernel_size=3 strides=2 output_padding=1 data_format=channels_first"),
+    ("(2,5,5,5)", "add conv3dtranspose filters=2 kernel_size=2 data_format=channels_first"),
+    ("(4,9,9)", "add depthwiseconv2d kernel_size=3 depth_multiplier=2 data_format=channels_first"),
+    ("(4,12)", "add depthwiseconv1d kernel_size=3 data_format=channels_first"),
+    ("(4,12)", "add separableconv1d filters=3 kernel_size=3 data_format=channels_first"),
+    ("(4,9,9)", "add separableconv2d filters=3 kernel_size=3 data_format=channels_first"),
+    ("(16,4,4)", "add conv2d filters=2 kernel_size=5 data_format=channels_first"),
+    ("(3,32,32)", "add conv2d filters=2 kernel_size=3 data_format=channels_last"),
+    ("(3,20)", "add maxpooling1d pool_size=2 data_format=channels_first"),
+    ("(3,10,9)", "add maxpooling2d pool_size=2 data_format=channels_first"),
+    ("(3,10,9)", "add averagepooling2d pool_size=3 strides=2 padding=same data_format=channels_first"),
+    ("(2,6,6,6)", "add maxpooling3d pool_size=2 data_format=channels_first"),
+    ("(3,20)", "add globalaveragepooling1d data_format=channels_first keepdims=true"),
+    ("(3,10,9)", "add globalmaxpooling2d data_format=channels_first"),
+    ("(2,6,6,6)", "add globalaveragepooling3d data_format=channels_first keepdims=true"),
+    ("(3,10,9)", "add adaptiveaveragepooling2d output_size=(2,3) data_format=channels_first"),
+    ("(3,20)", "add adaptivemaxpooling1d output_size=5 data_format=channels_first"),
+    ("(3,4,5)", "add upsampling2d size=2 data_format=channels_first"),
+    ("(3,4,5,6)", "add upsampling3d size=(1,2,3) data_format=channels_first"),
+    ("(3,4,5)", "add zeropadding2d padding=((1,2),(3,4)) data_format=channels_first"),
+    ("(3,4,5,6)", "add zeropadding3d padding=1 data_format=channels_first"),
+    ("(3,6,7)", "add cropping2d cropping=((1,2),(0,3)) data_format=channels_first"),
+    ("(3,6,7,8)", "add cropping3d cropping=1 data_format=channels_first"),
+    ("(3,6,7)", "add spatialdropout2d rate=0.2 data_format=channels_first"),
+    ("(3,10,12)", "add resizing height=5 width=6 data_format=channels_first"),
+    ("(3,10,12)", "add centercrop height=4 width=6 data_format=channels_first"),
+    ("(3,10,12)", "add randomflip data_format=channels_first"),
+    ("(3,10,12)", "add flatten data_format=channels_first"),
+    ("(5,3,12)", "add convlstm1d filters=4 kernel_size=3 data_format=channels_first"),
+    ("(5,3,12)", "add convlstm1d filters=4 kernel_size=3 data_format=channels_first return_sequences=true"),
+    ("(4,2,8,8)", "add convlstm2d filters=3 kernel_size=3 padding=same data_format=channels_first"),
+    ("(3,20)", "add conv1d filters=4 kernel_size=3 data_format=channels_middle"),
     # CategoryEncoding, Discretization: the shape rule of each output mode, and the refusals.
     ("(12,)", "add categoryencoding num_tokens=10"),
     ("(12,4)", "add categoryencoding num_tokens=10 output_mode=count"),
@@ -240,6 +281,47 @@ CASES = [
     ("(3,8,8,8,4)", "add bidirectional convlstm3d filters=2 kernel_size=2 merge_mode=ave"),
 ]
 
+# Bidirectional with backward_layer (the oracle reads no nested layer): built here, the row made
+# as the oracle makes it.
+BACKWARD = [
+    ("(10,4)", "add bidirectional lstm units=8 backward_layer='gru units=4 go_backwards=true'"),
+    ("(10,4)", "add bidirectional lstm units=8 merge_mode=sum backward_layer='lstm units=8 go_backwards=true'"),
+    ("(10,4)", "add bidirectional gru units=6 return_sequences=true backward_layer='simplernn units=3 go_backwards=true return_sequences=true'"),
+    ("(10,4)", "add bidirectional lstm units=8 go_backwards=true backward_layer='gru units=4'"),
+    ("(10,4)", "add bidirectional lstm units=8 backward_layer='gru units=4'"),
+    ("(10,4)", "add bidirectional lstm units=8 return_sequences=true backward_layer='gru units=4 go_backwards=true'"),
+    ("(10,4)", "add bidirectional lstm units=8 backward_layer='dense units=4'"),
+]
+
+
+def backward_case(inp, add):
+    import shlex
+    import numpy as np
+    from keras_run import value, dims, weights
+    toks = shlex.split(add)[2:]
+    kind, args = toks[0], dict(t.split("=", 1) for t in toks[1:])
+    back = args.pop("backward_layer").split()
+    mm = {"merge_mode": args.pop("merge_mode")} if "merge_mode" in args else {}
+    L = keras.layers
+    classes = {n.lower(): getattr(L, n) for n in dir(L) if isinstance(getattr(L, n), type)}
+    try:
+        fwd = classes[kind](**{k: value(v) for k, v in args.items()})
+        bwd = classes[back[0]](**{k: value(v) for k, v in (t.split("=", 1) for t in back[1:])})
+        layer = L.Bidirectional(fwd, backward_layer=bwd, **mm)
+        y = layer(keras.Input(shape=dims(inp)))
+    except Exception as e:
+        return {"input": inp, "add": add, "layer": None,
+                "rejected": f"{type(e).__name__}: {e}".splitlines()[0][:300]}
+    t = int(sum(np.prod(w.shape) for w in layer.trainable_weights))
+    nt = int(sum(np.prod(w.shape) for w in layer.non_trainable_weights))
+    row = {"type": f"Bidirectional({type(fwd).__name__})", "params": layer.count_params(),
+           "trainable": t, "non_trainable": nt,
+           "output_shape": [None if d is None else int(d) for d in y.shape], "weights": weights(layer)}
+    return {"input": inp, "add": add, "layer": row, "rejected": None}
+
+
+import keras  # noqa: E402
+
 out = []
 for inp, add in CASES:
     k = run(f"input {inp}\n{add}\n")
@@ -247,6 +329,7 @@ for inp, add in CASES:
     rejected = k["rejected_reasons"].get("2") or k["rejected_reasons"].get(2)
     out.append({"input": inp, "add": add, "layer": k["layers"][0] if k["layers"] else None,
                 "rejected": rejected})
+out += [backward_case(inp, add) for inp, add in BACKWARD]
 target = pathlib.Path(__file__).resolve().parent.parent / "Tests/ParamCalcEndToEndTests/Fixtures/keras-exactness.jsonl"
 target.write_text("".join(json.dumps(c) + "\n" for c in out))
 print(f"{len(out)} cases, {sum(c['rejected'] is not None for c in out)} refused by Keras", file=sys.stderr)

@@ -34,7 +34,7 @@ struct ArgumentSpecTests {
       "MultiHeadAttention.output_shape": "input features",
       "Permute.dims": "required", "RepeatVector.n": "required",
       "GaussianNoise.stddev": "required", "GaussianDropout.rate": "required",
-      "Bidirectional.merge_mode": "concat",
+      "Bidirectional.merge_mode": "concat", "Bidirectional.backward_layer": "None",
     ]
     for rnn in ["SimpleRNN", "LSTM", "GRU"] {
       d["\(rnn).units"] = "required"
@@ -457,7 +457,7 @@ struct ArgumentSpecTests {
     }
     let conv = LayerCatalog.standard["conv1d"]!
     #expect(conv.completions(of: "padding") == ["valid", "same", "causal"])
-    #expect(conv.completions(of: "data_format") == ["channels_last"])
+    #expect(conv.completions(of: "data_format") == ["channels_last", "channels_first"])
     #expect(conv.completions(of: "use_bias") == ["true", "false"])
     #expect(conv.completions(of: "activation").contains("relu"))
     #expect(conv.completions(of: "filters").isEmpty)

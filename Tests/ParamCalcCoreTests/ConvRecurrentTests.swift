@@ -186,9 +186,6 @@ struct ConvRecurrentTests {
       after: setup1, "add convlstm1d filters=4 kernel_size=3 stateful=true", .invalidValue,
       "batch size")
     expectRefusal(
-      after: setup1, "add convlstm1d filters=4 kernel_size=3 data_format=channels_first",
-      .invalidValue, "not supported yet")
-    expectRefusal(
       after: setup1, "add convlstm1d filters=4 kernel_size=3 padding=causal", .invalidValue,
       "padding")
     expectRefusal(

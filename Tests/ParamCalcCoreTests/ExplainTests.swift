@@ -301,6 +301,7 @@ let explainCases: [String: [(String, String)]] = {
     "Bidirectional": [
       ("(None,25)", "add bidirectional lstm units=32"),
       ("(10,25)", "add bidirectional gru units=16 merge_mode=sum"),
+      ("(10,4)", "add bidirectional lstm units=8 backward_layer=\"gru units=4 go_backwards=true\""),
     ],
     "TimeDistributed": [
       ("(5,10,4)", "add timedistributed dense units=8"),

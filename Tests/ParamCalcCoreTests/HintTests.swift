@@ -242,18 +242,6 @@ struct HintTests {
       hint: "padding=same pads the input to fit the window, or use pool_size ≤ (10,5)")
   }
 
-  // MARK: data_format
-
-  @Test func channelsFirstIsNotSupportedYet() {
-    expectHint(
-      after: ["input (10,3)"], "add conv1d filters=2 kernel_size=3 data_format=channels_first",
-      .invalidValue,
-      message:
-        "data_format: channels_first is not supported yet: paramcalc computes channels_last only",
-      hint:
-        "give the input with its channels last (28x28x1, not 1x28x28) and leave data_format out")
-  }
-
   // MARK: layer names
 
   @Test func kerasAliasesAreTheSameLayer() throws {

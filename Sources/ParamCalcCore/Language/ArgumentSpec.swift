@@ -19,6 +19,8 @@ public struct ArgumentSpec: Sendable {
     case integerTuple
     /// A tuple of numbers of any length, possibly empty (a number alone is a tuple of one).
     case numberTuple
+    /// A layer written as a line of `add` writes it, in quotes: `"gru units=8 go_backwards=true"`.
+    case layer
     /// Non-negative `(before, after)` amounts on each of `rank` axes.
     case pairs(rank: Int)
     case bool
@@ -156,6 +158,7 @@ public struct ArgumentSpec: Sendable {
       return (count == 1 ? "integer" : "\(count) integers") + atLeast(min) + orNone
     case .integerTuple: return "tuple of integers"
     case .numberTuple: return "tuple of numbers"
+    case .layer: return "a layer, in quotes"
     case .pairs: return "integers ≥ 0 or pairs"
     case .bool: return "true or false"
     case .choice: return choices.joined(separator: ", ")

@@ -47,6 +47,43 @@ public enum ParamCalcError: Error, Equatable, Sendable {
     }
   }
 
+  /// The same error with its columns `offset` further right: an error found in a piece of a
+  /// line (the layer a `backward_layer=` value describes), pointed at in the whole line.
+  func shifted(by offset: Int) -> ParamCalcError {
+    let o = offset
+    switch self {
+    case .syntax(let m, let at, let h): return .syntax(m, at: at.shifted(by: o), hint: h)
+    case .unknownCommand(let c, let at, let s):
+      return .unknownCommand(c, at: at.shifted(by: o), suggestion: s)
+    case .unknownLayer(let t, let at, let s):
+      return .unknownLayer(t, at: at.shifted(by: o), suggestion: s)
+    case .unsupportedLayer(let t, let r, let at):
+      return .unsupportedLayer(t, reason: r, at: at.shifted(by: o))
+    case .unknownArgument(let a, let l, let at, let s):
+      return .unknownArgument(a, layer: l, at: at.shifted(by: o), suggestion: s)
+    case .repeatedArgument(let a, let at): return .repeatedArgument(a, at: at.shifted(by: o))
+    case .missingArgument(let a, let l, let at, let e):
+      return .missingArgument(a, layer: l, at: at.shifted(by: o), example: e)
+    case .invalidValue(let a, let m, let at, let h):
+      return .invalidValue(argument: a, message: m, at: at.shifted(by: o), hint: h)
+    case .extraTokens(let at, let c): return .extraTokens(at: at.shifted(by: o), command: c)
+    case .missingOperand(let c, let w, let at):
+      return .missingOperand(command: c, what: w, at: at.shifted(by: o))
+    case .indexOutOfRange(let i, let c, let at, let p):
+      return .indexOutOfRange(i, count: c, at: at.shifted(by: o), allowsOnePast: p)
+    case .noInputShape(let at): return .noInputShape(at: at.shifted(by: o))
+    case .refused(let l, let r, let at, let h):
+      return .refused(layer: l, reason: r, at: at.shifted(by: o), hint: h)
+    case .breaksLayer(let i, let l, let r, let at, let h):
+      return .breaksLayer(index: i, layer: l, reason: r, at: at.shifted(by: o), hint: h)
+    case .overflow(let w, let at): return .overflow(w, at: at.shifted(by: o))
+    case .nothingTo(let w, let at): return .nothingTo(w, at: at.shifted(by: o))
+    case .needsTerminal(let w, let at): return .needsTerminal(w, at: at.shifted(by: o))
+    case .file(let p, let r, let at): return .file(path: p, reason: r, at: at.shifted(by: o))
+    case .lineTooLong, .inLoadedFile: return self
+    }
+  }
+
   public var message: String {
     switch self {
     case .syntax(let m, _, _): return m

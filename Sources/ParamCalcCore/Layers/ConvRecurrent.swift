@@ -46,9 +46,9 @@ func convLSTMDescriptor(rank: Int) -> LayerDescriptor {
     arguments: [
       convLSTMFilters, a.kernelSize, a.strides, ConvArguments.validOrSame, a.dilationRate,
       RecurrentArguments.useBias, RecurrentArguments.returnSequences,
-      RecurrentArguments.returnState, RecurrentArguments.stateful, dataFormatArgument,
+      RecurrentArguments.returnState, RecurrentArguments.stateful, kernelDataFormatArgument,
     ],
-    inert: convLSTMInert,
+    inert: convLSTMInert, channelsAxis: 1,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let filters = try r.int(convLSTMFilters, example: example)
       let kernel = try r.ints(a.kernelSize, example: example)
@@ -57,7 +57,7 @@ func convLSTMDescriptor(rank: Int) -> LayerDescriptor {
       let dilation = try r.ints(a.dilationRate)
       let useBias = try r.bool(RecurrentArguments.useBias)
       let seq = try r.bool(RecurrentArguments.returnSequences)
-      _ = try r.choice(dataFormatArgument)
+      _ = try r.choice(kernelDataFormatArgument)
       try r.refuseStridesWithDilation(strides, dilation)
       try r.refuseOneTensorOnly()
       return ConvLSTM(

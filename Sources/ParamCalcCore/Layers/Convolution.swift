@@ -90,7 +90,7 @@ func convDescriptor(rank: Int) -> LayerDescriptor {
     source: "layers/convolutional/conv\(rank)d.py, base_conv.py; ops/operation_utils.py",
     arguments: [
       a.filters, a.kernelSize, a.strides, a.padding, a.dilationRate, ConvArguments.groups,
-      ConvArguments.useBias, dataFormatArgument, loraRankArgument,
+      ConvArguments.useBias, kernelDataFormatArgument, loraRankArgument,
     ],
     inert: kernelInertArguments + ["lora_alpha"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
@@ -101,7 +101,7 @@ func convDescriptor(rank: Int) -> LayerDescriptor {
       let dilation = try r.ints(a.dilationRate)
       let groups = try r.int(ConvArguments.groups)
       let useBias = try r.bool(ConvArguments.useBias)
-      _ = try r.choice(dataFormatArgument)
+      _ = try r.choice(kernelDataFormatArgument)
       let lora = try r.loraRank(constraint: "kernel_constraint", what: "kernel")
       if filters % groups != 0 {
         throw .invalidValue(

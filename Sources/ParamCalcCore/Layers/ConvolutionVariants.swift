@@ -48,7 +48,7 @@ func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor
     variant == .transpose ? ConvArguments.transposePadding : ConvArguments.validOrSame
   args += [
     a.kernelSize, stridesArgument, paddingArgument, a.dilationRate,
-    ConvArguments.variantUseBias, dataFormatArgument,
+    ConvArguments.variantUseBias, kernelDataFormatArgument,
     variant == .transpose ? a.outputPadding : ConvArguments.depthMultiplier,
   ]
   let filtersArgument = variant == .separable ? a.pointwiseFilters : a.filters
@@ -81,7 +81,7 @@ func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor
         }
         outputPadding = op
       }
-      _ = try r.choice(dataFormatArgument)
+      _ = try r.choice(kernelDataFormatArgument)
       // Keras refuses strides > 1 with dilation_rate > 1 in base_conv_transpose.py only: the
       // depthwise and separable convolutions take them together.
       if variant == .transpose { try r.refuseStridesWithDilation(strides, dilation) }

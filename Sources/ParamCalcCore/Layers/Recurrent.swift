@@ -57,6 +57,9 @@ enum RecurrentArguments {
   static let stateful = ArgumentSpec(
     "stateful", .bool, default: false, .neither,
     "keep the state from batch to batch (true is refused: it needs a fixed batch size)")
+  static let backwardLayer = ArgumentSpec(
+    "backward_layer", .layer, default: .none, .count,
+    "the backward layer, with its own configuration (None: a copy of the forward one)")
   static let mergeMode = ArgumentSpec(
     "merge_mode", .choice(["concat", "sum", "mul", "ave", "none"]), default: "concat", .shape,
     "how the two directions' outputs are merged",
@@ -210,83 +213,6 @@ struct Recurrent: LayerModel {
       }
     }
     return out
-  }
-}
-
-let wrapperLayers: [LayerDescriptor] = [
-  bidirectionalDescriptor, timeDistributedDescriptor, spectralNormalizationDescriptor,
-]
-
-let bidirectionalDescriptor = LayerDescriptor(
-  wrapper: "Bidirectional",
-  summary:
-    "runs a recurrent layer forwards and a second one, with its own weights, backwards; merges the two outputs",
-  source: "layers/rnn/bidirectional.py", arguments: [RecurrentArguments.mergeMode],
-  inert: ["backward_layer", "weights"],
-  accepts: [
-    "SimpleRNN", "LSTM", "GRU", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
-  ],
-  wrap: {
-    (inner: LayerDescriptor, r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-    let mode = try r.choice(RecurrentArguments.mergeMode)
-    return Bidirectional(inner: try inner.make(&r), mergeMode: mode)
-  })
-
-struct Bidirectional: LayerModel {
-  let inner: any LayerModel
-  let mergeMode: String
-  var typeName: String { "Bidirectional(\(inner.typeName))" }
-
-  func infer(_ input: Shape) throws(Refusal) -> Inference {
-    let one = try inner.infer(input)
-    var out = one.output
-    if mergeMode == "concat" {
-      guard let last = out.last else {
-        throw .reason("the wrapped layer's output has no known last dimension")
-      }
-      do { out = out.replacingLast(with: try Checked.multiply(last, 2)) } catch {
-        throw .overflow("the output size")
-      }
-    }
-    return try Inference(output: out, weights: one.weights + one.weights)
-  }
-
-  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
-    let half = (try? inner.infer(input)) ?? inference
-    let e = inner.explain(input, half, given)
-    var terms = [
-      Term(
-        "directions", 2, .constant,
-        "a forward layer and a backward layer of the same configuration, each with its own weights"
-      )
-    ]
-    terms += e.terms
-    let merged: String
-    switch mergeMode {
-    case "concat": merged = "concat joins the two outputs, doubling the last dimension"
-    case "sum": merged = "sum adds the two outputs"
-    case "mul": merged = "mul multiplies the two outputs"
-    default: merged = "ave averages the two outputs"
-    }
-    return Explanation(
-      formula: "directions * (\(e.formula))", terms: terms,
-      shapeRule:
-        "merge_mode=\(mergeMode): \(input.description) -> \(inference.output.description)\n"
-        + merged,
-      notes: e.notes + ["the weights are listed twice, forward layer first, as Keras lists them"],
-      parts: parts(e, half))
-  }
-
-  /// The forward layer and the backward layer, each with its own weights and subtotal.
-  func parts(_ e: Explanation, _ half: Inference) -> [Part] {
-    let one =
-      e.parts.isEmpty ? half.weights.map { Part.weight($0, $0.shape.map(String.init)) } : e.parts
-    return [
-      Part.group("forward \(inner.typeName)", one, detail: "reads the steps first to last"),
-      Part.group(
-        "backward \(inner.typeName)", one,
-        detail: "its own weights, of the same shapes; reads the steps last to first"),
-    ]
   }
 }
 

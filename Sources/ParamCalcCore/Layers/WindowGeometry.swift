@@ -4,17 +4,95 @@
 // compute_pooling_output_shape (the same rule, with dilation 1 for pooling), and the input
 // spec checks of keras/src/layers/convolutional/base_conv.py and pooling/base_pooling.py (Keras 3).
 
-/// `data_format`, taken by every layer with spatial axes: paramcalc computes channels_last only.
-let dataFormatArgument = ArgumentSpec(
-  "data_format", .choice(["channels_last"]), default: "channels_last", .neither,
-  "the channels' axis: channels_last only",
-  unsupported: [
-    .init(
-      "channels_first",
-      "channels_first is not supported yet: paramcalc computes channels_last only",
-      hint:
-        "give the input with its channels last (28x28x1, not 1x28x28) and leave data_format out")
-  ])
+/// `data_format`, taken by every layer with spatial axes: where the channels are. A layer that
+/// declares it is read with its channels first by `ChannelsFirst` (LayerDescriptor does it).
+/// `effect`: `.count` for a layer whose kernels are sized by the channels (on a given input, the
+/// axis read as channels changes the count), `.shape` for the others.
+func dataFormat(_ effect: ArgumentSpec.Effect) -> ArgumentSpec {
+  ArgumentSpec(
+    "data_format", .choice(["channels_last", "channels_first"]), default: "channels_last",
+    effect, "where the channels are: last (28x28x1) or first after the batch (1x28x28)")
+}
+let dataFormatArgument = dataFormat(.shape)
+let kernelDataFormatArgument = dataFormat(.count)
+
+/// A layer given `data_format=channels_first`. Keras computes the same weights, with the same
+/// shapes, whichever axis holds the channels (base_conv.py, base_pooling.py and the reshaping
+/// layers only choose the spatial axes by it), so the layer's own rule is applied to the input
+/// with its channels moved last, and the output's channels are moved back.
+struct ChannelsFirst: LayerModel {
+  let inner: any LayerModel
+  /// The channels' axis, counted after the batch: 0, or 1 after a time axis (ConvLSTM).
+  let axis: Int
+
+  var typeName: String { inner.typeName }
+
+  /// The input as the layer reads it: the channels moved from `axis` to the end.
+  func channelsLast(_ input: Shape) -> Shape {
+    var dims = input.dims
+    let c = dims.remove(at: axis)
+    return Shape(dims + [c])
+  }
+
+  /// The layer's output with its channels (last) moved back to where the input had them: to
+  /// `axis`, less the axes the layer removed before it (ConvLSTM without return_sequences drops
+  /// its time axis; a global pooling keeps only the channels).
+  func channelsBack(_ output: Shape, inputRank: Int) -> Shape {
+    guard output.rank > 0 else { return output }
+    var dims = output.dims
+    let c = dims.removeLast()
+    dims.insert(c, at: max(0, min(dims.count, axis - (inputRank - output.rank))))
+    return Shape(dims)
+  }
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    guard input.rank > axis + 1 else {
+      // Too few axes to move: the layer's own refusal says what it expects.
+      return try inner.infer(input)
+    }
+    let moved = channelsLast(input)
+    do {
+      var inference = try inner.infer(moved)
+      inference.output = channelsBack(inference.output, inputRank: input.rank)
+      return inference
+    } catch .reason(let why) {
+      let read = moved.description
+      throw .reason(
+        why
+          + (why.contains(read)
+            ? " (data_format=channels_first: that is the input with its channels moved last)"
+            : " (data_format=channels_first: read as \(read))"))
+    } catch {
+      throw error
+    }
+  }
+
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
+    let moved = channelsLast(input)
+    var own = inference
+    own.output = channelsLast(inference.output, from: input.rank)
+    var e = inner.explain(moved, own, given)
+    let after = axis == 0 ? "batch" : "time steps"
+    for i in e.terms.indices {
+      e.terms[i].meaning = e.terms[i].meaning
+        .replacing("(last axis)", with: "(channels_first: the axis after the \(after))")
+        .replacing("the last dimension of the input", with: "the input's channels (channels_first)")
+    }
+    e.shapeRule =
+      "channels_first: \(input.description) -> \(inference.output.description)\n"
+      + "with the channels moved last, as the rule reads them:\n" + e.shapeRule
+    return e
+  }
+
+  /// An output of this layer with its channels moved last again (for the layer's explanation).
+  private func channelsLast(_ output: Shape, from inputRank: Int) -> Shape {
+    let at = max(0, min(output.rank - 1, axis - (inputRank - output.rank)))
+    var dims = output.dims
+    guard at < dims.count else { return output }
+    let c = dims.remove(at: at)
+    return Shape(dims + [c])
+  }
+}
 
 /// `padding` of a convolution or pooling window.
 func windowPaddingArgument(causal: Bool) -> ArgumentSpec {

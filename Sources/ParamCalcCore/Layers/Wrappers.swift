@@ -1,5 +1,8 @@
-// TimeDistributed: applies the same layer at every step of the second axis.
-// Source: keras/src/layers/rnn/time_distributed.py (Keras 3). (Bidirectional is in Recurrent.swift.)
+// The wrappers: TimeDistributed applies the same layer at every step of the second axis;
+// SpectralNormalization keeps a layer's kernel's spectral norm at 1; Bidirectional runs a
+// recurrent layer forwards and a second one backwards (a copy, or the `backward_layer` given).
+// Sources: keras/src/layers/rnn/time_distributed.py, rnn/bidirectional.py,
+// normalization/spectral_normalization.py (Keras 3).
 
 let wrapperExamples = [
   LayerExample("(5,10,4)", "add timedistributed dense units=8"),
@@ -138,3 +141,193 @@ let wrapperFamily = LayerFamily(
     singular value, estimated by power iteration with a non-trainable `vector_u` of shape \
     (1, the kernel's last dimension), listed right after the kernel.
     """)
+
+let wrapperLayers: [LayerDescriptor] = [
+  bidirectionalDescriptor, timeDistributedDescriptor, spectralNormalizationDescriptor,
+]
+
+let bidirectionalDescriptor = LayerDescriptor(
+  wrapper: "Bidirectional",
+  summary:
+    "runs a recurrent layer forwards and a second one, with its own weights, backwards; merges the two outputs",
+  source: "layers/rnn/bidirectional.py",
+  arguments: [RecurrentArguments.mergeMode, RecurrentArguments.backwardLayer],
+  inert: ["weights"],
+  accepts: [
+    "SimpleRNN", "LSTM", "GRU", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
+  ],
+  wrap: {
+    (inner: LayerDescriptor, r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+    let mode = try r.choice(RecurrentArguments.mergeMode)
+    let given = r.arguments
+    let backwardArgument = r.take(RecurrentArguments.backwardLayer.name)
+    let forward = try inner.make(&r)
+    guard let b = backwardArgument else { return Bidirectional(inner: forward, mergeMode: mode) }
+    return Bidirectional(
+      inner: forward, mergeMode: mode, backward: try backwardLayer(b, forward: given))
+  })
+
+/// The layer `backward_layer="gru units=4 go_backwards=true"` describes, built as `add` builds
+/// one (its errors point into the line), and checked as Keras's Bidirectional checks it: a
+/// recurrent layer, with `go_backwards` unlike the forward layer's and the same
+/// `return_sequences`.
+func backwardLayer(_ a: Argument, forward: [Argument]) throws(ParamCalcError) -> any LayerModel {
+  let text: String
+  switch a.value {
+  case .string(let s): text = s
+  case .tuple(let items) where items.count == 1:
+    guard case .string(let s) = items[0] else { fallthrough }
+    text = s
+  default:
+    throw .invalidValue(
+      argument: a.key,
+      message:
+        "expected a recurrent layer, e.g. \"gru units=8 go_backwards=true\", found \(a.value.echoed)",
+      at: a.valueSpan)
+  }
+  // The text starts one column after the value's first column (its quote or parenthesis).
+  let shift = a.valueSpan.start + 1 - 4
+  let request: LayerRequest
+  let built: BuiltLayer
+  do throws(ParamCalcError) {
+    guard case .add(let r)? = try CommandParser.parse("add " + text) else {
+      throw .invalidValue(
+        argument: a.key,
+        message: "expected a recurrent layer, e.g. \"gru units=8 go_backwards=true\"",
+        at: a.valueSpan)
+    }
+    request = r
+    built = try LayerCatalog.standard.build(r, end: Span(4 + text.utf8.count, 4 + text.utf8.count))
+  } catch {
+    throw error.shifted(by: shift)
+  }
+  guard let accepts = bidirectionalDescriptor.accepts, accepts.contains(built.spec.type),
+    request.inner == nil
+  else {
+    throw .invalidValue(
+      argument: a.key,
+      message:
+        "must be a recurrent layer (\(bidirectionalDescriptor.accepts?.joined(separator: ", ") ?? "")), not \(built.spec.type)",
+      at: request.typeSpan.shifted(by: shift))
+  }
+  func flag(_ key: String, _ arguments: [Argument]) -> Bool {
+    arguments.first { $0.key == key }?.value == .bool(true)
+  }
+  if flag("go_backwards", forward) == flag("go_backwards", request.arguments) {
+    throw .invalidValue(
+      argument: a.key,
+      message:
+        "the forward and backward layers must have different go_backwards values (both are \(flag("go_backwards", forward)))",
+      at: a.valueSpan,
+      hint: "give the backward layer go_backwards=true")
+  }
+  if flag("return_sequences", forward) != flag("return_sequences", request.arguments) {
+    throw .invalidValue(
+      argument: a.key,
+      message: "the forward and backward layers must have the same return_sequences",
+      at: a.valueSpan)
+  }
+  return built.model
+}
+
+struct Bidirectional: LayerModel {
+  let inner: any LayerModel
+  let mergeMode: String
+  /// The layer given as `backward_layer`; nil: a copy of `inner`, with its own weights.
+  var backward: (any LayerModel)? = nil
+  var typeName: String { "Bidirectional(\(inner.typeName))" }
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    let one = try inner.infer(input)
+    // Keras's output shape is the forward layer's, merged as if the two were alike (so a
+    // backward layer of other units changes the weights, not the shape).
+    let other = try backward.map { b throws(Refusal) in try b.infer(input) } ?? one
+    var out = one.output
+    if mergeMode == "concat" {
+      guard let last = out.last else {
+        throw .reason("the wrapped layer's output has no known last dimension")
+      }
+      do { out = out.replacingLast(with: try Checked.multiply(last, 2)) } catch {
+        throw .overflow("the output size")
+      }
+    }
+    return try Inference(output: out, weights: one.weights + other.weights)
+  }
+
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
+    let half = (try? inner.infer(input)) ?? inference
+    let e = inner.explain(input, half, given)
+    if let backward { return explainTwo(backward, input, inference, half, e, given) }
+    var terms = [
+      Term(
+        "directions", 2, .constant,
+        "a forward layer and a backward layer of the same configuration, each with its own weights"
+      )
+    ]
+    terms += e.terms
+    let merged: String
+    switch mergeMode {
+    case "concat": merged = "concat joins the two outputs, doubling the last dimension"
+    case "sum": merged = "sum adds the two outputs"
+    case "mul": merged = "mul multiplies the two outputs"
+    default: merged = "ave averages the two outputs"
+    }
+    return Explanation(
+      formula: "directions * (\(e.formula))", terms: terms,
+      shapeRule:
+        "merge_mode=\(mergeMode): \(input.description) -> \(inference.output.description)\n"
+        + merged,
+      notes: e.notes + ["the weights are listed twice, forward layer first, as Keras lists them"],
+      parts: parts(e, half))
+  }
+
+  /// With `backward_layer`: two layers, each explained by its own formula, added.
+  func explainTwo(
+    _ backward: any LayerModel, _ input: Shape, _ inference: Inference, _ half: Inference,
+    _ e: Explanation, _ given: Given
+  ) -> Explanation {
+    // The backward layer's own arguments are not on the line: all its terms show as given.
+    guard let other = try? backward.infer(input) else { return .noWeights("", shapeRule: "") }
+    let b = backward.explain(input, other, Given([]))
+    func times(_ expression: String) -> String { expression.replacing(" * ", with: " × ") }
+    func one(_ e: Explanation, _ inf: Inference) -> [Part] {
+      e.parts.isEmpty ? inf.weights.map { Part.weight($0, $0.shape.map(String.init)) } : e.parts
+    }
+    return Explanation(
+      formula: "forward + backward",
+      terms: [
+        Term(
+          "forward", half.params, .derived,
+          "the forward \(inner.typeName)'s weights: \(times(e.substituted)) = \(Format.thousands(half.params))"
+        ),
+        Term(
+          "backward", other.params, .derived,
+          "backward_layer, a \(backward.typeName) of its own configuration: \(times(b.substituted)) = \(Format.thousands(other.params))"
+        ),
+      ],
+      shapeRule:
+        "merge_mode=\(mergeMode): \(input.description) -> \(inference.output.description)\n"
+        + "Keras gives the forward layer's output, merged as if the backward one were alike",
+      notes: [
+        "the forward layer's weights come first, then the backward layer's, as Keras lists them"
+      ],
+      parts: [
+        Part.group(
+          "forward \(inner.typeName)", one(e, half), detail: "reads the steps first to last"),
+        Part.group(
+          "backward \(backward.typeName)", one(b, other), detail: "reads the steps last to first"),
+      ])
+  }
+
+  /// The forward layer and the backward layer, each with its own weights and subtotal.
+  func parts(_ e: Explanation, _ half: Inference) -> [Part] {
+    let one =
+      e.parts.isEmpty ? half.weights.map { Part.weight($0, $0.shape.map(String.init)) } : e.parts
+    return [
+      Part.group("forward \(inner.typeName)", one, detail: "reads the steps first to last"),
+      Part.group(
+        "backward \(inner.typeName)", one,
+        detail: "its own weights, of the same shapes; reads the steps last to first"),
+    ]
+  }
+}

@@ -22,9 +22,12 @@ public final class LayerDescriptor: Sendable {
   /// then those accepted without effect (the type's, then those of every Keras layer).
   public let argumentNames: [String]
 
+  /// A type that declares `data_format` is built with `ChannelsFirst` around it when given
+  /// `data_format=channels_first`; `channelsAxis` says where its channels then are (counted
+  /// after the batch: 0, or 1 after a time axis).
   public init(
     name: String, family: String, summary: String, source: String, arguments: [ArgumentSpec],
-    inert: [String] = [],
+    inert: [String] = [], channelsAxis: Int = 0,
     make: @escaping @Sendable (inout ArgumentReader) throws(ParamCalcError) -> any LayerModel
   ) {
     self.name = name
@@ -33,7 +36,20 @@ public final class LayerDescriptor: Sendable {
     self.source = source
     self.arguments = arguments
     self.inert = inert
-    self.make = make
+    if arguments.contains(where: { $0.name == "data_format" }) {
+      self.make = { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+        let first = r.arguments.contains { a in
+          guard a.key == dataFormatArgument.name, case .string(let v) = a.value else {
+            return false
+          }
+          return v.lowercased() == "channels_first"
+        }
+        let model = try make(&r)
+        return first ? ChannelsFirst(inner: model, axis: channelsAxis) : model
+      }
+    } else {
+      self.make = make
+    }
     wrap = nil
     accepts = nil
     argumentNames = LayerDescriptor.names(arguments, inert)
