@@ -1,5 +1,6 @@
 """The argument names each Keras 3 layer class of the Recurrent, Wrapper, Normalization,
-Reshaping, Regularization, Activation and Pooling families accepts, asked of Keras itself.
+Reshaping, Regularization, Activation, Pooling, ConvRecurrent and Preprocessing families (and
+ReversibleEmbedding) accepts, asked of Keras itself.
 
 For every class, each candidate name (any parameter of an `__init__` along the class's MRO, any
 `kwargs.pop("...")` of those files, and every name paramcalc has accepted for some layer) is
@@ -26,10 +27,27 @@ CLASSES = (
     + [f"{k}{r}D" for k in ("UpSampling", "ZeroPadding", "Cropping", "SpatialDropout") for r in (1, 2, 3)]
     + ["GaussianNoise", "GaussianDropout", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax"]
     + [f"{g}{k}Pooling{r}D" for g in ("", "Global") for k in ("Max", "Average") for r in (1, 2, 3)]
+    + [f"Adaptive{k}Pooling{r}D" for k in ("Max", "Average") for r in (1, 2, 3)]
+    + [f"ConvLSTM{r}D" for r in (1, 2, 3)]
+    + ["RMSNormalization", "Normalization", "Identity", "Masking", "AlphaDropout",
+       "ActivityRegularization", "SpectralNormalization", "ReversibleEmbedding",
+       "CategoryEncoding", "Discretization",
+       "Rescaling", "Resizing", "CenterCrop", "RandomCrop", "RandomFlip", "RandomRotation",
+       "RandomZoom", "RandomTranslation", "RandomContrast", "RandomBrightness",
+       "RandomGrayscale", "RandomHue", "RandomSaturation", "RandomSharpness", "RandomShear",
+       "RandomPosterization", "RandomInvert", "RandomColorJitter", "RandomColorDegeneration",
+       "RandomPerspective", "RandomElasticTransform", "RandomErasing", "RandomGaussianBlur",
+       "Solarization", "AutoContrast", "MixUp", "CutMix", "RandAugment", "AugMix",
+       "MaxNumBoundingBoxes", "ContrastLimitedAdaptiveHistogramEqualization"]
 )
 
 # Values for the arguments a class requires.
-REQUIRED = {"units": 3, "n": 2, "dims": (1,), "rate": 0.1, "stddev": 0.1, "pool_size": 2}
+REQUIRED = {"units": 3, "n": 2, "dims": (1,), "rate": 0.1, "stddev": 0.1, "pool_size": 2,
+            "output_size": 2, "filters": 2, "kernel_size": 3, "input_dim": 10, "output_dim": 4,
+            "scale": 0.5, "height": 4, "width": 4, "factor": 0.5, "height_factor": 0.1,
+            "width_factor": 0.1, "max_number": 3}
+# Arguments a class needs although its signature gives them a default.
+NEEDED = {"Discretization": {"num_bins": 4}, "CategoryEncoding": {"num_tokens": 4}}
 
 # Names paramcalc has accepted somewhere (candidates, so that any it wrongly accepts is tested).
 EXTRA = ["lora_rank", "lora_alpha", "unit_forget_bias", "use_cudnn", "time_major", "momentum",
@@ -42,9 +60,9 @@ EXTRA = ["lora_rank", "lora_alpha", "unit_forget_bias", "use_cudnn", "time_major
 def required_args(cls):
     if cls in (L.Bidirectional,):
         return (L.LSTM(2),), {}
-    if cls is L.TimeDistributed:
+    if cls in (L.TimeDistributed, L.SpectralNormalization):
         return (L.Dense(2),), {}
-    kw = {}
+    kw = dict(NEEDED.get(cls.__name__, {}))
     for p in inspect.signature(cls.__init__).parameters.values():
         if p.name in REQUIRED and p.default is inspect.Parameter.empty:
             kw[p.name] = REQUIRED[p.name]
@@ -78,6 +96,9 @@ def accepts(cls, name, value):
         text = str(e)
         if text.startswith("Unrecognized keyword arguments") and repr(name) in text:
             return False
+        # An image layer that takes no factor, given one (base_image_preprocessing_layer.py).
+        if f"does not take a `{name}` argument" in text:
+            return False
         # A class with no **kwargs, or one that passes the name to its parent itself.
         if isinstance(e, TypeError) and (
             f"unexpected keyword argument '{name}'" in text
@@ -94,6 +115,9 @@ for cls in classes + [keras.layers.Layer]:
         candidates.setdefault(k, v)
 for k in EXTRA:
     candidates.setdefault(k, None)
+# The base image layer accepts factor=None from every subclass and refuses any other value
+# where the class takes no factor: asked with a value.
+candidates["factor"] = 0.5
 
 common = sorted(
     k for k in signature_defaults(keras.layers.Layer) if k not in ("self",)

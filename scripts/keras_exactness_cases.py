@@ -320,6 +320,52 @@ def backward_case(inp, add):
     return {"input": inp, "add": add, "layer": row, "rejected": None}
 
 
+# Wrappers around wrappers (the oracle reads one): `add timedistributed bidirectional lstm ...`,
+# each wrapper's own argument (merge_mode, power_iterations) given to it, the rest to the layer.
+NESTED = [
+    ("(5,10,4)", "add timedistributed bidirectional lstm units=8"),
+    ("(5,10,4)", "add timedistributed bidirectional gru units=6 merge_mode=sum return_sequences=true"),
+    ("(3,5,10,4)", "add timedistributed timedistributed dense units=3"),
+    ("(3,5,10,4)", "add timedistributed timedistributed conv1d filters=2 kernel_size=3"),
+    ("(5,10,4)", "add timedistributed spectralnormalization dense units=3"),
+    ("(5,8,8,3)", "add timedistributed spectralnormalization conv2d filters=2 kernel_size=3 power_iterations=2"),
+    ("(5,10,4)", "add bidirectional timedistributed lstm units=3"),
+    ("(5,10,4)", "add spectralnormalization timedistributed dense units=3"),
+    ("(5,10,4)", "add timedistributed timedistributed dense units=3"),
+]
+OWN = {"bidirectional": ["merge_mode"], "spectralnormalization": ["power_iterations"],
+       "timedistributed": []}
+
+
+def nested_case(inp, add):
+    import numpy as np
+    from keras_run import value, dims, weights
+    toks = add.split()[1:]
+    chain = [t for t in toks if "=" not in t]
+    args = {k: value(v) for k, v in (t.split("=", 1) for t in toks if "=" in t)}
+    L = keras.layers
+    classes = {n.lower(): getattr(L, n) for n in dir(L) if isinstance(getattr(L, n), type)}
+    try:
+        own = {w: {k: args.pop(k) for k in OWN[w] if k in args} for w in chain[:-1]}
+        layer = classes[chain[-1]](**args)
+        for w in reversed(chain[:-1]):
+            layer = classes[w](layer, **own[w])
+        y = layer(keras.Input(shape=dims(inp)))
+    except Exception as e:
+        return {"input": inp, "add": add, "layer": None,
+                "rejected": f"{type(e).__name__}: {e}".splitlines()[0][:300]}
+    name, inner = type(layer).__name__, layer
+    while hasattr(inner, "layer") or hasattr(inner, "forward_layer"):
+        inner = inner.layer if hasattr(inner, "layer") else inner.forward_layer
+        name += f"({type(inner).__name__}"
+    name += ")" * name.count("(")
+    t = int(sum(np.prod(w.shape) for w in layer.trainable_weights))
+    nt = int(sum(np.prod(w.shape) for w in layer.non_trainable_weights))
+    row = {"type": name, "params": layer.count_params(), "trainable": t, "non_trainable": nt,
+           "output_shape": [None if d is None else int(d) for d in y.shape], "weights": weights(layer)}
+    return {"input": inp, "add": add, "layer": row, "rejected": None}
+
+
 import keras  # noqa: E402
 
 out = []
@@ -330,6 +376,7 @@ for inp, add in CASES:
     out.append({"input": inp, "add": add, "layer": k["layers"][0] if k["layers"] else None,
                 "rejected": rejected})
 out += [backward_case(inp, add) for inp, add in BACKWARD]
+out += [nested_case(inp, add) for inp, add in NESTED]
 target = pathlib.Path(__file__).resolve().parent.parent / "Tests/ParamCalcEndToEndTests/Fixtures/keras-exactness.jsonl"
 target.write_text("".join(json.dumps(c) + "\n" for c in out))
 print(f"{len(out)} cases, {sum(c['rejected'] is not None for c in out)} refused by Keras", file=sys.stderr)

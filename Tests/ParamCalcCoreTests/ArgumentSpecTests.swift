@@ -91,6 +91,13 @@ struct ArgumentSpecTests {
     d["RandAugment.factor"] = "0.5"
     d["AugMix.factor"] = "0.3"
     d["MaxNumBoundingBoxes.max_number"] = "required"
+    // The base image layer's factor=None, taken and unused by these.
+    for t in [
+      "RandomCrop", "MixUp", "RandomColorJitter", "MaxNumBoundingBoxes",
+      "ContrastLimitedAdaptiveHistogramEqualization",
+    ] {
+      d["\(t).factor"] = "None"
+    }
     // CategoryEncoding(num_tokens=None: required, output_mode="multi_hot"), Discretization(
     // bin_boundaries=None, num_bins=None, output_mode="int"), ReversibleEmbedding(input_dim,
     // output_dim, tie_weights=True, ..., lora_rank=None).

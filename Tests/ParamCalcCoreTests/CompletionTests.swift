@@ -33,6 +33,10 @@ struct CompletionTests {
     #expect(complete("add bidirectional lstm ", "merge") == ["merge_mode="])
     #expect(complete("add bidirectional lstm ", "uni") == ["units=", "unit_forget_bias="])
     #expect(complete("add dense ", "tr") == ["trainable="])
+    // Wrappers around wrappers: the types the inner one takes, then the arguments of all three.
+    #expect(complete("add timedistributed bidirectional ", "l") == ["lstm"])
+    #expect(complete("add timedistributed bidirectional gru ", "merge") == ["merge_mode="])
+    #expect(complete("add timedistributed bidirectional gru ", "reset") == ["reset_after="])
   }
 
   @Test func declaredValues() {

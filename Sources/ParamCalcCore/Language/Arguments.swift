@@ -274,6 +274,16 @@ public struct ArgumentReader {
     for i in arguments.indices where keys.contains(arguments[i].key) { read[i] = true }
   }
 
+  /// Refuses `keys`, names every other layer takes (`commonInertArguments`) that this one does
+  /// not: a Keras class whose `__init__` has no **kwargs (SpatialDropout, Discretization), or
+  /// one that sets the argument itself (ActivityRegularization's activity_regularizer).
+  public func refuse(_ keys: [String]) throws(ParamCalcError) {
+    for a in arguments where keys.contains(a.key) {
+      throw .unknownArgument(
+        a.key, layer: layer, at: Span(a.span.start, a.valueSpan.start - 1), suggestion: nil)
+    }
+  }
+
   /// Refuses, before anything is read, an argument the layer type (or the wrapper and the
   /// layer it wraps) does not take: the first error a user sees for `unitz=3` is the typo, not a
   /// missing `units`.

@@ -33,10 +33,16 @@ extension CommandParser {
     }
     var request = LayerRequest(type: lower(typeTok), typeSpan: typeTok, arguments: [])
     var rest = toks.dropFirst()
-    if let second = rest.first, !containsEquals(second) {
-      request.inner = lower(second)
-      request.innerSpan = second
+    // The wrapped type, or a chain of wrappers and the type (`timedistributed bidirectional
+    // lstm`): every word before the first key=value.
+    var words: [Span] = []
+    while let next = rest.first, !containsEquals(next) {
+      words.append(next)
       rest = rest.dropFirst()
+    }
+    if let first = words.first, let last = words.last {
+      request.inner = words.map(lower).joined(separator: " ")
+      request.innerSpan = Span(first.start, last.end)
     }
     request.arguments = try arguments(Array(rest), command: command)
     return request

@@ -162,22 +162,25 @@ public enum Completion {
       guard let first = rest.first, let d = catalog[first] else {
         return rest.isEmpty ? plain(types) : .entries([])
       }
-      if d.isWrapper {
-        guard rest.count >= 2, let inner = catalog[rest[1]] else {
-          guard rest.count == 1 else { return .entries([]) }
-          return plain(d.accepts.map { $0.map { $0.lowercased() } } ?? types)
+      // A wrapper, maybe around another (`timedistributed bidirectional lstm`), then the type.
+      var ds = [d]
+      while let last = ds.last, last.isWrapper {
+        guard ds.count < rest.count else {
+          return plain(last.accepts.map { $0.map { $0.lowercased() } } ?? types)
         }
-        return .entries(
-          arguments([d, inner], given: rest.dropFirst(2), word: prefix, before: before))
+        guard let next = catalog[rest[ds.count]] else { return .entries([]) }
+        ds.append(next)
       }
-      return .entries(arguments([d], given: rest.dropFirst(), word: prefix, before: before))
+      return .entries(
+        arguments(ds, given: rest.dropFirst(ds.count), word: prefix, before: before))
     case .set:
       guard let n = Int(tokens[1]), let session, n >= 1, n <= session.count else {
         return .entries([])
       }
       let layer = session.layers[n - 1]
       let spec = layer.spec
-      let ds = [catalog[spec.type]] + [spec.inner.flatMap { catalog[$0] }]
+      let inner = (spec.inner ?? "").split(separator: " ").map { catalog[String($0)] }
+      let ds = [catalog[spec.type]] + inner
       return .entries(
         arguments(
           ds.compactMap { $0 }, given: tokens.dropFirst(2), word: prefix, before: before,

@@ -128,7 +128,12 @@ public enum ParamCalcError: Error, Equatable, Sendable {
         ?? "'layers' lists the layer types"
     case .unsupportedLayer: return "'layers' lists the layer types paramcalc computes"
     case .unknownArgument(_, let layer, _, let s):
-      let list = "'help \(layer.lowercased())' lists its arguments"
+      // A wrapper and what it wraps (`TimeDistributed(Bidirectional(LSTM))`): each has its help.
+      let names = layer.lowercased().split { $0 == "(" || $0 == ")" }.map { "'help \($0)'" }
+      let list =
+        names.count == 1
+        ? "\(names[0]) lists its arguments"
+        : names.dropLast().joined(separator: ", ") + " and \(names.last!) list their arguments"
       return s.map { "did you mean '\($0)'? (\(list))" } ?? list
     case .repeatedArgument: return "give each argument once"
     case .missingArgument(_, _, _, let example): return "for example: \(example)"

@@ -46,24 +46,34 @@ enum AugmentationArguments {
   static let cutMix = P.factor("factor", 0...1, default: 1.0, "how large the patches are")
   static let randAugment = P.factor("factor", 0...1, default: 0.5, "strength of each operation")
   static let augMix = P.factor("factor", 0...1, default: 0.3, "strength of each operation")
+  /// The base image layer's factor, taken by layers that do not use it: Keras checks it (a
+  /// number from -1 to 1, or a pair) and keeps it.
+  static let unusedFactor = P.factor(
+    "factor", -1...1, default: .none, "checked by Keras's base image layer, unused by this one")
   static let maxNumber = ArgumentSpec(
     "max_number", .number(PreprocessingArguments.anyNumber), default: .required, .neither,
     "how many bounding boxes are kept (images pass unchanged)")
 }
 
-/// What every augmentation accepts without effect on the count or the shape.
-let augmentationCommon = ["value_range", "seed", "data_format"]
+/// What every image layer accepts without effect on the count or the shape (base_image_
+/// preprocessing_layer.py): its boxes' format and where its channels are, which changes nothing
+/// for a layer that keeps the shape.
+let imageLayerCommon = ["bounding_box_format", "data_format"]
 
 /// An augmentation: its name, file, what it does (a sentence after "it"), its checked factor (if
-/// any) and the other arguments it accepts.
+/// any) and the other arguments it accepts (as Keras 3.15 accepts them, keras-accepted-
+/// arguments.json).
 func augmentation(
   _ name: String, _ file: String, _ does: String, summary: String,
   factor: ArgumentSpec? = nil, inert: [String] = []
 ) -> LayerDescriptor {
   shapeKeeping(
     name, summary: summary + "; no weights", file: "image_preprocessing/\(file)",
-    arguments: factor.map { [$0] } ?? [], inert: inert + augmentationCommon, what: "it \(does)")
+    arguments: factor.map { [$0] } ?? [], inert: inert + imageLayerCommon, what: "it \(does)")
 }
+
+/// What the colour augmentations accept besides: a seed and the range of pixel values.
+let seedAndRange = ["seed", "value_range"]
 
 let augmentationLayers: [LayerDescriptor] = {
   typealias A = AugmentationArguments
@@ -71,90 +81,98 @@ let augmentationLayers: [LayerDescriptor] = {
   var out: [LayerDescriptor] = [
     augmentation(
       "RandomGrayscale", "random_grayscale.py", "makes images grey at random \(during)",
-      summary: "makes images grey at random during training", factor: A.grayscale),
+      summary: "makes images grey at random during training", factor: A.grayscale,
+      inert: ["seed"]),
     augmentation(
       "RandomHue", "random_hue.py", "shifts the hue at random \(during)",
-      summary: "shifts the hue at random during training", factor: A.hue),
+      summary: "shifts the hue at random during training", factor: A.hue, inert: seedAndRange),
     augmentation(
       "RandomSaturation", "random_saturation.py", "changes the saturation at random \(during)",
-      summary: "changes the saturation at random during training", factor: A.saturation),
+      summary: "changes the saturation at random during training", factor: A.saturation,
+      inert: seedAndRange),
     augmentation(
       "RandomSharpness", "random_sharpness.py", "changes the sharpness at random \(during)",
-      summary: "changes the sharpness at random during training", factor: A.sharpness),
+      summary: "changes the sharpness at random during training", factor: A.sharpness,
+      inert: seedAndRange),
     augmentation(
       "RandomShear", "random_shear.py", "shears images at random \(during)",
       summary: "shears images at random during training",
-      inert: ["x_factor", "y_factor", "interpolation", "fill_mode", "fill_value"]),
+      inert: ["x_factor", "y_factor", "interpolation", "fill_mode", "fill_value", "seed"]),
     augmentation(
       "RandomPosterization", "random_posterization.py",
       "keeps fewer bits of each colour at random \(during)",
       summary: "keeps fewer bits of each colour at random during training",
-      factor: A.posterization),
+      factor: A.posterization, inert: seedAndRange),
     augmentation(
       "RandomInvert", "random_invert.py", "inverts images at random \(during)",
-      summary: "inverts images at random during training", factor: A.invert),
+      summary: "inverts images at random during training", factor: A.invert, inert: seedAndRange),
     augmentation(
       "RandomColorJitter", "random_color_jitter.py",
       "changes brightness, contrast, saturation and hue at random \(during)",
       summary: "changes brightness, contrast, saturation and hue at random during training",
-      inert: ["brightness_factor", "contrast_factor", "saturation_factor", "hue_factor"]),
+      factor: A.unusedFactor,
+      inert: ["brightness_factor", "contrast_factor", "saturation_factor", "hue_factor"]
+        + seedAndRange),
     augmentation(
       "RandomPerspective", "random_perspective.py", "warps the perspective at random \(during)",
       summary: "warps the perspective at random during training", factor: A.perspective,
-      inert: ["scale", "interpolation", "fill_value"]),
+      inert: ["scale", "interpolation", "fill_value", "seed"]),
     augmentation(
       "RandomElasticTransform", "random_elastic_transform.py",
       "deforms images elastically at random \(during)",
       summary: "deforms images elastically at random during training", factor: A.elastic,
-      inert: ["scale", "interpolation", "fill_mode", "fill_value"]),
+      inert: ["scale", "interpolation", "fill_mode", "fill_value"] + seedAndRange),
     augmentation(
       "RandomErasing", "random_erasing.py", "erases random patches \(during)",
       summary: "erases random patches during training", factor: A.erasing,
-      inert: ["scale", "fill_value"]),
+      inert: ["scale", "fill_value"] + seedAndRange),
     augmentation(
       "RandomGaussianBlur", "random_gaussian_blur.py", "blurs images at random \(during)",
       summary: "blurs images at random during training", factor: A.blur,
-      inert: ["kernel_size", "sigma"]),
+      inert: ["kernel_size", "sigma"] + seedAndRange),
     augmentation(
       "Solarization", "solarization.py", "inverts the bright pixels at random \(during)",
       summary: "inverts the bright pixels at random during training",
-      inert: ["addition_factor", "threshold_factor"]),
+      inert: ["addition_factor", "threshold_factor"] + seedAndRange),
     augmentation(
       "AutoContrast", "auto_contrast.py",
       "stretches each image's values to the full range, with no weights to learn",
-      summary: "stretches each image's values to the full range"),
+      summary: "stretches each image's values to the full range", inert: ["value_range"]),
     augmentation(
       "MixUp", "mix_up.py", "blends pairs of images of a batch \(during)",
-      summary: "blends pairs of images during training", inert: ["alpha"]),
+      summary: "blends pairs of images during training", factor: A.unusedFactor,
+      inert: ["alpha", "seed"]),
     augmentation(
       "CutMix", "cut_mix.py", "pastes patches between images of a batch \(during)",
-      summary: "pastes patches between images during training", factor: A.cutMix),
+      summary: "pastes patches between images during training", factor: A.cutMix,
+      inert: ["seed"]),
     augmentation(
       "RandAugment", "rand_augment.py", "applies random operations \(during)",
       summary: "applies random operations during training", factor: A.randAugment,
-      inert: ["num_ops", "interpolation"]),
+      inert: ["num_ops", "interpolation"] + seedAndRange),
     augmentation(
       "AugMix", "aug_mix.py", "mixes chains of random operations \(during)",
       summary: "mixes chains of random operations during training", factor: A.augMix,
-      inert: ["num_chains", "chain_depth", "alpha", "all_ops", "interpolation"]),
+      inert: ["num_chains", "chain_depth", "alpha", "all_ops", "interpolation"] + seedAndRange),
     augmentation(
       "ContrastLimitedAdaptiveHistogramEqualization", "clahe.py",
       "equalizes the histogram of each tile of an image, with no weights to learn",
       summary: "equalizes the histogram of each tile of an image",
-      inert: ["clip_limit", "tile_grid_size"]),
+      factor: A.unusedFactor, inert: ["clip_limit", "tile_grid_size", "value_range"]),
   ]
   out.append(
     shapeKeeping(
       "MaxNumBoundingBoxes", summary: "caps the bounding boxes of a batch; images pass; no weights",
-      file: "image_preprocessing/max_num_bounding_box.py", arguments: [A.maxNumber],
-      inert: ["fill_value"],
+      file: "image_preprocessing/max_num_bounding_box.py",
+      arguments: [A.maxNumber, A.unusedFactor],
+      inert: ["fill_value"] + imageLayerCommon,
       what: "it caps the number of bounding boxes and passes images through unchanged"))
   out.append(
     LayerDescriptor(
       name: "RandomColorDegeneration", family: "Preprocessing",
       summary: "blends RGB images toward grey at random during training; no weights",
       source: "layers/preprocessing/image_preprocessing/random_color_degeneration.py",
-      arguments: [A.degeneration], inert: augmentationCommon,
+      arguments: [A.degeneration], inert: seedAndRange + imageLayerCommon,
       make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
         try r.factor(A.degeneration, example: "add randomcolordegeneration factor=0.5")
         return ColorImages(typeName: "RandomColorDegeneration")

@@ -51,6 +51,8 @@ let encodingLayers: [LayerDescriptor] = [
     ],
     inert: ["epsilon", "sparse"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      // Its __init__ names its arguments, without **kwargs (discretization.py).
+      try r.refuse(["autocast", "activity_regularizer"])
       let boundariesGiven = r.arguments.first { $0.key == "bin_boundaries" }
       let bounds = try r.optionalNumbers(EncodingArguments.binBoundaries)
       let bins = try r.optionalInt(EncodingArguments.numBins)

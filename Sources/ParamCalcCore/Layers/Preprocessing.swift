@@ -54,7 +54,7 @@ enum PreprocessingArguments {
 }
 
 /// What the augmentation layers accept without effect on the count or the shape.
-let augmentationInert = ["fill_mode", "interpolation", "seed", "fill_value"]
+let augmentationInert = ["fill_mode", "interpolation", "seed", "fill_value", "bounding_box_format"]
 
 /// A preprocessing layer that keeps its input's shape.
 func shapeKeeping(
@@ -80,19 +80,22 @@ func shapeKeeping(
 }
 
 /// A preprocessing layer that makes images of `height` × `width`.
-func imageSizing(_ name: String, summary: String, file: String, inert: [String], how: String)
-  -> LayerDescriptor
-{
+func imageSizing(
+  _ name: String, summary: String, file: String, inert: [String],
+  extra: [ArgumentSpec] = [], how: String
+) -> LayerDescriptor {
   LayerDescriptor(
     name: name, family: "Preprocessing", summary: summary,
     source: "layers/preprocessing/\(file)",
-    arguments: [PreprocessingArguments.height, PreprocessingArguments.width, dataFormatArgument],
+    arguments: [PreprocessingArguments.height, PreprocessingArguments.width, dataFormatArgument]
+      + extra,
     inert: inert,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let example = LayerExample.all.first { $0.type == name.lowercased() }?.add ?? ""
       let h = try r.int(PreprocessingArguments.height, example: example)
       let w = try r.int(PreprocessingArguments.width, example: example)
       _ = try r.choice(dataFormatArgument)
+      for a in extra { try r.factor(a) }
       return ImageSizing(typeName: name, height: h, width: w, how: how)
     })
 }
@@ -108,19 +111,22 @@ let preprocessingLayers: [LayerDescriptor] = [
     inert: [
       "interpolation", "crop_to_aspect_ratio", "pad_to_aspect_ratio", "fill_mode", "fill_value",
       "antialias",
+      "bounding_box_format",
     ], how: "resizes each image to"),
   imageSizing(
     "CenterCrop", summary: "crops the centre of each image to height × width; no weights",
-    file: "image_preprocessing/center_crop.py", inert: [],
+    file: "image_preprocessing/center_crop.py", inert: ["bounding_box_format"],
     how: "crops the centre of each image (resizing it first when it is smaller) to"),
   imageSizing(
     "RandomCrop", summary: "crops a random height × width window of each image; no weights",
-    file: "image_preprocessing/random_crop.py", inert: ["seed"],
+    file: "image_preprocessing/random_crop.py", inert: ["seed", "bounding_box_format"],
+    extra: [AugmentationArguments.unusedFactor],
     how: "crops a random window of each image during training (the centre at inference) to"),
   shapeKeeping(
     "RandomFlip", summary: "flips images at random during training; no weights",
     file: "image_preprocessing/random_flip.py",
-    arguments: [PreprocessingArguments.mode, dataFormatArgument], inert: ["seed"],
+    arguments: [PreprocessingArguments.mode, dataFormatArgument],
+    inert: ["seed", "bounding_box_format"],
     what: "it flips images at random during training and passes them through at inference"),
   shapeKeeping(
     "RandomRotation", summary: "rotates images at random during training; no weights",
@@ -144,13 +150,14 @@ let preprocessingLayers: [LayerDescriptor] = [
   shapeKeeping(
     "RandomContrast", summary: "changes the contrast at random during training; no weights",
     file: "image_preprocessing/random_contrast.py", arguments: [PreprocessingArguments.contrast],
-    inert: ["value_range", "seed"],
+    inert: ["value_range", "seed"] + imageLayerCommon,
     what: "it changes the contrast at random during training and passes images through at inference"
   ),
   shapeKeeping(
     "RandomBrightness", summary: "changes the brightness at random during training; no weights",
     file: "image_preprocessing/random_brightness.py",
-    arguments: [PreprocessingArguments.brightness], inert: ["value_range", "seed"],
+    arguments: [PreprocessingArguments.brightness],
+    inert: ["value_range", "seed"] + imageLayerCommon,
     what:
       "it changes the brightness at random during training and passes images through at inference"),
 ]

@@ -43,6 +43,8 @@ let moreRegularizationLayers: [LayerDescriptor] = [
     source: "layers/regularization/activity_regularization.py",
     arguments: [RegularizationArguments.l1, RegularizationArguments.l2],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      // It sets its own activity_regularizer from l1 and l2 (activity_regularization.py).
+      try r.refuse(["activity_regularizer"])
       _ = try r.number(RegularizationArguments.l1)
       _ = try r.number(RegularizationArguments.l2)
       return Identity(

@@ -334,10 +334,7 @@ func spatialDropoutDescriptor(rank: Int) -> LayerDescriptor {
       ? [ReshapingArguments.spatialRate] : [ReshapingArguments.spatialRate, dataFormatArgument],
     inert: ["seed"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      for a in r.arguments where spatialDropoutRefuses.contains(a.key) {
-        throw .unknownArgument(
-          a.key, layer: name, at: Span(a.span.start, a.valueSpan.start - 1), suggestion: nil)
-      }
+      try r.refuse(spatialDropoutRefuses)
       let rate = try r.number(
         ReshapingArguments.spatialRate, example: spatialDropoutExample(rank: rank).add)
       if rank > 1 { _ = try r.choice(dataFormatArgument) }

@@ -80,6 +80,25 @@ public final class LayerDescriptor: Sendable {
     argumentNames = LayerDescriptor.names(arguments, inert)
   }
 
+  /// A wrapper bound to the layer it wraps (`Bidirectional(LSTM)`), itself wrapped by another
+  /// (`add timedistributed bidirectional lstm ...`): it takes the arguments of both, and its
+  /// `make` is the wrapper's `wrap` around the inner type.
+  init(binding w: LayerDescriptor, around inner: LayerDescriptor) {
+    name = "\(w.name)(\(inner.name))"
+    family = w.family
+    summary = w.summary
+    source = w.source
+    arguments = w.arguments + inner.arguments
+    self.inert = w.inert + inner.inert
+    let wrap = w.wrap!
+    make = { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      try wrap(inner, &r)
+    }
+    self.wrap = nil
+    accepts = nil
+    argumentNames = LayerDescriptor.names(arguments, self.inert)
+  }
+
   static func names(_ arguments: [ArgumentSpec], _ inert: [String]) -> [String] {
     var out = arguments.map(\.name)
     for n in inert + commonInertArguments where !out.contains(n) { out.append(n) }
@@ -295,13 +314,7 @@ public struct LayerCatalog: Sendable {
             "the layer it wraps, e.g. 'add \(d.name.lowercased()) \(LayerDescriptor.wrapped(d.accepts))'",
           at: Span(request.typeSpan.end, request.typeSpan.end + 1))
       }
-      guard let inner = self[innerName] else { throw unknown(innerName, at: innerSpan) }
-      if let accepts = d.accepts, !accepts.contains(inner.name) {
-        throw .invalidValue(
-          argument: d.name,
-          message: "wraps only " + accepts.joined(separator: ", ") + ", not \(inner.name)",
-          at: innerSpan)
-      }
+      let inner = try wrapped(by: d, innerName, at: innerSpan)
       var reader = ArgumentReader(layer: "\(d.name)(\(inner.name))", arguments: args, end: end)
       try reader.checkNames(d, inner)
       model = try wrap(inner, &reader)
@@ -318,7 +331,7 @@ public struct LayerCatalog: Sendable {
       inert = reader.unread()
     }
     let spec = LayerSpec(
-      type: d.name, inner: request.inner.flatMap { self[$0]?.name }, arguments: args,
+      type: d.name, inner: request.inner.map(kerasNames), arguments: args,
       trainable: trainable)
     return BuiltLayer(piece: Piece(spec: spec, model: model, inert: inert), inputShape: inputShape)
   }
