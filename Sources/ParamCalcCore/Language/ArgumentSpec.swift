@@ -26,6 +26,10 @@ public struct ArgumentSpec: Sendable {
     case number(ClosedRange<Double>, openUpper: Bool = false)
     /// The name of an activation function Keras knows (or None: linear).
     case activation
+    /// A word, described in `help` by these words (`einsum equation, e.g. ab,bc->ac`).
+    case text(String)
+    /// Sizes of some axes: an integer, or a tuple of integers and None (None: not fixed here).
+    case partialShape
   }
 
   /// The value an argument has when it is not given.
@@ -147,6 +151,8 @@ public struct ArgumentSpec: Sendable {
       if range.upperBound == big { return "number ≥ \(bound(range.lowerBound))" }
       return "\(bound(range.lowerBound)) to \(open ? "below " : "")\(bound(range.upperBound))"
     case .activation: return "activation name"
+    case .text(let words): return words
+    case .partialShape: return "integer, or tuple of integers and None"
     }
   }
 

@@ -242,7 +242,7 @@ public struct LayerExample: Sendable {
     coreExamples + passThroughExamples + activationExamples + convolutionExamples + poolingExamples
     + normalizationExamples + featureNormalizationExamples + recurrentExamples
     + reshapingExamples + regularizationExamples + attentionExamples + wrapperExamples
-    + adaptivePoolingExamples + preprocessingExamples
+    + adaptivePoolingExamples + preprocessingExamples + einsumExamples
 
   /// The example of a layer type, if it has one.
   public static func of(_ d: LayerDescriptor) -> LayerExample? {
@@ -281,7 +281,7 @@ public struct LayerFamily: Sendable {
   public static let all = [
     coreFamily, activationFamily, convolutionFamily, poolingFamily, normalizationFamily,
     recurrentFamily, reshapingFamily, regularizationFamily, attentionFamily, wrapperFamily,
-    preprocessingFamily,
+    preprocessingFamily, einsumFamily,
   ]
 
   public static func named(_ name: String) -> LayerFamily? { all.first { $0.name == name } }

@@ -148,6 +148,8 @@ public struct LayerCatalog: Sendable {
       out["GlobalAvgPool\(r)D"] = "GlobalAveragePooling\(r)D"
     }
     for r in 1...2 { out["SeparableConvolution\(r)D"] = "SeparableConv\(r)D" }
+    // keras.layers exports the class GroupedQueryAttention as GroupQueryAttention.
+    out["GroupedQueryAttention"] = "GroupQueryAttention"
     return out
   }()
 
@@ -205,12 +207,12 @@ public struct LayerCatalog: Sendable {
       + poolingLayers
       + normalizationLayers + featureNormalizationLayers
       + recurrentLayers + reshapingLayers + moreRegularizationLayers + attentionLayers
-      + wrapperLayers + adaptivePoolingLayers + preprocessingLayers)
+      + wrapperLayers + adaptivePoolingLayers + preprocessingLayers + einsumLayers)
 
   /// Keras layer classes paramcalc does not compute yet: refused with "not supported yet"
   /// rather than "unknown".
   public static let knownToKeras: [String] = [
-    "EinsumDense", "Attention", "AdditiveAttention", "GroupQueryAttention", "ConvLSTM1D",
+    "Attention", "AdditiveAttention", "ConvLSTM1D",
     "ConvLSTM2D", "ConvLSTM3D", "RNN", "Lambda", "Add", "Concatenate", "Multiply", "Average",
     "Maximum", "Minimum", "Subtract", "Dot", "ReversibleEmbedding",
     "CategoryEncoding", "Discretization", "RandomGrayscale", "RandomHue", "RandomSaturation",
