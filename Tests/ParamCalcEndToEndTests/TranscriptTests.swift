@@ -194,7 +194,7 @@ struct TranscriptTests {
         "<stdin>:14:35: error: EinsumDense needs the argument 'output_shape'",
         "  add einsumdense equation=ab,bc->ac",
         "                                    ^",
-        "help: for example: add einsumdense equation=abc,cd->abd output_shape=(10,32) bias_axes=d",
+        "help: for example: add einsumdense equation=...c,cd->...d output_shape=32 bias_axes=d",
         "<stdin>:15:1: error: unknown command 'frobnicate'",
         "  frobnicate",
         "  ^~~~~~~~~~",

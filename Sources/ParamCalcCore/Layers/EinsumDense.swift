@@ -4,7 +4,7 @@
 // step (with Python's indexing, so that the same equations work and fail as in Keras).
 
 let einsumDenseExample = LayerExample(
-  "(10,16)", "add einsumdense equation=abc,cd->abd output_shape=(10,32) bias_axes=d")
+  "(10,16)", "add einsumdense equation=...c,cd->...d output_shape=32 bias_axes=d")
 let einsumExamples = [einsumDenseExample]
 
 /// The arguments of EinsumDense, each declared once for `help` and for reading.
@@ -246,7 +246,8 @@ struct EinsumDense: LayerModel {
     }
     if a.elided > 1 && e.ellipsis == .left {
       rule.append(
-        "the ... stands for \(a.elided - 1) input axes after the batch, carried into the output"
+        "the ... stands for \(a.elided - 1) input \(a.elided == 2 ? "axis" : "axes") after the "
+          + "batch, carried into the output"
           + (a.elided > 2 ? "\n(Keras inserts them one by one at the front: in reverse order)" : "")
       )
     } else if a.elided > 0 && e.ellipsis != .left {
