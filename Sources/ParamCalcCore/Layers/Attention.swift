@@ -331,9 +331,14 @@ struct GroupedQueryAttention: LayerModel {
       Term(
         "num_query_heads", queryHeads, .argument,
         useGate
-          ? "query heads; the gate projection has as many (2 of them: query and gate)"
+          ? "query heads; the gate projection (use_gate=true) has as many heads"
           : "query heads, each with its own query projection"),
-      Term("2", 2, .constant, "two projections with num_key_value_heads heads: key and value"),
+      Term(
+        "2", 2, .constant,
+        useGate
+          ? "two projections of each kind: query and gate (num_query_heads heads), key and value "
+            + "(num_key_value_heads heads)"
+          : "two projections with num_key_value_heads heads: key and value"),
       Term(
         "num_key_value_heads", keyValueHeads, .argument,
         "key and value heads, each shared by a group of query heads"),
