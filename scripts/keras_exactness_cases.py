@@ -117,6 +117,12 @@ CASES = [
     ("(10,6,3)", "add adaptivemaxpooling2d output_size=4"),
     ("(10,3)", "add adaptivemaxpooling1d output_size=1"),
     ("(4,6,8,3)", "add adaptiveaveragepooling3d output_size=2"),
+    # MultiHeadAttention's dropout: a rate from 0 to 1, and none with flash attention;
+    # sliding_window: None or a positive integer.
+    ("(10,16)", "add multiheadattention num_heads=2 key_dim=4 dropout=0.1 flash_attention=false"),
+    ("(10,16)", "add multiheadattention num_heads=2 key_dim=4 dropout=1.5"),
+    ("(10,16)", "add multiheadattention num_heads=2 key_dim=4 dropout=0.1 flash_attention=true"),
+    ("(10,16)", "add multiheadattention num_heads=2 key_dim=4 sliding_window=0"),
     # EinsumDense: the kernel, bias and output shape that Keras's equation analysis gives.
     ("(32,)", "add einsumdense equation=ab,bc->ac output_shape=64 bias_axes=c"),
     ("(32,128)", "add einsumdense equation=abc,cd->abd output_shape=(None,64) bias_axes=d"),

@@ -88,6 +88,8 @@ struct ArgumentSpecTests {
     d["Dense.lora_rank"] = "None"
     d["Embedding.lora_rank"] = "None"
     d["MultiHeadAttention.use_gate"] = "false"
+    d["MultiHeadAttention.dropout"] = "0.0"
+    d["MultiHeadAttention.sliding_window"] = "None"
     d["GRU.reset_after"] = "true"
     // EinsumDense(equation, output_shape, activation=None, bias_axes=None, ...,
     // lora_rank=None, lora_alpha=None, ...).

@@ -207,6 +207,7 @@ public struct LayerCatalog: Sendable {
       + poolingLayers
       + normalizationLayers + featureNormalizationLayers
       + recurrentLayers + reshapingLayers + moreRegularizationLayers + attentionLayers
+      + groupQueryAttentionLayers
       + wrapperLayers + adaptivePoolingLayers + preprocessingLayers + einsumLayers)
 
   /// Keras layer classes paramcalc does not compute yet: refused with "not supported yet"
