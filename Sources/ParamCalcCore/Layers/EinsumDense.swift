@@ -248,7 +248,8 @@ struct EinsumDense: LayerModel {
       rule.append(
         "the ... stands for \(a.elided - 1) input \(a.elided == 2 ? "axis" : "axes") after the "
           + "batch, carried into the output"
-          + (a.elided > 2 ? "\n(Keras inserts them one by one at the front: in reverse order)" : "")
+          + (a.elided > 2
+            ? "\n(Keras inserts them one by one right after the batch: in reverse order)" : "")
       )
     } else if a.elided > 0 && e.ellipsis != .left {
       rule.append(
