@@ -24,7 +24,7 @@ refused = []
 for entry in layers["layers"]:
     name = entry["type"].lower()
     text = subprocess.run([BIN], input=f"help {name}\n", capture_output=True, text=True, check=True).stdout
-    m = EXAMPLE.search(text)
+    m = EXAMPLE.search(text.replace("\n    ", " "))  # an example wrapped: its rest indented by 4
     assert m, (name, "no example")
     k = run(f"{m.group(1)}\n{m.group(2)}\n")
     if k["rejected_lines"] or k.get("oracle_errors"):

@@ -20,7 +20,7 @@ CASES = [
      "add dense units=10\ninsert 3 batchnormalization\nremove 2\nset 1 filters=16\nundo\nredo\ntotal\nclear\nundo\nsummary\n"),
     ("errors", [], "input (None,25)\nadd conv1d filters=64 kernel=5\nadd dense units=10 units=3\nadd convv1d filters=3\n"
      "add dense unitz=3\nadd dense\nundo undo\nremove 7\nadd dense units=0\nadd dropout rate=1.5\ninput\n"
-     "add conv2d kernel_size=(3,\nadd dense units=9223372036854775807\nadd einsumdense equation=ab,bc->ac\nfrobnicate\n"
+     "add conv2d kernel_size=(3,\nadd dense units=9223372036854775807\nadd concatenate axis=-1\nfrobnicate\n"
      "add conv1d filters=4 kernel_size=3 padding=sme\ninput (None,None,25)\ntotal\n"),
     ("kerasRefusal", [], "input (3,2)\nadd conv1d filters=2 kernel_size=5\nadd maxpooling2d\n"),
     ("bail", ["--bail"], "input (4,)\nadd dense units=2\nadd dense units=0\nadd dense units=3\n"),

@@ -122,7 +122,24 @@ struct ArgumentSpecTests {
     d["Dense.lora_rank"] = "None"
     d["Embedding.lora_rank"] = "None"
     d["MultiHeadAttention.use_gate"] = "false"
+    d["MultiHeadAttention.dropout"] = "0.0"
+    d["MultiHeadAttention.sliding_window"] = "None"
     d["GRU.reset_after"] = "true"
+    // EinsumDense(equation, output_shape, activation=None, bias_axes=None, ...,
+    // lora_rank=None, lora_alpha=None, ...).
+    d["EinsumDense.equation"] = "required"
+    d["EinsumDense.output_shape"] = "required"
+    d["EinsumDense.bias_axes"] = "None"
+    d["EinsumDense.lora_rank"] = "None"
+    // GroupedQueryAttention(head_dim, num_query_heads, num_key_value_heads, dropout=0.0,
+    // use_bias=True, sliding_window=None, flash_attention=None, ..., use_gate=False, seed=None).
+    for a in ["head_dim", "num_query_heads", "num_key_value_heads"] {
+      d["GroupQueryAttention.\(a)"] = "required"
+    }
+    d["GroupQueryAttention.dropout"] = "0.0"
+    d["GroupQueryAttention.use_bias"] = "true"
+    d["GroupQueryAttention.sliding_window"] = "None"
+    d["GroupQueryAttention.use_gate"] = "false"
     for r in 1...3 {
       // Keras has depthwise and separable convolutions of rank 1 and 2 only.
       let depthwise = r < 3 ? ["DepthwiseConv\(r)D", "SeparableConv\(r)D"] : []

@@ -214,6 +214,26 @@ let explainCases: [String: [(String, String)]] = {
       ("(10,16)", "add multiheadattention num_heads=2 key_dim=8 value_dim=4 output_shape=12"),
       ("(10,16)", "add multiheadattention num_heads=2 key_dim=8 value_dim=8"),
     ],
+    "GroupQueryAttention": [
+      ("(10,16)", "add groupqueryattention head_dim=8 num_query_heads=4 num_key_value_heads=2"),
+      ("(10,16)", "add groupqueryattention head_dim=8 num_query_heads=4 num_key_value_heads=4"),
+      ("(10,16)", "add groupqueryattention head_dim=8 num_query_heads=4 num_key_value_heads=1"),
+      (
+        "(10,16)",
+        "add groupqueryattention head_dim=4 num_query_heads=6 num_key_value_heads=3 use_gate=true use_bias=false"
+      ),
+      ("(4,5,16)", "add groupqueryattention head_dim=8 num_query_heads=4 num_key_value_heads=2"),
+    ],
+    "EinsumDense": [
+      ("(10,16)", "add einsumdense equation=abc,cd->abd output_shape=(10,32) bias_axes=d"),
+      ("(32,128)", "add einsumdense equation=abc,cd->abd output_shape=(None,64) bias_axes=d"),
+      ("(4,5,10)", "add einsumdense equation=...b,bc->...c output_shape=64 bias_axes=c"),
+      ("(10,4,5)", "add einsumdense equation=ab...,bc->ac... output_shape=64 bias_axes=c"),
+      ("(10,16)", "add einsumdense equation=abc,cde->abde output_shape=(None,4,8) bias_axes=d"),
+      ("(10,16)", "add einsumdense equation=abc,bcd->ad output_shape=8 lora_rank=2"),
+      ("(10,)", "add einsumdense equation=ab,bc->ac output_shape=8 lora_rank=4"),
+      ("(10,4,16)", "add einsumdense equation=abcd,cde->abe output_shape=(10,8) bias_axes=be"),
+    ],
     "BatchNormalization": [
       ("(10,4)", "add batchnormalization"),
       ("(10,4)", "add batchnormalization center=false scale=false"),

@@ -173,7 +173,10 @@ struct PartsTests {
         Issue.record("no help for \(d.name)")
         continue
       }
-      let last = String(text.split(separator: "\n").last ?? "")
+      // The example, read whole: one longer than a line goes on, indented by 4.
+      let last =
+        text.replacingOccurrences(of: "\n    ", with: " ").split(separator: "\n").last
+        .map(String.init) ?? ""
       guard last.hasPrefix("  example: input "), let arrow = last.range(of: " → ") else {
         Issue.record("help \(d.name) does not end with an example: \(last)")
         continue

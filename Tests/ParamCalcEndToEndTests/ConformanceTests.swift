@@ -242,7 +242,7 @@ struct ConformanceTests {
     "keras-public.jsonl": (400, 400),
     "keras-public-mixed.jsonl": (250, 250),
     "keras-edits.jsonl": (60, 60),
-    "keras-public-wide.jsonl": (300, 254),
+    "keras-public-wide.jsonl": (300, 300),
   ]
 
   static let waiting = Result { try Waiting.load() }

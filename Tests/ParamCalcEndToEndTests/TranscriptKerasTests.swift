@@ -337,7 +337,9 @@ struct TranscriptKerasTests {
     #expect(types.count == examples.count, "\(types.count) layer types, \(examples.count) examples")
     let r = try Binary.run([], stdin: types.map { "help \($0)\n" }.joined())
     let p = try Patterns()
-    let found = r.stdout.split(separator: "\n").compactMap { $0.firstMatch(of: p.helpExample) }
+    // An example longer than a line is wrapped, its rest indented by 4: read it whole.
+    let found = r.stdout.replacingOccurrences(of: "\n    ", with: " ").split(separator: "\n")
+      .compactMap { $0.firstMatch(of: p.helpExample) }
     #expect(found.count == types.count, "\(found.count) examples in \(types.count) help texts")
     for m in found {
       let example = m.output[1].substring.map(String.init) ?? ""

@@ -142,7 +142,7 @@ struct TranscriptTests {
     Case(
       name: "errors", arguments: [],
       script:
-        "input (None,25)\nadd conv1d filters=64 kernel=5\nadd dense units=10 units=3\nadd convv1d filters=3\nadd dense unitz=3\nadd dense\nundo undo\nremove 7\nadd dense units=0\nadd dropout rate=1.5\ninput\nadd conv2d kernel_size=(3,\nadd dense units=9223372036854775807\nadd einsumdense equation=ab,bc->ac\nfrobnicate\nadd conv1d filters=4 kernel_size=3 padding=sme\ninput (None,None,25)\ntotal\n",
+        "input (None,25)\nadd conv1d filters=64 kernel=5\nadd dense units=10 units=3\nadd convv1d filters=3\nadd dense unitz=3\nadd dense\nundo undo\nremove 7\nadd dense units=0\nadd dropout rate=1.5\ninput\nadd conv2d kernel_size=(3,\nadd dense units=9223372036854775807\nadd concatenate axis=-1\nfrobnicate\nadd conv1d filters=4 kernel_size=3 padding=sme\ninput (None,None,25)\ntotal\n",
       stdout: [
         "  input (None, None, 25)",
         "  #1 Conv1D  out (None, None, 64)   8,064 params   total 8,064",
@@ -191,8 +191,8 @@ struct TranscriptTests {
         "<stdin>:13:5: error: overflow: the size of weight 'kernel' does not fit in a 64-bit integer",
         "  add dense units=9223372036854775807",
         "      ^~~~~",
-        "<stdin>:14:5: error: layer type 'EinsumDense' is not supported: paramcalc does not compute it yet",
-        "  add einsumdense equation=ab,bc->ac",
+        "<stdin>:14:5: error: layer type 'Concatenate' is not supported: it merges several inputs, and a Sequential model passes one",
+        "  add concatenate axis=-1",
         "      ^~~~~~~~~~~",
         "help: 'layers' lists the layer types paramcalc computes",
         "<stdin>:15:1: error: unknown command 'frobnicate'",
@@ -331,7 +331,7 @@ struct TranscriptTests {
         "                  ZeroPadding2D, ZeroPadding3D, Cropping1D, Cropping2D, Cropping3D",
         "  Regularization  SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, GaussianNoise,",
         "                  GaussianDropout, AlphaDropout, ActivityRegularization",
-        "  Attention       MultiHeadAttention",
+        "  Attention       MultiHeadAttention, GroupQueryAttention",
         "  Wrapper         Bidirectional, TimeDistributed, SpectralNormalization",
         "  Preprocessing   Rescaling, Resizing, CenterCrop, RandomCrop, RandomFlip, RandomRotation,",
         "                  RandomZoom, RandomTranslation, RandomContrast, RandomBrightness, RandomGrayscale,",
@@ -340,6 +340,7 @@ struct TranscriptTests {
         "                  RandomErasing, RandomGaussianBlur, Solarization, AutoContrast, MixUp, CutMix,",
         "                  RandAugment, AugMix, ContrastLimitedAdaptiveHistogramEqualization,",
         "                  MaxNumBoundingBoxes, RandomColorDegeneration, CategoryEncoding, Discretization",
+        "  Einsum          EinsumDense",
         "Type names are case-insensitive ('add conv2d ...'); 'help LAYER' shows arguments and formula.",
         "",
       ].joined(separator: "\n"),

@@ -19,8 +19,6 @@ public struct ArgumentSpec: Sendable {
     case integerTuple
     /// A tuple of numbers of any length, possibly empty (a number alone is a tuple of one).
     case numberTuple
-    /// A layer written as a line of `add` writes it, in quotes: `"gru units=8 go_backwards=true"`.
-    case layer
     /// Non-negative `(before, after)` amounts on each of `rank` axes.
     case pairs(rank: Int)
     case bool
@@ -33,6 +31,10 @@ public struct ArgumentSpec: Sendable {
     /// An augmentation's strength: a number in the range, or a pair (lower, upper) checked by
     /// `pair`.
     case factor(ClosedRange<Double>, pair: PairRule)
+    /// A word, described in `help` by these words (`einsum equation, e.g. ab,bc->ac`).
+    case text(String)
+    /// Sizes of some axes: an integer, or a tuple of integers and None (None: not fixed here).
+    case partialShape
   }
 
   /// How an augmentation checks a pair (lower, upper) given as its factor.
@@ -158,7 +160,6 @@ public struct ArgumentSpec: Sendable {
       return (count == 1 ? "integer" : "\(count) integers") + atLeast(min) + orNone
     case .integerTuple: return "tuple of integers"
     case .numberTuple: return "tuple of numbers"
-    case .layer: return "a layer, in quotes"
     case .pairs: return "integers ≥ 0 or pairs"
     case .bool: return "true or false"
     case .choice: return choices.joined(separator: ", ")
@@ -175,6 +176,8 @@ public struct ArgumentSpec: Sendable {
       case .each: return numbers + ", or a pair of them"
       case .eachAboveBottom: return "above " + numbers + ", or a pair of them"
       }
+    case .text(let words): return words
+    case .partialShape: return "integer, or tuple of integers and None"
     }
   }
 

@@ -1,10 +1,13 @@
-// MultiHeadAttention, self-attention on the current tensor (query = key = value).
+// MultiHeadAttention, self-attention on the current tensor (query = key = value), what the
+// attention layers share (their arguments' checks, their projections as parts) and the family's
+// note; GroupQueryAttention is in GroupedQueryAttention.swift.
 // Source: keras/src/layers/attention/multi_head_attention.py (Keras 3); Vaswani et al. 2017.
 
 let attentionExample = LayerExample("(10,16)", "add multiheadattention num_heads=2 key_dim=8")
-let attentionExamples = [attentionExample]
+let attentionExamples = [attentionExample, groupQueryExample]
 
-/// The arguments of MultiHeadAttention, each declared once for `help` and for reading.
+/// The arguments of MultiHeadAttention (dropout, sliding_window and use_bias are also
+/// GroupQueryAttention's), each declared once for `help` and for reading.
 enum AttentionArguments {
   static let numHeads = ArgumentSpec(
     "num_heads", .integer(min: 1), default: .required, .count, "number of attention heads")
@@ -21,6 +24,11 @@ enum AttentionArguments {
   static let useGate = ArgumentSpec(
     "use_gate", .bool, default: false, .count,
     "gated attention: a gate projection, sized as value's, scales each head's output")
+  static let dropout = ArgumentSpec(
+    "dropout", .number(0...1), default: 0.0, .neither, "dropout rate of the attention weights")
+  static let slidingWindow = ArgumentSpec(
+    "sliding_window", .optionalInteger(min: 1), default: .none, .neither,
+    "each position attends only to those within sliding_window - 1 of it")
 }
 
 let attentionLayers: [LayerDescriptor] = [
@@ -31,12 +39,12 @@ let attentionLayers: [LayerDescriptor] = [
     arguments: [
       AttentionArguments.numHeads, AttentionArguments.keyDim, AttentionArguments.valueDim,
       AttentionArguments.useBias, AttentionArguments.outputShape, AttentionArguments.useGate,
+      AttentionArguments.dropout, AttentionArguments.slidingWindow,
     ],
     // As MultiHeadAttention.__init__ names them: no activation, no lora_rank.
     inert: [
       "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
-      "kernel_constraint", "bias_constraint", "dropout", "attention_axes", "seed",
-      "flash_attention", "sliding_window",
+      "kernel_constraint", "bias_constraint", "attention_axes", "seed", "flash_attention",
     ],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let heads = try r.int(AttentionArguments.numHeads, example: attentionExample.add)
@@ -58,11 +66,30 @@ let attentionLayers: [LayerDescriptor] = [
         out = list.values
       }
       let gate = try r.bool(AttentionArguments.useGate)
+      try r.checkAttentionOptions()
       return MultiHeadAttention(
         heads: heads, keyDim: key, valueDim: value, useBias: bias, outputShape: out,
         useGate: gate)
     })
 ]
+
+extension ArgumentReader {
+  /// What the attention layers check of the arguments that change no count, as Keras does:
+  /// `sliding_window` None or a positive integer, `dropout` a rate from 0 to 1 (Keras's Dropout
+  /// refuses others) and none with `flash_attention=true` (Keras refuses the two together).
+  mutating func checkAttentionOptions() throws(ParamCalcError) {
+    _ = try optionalInt(AttentionArguments.slidingWindow)
+    let dropout = try number(AttentionArguments.dropout)
+    if dropout > 0, let flash = arguments.first(where: { $0.key == "flash_attention" }),
+      flash.value == .bool(true)
+    {
+      throw .invalidValue(
+        argument: "flash_attention",
+        message: "dropout is not supported when flash attention is enabled",
+        at: flash.valueSpan, hint: "set dropout=0 to use flash attention")
+    }
+  }
+}
 
 struct MultiHeadAttention: LayerModel {
   let heads: Int
@@ -161,21 +188,33 @@ struct MultiHeadAttention: LayerModel {
 
   /// The projections, each its kernel (and bias) with its subtotal.
   func parts(_ weights: [Weight]) -> [Part] {
-    var out: [Part] = []
-    var k = 0
-    for name in projections {
-      let n = useBias ? 2 : 1
-      guard k + n <= weights.count else { break }
-      let mine = weights[k..<(k + n)].map { Part.weight($0, $0.shape.map(String.init)) }
-      k += n
-      let what =
-        name == "output"
-        ? "heads × value_dim → out"
-        : "d → heads × \(name == "query" || name == "key" ? "key_dim" : "value_dim")"
-      out.append(.group(name + " projection", mine, detail: what))
-    }
-    return out
+    projectionParts(
+      weights,
+      projections.map { name in
+        let what =
+          name == "output"
+          ? "heads × value_dim → out"
+          : "d → heads × \(name == "query" || name == "key" ? "key_dim" : "value_dim")"
+        return (name, what)
+      }, useBias: useBias)
   }
+}
+
+/// An attention layer's projections as parts, in Keras's order: each its kernel (and bias,
+/// with `useBias`) with its subtotal, and what it maps to what.
+func projectionParts(_ weights: [Weight], _ projections: [(String, String)], useBias: Bool)
+  -> [Part]
+{
+  var out: [Part] = []
+  var k = 0
+  for (name, what) in projections {
+    let n = useBias ? 2 : 1
+    guard k + n <= weights.count else { break }
+    let mine = weights[k..<(k + n)].map { Part.weight($0, $0.shape.map(String.init)) }
+    k += n
+    out.append(.group(name + " projection", mine, detail: what))
+  }
+  return out
 }
 
 let attentionFamily = LayerFamily(
@@ -186,5 +225,9 @@ let attentionFamily = LayerFamily(
     `(d, heads, value_dim)` with bias `(heads, value_dim)` (with `use_gate`, a gate projection \
     of the same shapes, listed before value), an output kernel `(heads, value_dim, *out)` with \
     bias `out`, where `out` is `output_shape` (an integer or a tuple) or `(d,)`; the output is \
-    the input with its last axis replaced by `out` (Vaswani et al. 2017).
+    the input with its last axis replaced by `out` (Vaswani et al. 2017). GroupQueryAttention \
+    (the class GroupedQueryAttention) gives keys and values `num_key_value_heads` heads, fewer \
+    than the query's: query kernel `(d, num_query_heads, head_dim)`, key and value kernels \
+    `(d, num_key_value_heads, head_dim)`, output kernel `(num_query_heads, head_dim, d)`, each \
+    with its bias; each key/value head serves a group of query heads (Ainslie et al. 2023).
     """)

@@ -58,7 +58,7 @@ enum RecurrentArguments {
     "stateful", .bool, default: false, .neither,
     "keep the state from batch to batch (true is refused: it needs a fixed batch size)")
   static let backwardLayer = ArgumentSpec(
-    "backward_layer", .layer, default: .none, .count,
+    "backward_layer", .text("a recurrent layer, in quotes"), default: .none, .count,
     "the backward layer, with its own configuration (None: a copy of the forward one)")
   static let mergeMode = ArgumentSpec(
     "merge_mode", .choice(["concat", "sum", "mul", "ave", "none"]), default: "concat", .shape,
