@@ -137,4 +137,25 @@ struct ParserTests {
     #expect(LayerDescriptor.snakeCase("SimpleRNN") == "simple_rnn")
     #expect(LayerDescriptor.snakeCase("GlobalMaxPooling2D") == "global_max_pooling2d")
   }
+
+  /// `summary` names a layer after its Keras class, as Keras does: GroupQueryAttention is the
+  /// name keras.layers exports for the class GroupedQueryAttention, which Keras names
+  /// grouped_query_attention; a wrapper is named after itself, not what it wraps.
+  @Test func summaryNamesLayersAfterTheirClass() throws {
+    var i = Interpreter()
+    for line in [
+      "input (8,16)", "add groupqueryattention head_dim=4 num_query_heads=4 num_key_value_heads=2",
+      "add bidirectional lstm units=3 return_sequences=true", "add bidirectional gru units=2",
+    ] {
+      _ = try i.run(line: line)
+    }
+    guard case (_, let response)? = try i.run(line: "summary") else {
+      Issue.record("no summary")
+      return
+    }
+    let text = TextRenderer().render(response, session: i.session)
+    #expect(text.contains("grouped_query_attention (GroupedQueryAttention)"))
+    #expect(text.contains("bidirectional (Bidirectional(LSTM))"))
+    #expect(text.contains("bidirectional_1 (Bidirectional(GRU))"))
+  }
 }

@@ -34,13 +34,16 @@ extension TextRenderer {
     let total = s.total
     func cell(_ l: ModelLayer) -> Cells {
       cells.value(for: l) { l in
+        // Keras names a layer after its class (`GroupedQueryAttention`, exported as
+        // GroupQueryAttention; a wrapper's, not the wrapped one's).
+        let kerasClass = String(l.typeName.prefix { $0 != "(" })
         let base: Int
-        if let known = baseOf[l.spec.type] {
+        if let known = baseOf[kerasClass] {
           base = known
         } else {
           base = bases.count
-          bases.append(Array(LayerDescriptor.snakeCase(l.spec.type).utf8))
-          baseOf[l.spec.type] = base
+          bases.append(Array(LayerDescriptor.snakeCase(kerasClass).utf8))
+          baseOf[kerasClass] = base
         }
         return Cells(
           base: base, type: Array(" (\(l.typeName))".utf8),
