@@ -45,7 +45,8 @@ public final class LayerDescriptor: Sendable {
           return v.lowercased() == "channels_first"
         }
         let model = try make(&r)
-        return first ? ChannelsFirst(inner: model, axis: channelsAxis) : model
+        return first && !(model is any PlacesItsChannels)
+          ? ChannelsFirst(inner: model, axis: channelsAxis) : model
       }
     } else {
       self.make = make
@@ -225,7 +226,7 @@ public struct LayerCatalog: Sendable {
       + recurrentLayers + convRecurrentLayers + reshapingLayers + moreRegularizationLayers
       + attentionLayers
       + wrapperLayers + adaptivePoolingLayers + preprocessingLayers + augmentationLayers
-      + encodingLayers)
+      + encodingLayers + audioLayers)
 
   /// The classes `keras.layers` exports that paramcalc does not compute, each with the reason
   /// (refused as "not supported: REASON" rather than "unknown"). `scripts/keras_coverage.py`
@@ -248,7 +249,6 @@ public struct LayerCatalog: Sendable {
     "Pipeline": "it runs a list of preprocessing layers: add them one by one",
     "InputLayer": "the model's input is set with the 'input' command",
     "Equalization": "Keras 3.15 cannot build it in a model (its symbolic call fails)",
-    "MelSpectrogram": notYet, "STFTSpectrogram": notYet,
     "Layer": "it is the base class of every layer", "Wrapper": "it is the base class of wrappers",
     "InputSpec": "it describes the inputs a layer accepts; it is not a layer",
   ]
