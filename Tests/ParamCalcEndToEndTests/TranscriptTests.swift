@@ -340,6 +340,7 @@ struct TranscriptTests {
         "                  RandomErasing, RandomGaussianBlur, Solarization, AutoContrast, MixUp, CutMix,",
         "                  RandAugment, AugMix, ContrastLimitedAdaptiveHistogramEqualization,",
         "                  MaxNumBoundingBoxes, RandomColorDegeneration, CategoryEncoding, Discretization",
+        "  Audio           STFTSpectrogram, MelSpectrogram",
         "Type names are case-insensitive ('add conv2d ...'); 'help LAYER' shows arguments and formula.",
         "",
       ].joined(separator: "\n"),
