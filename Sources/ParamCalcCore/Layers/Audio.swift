@@ -226,19 +226,27 @@ struct STFTSpectrogram: LayerModel, PlacesItsChannels {
           + " sine at that sample); the middle axis of 1 is the one channel a kernel reads"),
       Term(
         "freq_bins", bins, .derived,
-        "\(fftSource): floor(\(n(fftLength)) / 2) + 1 = \(n(bins)) frequencies, k = 0 to"
-          + " \(n(bins - 1)) cycles per \(n(fftLength)) samples; the other DFT outputs of a real"
-          + " signal mirror these: one column per bin"),
+        "\(fftSource): floor(\(n(fftLength)) / 2) + 1 = \(n(bins)) frequency bins, k = 0 to"
+          + " \(n(bins - 1)) cycles per \(n(fftLength)) samples"
+          + (fftLength > bins
+            ? "; the DFT's other \(n(fftLength - bins)) outputs mirror these for a real signal"
+            : "")
+          + ": one column per bin"),
     ]
     let parts = inference.weights.map {
       Part.weight($0, [n(frameLength), "1", n(bins)], detail: "frame_length × 1 × freq_bins")
     }
     // Keras's initializer divides by 2 × (bins - 1): fft_length when it is even.
     let period = 2 * (bins - 1)
+    let columns = kernelNames.map {
+      $0 == "real_kernel"
+        ? "of real_kernel is window × cos(2π·k·t / \(n(period)))"
+        : "of imag_kernel window × −sin(2π·k·t / \(n(period)))"
+    }
     var notes = [
-      "each kernel starts as the DFT's basis: column k of real_kernel is window × "
-        + "cos(2π·k·t / \(n(period))) over the samples t of a frame, of imag_kernel window × "
-        + "−sin(…), divided by the window's scale (scaling); they are convolved over the signal",
+      "each kernel starts as the DFT's basis: column k " + columns.joined(separator: ", ")
+        + ", over the samples t of a frame, divided by the window's scale (scaling);"
+        + " they are convolved over the signal",
       "the same kernels are applied to every input channel on its own: the count does not depend"
         + " on the channels (the output does)",
       inference.trainable == 0
@@ -289,7 +297,8 @@ struct STFTSpectrogram: LayerModel, PlacesItsChannels {
     }
     return [
       "padding=\(padding), frame_step=\(n(frameStep)): \(input.description) -> \(output.description)",
-      framesLine + " (frames of \(n(frameLength)) samples)", binsLine, placed,
+      framesLine + " (frames of \(n(frameLength)) sample\(frameLength == 1 ? "" : "s"))", binsLine,
+      placed,
     ].joined(separator: "\n")
   }
 }
