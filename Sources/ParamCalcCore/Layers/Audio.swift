@@ -355,14 +355,19 @@ let audioFamily = LayerFamily(
     into frames of `frame_length` samples, `frame_step` apart, and each frame's discrete \
     Fourier transform (DFT) of `fft_length` points gives one column of the picture, one row per \
     frequency bin (`fft_length // 2 + 1` of them for a real signal, from 0 to half the sample \
-    rate). STFTSpectrogram computes the DFT as a 1-D convolution: its weights are the DFT's \
-    bases, `real_kernel` the cosines and `imag_kernel` the sines (times the window), each \
-    (frame_length, 1, fft_length // 2 + 1): one column per frequency bin, one row per sample of \
-    a frame, one input channel at a time. So its count is kernels × frame_length × \
-    (fft_length // 2 + 1): 2 × 256 × 129 = 66,048 with Keras's defaults; `mode=real` or \
-    `mode=imag` builds one kernel only. Keras trains the kernels by default (`trainable=True`). \
-    MelSpectrogram has no weights: it computes its STFT and its mel filter bank (triangles \
-    that pool the frequency bins into `num_mel_bins` bands spaced as human hearing does) in \
-    every call. Its output is (num_mel_bins, frames), frames = (samples + sequence_stride + 1) \
-    // sequence_stride by Keras's compute_output_shape, from the axis after the batch.
+    rate; the DFT's other outputs mirror these). STFTSpectrogram computes the DFT as a 1-D \
+    convolution of stride `frame_step` whose weights are the DFT's bases: `real_kernel[t, 0, k] \
+    = w[t] · cos(2π·k·t / N) / s` and `imag_kernel[t, 0, k] = −w[t] · sin(2π·k·t / N) / s`, \
+    with `w` the window, `s` its scale (`scaling`), N = 2 × (fft_length // 2) (fft_length when \
+    even). Each \
+    kernel is (frame_length, 1, fft_length // 2 + 1): one row per sample of a frame, one column \
+    per frequency bin, and 1 input channel, since every channel of the signal is convolved on \
+    its own with the same kernels. So the count is kernels × frame_length × (fft_length // 2 + \
+    1): 2 × 256 × 129 = 66,048 with Keras's defaults; `mode=real` builds real_kernel only, \
+    `mode=imag` imag_kernel only. Keras trains the kernels by default (`trainable=True`); \
+    `trainable=false` keeps them the exact STFT. MelSpectrogram has no weights: it computes its \
+    STFT and its mel filter bank (triangles that pool the frequency bins into `num_mel_bins` \
+    bands, spaced as human hearing is) in every call. Its output is (num_mel_bins, frames), \
+    frames = (samples + sequence_stride + 1) // sequence_stride by Keras's compute_output_shape, \
+    reading the samples from the axis after the batch.
     """)
