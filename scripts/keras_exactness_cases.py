@@ -15,6 +15,8 @@ Discretization, ReversibleEmbedding), data_format=channels_first on every family
 with what Keras refuses of them.
 layers, adaptive pooling, EinsumDense and its equations, GroupQueryAttention), with what Keras
 refuses of them.
+Discretization, ReversibleEmbedding, STFTSpectrogram, MelSpectrogram), data_format=channels_first
+on every family that takes it, with what Keras refuses of them.
 
 usage: KERAS_BACKEND=jax ~/keras/bin/python scripts/keras_exactness_cases.py
 The oracle is looked for in $PARAMCALC_ORACLE (default ../shared/oracle beside the repository).
@@ -369,6 +371,59 @@ CASES = [
     ("(16,)", "add groupqueryattention head_dim=8 num_query_heads=4 num_key_value_heads=2"),
     ("(10,None)", "add groupqueryattention head_dim=8 num_query_heads=4 num_key_value_heads=2"),
     ("(10,16)", "add groupqueryattention head_dim=8 num_query_heads=4"),
+    # STFTSpectrogram: two kernels (one for mode=real or imag) of (frame_length, 1,
+    # fft_length // 2 + 1); frames by the convolution's rule; each mode, padding, expand_dims,
+    # data_format, several channels, and what Keras refuses.
+    ("(16000,1)", "add stftspectrogram"),
+    ("(16000,2)", "add stftspectrogram mode=stft"),
+    ("(16000,2)", "add stftspectrogram mode=real"),
+    ("(16000,3)", "add stftspectrogram mode=imag expand_dims=true"),
+    ("(16000,1)", "add stftspectrogram mode=magnitude frame_length=400 frame_step=160 padding=same"),
+    ("(16000,1)", "add stftspectrogram mode=psd frame_length=400 fft_length=500"),
+    ("(16000,1)", "add stftspectrogram mode=angle frame_length=255 periodic=true scaling=spectrum"),
+    ("(16000,1)", "add stftspectrogram window=hamming scaling=None frame_step=256"),
+    ("(16000,1)", "add stftspectrogram window=None trainable=false"),
+    ("(16000,1)", "add stftspectrogram frame_length=1 frame_step=1"),
+    ("(None,1)", "add stftspectrogram padding=same"),
+    ("(None,2)", "add stftspectrogram mode=stft expand_dims=true"),
+    ("(2,16000)", "add stftspectrogram data_format=channels_first"),
+    ("(2,16000)", "add stftspectrogram data_format=channels_first expand_dims=true"),
+    ("(2,8000)", "add stftspectrogram data_format=channels_first expand_dims=true mode=stft frame_length=64"),
+    ("(3,None)", "add stftspectrogram data_format=channels_first mode=real padding=same"),
+    ("(16000,1)", "add stftspectrogram frame_length=400 fft_length=300"),
+    ("(16000,1)", "add stftspectrogram frame_step=300"),
+    ("(16000,1)", "add stftspectrogram frame_step=0"),
+    ("(16000,1)", "add stftspectrogram frame_length=0"),
+    ("(16000,1)", "add stftspectrogram frame_length=1"),
+    ("(16000,1)", "add stftspectrogram fft_length=0"),
+    ("(16000,1)", "add stftspectrogram mode=power"),
+    ("(16000,1)", "add stftspectrogram scaling=unit"),
+    ("(16000,1)", "add stftspectrogram padding=causal"),
+    ("(16000,1)", "add stftspectrogram window=hannn"),
+    ("(16000,1)", "add stftspectrogram data_format=channels_middle"),
+    ("(16000,)", "add stftspectrogram"),
+    ("(100,4,1)", "add stftspectrogram"),
+    ("(100,1)", "add stftspectrogram"),
+    ("(16000,None)", "add stftspectrogram"),
+    ("(None,16000)", "add stftspectrogram data_format=channels_first"),
+    ("(1,100)", "add stftspectrogram data_format=channels_first"),
+    # MelSpectrogram: no weights; (num_mel_bins, (samples + sequence_stride + 1) //
+    # sequence_stride) from the axis after the batch, whatever the rank; its refusals.
+    ("(16000,)", "add melspectrogram"),
+    ("(16000,1)", "add melspectrogram num_mel_bins=64"),
+    ("(16000,1,3)", "add melspectrogram sequence_stride=256"),
+    ("(2,16000)", "add melspectrogram"),
+    ("(None,)", "add melspectrogram"),
+    ("(10,)", "add melspectrogram"),
+    ("(16000,)", "add melspectrogram fft_length=512 sequence_stride=160 num_mel_bins=40"),
+    ("(16000,)", "add melspectrogram fft_length=512 sequence_length=400 sampling_rate=8000 max_freq=4000"),
+    ("(16000,)", "add melspectrogram sequence_length=0 power_to_db=false mag_exp=1.0 window=hamming"),
+    ("(16000,)", "add melspectrogram trainable=false"),
+    ("(16000,)", "add melspectrogram fft_length=512 sequence_length=1024"),
+    ("(16000,)", "add melspectrogram sequence_stride=0"),
+    ("(16000,)", "add melspectrogram sequence_stride=-5"),
+    ("(16000,)", "add melspectrogram num_mel_bins=0"),
+    ("(16000,)", "add melspectrogram num_mel_bins=-2"),
 ]
 
 # Bidirectional with backward_layer (the oracle reads no nested layer): built here, the row made

@@ -38,6 +38,10 @@ CASES = [
      "explain\nadd bidirectional convlstm2d filters=8 kernel_size=3 strides=2\nadd convlstm1d filters=4 kernel_size=3\n"
      "add convlstm2d filters=4 kernel_size=3 return_state=true\nadd convlstm2d filters=4 kernel_size=3 strides=2 dilation_rate=2\n"
      "input (None,None,64,1)\nsummary\n"),
+    ("audio", [], "input (16000,1)\nadd stftspectrogram frame_length=400 frame_step=160 fft_length=512 trainable=false\n"
+     "explain 1\nadd stftspectrogram frame_step=500\nadd stftspectrogram mode=real expand_dims=true\nclear\n"
+     "input (16000,)\nadd melspectrogram num_mel_bins=64 sequence_stride=160\nexplain 1\n"
+     "add melspectrogram fft_length=512 sequence_length=1024\nadd stftspectrogram\nsummary\n"),
 ]
 
 

@@ -275,6 +275,18 @@ let explainCases: [String: [(String, String)]] = {
       ("(12,4)", "add discretization num_bins=4 output_mode=multi_hot"),
       ("(12,)", "add discretization num_bins=4 output_mode=one_hot"),
     ],
+    "STFTSpectrogram": [
+      ("(16000,1)", "add stftspectrogram"),
+      ("(16000,2)", "add stftspectrogram mode=stft frame_length=400 fft_length=500 padding=same"),
+      ("(2,16000)", "add stftspectrogram mode=real data_format=channels_first expand_dims=true"),
+      ("(None,1)", "add stftspectrogram mode=imag frame_step=64"),
+      ("(16000,1)", "add stftspectrogram frame_length=1 frame_step=1"),
+    ],
+    "MelSpectrogram": [
+      ("(16000,)", "add melspectrogram"),
+      ("(16000,1)", "add melspectrogram num_mel_bins=64 sequence_stride=160"),
+      ("(None,)", "add melspectrogram"),
+    ],
     "ReversibleEmbedding": [
       ("(12,)", "add reversibleembedding input_dim=100 output_dim=8"),
       ("(12,)", "add reversibleembedding input_dim=100 output_dim=8 tie_weights=false"),

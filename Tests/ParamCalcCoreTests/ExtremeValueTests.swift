@@ -392,7 +392,9 @@ struct ExtremeValueTests {
     // really reaches the arguments: each type is accepted on at least one input.
     for t in ExtremeSweep.targets() {
       var accepted = false
-      for input in ExtremeSweep.inputs + ["(5,1,32)", "(5,4,4,3)", "(2,3,3,3,2)", "(2,2,3,3,3,2)"] {
+      for input in ExtremeSweep.inputs + [
+        "(5,1,32)", "(5,4,4,3)", "(2,3,3,3,2)", "(2,2,3,3,3,2)", "(2,None,1)",
+      ] {
         var interpreter = Interpreter()
         _ = try interpreter.run(line: "input " + input)
         if (try? interpreter.run(line: "add " + t.prefix(""))) != nil {

@@ -243,7 +243,7 @@ public struct LayerExample: Sendable {
     + normalizationExamples + featureNormalizationExamples + recurrentExamples
     + convRecurrentExamples + reshapingExamples + regularizationExamples + attentionExamples
     + wrapperExamples + adaptivePoolingExamples + preprocessingExamples + augmentationExamples
-    + encodingExamples + [reversibleEmbeddingExample] + einsumExamples
+    + encodingExamples + [reversibleEmbeddingExample] + einsumExamples + audioExamples
 
   /// The example of a layer type, if it has one.
   public static func of(_ d: LayerDescriptor) -> LayerExample? {
@@ -283,7 +283,7 @@ public struct LayerFamily: Sendable {
     coreFamily, activationFamily, convolutionFamily, poolingFamily, normalizationFamily,
     recurrentFamily, convRecurrentFamily, reshapingFamily, regularizationFamily, attentionFamily,
     wrapperFamily,
-    preprocessingFamily, einsumFamily,
+    preprocessingFamily, einsumFamily, audioFamily,
   ]
 
   public static func named(_ name: String) -> LayerFamily? { all.first { $0.name == name } }

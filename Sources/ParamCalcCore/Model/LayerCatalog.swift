@@ -24,10 +24,10 @@ public final class LayerDescriptor: Sendable {
 
   /// A type that declares `data_format` is built with `ChannelsFirst` around it when given
   /// `data_format=channels_first`; `channelsAxis` says where its channels then are (counted
-  /// after the batch: 0, or 1 after a time axis).
+  /// after the batch: 0, or 1 after a time axis), nil for a layer that reads data_format itself.
   public init(
     name: String, family: String, summary: String, source: String, arguments: [ArgumentSpec],
-    inert: [String] = [], channelsAxis: Int = 0,
+    inert: [String] = [], channelsAxis: Int? = 0,
     make: @escaping @Sendable (inout ArgumentReader) throws(ParamCalcError) -> any LayerModel
   ) {
     self.name = name
@@ -36,7 +36,7 @@ public final class LayerDescriptor: Sendable {
     self.source = source
     self.arguments = arguments
     self.inert = inert
-    if arguments.contains(where: { $0.name == "data_format" }) {
+    if let axis = channelsAxis, arguments.contains(where: { $0.name == "data_format" }) {
       self.make = { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
         let first = r.arguments.contains { a in
           guard a.key == dataFormatArgument.name, case .string(let v) = a.value else {
@@ -45,7 +45,7 @@ public final class LayerDescriptor: Sendable {
           return v.lowercased() == "channels_first"
         }
         let model = try make(&r)
-        return first ? ChannelsFirst(inner: model, axis: channelsAxis) : model
+        return first ? ChannelsFirst(inner: model, axis: axis) : model
       }
     } else {
       self.make = make
@@ -246,7 +246,7 @@ public struct LayerCatalog: Sendable {
       + recurrentLayers + convRecurrentLayers + reshapingLayers + moreRegularizationLayers
       + attentionLayers + groupQueryAttentionLayers
       + wrapperLayers + adaptivePoolingLayers + preprocessingLayers + augmentationLayers
-      + encodingLayers + einsumLayers)
+      + encodingLayers + einsumLayers + audioLayers)
 
   /// The classes `keras.layers` exports that paramcalc does not compute, each with the reason
   /// (refused as "not supported: REASON" rather than "unknown"). `scripts/keras_coverage.py`
@@ -268,11 +268,9 @@ public struct LayerCatalog: Sendable {
     "Pipeline": "it runs a list of preprocessing layers: add them one by one",
     "InputLayer": "the model's input is set with the 'input' command",
     "Equalization": "Keras 3.15 cannot build it in a model (its symbolic call fails)",
-    "MelSpectrogram": notYet, "STFTSpectrogram": notYet,
     "Layer": "it is the base class of every layer", "Wrapper": "it is the base class of wrappers",
     "InputSpec": "it describes the inputs a layer accepts; it is not a layer",
   ]
-  static let notYet = "paramcalc does not compute it yet"
   static let merges = "it merges several inputs, and a Sequential model passes one"
   static let tensorFlow = "it needs TensorFlow in Keras 3"
   static let foreign = "it wraps a model of another framework, whose weights only it knows"
