@@ -66,27 +66,6 @@ func convLSTMDescriptor(rank: Int) -> LayerDescriptor {
     })
 }
 
-extension ArgumentReader {
-  /// Keras refuses `return_state=true` in a sequential model (the layer returns three tensors)
-  /// and `stateful=true` without a static batch size (rnn.py).
-  mutating func refuseOneTensorOnly() throws(ParamCalcError) {
-    if try bool(RecurrentArguments.returnState) {
-      throw .invalidValue(
-        argument: "return_state",
-        message:
-          "return_state=true makes the layer return several tensors; paramcalc follows one tensor through the model",
-        at: arguments.first { $0.key == "return_state" }!.valueSpan)
-    }
-    if try bool(RecurrentArguments.stateful) {
-      throw .invalidValue(
-        argument: "stateful",
-        message:
-          "stateful=true needs a fixed batch size (Keras: \"the batch size must be static\"); a paramcalc model's batch size is unknown (None)",
-        at: arguments.first { $0.key == "stateful" }!.valueSpan)
-    }
-  }
-}
-
 struct ConvLSTM: LayerModel {
   let rank: Int
   let filters: Int

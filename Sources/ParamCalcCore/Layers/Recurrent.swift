@@ -86,21 +86,7 @@ func rnnDescriptor(_ name: String, gates: Int, summary: String) -> LayerDescript
       let units = try r.int(RecurrentArguments.units, example: rnnExample(name).add)
       let useBias = try r.bool(RecurrentArguments.useBias)
       let seq = try r.bool(RecurrentArguments.returnSequences)
-      if try r.bool(RecurrentArguments.returnState) {
-        throw .invalidValue(
-          argument: "return_state",
-          message:
-            "return_state=true makes the layer return several tensors; paramcalc follows one tensor through the model",
-          at: r.arguments.first { $0.key == "return_state" }!.valueSpan)
-      }
-      if try r.bool(RecurrentArguments.stateful) {
-        // Keras: "When using `stateful=True` in a RNN, the batch size must be static."
-        throw .invalidValue(
-          argument: "stateful",
-          message:
-            "stateful=true needs a fixed batch size (Keras: \"the batch size must be static\"); a paramcalc model's batch size is unknown (None)",
-          at: r.arguments.first { $0.key == "stateful" }!.valueSpan)
-      }
+      try r.refuseOneTensorOnly()
       let resetAfter = name == "GRU" ? try r.bool(RecurrentArguments.resetAfter) : false
       return Recurrent(
         name: name, gates: gates, units: units, useBias: useBias, returnSequences: seq,
@@ -213,6 +199,27 @@ struct Recurrent: LayerModel {
       }
     }
     return out
+  }
+}
+
+extension ArgumentReader {
+  /// Keras refuses `return_state=true` in a sequential model (the layer returns three tensors)
+  /// and `stateful=true` without a static batch size (rnn.py).
+  mutating func refuseOneTensorOnly() throws(ParamCalcError) {
+    if try bool(RecurrentArguments.returnState) {
+      throw .invalidValue(
+        argument: "return_state",
+        message:
+          "return_state=true makes the layer return several tensors; paramcalc follows one tensor through the model",
+        at: arguments.first { $0.key == "return_state" }!.valueSpan)
+    }
+    if try bool(RecurrentArguments.stateful) {
+      throw .invalidValue(
+        argument: "stateful",
+        message:
+          "stateful=true needs a fixed batch size (Keras: \"the batch size must be static\"); a paramcalc model's batch size is unknown (None)",
+        at: arguments.first { $0.key == "stateful" }!.valueSpan)
+    }
   }
 }
 
