@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Lists, for each layer type of paramcalc's Core, Convolution and Attention files, the keyword
+"""Lists, for each layer type of paramcalc's Core, Convolution, Attention, Einsum and Audio files, the keyword
 arguments Keras 3 accepts, and writes them to
 Tests/ParamCalcEndToEndTests/Fixtures/keras-accepted-arguments-core.json: {class: [names, sorted]}.
 
@@ -25,6 +25,9 @@ REQUIRED = {
     "Dense": dict(units=2), "Embedding": dict(input_dim=10, output_dim=2), "Flatten": {},
     "Reshape": dict(target_shape=(2,)), "Dropout": dict(rate=0.5),
     "Activation": dict(activation="relu"), "MultiHeadAttention": dict(num_heads=2, key_dim=2),
+    "EinsumDense": dict(equation="ab,bc->ac", output_shape=4),
+    "GroupQueryAttention": dict(head_dim=2, num_query_heads=2, num_key_value_heads=1),
+    "STFTSpectrogram": {}, "MelSpectrogram": {},
 }
 for r in (1, 2, 3):
     REQUIRED[f"Conv{r}D"] = dict(filters=2, kernel_size=3)
