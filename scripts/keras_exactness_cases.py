@@ -436,6 +436,7 @@ BACKWARD = [
     ("(10,4)", "add bidirectional lstm units=8 backward_layer='gru units=4'"),
     ("(10,4)", "add bidirectional lstm units=8 return_sequences=true backward_layer='gru units=4 go_backwards=true'"),
     ("(10,4)", "add bidirectional lstm units=8 backward_layer='dense units=4'"),
+    ("(10,4)", "add bidirectional lstm units=8 backward_layer='gru units=4 go_backwards=true trainable=false'"),
 ]
 
 

@@ -227,7 +227,31 @@ func backwardLayer(_ a: Argument, forward: [Argument]) throws(ParamCalcError) ->
       message: "the forward and backward layers must have the same return_sequences",
       at: a.valueSpan)
   }
-  return built.model
+  // `trainable=false` on the backward layer freezes its weights only (Keras honours it there).
+  return built.spec.trainable ? built.model : Frozen(inner: built.model)
+}
+
+/// A layer inside another whose weights do not train (a backward layer given trainable=false).
+struct Frozen: LayerModel {
+  let inner: any LayerModel
+  var typeName: String { inner.typeName }
+
+  func infer(_ input: Shape) throws(Refusal) -> Inference {
+    let i = try inner.infer(input)
+    return try Inference(
+      output: i.output,
+      weights: i.weights.map { w in
+        var frozen = w
+        frozen.trainable = false
+        return frozen
+      })
+  }
+
+  func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
+    var e = inner.explain(input, inference, given)
+    e.notes.append("trainable=false: its weights are counted, and not trained")
+    return e
+  }
 }
 
 struct Bidirectional: LayerModel {
