@@ -91,6 +91,37 @@ struct ArgumentSpecTests {
     d["RandAugment.factor"] = "0.5"
     d["AugMix.factor"] = "0.3"
     d["MaxNumBoundingBoxes.max_number"] = "required"
+    // The augmentations' other strengths, data_format (None: channels_last) and seed.
+    d["RandomShear.x_factor"] = "0.0"
+    d["RandomShear.y_factor"] = "0.0"
+    d["Solarization.addition_factor"] = "0.0"
+    d["Solarization.threshold_factor"] = "0.0"
+    d["RandomGaussianBlur.sigma"] = "1.0"
+    d["RandomPerspective.scale"] = "1.0"
+    d["RandomElasticTransform.scale"] = "1.0"
+    d["RandomErasing.scale"] = "(0.02, 0.33)"
+    for f in ["brightness", "contrast", "saturation", "hue"] {
+      d["RandomColorJitter.\(f)_factor"] = "None"
+    }
+    for t in [
+      "RandomGrayscale", "RandomHue", "RandomSaturation", "RandomSharpness", "RandomShear",
+      "RandomPosterization", "RandomInvert", "RandomColorJitter", "RandomColorDegeneration",
+      "RandomPerspective", "RandomElasticTransform", "RandomErasing", "RandomGaussianBlur",
+      "Solarization", "AutoContrast", "MixUp", "CutMix", "RandAugment", "AugMix",
+      "MaxNumBoundingBoxes", "ContrastLimitedAdaptiveHistogramEqualization", "RandomContrast",
+      "RandomBrightness",
+    ] {
+      d["\(t).data_format"] = "channels_last"
+    }
+    for t in [
+      "RandomGrayscale", "RandomHue", "RandomSaturation", "RandomSharpness", "RandomShear",
+      "RandomPosterization", "RandomInvert", "RandomColorJitter", "RandomColorDegeneration",
+      "RandomPerspective", "RandomElasticTransform", "RandomErasing", "RandomGaussianBlur",
+      "Solarization", "MixUp", "CutMix", "RandAugment", "AugMix", "RandomContrast",
+      "RandomBrightness", "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation",
+    ] {
+      d["\(t).seed"] = "None"
+    }
     // The base image layer's factor=None, taken and unused by these.
     for t in [
       "RandomCrop", "MixUp", "RandomColorJitter", "MaxNumBoundingBoxes",
@@ -501,7 +532,7 @@ struct ArgumentSpecTests {
     }
     let conv = LayerCatalog.standard["conv1d"]!
     #expect(conv.completions(of: "padding") == ["valid", "same", "causal"])
-    #expect(conv.completions(of: "data_format") == ["channels_last", "channels_first"])
+    #expect(conv.completions(of: "data_format") == ["channels_last", "channels_first", "none"])
     #expect(conv.completions(of: "use_bias") == ["true", "false"])
     #expect(conv.completions(of: "activation").contains("relu"))
     #expect(conv.completions(of: "filters").isEmpty)

@@ -50,26 +50,49 @@ enum AugmentationArguments {
   /// number from -1 to 1, or a pair) and keeps it.
   static let unusedFactor = P.factor(
     "factor", -1...1, default: .none, "checked by Keras's base image layer, unused by this one")
+  // The other strengths, each as its layer checks it (image_preprocessing/*.py).
+  static let shearX = P.factor(
+    "x_factor", 0...1, pair: .each, default: 0.0, "largest horizontal shear")
+  static let shearY = P.factor(
+    "y_factor", 0...1, pair: .each, default: 0.0, "largest vertical shear")
+  static let addition = P.factor(
+    "addition_factor", 0...1, pair: .each, default: 0.0, "largest value added before solarizing")
+  static let threshold = P.factor(
+    "threshold_factor", 0...1, pair: .each, default: 0.0, "largest threshold above which to invert")
+  static let sigma = P.factor("sigma", 0...1, default: 1.0, "largest blur's standard deviation")
+  static let perspectiveScale = ArgumentSpec(
+    "scale", .number(0...1), default: 1.0, .neither, "largest shift of the corners")
+  static let elasticScale = P.factor("scale", 0...1, default: 1.0, "largest displacement")
+  static let erasingScale = P.factor(
+    "scale", 0...1, default: .derived("(0.02, 0.33)"), "fraction of the image a patch covers")
+  // RandomColorJitter builds the four layers it names: each checks its factor.
+  static let jitterBrightness = P.factor(
+    "brightness_factor", -1...1, default: .none, "as RandomBrightness's factor")
+  static let jitterContrast = P.factor(
+    "contrast_factor", 0...1, default: .none, "as RandomContrast's factor")
+  static let jitterSaturation = P.factor(
+    "saturation_factor", -1...1, default: .none, "as RandomSaturation's factor")
+  static let jitterHue = P.factor("hue_factor", 0...1, default: .none, "as RandomHue's factor")
   static let maxNumber = ArgumentSpec(
     "max_number", .number(PreprocessingArguments.anyNumber), default: .required, .neither,
     "how many bounding boxes are kept (images pass unchanged)")
 }
 
 /// What every image layer accepts without effect on the count or the shape (base_image_
-/// preprocessing_layer.py): its boxes' format and where its channels are, which changes nothing
-/// for a layer that keeps the shape.
-let imageLayerCommon = ["bounding_box_format", "data_format"]
+/// preprocessing_layer.py): the format of its bounding boxes.
+let imageLayerCommon = ["bounding_box_format"]
 
 /// An augmentation: its name, file, what it does (a sentence after "it"), its checked factor (if
 /// any) and the other arguments it accepts (as Keras 3.15 accepts them, keras-accepted-
 /// arguments.json).
 func augmentation(
   _ name: String, _ file: String, _ does: String, summary: String,
-  factor: ArgumentSpec? = nil, inert: [String] = []
+  factor: ArgumentSpec? = nil, checked: [ArgumentSpec] = [], inert: [String] = []
 ) -> LayerDescriptor {
   shapeKeeping(
     name, summary: summary + "; no weights", file: "image_preprocessing/\(file)",
-    arguments: factor.map { [$0] } ?? [], inert: inert + imageLayerCommon, what: "it \(does)")
+    arguments: (factor.map { [$0] } ?? []) + checked + [dataFormatArgument],
+    inert: inert + imageLayerCommon, what: "it \(does)")
 }
 
 /// What the colour augmentations accept besides: a seed and the range of pixel values.
@@ -97,7 +120,8 @@ let augmentationLayers: [LayerDescriptor] = {
     augmentation(
       "RandomShear", "random_shear.py", "shears images at random \(during)",
       summary: "shears images at random during training",
-      inert: ["x_factor", "y_factor", "interpolation", "fill_mode", "fill_value", "seed"]),
+      checked: [A.shearX, A.shearY],
+      inert: ["interpolation", "fill_mode", "fill_value", "seed"]),
     augmentation(
       "RandomPosterization", "random_posterization.py",
       "keeps fewer bits of each colour at random \(during)",
@@ -111,29 +135,30 @@ let augmentationLayers: [LayerDescriptor] = {
       "changes brightness, contrast, saturation and hue at random \(during)",
       summary: "changes brightness, contrast, saturation and hue at random during training",
       factor: A.unusedFactor,
-      inert: ["brightness_factor", "contrast_factor", "saturation_factor", "hue_factor"]
-        + seedAndRange),
+      checked: [A.jitterBrightness, A.jitterContrast, A.jitterSaturation, A.jitterHue],
+      inert: seedAndRange),
     augmentation(
       "RandomPerspective", "random_perspective.py", "warps the perspective at random \(during)",
       summary: "warps the perspective at random during training", factor: A.perspective,
-      inert: ["scale", "interpolation", "fill_value", "seed"]),
+      checked: [A.perspectiveScale], inert: ["interpolation", "fill_value", "seed"]),
     augmentation(
       "RandomElasticTransform", "random_elastic_transform.py",
       "deforms images elastically at random \(during)",
       summary: "deforms images elastically at random during training", factor: A.elastic,
-      inert: ["scale", "interpolation", "fill_mode", "fill_value"] + seedAndRange),
+      checked: [A.elasticScale],
+      inert: ["interpolation", "fill_mode", "fill_value"] + seedAndRange),
     augmentation(
       "RandomErasing", "random_erasing.py", "erases random patches \(during)",
       summary: "erases random patches during training", factor: A.erasing,
-      inert: ["scale", "fill_value"] + seedAndRange),
+      checked: [A.erasingScale], inert: ["fill_value"] + seedAndRange),
     augmentation(
       "RandomGaussianBlur", "random_gaussian_blur.py", "blurs images at random \(during)",
       summary: "blurs images at random during training", factor: A.blur,
-      inert: ["kernel_size", "sigma"] + seedAndRange),
+      checked: [A.sigma], inert: ["kernel_size"] + seedAndRange),
     augmentation(
       "Solarization", "solarization.py", "inverts the bright pixels at random \(during)",
       summary: "inverts the bright pixels at random during training",
-      inert: ["addition_factor", "threshold_factor"] + seedAndRange),
+      checked: [A.addition, A.threshold], inert: seedAndRange),
     augmentation(
       "AutoContrast", "auto_contrast.py",
       "stretches each image's values to the full range, with no weights to learn",
@@ -164,7 +189,7 @@ let augmentationLayers: [LayerDescriptor] = {
     shapeKeeping(
       "MaxNumBoundingBoxes", summary: "caps the bounding boxes of a batch; images pass; no weights",
       file: "image_preprocessing/max_num_bounding_box.py",
-      arguments: [A.maxNumber, A.unusedFactor],
+      arguments: [A.maxNumber, A.unusedFactor, dataFormatArgument],
       inert: ["fill_value"] + imageLayerCommon,
       what: "it caps the number of bounding boxes and passes images through unchanged"))
   out.append(
@@ -172,9 +197,12 @@ let augmentationLayers: [LayerDescriptor] = {
       name: "RandomColorDegeneration", family: "Preprocessing",
       summary: "blends RGB images toward grey at random during training; no weights",
       source: "layers/preprocessing/image_preprocessing/random_color_degeneration.py",
-      arguments: [A.degeneration], inert: seedAndRange + imageLayerCommon,
+      arguments: [A.degeneration, dataFormatArgument, seedArgument],
+      inert: ["value_range"] + imageLayerCommon,
       make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
         try r.factor(A.degeneration, example: "add randomcolordegeneration factor=0.5")
+        _ = try r.choice(dataFormatArgument)
+        _ = try r.optionalInt(seedArgument)
         return ColorImages(typeName: "RandomColorDegeneration")
       }))
   return out

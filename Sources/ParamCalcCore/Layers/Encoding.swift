@@ -69,6 +69,8 @@ let encodingLayers: [LayerDescriptor] = [
       case (let b?, nil): depth = b.count + 1
       case (nil, let n?): depth = n
       case (nil, nil):
+        // Keras: "You need to set either `num_bins` or `bin_boundaries`." (The example shows
+        // one; `help discretization` shows both.)
         throw .missingArgument(
           "bin_boundaries", layer: "Discretization", at: r.end,
           example: "add discretization bin_boundaries=(0.0,1.0,2.0)")
@@ -126,7 +128,9 @@ struct CategoryEncoding: LayerModel {
     switch (typeName, mode) {
     case (_, "int"): rule = "int: each number becomes the index of its bin: the shape is kept"
     case (_, "one_hot"):
-      rule = "one_hot: each number becomes a vector of \(n) (a last axis of 1 is replaced)"
+      rule =
+        "one_hot: each number becomes a vector of \(n)"
+        + (input.dims.last == 1 ? " (the last axis, of 1, is replaced by it)" : "")
     case ("Discretization", _):
       rule =
         "\(mode): Keras's shape rule keeps the batch, drops the axis after it and adds \(n)"

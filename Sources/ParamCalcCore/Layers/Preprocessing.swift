@@ -61,9 +61,15 @@ func shapeKeeping(
   _ name: String, summary: String, file: String, arguments: [ArgumentSpec],
   inert: [String] = [], what: String
 ) -> LayerDescriptor {
-  LayerDescriptor(
+  // A seed Keras takes is checked as Keras checks it (an integer ≥ 0), not only accepted.
+  let seeded = inert.contains(seedArgument.name)
+  let arguments = arguments + (seeded ? [seedArgument] : [])
+  return LayerDescriptor(
     name: name, family: "Preprocessing", summary: summary,
-    source: "layers/preprocessing/\(file)", arguments: arguments, inert: inert,
+    source: "layers/preprocessing/\(file)", arguments: arguments,
+    inert: inert.filter { $0 != seedArgument.name },
+    // The shape is kept whatever the axes are: data_format moves nothing.
+    channelsAxis: nil,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let example = LayerExample.all.first { $0.type == name.lowercased() }?.add ?? ""
       for a in arguments {
@@ -72,12 +78,17 @@ func shapeKeeping(
         case (.number, _): _ = try r.optionalNumber(a)
         case (.factor, _): try r.factor(a, example: example)
         case (.choice, _): _ = try r.choice(a)
+        case (.optionalInteger, _): _ = try r.optionalInt(a)
         default: break
         }
       }
       return Identity(typeName: name, why: "\(name) has no weights: \(what).")
     })
 }
+
+/// `seed` of a random layer: an integer ≥ 0 (Keras's SeedGenerator refuses others).
+let seedArgument = ArgumentSpec(
+  "seed", .optionalInteger(min: 0), default: .none, .neither, "seed of the random draws")
 
 /// A preprocessing layer that makes images of `height` × `width`.
 func imageSizing(
@@ -149,14 +160,15 @@ let preprocessingLayers: [LayerDescriptor] = [
     what: "it shifts images at random during training and passes them through at inference"),
   shapeKeeping(
     "RandomContrast", summary: "changes the contrast at random during training; no weights",
-    file: "image_preprocessing/random_contrast.py", arguments: [PreprocessingArguments.contrast],
+    file: "image_preprocessing/random_contrast.py",
+    arguments: [PreprocessingArguments.contrast, dataFormatArgument],
     inert: ["value_range", "seed"] + imageLayerCommon,
     what: "it changes the contrast at random during training and passes images through at inference"
   ),
   shapeKeeping(
     "RandomBrightness", summary: "changes the brightness at random during training; no weights",
     file: "image_preprocessing/random_brightness.py",
-    arguments: [PreprocessingArguments.brightness],
+    arguments: [PreprocessingArguments.brightness, dataFormatArgument],
     inert: ["value_range", "seed"] + imageLayerCommon,
     what:
       "it changes the brightness at random during training and passes images through at inference"),

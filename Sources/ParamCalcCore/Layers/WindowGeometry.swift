@@ -10,8 +10,9 @@
 /// axis read as channels changes the count), `.shape` for the others.
 func dataFormat(_ effect: ArgumentSpec.Effect) -> ArgumentSpec {
   ArgumentSpec(
-    "data_format", .choice(["channels_last", "channels_first"]), default: "channels_last",
-    effect, "where the channels are: last (28x28x1) or first after the batch (1x28x28)")
+    "data_format", .choice(["channels_last", "channels_first", "none"]), default: "channels_last",
+    effect,
+    "where the channels are: last (28x28x1) or first after the batch (1x28x28); None: last")
 }
 let dataFormatArgument = dataFormat(.shape)
 let kernelDataFormatArgument = dataFormat(.count)

@@ -121,10 +121,12 @@ struct TimeDistributed: LayerModel {
     e.shapeRule =
       "the time axis (\(input.dims[0].map(String.init) ?? "None")) is kept and \(inner.typeName) applied at each step; "
       + e.shapeRule
-    e.notes.append(
+    let note =
       i.weights.isEmpty
-        ? "the same \(inner.typeName) is applied at every step: it has no weights, so neither has the wrapper"
-        : "one set of weights serves every step: the count is the wrapped layer's")
+      ? "the same \(inner.typeName) is applied at every step: it has no weights, so neither has the wrapper"
+      : "one set of weights serves every step: the count is the wrapped layer's"
+    // (A TimeDistributed inside another says it once.)
+    if !e.notes.contains(note) { e.notes.append(note) }
     return e
   }
 }
@@ -162,7 +164,10 @@ let bidirectionalDescriptor = LayerDescriptor(
     let given = r.arguments
     let backwardArgument = r.take(RecurrentArguments.backwardLayer.name)
     let forward = try inner.make(&r)
-    guard let b = backwardArgument else { return Bidirectional(inner: forward, mergeMode: mode) }
+    // backward_layer=None is Keras's default: a copy of the forward layer.
+    guard let b = backwardArgument, b.value != .none else {
+      return Bidirectional(inner: forward, mergeMode: mode)
+    }
     return Bidirectional(
       inner: forward, mergeMode: mode, backward: try backwardLayer(b, forward: given))
   })
@@ -214,12 +219,15 @@ func backwardLayer(_ a: Argument, forward: [Argument]) throws(ParamCalcError) ->
     arguments.first { $0.key == key }?.value == .bool(true)
   }
   if flag("go_backwards", forward) == flag("go_backwards", request.arguments) {
+    let both = flag("go_backwards", forward)
     throw .invalidValue(
       argument: a.key,
       message:
-        "the forward and backward layers must have different go_backwards values (both are \(flag("go_backwards", forward)))",
+        "the forward and backward layers must have different go_backwards values (both are \(both))",
       at: a.valueSpan,
-      hint: "give the backward layer go_backwards=true")
+      hint: both
+        ? "leave go_backwards out of the forward layer: the backward one reads the steps in reverse"
+        : "give the backward layer go_backwards=true")
   }
   if flag("return_sequences", forward) != flag("return_sequences", request.arguments) {
     throw .invalidValue(
@@ -326,7 +334,7 @@ struct Bidirectional: LayerModel {
         ),
         Term(
           "backward", other.params, .derived,
-          "backward_layer, a \(backward.typeName) of its own configuration: \(times(b.substituted)) = \(Format.thousands(other.params))"
+          "backward_layer, its own \(backward.typeName): \(times(b.substituted)) = \(Format.thousands(other.params))"
         ),
       ],
       shapeRule:
@@ -334,7 +342,14 @@ struct Bidirectional: LayerModel {
         + "Keras gives the forward layer's output, merged as if the backward one were alike",
       notes: [
         "the forward layer's weights come first, then the backward layer's, as Keras lists them"
-      ],
+      ]
+        + (other.output == half.output
+          ? []
+          : [
+            "the two directions give \(half.output.description) and \(other.output.description): Keras"
+              + " reports the shape as if they were alike, but on data concat joins the two widths"
+              + " and sum, mul and ave need outputs of the same shape"
+          ]),
       parts: [
         Part.group(
           "forward \(inner.typeName)", one(e, half), detail: "reads the steps first to last"),

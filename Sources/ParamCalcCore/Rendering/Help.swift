@@ -46,9 +46,10 @@ public enum Help {
       "\(d.name) (\(d.family)): \(d.summary)", lead: "", leadWidth: 0, hanging: 2)
     if let layer { out += formulaLines(layer.explanation.formula) }
     if let accepts = d.accepts {
-      out +=
-        "  wraps: " + accepts.joined(separator: ", ")
-        + " — e.g. 'add \(d.name.lowercased()) \(accepts[1].lowercased()) units=32'\n"
+      out += Format.wrap(
+        accepts.joined(separator: ", ")
+          + " — e.g. 'add \(d.name.lowercased()) \(accepts[1].lowercased()) units=32'",
+        lead: "  wraps: ", leadWidth: 9, hanging: 4)
     }
     if !d.arguments.isEmpty {
       // One row per argument, from its declaration: a mark when it changes the count, its
