@@ -254,7 +254,9 @@ struct EinsumDense: LayerModel {
       )
     } else if a.elided > 0 && e.ellipsis != .left {
       rule.append(
-        "\(a.elided) last input axes not named by letters are carried to the end of the output"
+        (a.elided == 1
+          ? "the last input axis, not named by a letter, is carried to the end of the output"
+          : "the \(a.elided) last input axes, not named by letters, are carried to the end of the output")
           + (biasAxes == nil ? "" : "\n(the bias gets a size 1 for each)"))
     }
     let kernelShape = inference.weights.first?.shape ?? []

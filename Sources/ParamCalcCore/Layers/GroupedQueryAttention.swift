@@ -155,16 +155,21 @@ struct GroupedQueryAttention: LayerModel {
           : "each a kernel only (use_bias=false: no biases), as Keras lists them")
     ]
     let shared =
-      keyValueHeads == queryHeads
-      ? "as many key/value heads as query heads: this is multi-head attention"
-      : keyValueHeads == 1
-        ? "one key/value head for all query heads: this is multi-query attention"
-        : "each key/value head is shared by \(queryHeads) / \(keyValueHeads) = \(group) query heads"
+      queryHeads == 0
+      ? "no query heads (Keras builds it all the same): the query projection is empty, and the "
+        + "output projection keeps only its bias"
+      : keyValueHeads == queryHeads
+        ? "as many key/value heads as query heads: this is multi-head attention"
+        : keyValueHeads == 1
+          ? "one key/value head for all query heads: this is multi-query attention"
+          : "each key/value head is shared by \(queryHeads) / \(keyValueHeads) = \(group) query heads"
     notes.append(
-      keyValueHeads == queryHeads
-        ? "\(shared), with the key and value projections as large as the query's"
-        : "\(shared); Keras repeats keys and values to match the query heads, so their "
-          + "projections are smaller than the query's (Ainslie et al. 2023)")
+      queryHeads == 0
+        ? shared
+        : keyValueHeads == queryHeads
+          ? "\(shared), with the key and value projections as large as the query's"
+          : "\(shared); Keras repeats keys and values to match the query heads, so their "
+            + "projections are smaller than the query's (Ainslie et al. 2023)")
     if input.rank > 3 {
       notes.append(
         "with more than one axis of positions, Keras's equations read axis 2 as the features "
