@@ -28,21 +28,27 @@ struct ChannelsFirst: LayerModel {
 
   var typeName: String { inner.typeName }
 
-  /// The input as the layer reads it: the channels moved from `axis` to the end.
-  func channelsLast(_ input: Shape) -> Shape {
-    var dims = input.dims
-    let c = dims.remove(at: axis)
+  /// Where the channels are in a shape of `rank` axes, for an input of `inputRank`: at `axis`,
+  /// less the axes the layer removed before it (ConvLSTM without return_sequences drops its time
+  /// axis; a global pooling keeps only the channels).
+  func channelAxis(_ rank: Int, inputRank: Int) -> Int {
+    max(0, min(rank - 1, axis - (inputRank - rank)))
+  }
+
+  /// A shape as the layer reads or writes it: its channels moved to the end.
+  func channelsLast(_ shape: Shape, inputRank: Int) -> Shape {
+    guard shape.rank > 0 else { return shape }
+    var dims = shape.dims
+    let c = dims.remove(at: channelAxis(shape.rank, inputRank: inputRank))
     return Shape(dims + [c])
   }
 
-  /// The layer's output with its channels (last) moved back to where the input had them: to
-  /// `axis`, less the axes the layer removed before it (ConvLSTM without return_sequences drops
-  /// its time axis; a global pooling keeps only the channels).
+  /// The layer's output with its channels (last) moved back to where the input had them.
   func channelsBack(_ output: Shape, inputRank: Int) -> Shape {
     guard output.rank > 0 else { return output }
     var dims = output.dims
     let c = dims.removeLast()
-    dims.insert(c, at: max(0, min(dims.count, axis - (inputRank - output.rank))))
+    dims.insert(c, at: channelAxis(output.rank, inputRank: inputRank))
     return Shape(dims)
   }
 
@@ -51,7 +57,7 @@ struct ChannelsFirst: LayerModel {
       // Too few axes to move: the layer's own refusal says what it expects.
       return try inner.infer(input)
     }
-    let moved = channelsLast(input)
+    let moved = channelsLast(input, inputRank: input.rank)
     do {
       var inference = try inner.infer(moved)
       inference.output = channelsBack(inference.output, inputRank: input.rank)
@@ -69,9 +75,9 @@ struct ChannelsFirst: LayerModel {
   }
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
-    let moved = channelsLast(input)
+    let moved = channelsLast(input, inputRank: input.rank)
     var own = inference
-    own.output = channelsLast(inference.output, from: input.rank)
+    own.output = channelsLast(inference.output, inputRank: input.rank)
     var e = inner.explain(moved, own, given)
     let after = axis == 0 ? "batch" : "time steps"
     for i in e.terms.indices {
@@ -83,15 +89,6 @@ struct ChannelsFirst: LayerModel {
       "channels_first: \(input.description) -> \(inference.output.description)\n"
       + "with the channels moved last, as the rule reads them:\n" + e.shapeRule
     return e
-  }
-
-  /// An output of this layer with its channels moved last again (for the layer's explanation).
-  private func channelsLast(_ output: Shape, from inputRank: Int) -> Shape {
-    let at = max(0, min(output.rank - 1, axis - (inputRank - output.rank)))
-    var dims = output.dims
-    guard at < dims.count else { return output }
-    let c = dims.remove(at: at)
-    return Shape(dims + [c])
   }
 }
 
