@@ -7,10 +7,6 @@ import Testing
 /// keras-exactness.jsonl).
 @Suite("EinsumDense")
 struct EinsumDenseTests {
-  func layer(_ input: String, _ line: String) throws -> ModelLayer {
-    try #require(try model("input " + input, line).layers.last)
-  }
-
   @Test func denseOnTheLastAxis() throws {
     // abc,cd->abd on (None, 10, 16), d = 32: kernel (c, d) = 16 × 32, bias (d,) = 32.
     let l = try layer(

@@ -7,10 +7,6 @@ import Testing
 /// by hand (and checked against Keras in keras-exactness.jsonl and the wide corpus).
 @Suite("GroupQueryAttention")
 struct GroupedQueryAttentionTests {
-  func layer(_ input: String, _ line: String) throws -> ModelLayer {
-    try #require(try model("input " + input, line).layers.last)
-  }
-
   @Test func weightsInKerasOrder() throws {
     // d = 16, head_dim = 8, 4 query heads, 2 key/value heads.
     let l = try layer(

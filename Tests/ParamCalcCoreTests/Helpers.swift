@@ -82,8 +82,7 @@ func expectRefusal(
 
 /// The last layer of a model made of `input` and one `add` line.
 func layer(_ input: String, _ add: String) throws -> ModelLayer {
-  let s = try model("input \(input)", add)
-  return s.layers.last!
+  try #require(try model("input \(input)", add).layers.last)
 }
 
 func weights(_ l: ModelLayer) -> [String] {
