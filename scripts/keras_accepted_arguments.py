@@ -1,6 +1,6 @@
 """The argument names each Keras 3 layer class of the Recurrent, Wrapper, Normalization,
-Reshaping, Regularization, Activation, Pooling, ConvRecurrent and Preprocessing families (and
-ReversibleEmbedding) accepts, asked of Keras itself.
+Reshaping, Regularization, Activation, Pooling, ConvRecurrent, Preprocessing and Merging families
+(and ReversibleEmbedding) accepts, asked of Keras itself.
 
 For every class, each candidate name (any parameter of an `__init__` along the class's MRO, any
 `kwargs.pop("...")` of those files, and every name paramcalc has accepted for some layer) is
@@ -39,13 +39,14 @@ CLASSES = (
        "RandomPerspective", "RandomElasticTransform", "RandomErasing", "RandomGaussianBlur",
        "Solarization", "AutoContrast", "MixUp", "CutMix", "RandAugment", "AugMix",
        "MaxNumBoundingBoxes", "ContrastLimitedAdaptiveHistogramEqualization"]
+    + ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"]
 )
 
 # Values for the arguments a class requires.
 REQUIRED = {"units": 3, "n": 2, "dims": (1,), "rate": 0.1, "stddev": 0.1, "pool_size": 2,
             "output_size": 2, "filters": 2, "kernel_size": 3, "input_dim": 10, "output_dim": 4,
             "scale": 0.5, "height": 4, "width": 4, "factor": 0.5, "height_factor": 0.1,
-            "width_factor": 0.1, "max_number": 3}
+            "width_factor": 0.1, "max_number": 3, "axes": 1}
 # Arguments a class needs although its signature gives them a default.
 NEEDED = {"Discretization": {"num_bins": 4}, "CategoryEncoding": {"num_tokens": 4}}
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Runs the worked example that `help LAYER` ends with, for every layer type, through real Keras
-(the oracle's keras_run.py) and writes Keras's count of each to
+(the oracle's keras_run.py, or for a merge layer's example, which reads tensors with `from`,
+scripts/keras_graph_cases.py) and writes Keras's count of each to
 Tests/ParamCalcEndToEndTests/Fixtures/help-examples-keras.json: {type: {"example": the example
 as help prints it, "total": Keras's count}}. The examples are read from the built binary (their
 text is paramcalc's); their counts are Keras's.
@@ -13,6 +14,8 @@ import json, os, pathlib, re, subprocess, sys
 os.environ.setdefault("KERAS_BACKEND", "jax")
 sys.path.insert(0, os.environ.get("PARAMCALC_ORACLE", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "oracle")))
 from keras_run import run  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from keras_graph_cases import run as run_graph  # noqa: E402  (examples that read tensors with `from`)
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BIN = ROOT / ".build/debug/paramcalc"
@@ -26,7 +29,8 @@ for entry in layers["layers"]:
     text = subprocess.run([BIN], input=f"help {name}\n", capture_output=True, text=True, check=True).stdout
     m = EXAMPLE.search(text.replace("\n    ", " "))  # an example wrapped: its rest indented by 4
     assert m, (name, "no example")
-    k = run(f"{m.group(1)}\n{m.group(2)}\n")
+    script = f"{m.group(1)}\n{m.group(2)}\n"
+    k = run_graph(script) if " from " in m.group(2) else run(script)
     if k["rejected_lines"] or k.get("oracle_errors"):
         refused.append((name, k.get("rejected_reasons") or k.get("oracle_errors")))
         continue

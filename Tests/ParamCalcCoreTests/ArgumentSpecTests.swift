@@ -166,6 +166,10 @@ struct ArgumentSpecTests {
     d["MelSpectrogram.sequence_stride"] = "512"
     d["MelSpectrogram.sequence_length"] = "fft_length"
     d["MelSpectrogram.num_mel_bins"] = "128"
+    // Concatenate(axis=-1); Dot(axes, normalize=False) (layers/merging/).
+    d["Concatenate.axis"] = "-1"
+    d["Dot.axes"] = "required"
+    d["Dot.normalize"] = "false"
     d["AlphaDropout.rate"] = "required"
     d["ActivityRegularization.l1"] = "0.0"
     d["ActivityRegularization.l2"] = "0.0"

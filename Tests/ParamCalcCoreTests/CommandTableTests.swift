@@ -133,7 +133,11 @@ struct CommandTableTests {
   @Test func helpOnEachCommandWord() throws {
     for info in CommandTable.all {
       for word in info.words {
-        let text = try Help.text(topic: word, catalog: .standard, at: Span(0, 0))
+        let full = try Help.text(topic: word, catalog: .standard, at: Span(0, 0))
+        // A word that names a layer type too (`add`, Keras's Add) shows the layer after it.
+        let layer = LayerCatalog.standard[word]
+        let text = layer.map { full.components(before: "\n\nThe layer type \($0.name):\n") } ?? full
+        #expect(layer == nil || text != full, "help \(word)")
         // The usage, then the text in lines of at most 100 columns, indented by two.
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.first == info.usage, "help \(word)")
@@ -201,5 +205,13 @@ struct CommandTableTests {
       #expect(help?.hint != nil && help?.hint == add?.hint, "\(name)")
       #expect(help?.message == add?.message, "\(name)")
     }
+  }
+}
+
+extension String {
+  /// The text before the first `separator` (all of it when there is none).
+  func components(before separator: String) -> String {
+    guard let r = range(of: separator) else { return self }
+    return String(self[..<r.lowerBound])
   }
 }

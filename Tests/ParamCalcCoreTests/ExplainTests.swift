@@ -396,6 +396,23 @@ let explainCases: [String: [(String, String)]] = {
       ("(2," + input.dropFirst(), "add timedistributed convlstm\(r)d filters=2 kernel_size=3"),
     ]
   }
+  // The merges, each reading the model's input more than once.
+  for name in ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"] {
+    let type = name.lowercased()
+    c[name] = [
+      ("(4,8)", "add \(type) from input,input"), ("(None,1)", "add \(type) from input,input"),
+    ]
+    if name != "Subtract" { c[name]! += [("(3,)", "add \(type) from input,input,input")] }
+  }
+  c["Concatenate"] = [
+    ("(4,8)", "add concatenate from input,input"),
+    ("(4,8)", "add concatenate axis=1 from input,input,input"),
+    ("(None,8)", "add concatenate axis=1 from input,input"),
+  ]
+  c["Dot"] = [
+    ("(8,)", "add dot axes=1 from input,input"), ("(5,8)", "add dot axes=(2,2) from input,input"),
+    ("(5,8)", "add dot axes=-1 normalize=true from input,input"),
+  ]
   return c
 }()
 

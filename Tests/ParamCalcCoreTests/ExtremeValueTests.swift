@@ -127,13 +127,18 @@ enum ExtremeSweep {
         for spec in d.arguments where spec.defaultText == "required" {
           #expect(args.contains { $0.key == spec.name }, "\(d.name): no value for \(spec.name)")
         }
-        let type = d.name.lowercased()
+        // A merge reads the model's input twice (it takes a list of tensors).
+        let type = d.name.lowercased() + (d.family == "Merging" ? " from input,input" : "")
         out.append(
           Target(
             name: d.name, prefix: { text(type, args, except: $0) }, arguments: d.arguments))
         continue
       }
-      for inner in all where !inner.isWrapper && (d.accepts?.contains(inner.name) ?? true) {
+      // (A wrapper calls its layer on one tensor: Keras refuses a merge inside one.)
+      for inner in all
+      where !inner.isWrapper && inner.family != "Merging"
+        && (d.accepts?.contains(inner.name) ?? true)
+      {
         let args = required[inner.name]!
         let type = d.name.lowercased() + " " + inner.name.lowercased()
         out.append(

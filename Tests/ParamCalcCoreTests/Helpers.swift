@@ -40,7 +40,7 @@ func error(
 enum ErrorKind: String, Sendable {
   case syntax, unknownCommand, unknownLayer, unsupportedLayer, unknownArgument, repeatedArgument
   case missingArgument, invalidValue, extraTokens, missingOperand, indexOutOfRange, noInputShape
-  case refused, breaksLayer, overflow, nothingTo, file, inLoadedFile
+  case refused, breaksLayer, overflow, wiring, nothingTo, file, inLoadedFile
 }
 
 extension ParamCalcError {

@@ -32,10 +32,19 @@ struct JSONHelpTests {
     #expect(try Self.object("help maxpool1d")["layer"] as? String == "MaxPooling1D")
   }
 
-  @Test(arguments: ["help", "help add", "help input", "help summary"])
+  @Test(arguments: ["help", "help insert", "help input", "help summary"])
   func aCommandNamesNoLayer(_ line: String) throws {
     let o = try Self.object(line)
     #expect(o["text"] is String)
     #expect(o["layer"] == nil && o["arguments"] == nil)
+  }
+
+  /// `add` is a command and Keras's layer Add: `help add` says both, and names the layer.
+  @Test func helpAddIsTheCommandAndTheLayer() throws {
+    let o = try Self.object("help add")
+    let text = try #require(o["text"] as? String)
+    #expect(text.hasPrefix("add TYPE key=value"))
+    #expect(text.contains("\n\nThe layer type Add:\n"))
+    #expect(o["layer"] as? String == "Add")
   }
 }

@@ -24,7 +24,7 @@ struct KerasExactnessBTests {
   @Test func acceptedNamesAreKeras() throws {
     let json = try Self.load("keras-accepted-arguments.json")
     let layers = try #require(json["layers"] as? [String: [String]])
-    #expect(layers.count == 92)
+    #expect(layers.count == 100)
     let common = Set(try #require(json["common"] as? [String]))
     for (name, keras) in layers {
       let d = try #require(LayerCatalog.standard[name], "\(name) is not in the catalog")

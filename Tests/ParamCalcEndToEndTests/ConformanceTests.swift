@@ -243,16 +243,20 @@ struct ConformanceTests {
     "keras-public-mixed.jsonl": (250, 250),
     "keras-edits.jsonl": (60, 60),
     "keras-public-wide.jsonl": (300, 300),
+    "keras-graph.jsonl": (10, 10),
   ]
 
   static let waiting = Result { try Waiting.load() }
 
   /// Every case of the public and mixed corpora, and the models made by editing (insert,
   /// remove, set, input, clear, undo, redo, save, load), whose edits are simulated apart from
-  /// paramcalc and whose final model is run through Keras (scripts/keras_edit_cases.py).
+  /// paramcalc and whose final model is run through Keras (scripts/keras_edit_cases.py), and
+  /// the graphs of merges and named tensors (scripts/keras_graph_cases.py).
   @Test(
-    arguments: try ["keras-public.jsonl", "keras-public-mixed.jsonl", "keras-edits.jsonl"]
-      .flatMap { try KerasCase.loadPinned($0) })
+    arguments: try [
+      "keras-public.jsonl", "keras-public-mixed.jsonl", "keras-edits.jsonl", "keras-graph.jsonl",
+    ]
+    .flatMap { try KerasCase.loadPinned($0) })
   func matchesKeras(_ c: KerasCase) throws {
     let (problems, _) = try c.differences()
     #expect(problems.isEmpty, "\(c.id): \(problems.joined(separator: "\n"))")

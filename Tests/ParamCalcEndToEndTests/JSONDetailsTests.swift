@@ -206,7 +206,7 @@ struct JSONDetailsTests {
 
   /// `help` on a command, or on nothing, names no layer.
   @Test func helpOnACommandHasNoArguments() throws {
-    let o = try Self.objects("help add\nhelp\n")
+    let o = try Self.objects("help insert\nhelp\n")
     #expect(o.count == 2)
     for h in o {
       #expect(h["text"]?.string != nil)

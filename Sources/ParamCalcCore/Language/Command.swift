@@ -97,16 +97,52 @@ public struct LayerRequest: Equatable, Sendable {
   public var inner: String?
   public var innerSpan: Span?
   public var arguments: [Argument]
+  /// `as NAME`: the name other layers read this layer's output by (`from NAME`).
+  public var name: String?
+  public var nameSpan: Span?
+  /// `from A,B`: the tensors the layer reads, each with where it was written; nil when it reads
+  /// the layer before it (or the model's input).
+  public var sources: [SourceRef]?
 
   public init(
     type: String, typeSpan: Span, inner: String? = nil, innerSpan: Span? = nil,
-    arguments: [Argument]
+    arguments: [Argument], name: String? = nil, nameSpan: Span? = nil,
+    sources: [SourceRef]? = nil
   ) {
     self.type = type
     self.typeSpan = typeSpan
     self.inner = inner
     self.innerSpan = innerSpan
     self.arguments = arguments
+    self.name = name
+    self.nameSpan = nameSpan
+    self.sources = sources
+  }
+}
+
+/// A tensor a layer reads (`from c1,#5`): the output of the layer named so (or a model input of
+/// that name; `input` is the model's own input), or of the layer of that number.
+public enum LayerSource: Hashable, Sendable {
+  case name(String)
+  case number(Int)
+
+  /// As written in a script: `c1`, `#5`.
+  public var script: String {
+    switch self {
+    case .name(let n): return n
+    case .number(let n): return "#\(n)"
+    }
+  }
+}
+
+/// A source as written on a line, with its span.
+public struct SourceRef: Equatable, Sendable {
+  public var source: LayerSource
+  public var span: Span
+
+  public init(_ source: LayerSource, at span: Span) {
+    self.source = source
+    self.span = span
   }
 }
 

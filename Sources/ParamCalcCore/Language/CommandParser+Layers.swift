@@ -33,6 +33,23 @@ extension CommandParser {
     }
     var request = LayerRequest(type: lower(typeTok), typeSpan: typeTok, arguments: [])
     var rest = toks.dropFirst()
+    // `as NAME` and `from A,B`, in either order, before or after the arguments: each word
+    // takes the tokens after it up to the next key=value or clause.
+    if rest.contains(where: { equals($0, "as") || equals($0, "from") }) {
+      var clauses: [Span] = []
+      var others: [Span] = []
+      var inClause = false
+      for t in rest {
+        if equals(t, "as") || equals(t, "from") {
+          inClause = true
+        } else if containsEquals(t) {
+          inClause = false
+        }
+        if inClause { clauses.append(t) } else { others.append(t) }
+      }
+      try wiring(clauses, into: &request, end: end)
+      rest = others[...]
+    }
     // The wrapped type, or a chain of wrappers and the type (`timedistributed bidirectional
     // lstm`): every word before the first key=value.
     var words: [Span] = []
@@ -46,6 +63,98 @@ extension CommandParser {
     }
     request.arguments = try arguments(Array(rest), command: command)
     return request
+  }
+
+  /// Reads `as NAME` and `from A,B` (a name, or `#N` for layer N; `input` is the model's input).
+  func wiring(_ toks: [Span], into request: inout LayerRequest, end: Span) throws(ParamCalcError) {
+    var i = 0
+    while i < toks.count {
+      let word = toks[i]
+      let isAs = equals(word, "as")
+      guard isAs || equals(word, "from") else {
+        throw .syntax(
+          "expected 'as NAME' or 'from NAME,...', found '\(text(word))'", at: word,
+          hint: "arguments (key=value) come before 'as' and 'from'")
+      }
+      if (isAs && request.name != nil) || (!isAs && request.sources != nil) {
+        throw .syntax("'\(lower(word))' is given twice", at: word)
+      }
+      var operands: [Span] = []
+      i += 1
+      while i < toks.count, !equals(toks[i], "as"), !equals(toks[i], "from") {
+        operands.append(toks[i])
+        i += 1
+      }
+      guard let first = operands.first, let last = operands.last else {
+        throw .missingOperand(
+          command: lower(word),
+          what: isAs ? "a name, e.g. 'as c1'" : "the tensors read, e.g. 'from c1,#5'",
+          at: Span(word.end, word.end + 1))
+      }
+      if isAs {
+        if operands.count > 1 {
+          throw .syntax(
+            "a layer has one name", at: Span(operands[1].start, last.end),
+            hint: "names are letters, digits and '_', e.g. 'as c1'")
+        }
+        try checkName(first)
+        request.name = text(first)
+        request.nameSpan = first
+        continue
+      }
+      // `from a,b` or `from a, b`: the operands joined, then split at commas.
+      var refs: [SourceRef] = []
+      var start = first.start
+      var k = first.start
+      let stop = last.end
+      while k <= stop {
+        if k == stop || b[k] == UInt8(ascii: ",") {
+          var s = Span(start, k)
+          while s.start < s.end, CommandParser.isSpace(b[s.start]) { s = Span(s.start + 1, s.end) }
+          while s.end > s.start, CommandParser.isSpace(b[s.end - 1]) {
+            s = Span(s.start, s.end - 1)
+          }
+          guard s.start < s.end else {
+            throw .syntax(
+              "missing a name between commas", at: Span(max(start, k - 1), k + 1),
+              hint: "write 'from a,b'")
+          }
+          refs.append(try source(s))
+          start = k + 1
+        }
+        k += 1
+      }
+      request.sources = refs
+    }
+  }
+
+  /// One tensor read: `#5` (layer 5) or a name.
+  func source(_ s: Span) throws(ParamCalcError) -> SourceRef {
+    if b[s.start] == UInt8(ascii: "#") {
+      let digits = Span(s.start + 1, s.end)
+      guard digits.start < digits.end, case .int(let n) = try? value(digits), n >= 1 else {
+        throw .syntax(
+          "expected a layer number after '#', found '\(text(s))'", at: s,
+          hint: "layers are numbered from 1, as 'summary' shows them")
+      }
+      return SourceRef(.number(n), at: s)
+    }
+    try checkName(s)
+    return SourceRef(.name(text(s)), at: s)
+  }
+
+  /// A name given with `as` or read with `from`: a letter or '_', then letters, digits, '_'.
+  func checkName(_ s: Span) throws(ParamCalcError) {
+    for k in s.start..<s.end {
+      let c = b[k] | 0x20
+      let letter = (c >= 0x61 && c <= 0x7A) || b[k] == UInt8(ascii: "_")
+      let digit = b[k] >= 0x30 && b[k] <= 0x39
+      if !(letter || (digit && k > s.start)) {
+        throw .syntax(
+          "'\(text(s))' is not a name", at: s,
+          hint: "names are a letter or '_', then letters, digits and '_' (e.g. c1, skip_2)")
+      }
+    }
   }
 
   func containsEquals(_ s: Span) -> Bool {

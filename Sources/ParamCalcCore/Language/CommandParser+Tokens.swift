@@ -4,6 +4,19 @@
 extension CommandParser {
   static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
 
+  /// Whether the `#` at `i` numbers a layer read with `from` (`from c1,#5`, `from #2, #3`)
+  /// rather than starting a comment: a digit follows it, and before it (spaces aside) stands a
+  /// comma or the word `from`.
+  func layerNumberSign(_ i: Int) -> Bool {
+    guard i + 1 < b.count, b[i + 1] >= 0x30 && b[i + 1] <= 0x39 else { return false }
+    var k = i - 1
+    while k >= 0, CommandParser.isSpace(b[k]) { k -= 1 }
+    guard k >= 0 else { return false }
+    if b[k] == UInt8(ascii: ",") { return true }
+    guard k >= 3, k == 3 || CommandParser.isSpace(b[k - 4]) else { return false }
+    return equals(Span(k - 3, k + 1), "from")
+  }
+
   mutating func tokenize() throws(ParamCalcError) {
     tokens.reserveCapacity(8)
     var i = 0
@@ -14,7 +27,7 @@ extension CommandParser {
         i += 1
         continue
       }
-      if c == UInt8(ascii: "#") { break }
+      if c == UInt8(ascii: "#") && !layerNumberSign(i) { break }
       let start = i
       var depth = 0
       var quote: UInt8 = 0
@@ -35,7 +48,9 @@ extension CommandParser {
               "unmatched ')'", at: Span(i, i + 1), hint: "remove it or add the '(' it closes")
           }
           depth -= 1
-        } else if depth == 0 && (CommandParser.isSpace(c) || c == UInt8(ascii: "#")) {
+        } else if depth == 0
+          && (CommandParser.isSpace(c) || (c == UInt8(ascii: "#") && !layerNumberSign(i)))
+        {
           break
         }
         // Control characters (C0 but tab and CR, DEL, and below C1 and the bidirectional ones)

@@ -56,16 +56,17 @@ public enum CommandTable {
         "Sets the model's input shape, without the batch: (None,25), (784,), 28x28x1; None or ? is an unknown size. Later layers are re-inferred."
       ),
       CommandInfo(
-        .add, "add", usage: "add TYPE key=value ...", editsModel: true,
-        "Adds a layer at the end: 'add conv1d filters=64 kernel_size=5'. Wrappers: 'add bidirectional lstm units=8 merge_mode=sum'. trainable=false freezes it; input_shape=(None,25) on a first layer sets the input."
+        .add, "add", usage: "add TYPE key=value ... [as NAME] [from A,B]", editsModel: true,
+        "Adds a layer at the end: 'add conv1d filters=64 kernel_size=5'. Wrappers: 'add bidirectional lstm units=8 merge_mode=sum'. trainable=false freezes it; input_shape=(None,25) on a first layer sets the input. A layer reads the layer before it; 'as NAME' names its output, and 'from A,B' makes it read other tensors: a name, #N for layer N, or 'input' (the model's input), as in 'add add from c1,#5' or 'add concatenate from a,b'."
       ),
       CommandInfo(
         .insert, "insert", usage: "insert N TYPE key=value ...", editsModel: true,
-        "Inserts a layer so that it becomes layer N (N may be one past the last); later layers are re-inferred."
+        "Inserts a layer so that it becomes layer N (N may be one past the last); later layers are re-inferred, and a '#M' that later layers read from layer N on becomes '#M+1'."
       ),
       CommandInfo(
         .remove, "remove", usage: "remove N", editsModel: true,
-        "Removes layer N; later layers are re-inferred."),
+        "Removes layer N; later layers are re-inferred. A layer that another reads with 'from' is not removed (the error says which)."
+      ),
       CommandInfo(
         .set, "set", usage: "set N key=value ...", editsModel: true,
         "Changes arguments of layer N ('set 2 units=128', 'set 3 trainable=false'); later layers are re-inferred."

@@ -149,8 +149,7 @@ public struct Interpreter: Sendable {
     case .layers: return .layers
     case .help(let topic, let span):
       let text = try Help.text(topic: topic, catalog: session.catalog, at: span)
-      let layer =
-        topic.flatMap { CommandTable.info($0) == nil ? session.catalog[$0] : nil }
+      let layer = topic.flatMap { session.catalog[$0] }
       return .help(text, layer: layer)
     case .setting(let setting, let span):
       switch setting {

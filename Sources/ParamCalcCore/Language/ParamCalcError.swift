@@ -22,6 +22,9 @@ public enum ParamCalcError: Error, Equatable, Sendable {
   /// An edit that would make a later layer invalid.
   case breaksLayer(index: Int, layer: String, reason: String, at: Span, hint: String? = nil)
   case overflow(String, at: Span)
+  /// A layer reads a tensor that is not there (`from x` with no x before it), a name is taken
+  /// twice, or an edit would take away a tensor another layer reads.
+  case wiring(String, at: Span, hint: String? = nil)
   case nothingTo(String, at: Span)
   /// A command that talks with the person at the prompt (`quiz`), given in a script.
   case needsTerminal(String, at: Span)
@@ -40,7 +43,7 @@ public enum ParamCalcError: Error, Equatable, Sendable {
       .missingArgument(_, _, let at, _), .invalidValue(_, _, let at, _), .extraTokens(let at, _),
       .missingOperand(_, _, let at), .indexOutOfRange(_, _, let at, _), .noInputShape(let at),
       .refused(_, _, let at, _), .breaksLayer(_, _, _, let at, _), .overflow(_, let at),
-      .nothingTo(_, let at), .needsTerminal(_, let at), .file(_, _, let at):
+      .wiring(_, let at, _), .nothingTo(_, let at), .needsTerminal(_, let at), .file(_, _, let at):
       return at
     case .inLoadedFile, .lineTooLong:
       return Span(0, 0)
@@ -77,6 +80,7 @@ public enum ParamCalcError: Error, Equatable, Sendable {
     case .breaksLayer(let i, let l, let r, let at, let h):
       return .breaksLayer(index: i, layer: l, reason: r, at: at.shifted(by: o), hint: h)
     case .overflow(let w, let at): return .overflow(w, at: at.shifted(by: o))
+    case .wiring(let m, let at, let h): return .wiring(m, at: at.shifted(by: o), hint: h)
     case .nothingTo(let w, let at): return .nothingTo(w, at: at.shifted(by: o))
     case .needsTerminal(let w, let at): return .needsTerminal(w, at: at.shifted(by: o))
     case .file(let p, let r, let at): return .file(path: p, reason: r, at: at.shifted(by: o))
@@ -106,6 +110,7 @@ public enum ParamCalcError: Error, Equatable, Sendable {
     case .breaksLayer(let i, let layer, let reason, _, _):
       return "this change would break layer #\(i) (\(layer)): \(reason)"
     case .overflow(let what, _): return "overflow: \(what) does not fit in a 64-bit integer"
+    case .wiring(let m, _, _): return m
     case .nothingTo(let what, _): return "nothing to \(what)"
     case .needsTerminal(let command, _): return "\(command) needs a terminal"
     case .file(let path, let reason, _): return "\(path): \(reason)"
@@ -152,6 +157,7 @@ public enum ParamCalcError: Error, Equatable, Sendable {
       return
         "the model is unchanged: \(fit)change layer #\(i) first ('set \(i) ...') or remove it ('remove \(i)')"
     case .overflow: return nil
+    case .wiring(_, _, let h): return h
     case .nothingTo: return nil
     case .needsTerminal(let command, _):
       return command == "play"

@@ -45,7 +45,11 @@ enum RefusalHint {
   static func hint(for piece: Piece, on input: Shape, first: Bool, catalog: LayerCatalog)
     -> String?
   {
-    rank(piece, input, first: first, catalog: catalog)
+    if piece.model is any MergeModel, piece.spec.sources == nil {
+      return
+        "name the tensors it merges with 'from', e.g. 'add \(piece.typeName.lowercased()) from a,b'"
+    }
+    return rank(piece, input, first: first, catalog: catalog)
       ?? window(piece, input, catalog: catalog)
   }
 

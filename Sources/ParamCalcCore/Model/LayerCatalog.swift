@@ -246,15 +246,13 @@ public struct LayerCatalog: Sendable {
       + recurrentLayers + convRecurrentLayers + reshapingLayers + moreRegularizationLayers
       + attentionLayers + groupQueryAttentionLayers
       + wrapperLayers + adaptivePoolingLayers + preprocessingLayers + augmentationLayers
-      + encodingLayers + einsumLayers + audioLayers)
+      + encodingLayers + einsumLayers + audioLayers + mergingLayers)
 
   /// The classes `keras.layers` exports that paramcalc does not compute, each with the reason
   /// (refused as "not supported: REASON" rather than "unknown"). `scripts/keras_coverage.py`
   /// writes docs/coverage.md from this list and the catalog; `CoverageTests` holds the three to
   /// agreement.
   public static let leftOut: KeyValuePairs<String, String> = [
-    "Add": merges, "Average": merges, "Concatenate": merges, "Dot": merges, "Maximum": merges,
-    "Minimum": merges, "Multiply": merges, "Subtract": merges,
     "Attention": "it takes a list of inputs (query, value), and a Sequential model passes one",
     "AdditiveAttention":
       "it takes a list of inputs (query, value), and a Sequential model passes one",
@@ -271,7 +269,6 @@ public struct LayerCatalog: Sendable {
     "Layer": "it is the base class of every layer", "Wrapper": "it is the base class of wrappers",
     "InputSpec": "it describes the inputs a layer accepts; it is not a layer",
   ]
-  static let merges = "it merges several inputs, and a Sequential model passes one"
   static let tensorFlow = "it needs TensorFlow in Keras 3"
   static let foreign = "it wraps a model of another framework, whose weights only it knows"
   static let cell = "a cell is the step inside an RNN, not a layer of a Sequential model"
@@ -331,7 +328,7 @@ public struct LayerCatalog: Sendable {
     }
     let spec = LayerSpec(
       type: d.name, inner: request.inner.map(kerasNames), arguments: args,
-      trainable: trainable)
+      trainable: trainable, name: request.name, sources: request.sources?.map(\.source))
     return BuiltLayer(piece: Piece(spec: spec, model: model, inert: inert), inputShape: inputShape)
   }
 
@@ -368,6 +365,10 @@ public struct LayerSpec: Hashable, Sendable {
   public var inner: String?
   public var arguments: [Argument]
   public var trainable: Bool
+  /// `as NAME`, if given.
+  public var name: String? = nil
+  /// `from ...`, if given: the tensors the layer reads.
+  public var sources: [LayerSource]? = nil
 
   /// The `add` line that rebuilds this layer.
   public var script: String {
@@ -375,6 +376,8 @@ public struct LayerSpec: Hashable, Sendable {
     if let inner { out += " " + inner.lowercased() }
     for a in arguments { out += " " + a.key + "=" + a.value.script }
     if !trainable { out += " trainable=false" }
+    if let name { out += " as " + name }
+    if let sources { out += " from " + sources.map(\.script).joined(separator: ",") }
     return out
   }
 
@@ -385,6 +388,8 @@ public struct LayerSpec: Hashable, Sendable {
       innerSpan: inner.map { _ in Span(0, 0) },
       arguments: arguments
         + (trainable
-          ? [] : [Argument(key: "trainable", value: .bool(false), span: .none, valueSpan: .none)]))
+          ? [] : [Argument(key: "trainable", value: .bool(false), span: .none, valueSpan: .none)]),
+      name: name, nameSpan: name.map { _ in .none },
+      sources: sources?.map { SourceRef($0, at: .none) })
   }
 }

@@ -26,13 +26,20 @@ public struct ModelLayer: Sendable {
     let output: Shape
     let trainable: Int
     let nonTrainable: Int
+    /// For a layer that reads several tensors (a merge): all their shapes (`input` is the
+    /// first); empty for a layer that reads one.
+    let inputs: [Shape]
 
-    init(piece: Piece, input: Shape, output: Shape, trainable: Int, nonTrainable: Int) {
+    init(
+      piece: Piece, input: Shape, output: Shape, trainable: Int, nonTrainable: Int,
+      inputs: [Shape] = []
+    ) {
       self.piece = piece
       self.input = input
       self.output = output
       self.trainable = trainable
       self.nonTrainable = nonTrainable
+      self.inputs = inputs
     }
   }
 
@@ -40,9 +47,13 @@ public struct ModelLayer: Sendable {
 
   init(_ storage: Storage) { self.storage = storage }
 
-  init(piece: Piece, input: Shape, output: Shape, trainable: Int, nonTrainable: Int) {
+  init(
+    piece: Piece, input: Shape, output: Shape, trainable: Int, nonTrainable: Int,
+    inputs: [Shape] = []
+  ) {
     storage = Storage(
-      piece: piece, input: input, output: output, trainable: trainable, nonTrainable: nonTrainable)
+      piece: piece, input: input, output: output, trainable: trainable, nonTrainable: nonTrainable,
+      inputs: inputs)
   }
 
   /// What was asked for and the built layer, shared (not copied) by the undo history.
@@ -52,6 +63,8 @@ public struct ModelLayer: Sendable {
   /// Arguments accepted that affect neither count nor shape.
   public var inert: [Argument] { piece.inert }
   public var input: Shape { storage.input }
+  /// Every tensor the layer reads: its input, or a merge's inputs.
+  public var inputs: [Shape] { storage.inputs.isEmpty ? [storage.input] : storage.inputs }
   public var output: Shape { storage.output }
   /// Counts with `trainable=false` applied.
   public var trainable: Int { storage.trainable }
@@ -63,7 +76,13 @@ public struct ModelLayer: Sendable {
   /// The weight variables and counts. Only counts and shapes are kept per layer (a model can
   /// have millions of layers); the weights are inferred again, identically, when shown.
   public var inference: Inference {
-    guard let i = try? model.infer(input) else {
+    let inferred: Inference?
+    if let merge = model as? any MergeModel {
+      inferred = try? merge.infer(inputs: inputs)
+    } else {
+      inferred = try? model.infer(input)
+    }
+    guard let i = inferred else {
       preconditionFailure("a layer's inference changed")
     }
     return spec.trainable ? i : i.frozen()
@@ -73,7 +92,10 @@ public struct ModelLayer: Sendable {
   public var given: Given { Given(Set(spec.arguments.map(\.key))) }
 
   /// The explanation of this layer's count.
-  public var explanation: Explanation { model.explain(input, inference, given) }
+  public var explanation: Explanation {
+    if let merge = model as? any MergeModel { return merge.explain(inputs: inputs, inference) }
+    return model.explain(input, inference, given)
+  }
 }
 
 /// The layers of a model, first to last, as a collection of `ModelLayer`.

@@ -4,6 +4,7 @@ extension Session {
   /// Applies an edit whole, or throws and leaves the model as it was. (A shape or placement seen
   /// for the first time stays in the store: that changes no layer, only what numbers are taken.)
   mutating func apply(_ e: Edit, at span: Span) throws(ParamCalcError) -> EditOutcome {
+    if graph || Session.wires(e) { return try applyGraph(e, at: span) }
     switch e {
     case .insert(let i, let p):
       guard let before = inputShape(i) else { throw .noInputShape(at: span) }

@@ -22,6 +22,11 @@ public struct Session: Sendable {
   public let catalog: LayerCatalog
   /// The layers' definitions, shapes and placements, each kept once.
   var store = LayerStore()
+  /// Whether some layer has `as` or `from`: edits then place the model as a graph
+  /// (`Session+Graph.swift`).
+  var graph = false
+  /// In a graph, each name given with `as` and its layer (0-based).
+  var names: [String: Int] = [:]
 
   public init(catalog: LayerCatalog = .standard) { self.catalog = catalog }
 
@@ -86,7 +91,9 @@ public struct Session: Sendable {
 
   public mutating func add(_ built: BuiltLayer, at span: Span) throws(ParamCalcError) -> EditOutcome
   {
-    guard built.inputShape == nil, let before = inputShape(count) else {
+    guard !graph, built.inputShape == nil, built.spec.name == nil, built.spec.sources == nil,
+      let before = inputShape(count)
+    else {
       return try insert(built, at: count + 1, span: span, indexSpan: span)
     }
     // Appending: nothing after it to re-infer, so the general edit path is not needed.

@@ -8,7 +8,7 @@ extension TextRenderer {
     let e = l.explanation
     let inference = l.inference
     var out =
-      "  #\(index) \(style.type(l.typeName))  \(l.input.description) -> \(l.output.description)\n"
+      "  #\(index) \(style.type(l.typeName))  \(l.inputs.count > 1 ? "[" + l.inputs.map(\.description).joined(separator: ", ") + "]" : l.input.description) -> \(l.output.description)\n"
     if e.terms.isEmpty {
       out += "  params = 0\n"
     } else {

@@ -47,6 +47,15 @@ public enum Format {
     return "(" + dims.map(String.init).joined(separator: ", ") + ")"
   }
 
+  /// A shape as Python prints a tuple, None for an unknown size: `(None, 4, 8)`, `(4,)`.
+  public static func pythonShape(_ dims: [Int?]) -> String {
+    if dims.count == 1 { return "(\(pythonDim(dims[0])),)" }
+    return "(" + dims.map(pythonDim).joined(separator: ", ") + ")"
+  }
+
+  /// A size as Python prints it: `8`, `None`.
+  public static func pythonDim(_ d: Int?) -> String { d.map(String.init) ?? "None" }
+
   /// `(None,25)` as written in a script.
   public static func scriptDims(_ s: Shape) -> String {
     let items = s.dims.map { $0.map(String.init) ?? "None" }
@@ -217,6 +226,13 @@ public struct JSONObject {
   }
 
   public static func array(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
+
+  /// A JSON string, quoted and escaped.
+  public static func string(_ v: String) -> String {
+    var out = ""
+    appendString(v, to: &out)
+    return out
+  }
 
   public static func appendString(_ s: String, to out: inout String) {
     out += "\""

@@ -5,8 +5,12 @@ public enum Help {
   {
     guard let topic else { return overview }
     if let c = CommandTable.info(topic) {
-      return c.usage + "\n"
+      let command =
+        c.usage + "\n"
         + String(Format.wrap(c.text, lead: "  ", leadWidth: 2, hanging: 2).dropLast())
+      // `add` is a command and a layer type (Keras's Add): both are shown.
+      guard let d = catalog[topic] else { return command }
+      return command + "\n\nThe layer type " + d.name + ":\n" + layer(d, catalog)
     }
     if let d = catalog[topic] { return layer(d, catalog) }
     // A Keras layer paramcalc does not compute, or an informal name (`batchnorm`): said as
@@ -26,8 +30,12 @@ public enum Help {
   static var overview: String {
     var out = "Commands:\n"
     for c in CommandTable.all {
+      // A usage too long for its column has its sentence on the next line.
+      let long = c.usage.count >= 30
+      if long { out += "  " + c.usage + "\n" }
       out += Format.wrap(
-        firstSentence(c.text), lead: "  " + Format.pad(c.usage, 30), leadWidth: 32, hanging: 32)
+        firstSentence(c.text), lead: "  " + Format.pad(long ? "" : c.usage, 30), leadWidth: 32,
+        hanging: 32)
     }
     out +=
       "Lines starting with # are comments. 'help COMMAND' or 'help LAYER' tells more;\n'layers' lists the layer types."

@@ -9,6 +9,12 @@ public enum JSONRenderer {
     var o = JSONObject()
     o.first = true
     o.add("type", l.typeName)
+    // A name given with `as`, and the tensors named with `from` (as written: `c1`, `#4`).
+    if let name = l.spec.name { o.add("name", name) }
+    if let sources = l.spec.sources {
+      o.add("inputs", raw: JSONObject.array(sources.map { JSONObject.string($0.script) }))
+      o.add("input_shapes", raw: JSONObject.array(l.inputs.map(JSONObject.shape)))
+    }
     o.add("input_shape", l.input)
     o.add("output_shape", l.output)
     o.add("params", l.params)

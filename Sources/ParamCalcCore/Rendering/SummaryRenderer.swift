@@ -32,6 +32,15 @@ extension TextRenderer {
     var bases: [[UInt8]] = []
     let layers = s.layers
     let total = s.total
+    // A graph's layers are named as Keras names them (a name given with `as` kept), and each
+    // row says what the layer reads.
+    let graphNames: [String]? = s.isGraph ? s.layerNames : nil
+    let connected: [[UInt8]] =
+      graphNames.map { names in
+        layers.indices.map {
+          Array(s.connections(of: $0, names: names).joined(separator: ", ").utf8)
+        }
+      } ?? []
     func cell(_ l: ModelLayer) -> Cells {
       cells.value(for: l) { l in
         // Keras names a layer after its class (`GroupedQueryAttention`, exported as
@@ -55,20 +64,28 @@ extension TextRenderer {
     }
     func digits(_ n: Int) -> Int { n < 10 ? 1 : 1 + digits(n / 10) }
     // Pass 1: the widths.
-    let header = ["#", "Layer (type)", "Output Shape", "Param #", "Share", "Trainable"]
+    let header =
+      ["#", "Layer (type)", "Output Shape", "Param #", "Share", "Trainable"]
+      + (graphNames == nil ? [] : ["Connected to"])
     let rightAligned: Set = [0, 3, 4]
     var widths = header.map(\.utf8.count)
     widths[0] = max(widths[0], digits(layers.count))
     var counters: [Int] = []
-    for l in layers {
+    for (i, l) in layers.enumerated() {
       let c = cell(l)
+      if let graphNames {
+        widths[1] = max(widths[1], graphNames[i].utf8.count + c.type.count)
+        widths[6] = max(widths[6], connected[i].count)
+      }
       if c.base >= counters.count {
         counters += repeatElement(0, count: c.base + 1 - counters.count)
       }
       let k = counters[c.base]
       counters[c.base] = k + 1
-      let name = bases[c.base].count + (k == 0 ? 0 : 1 + digits(k)) + c.type.count
-      widths[1] = max(widths[1], name)
+      if graphNames == nil {
+        let name = bases[c.base].count + (k == 0 ? 0 : 1 + digits(k)) + c.type.count
+        widths[1] = max(widths[1], name)
+      }
       widths[2] = max(widths[2], c.shape.count)
       widths[3] = max(widths[3], c.params.count)
       widths[4] = max(widths[4], c.share.count)
@@ -94,7 +111,7 @@ extension TextRenderer {
     }
     func pad(_ n: Int) { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n)) }
     out.append(
-      text: "Model: \"sequential\""
+      text: "Model: \"\(graphNames == nil ? "sequential" : "functional")\""
         + (s.input.map { "   input \($0.description)" } ?? "   (no input yet)") + "\n")
     out.append(contentsOf: rule("┏", "━", "┳", "┓"))
     out.append(text: "┃")
@@ -122,10 +139,10 @@ extension TextRenderer {
       out.append(decimal: i + 1, grouped: false)
       out.append(contentsOf: edge)
       out.append(UInt8(ascii: " "))
-      if cut {
+      if cut || graphNames != nil {
         // A terminal too narrow for the names: each cut to its column, `…` where it is cut.
-        var full = bases[c.base]
-        if k > 0 { full.append(contentsOf: Array("_\(k)".utf8)) }
+        var full = graphNames.map { Array($0[i].utf8) } ?? bases[c.base]
+        if k > 0 && graphNames == nil { full.append(contentsOf: Array("_\(k)".utf8)) }
         full.append(contentsOf: c.type)
         if full.count > widths[1] {
           out.append(contentsOf: full[..<(widths[1] - 1)])
@@ -164,6 +181,12 @@ extension TextRenderer {
         out.append(UInt8(ascii: " "))
         out.append(c.trainable)
         pad(widths[5] - 1)
+        out.append(contentsOf: edge)
+      }
+      if graphNames != nil {
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: connected[i])
+        pad(widths[6] - connected[i].count)
         out.append(contentsOf: edge)
       }
       out.append(UInt8(ascii: "\n"))

@@ -160,6 +160,10 @@ public struct TextRenderer: Sendable {
     if let f = fragments.lookup(l) { return f }
     var bytes: [UInt8] = []
     type(l.typeName, into: &bytes)
+    if let name = l.spec.name { bytes.append(text: " as " + name) }
+    if let sources = l.spec.sources {
+      bytes.append(text: " from " + sources.map(\.script).joined(separator: ","))
+    }
     bytes.append(ascii: "  out ")
     bytes.append(shape: l.output)
     bytes.append(ascii: "   ")

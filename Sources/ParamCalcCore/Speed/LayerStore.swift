@@ -34,14 +34,17 @@ struct LayerStore: Sendable {
 
   /// Places `piece` on the shape numbered `input` (not placed there before), with what it
   /// infers there: its output shape and counts.
+  /// (`inputs`: a merge's inputs, the first being `input`; such a placement is made anew each
+  /// time, as it is not found again by its first input alone.)
   mutating func place(
-    _ piece: Piece, on input: ShapeID, output: Shape, trainable: Int, nonTrainable: Int
+    _ piece: Piece, on input: ShapeID, output: Shape, trainable: Int, nonTrainable: Int,
+    inputs: [ShapeID] = []
   ) -> PlacementID {
     let inputShape = shapes[input]
     let out = output == inputShape ? input : shapes.intern(output)
     let layer = ModelLayer(
       piece: piece, input: inputShape, output: shapes[out], trainable: trainable,
-      nonTrainable: nonTrainable)
+      nonTrainable: nonTrainable, inputs: inputs.map { shapes[$0] })
     return placements.add(Placement(layer: layer, input: input, output: out))
   }
 

@@ -1,0 +1,324 @@
+/// A model whose layers read named tensors: `as NAME` names a layer's output, `from A,B` makes a
+/// layer read other tensors than the previous layer's (a name, `#N` for layer N, `input` for the
+/// model's input). A layer can only read tensors made before it, so the layers in their order
+/// are already in an order to infer them: each edit re-places them first to last, each on the
+/// tensors it reads. (A model without `as` and `from` keeps the chain path of
+/// `Session+Apply.swift`, which re-infers only what changed.)
+extension Session {
+  /// The name of the model's input, as `from` reads it.
+  static let inputName = "input"
+
+  /// Whether an edit brings a layer with `as` or `from`.
+  static func wires(_ e: Edit) -> Bool {
+    func wired(_ p: Piece) -> Bool { p.spec.name != nil || p.spec.sources != nil }
+    switch e {
+    case .insert(_, let p): return wired(p)
+    case .replace(_, _, let p): return wired(p)
+    case .reset(_, _, _, let new, _): return new.contains(where: wired)
+    case .remove, .input, .appends: return false
+    }
+  }
+
+  /// Applies an edit to a graph whole, or throws and leaves the model as it was.
+  mutating func applyGraph(_ e: Edit, at span: Span) throws(ParamCalcError) -> EditOutcome {
+    if case .insert(let i, let p) = e, i == count, let inputShape {
+      return try appendToGraph(p, input: inputShape, at: span)
+    }
+    var pieces = self.pieces
+    var newInput = input
+    var edited: Int?
+    switch e {
+    case .insert(let i, let p):
+      renumber(&pieces, after: i, by: 1)
+      pieces.insert(p, at: i)
+      edited = i
+    case .remove(let i, _):
+      if let reader = reader(of: i) {
+        throw .wiring(
+          "layer #\(i + 1) cannot be removed: layer #\(reader + 1) (\(row(reader).piece.typeName)) reads it",
+          at: span,
+          hint:
+            "remove layer #\(reader + 1) first, or make it read another tensor ('set' keeps its 'from'; remove and add it again)"
+        )
+      }
+      renumber(&pieces, after: i + 1, by: -1)
+      pieces.remove(at: i)
+    case .replace(let i, _, let p):
+      pieces[i] = p
+      edited = i
+    case .input(_, let new):
+      newInput = new
+    case .reset(_, _, let ni, let new, _):
+      pieces = new
+      newInput = ni
+    case .appends:
+      preconditionFailure("a run of appends is expanded before it is applied")
+    }
+    let previousRows = rows
+    let totalBefore = total
+    let placed = try placeAll(pieces, input: newInput, edited: edited, at: span)
+    inputShape = newInput.map { store.intern($0) }
+    rows = placed.rows
+    names = placed.names
+    (trainable, nonTrainable) = placed.totals
+    graph = pieces.contains { $0.spec.name != nil || $0.spec.sources != nil }
+    return outcome(of: e, previousRows: previousRows, totalBefore: totalBefore)
+  }
+
+  /// Adds a layer at the end of a graph: only it is placed (a script of many named layers
+  /// stays linear).
+  mutating func appendToGraph(_ p: Piece, input: ShapeID, at span: Span) throws(ParamCalcError)
+    -> EditOutcome
+  {
+    let reads = try sources(of: p, at: count, rows: rows, names: names, input: input, at: span)
+    let id = try place(p, reading: reads, first: count == 0, at: span)
+    if let name = p.spec.name { try checkFree(name, in: names, at: span) }
+    let totals = try sum((trainable, nonTrainable), store[id], sign: 1, at: span)
+    if let name = p.spec.name { names[name] = count }
+    rows.append(id)
+    (trainable, nonTrainable) = totals
+    graph = true
+    return EditOutcome(kind: .added, index: count, layer: store.layer(id))
+  }
+
+  /// Refuses a name that the input or an earlier layer has.
+  func checkFree(_ name: String, in names: [String: Int], at span: Span) throws(ParamCalcError) {
+    guard name == Session.inputName || names[name] != nil else { return }
+    let owner = names[name].map { "layer #\($0 + 1)" } ?? "the model's input"
+    throw .wiring(
+      "the name '\(name)' is taken by \(owner)", at: span,
+      hint: "Keras needs every layer's name to be unique: choose another")
+  }
+
+  /// The outcome of an edit applied to a graph: the layer concerned, and the later layers whose
+  /// placement changed.
+  func outcome(of e: Edit, previousRows: [PlacementID], totalBefore: Int) -> EditOutcome {
+    // The layers after the edited one, old and new, side by side.
+    var changed: [LayerChange] = []
+    var reinferred = 0
+    func compare(oldStart: Int, newStart: Int) {
+      var k = 0
+      while oldStart + k < previousRows.count && newStart + k < rows.count {
+        let before = previousRows[oldStart + k]
+        let after = rows[newStart + k]
+        let (b, a) = (store.layer(before), store.layer(after))
+        // The same layer read anew (a merge, or a `#N` renumbered) is not a change.
+        if b.inputs != a.inputs || b.output != a.output || b.trainable != a.trainable
+          || b.nonTrainable != a.nonTrainable || b.typeName != a.typeName
+        {
+          reinferred += 1
+          if changed.count < LayerChange.shown {
+            changed.append(
+              LayerChange(
+                index: newStart + k + 1, before: store.layer(before), after: store.layer(after)))
+          }
+        }
+        k += 1
+      }
+    }
+    var result: EditOutcome
+    switch e {
+    case .insert(let i, _):
+      compare(oldStart: i, newStart: i + 1)
+      result = EditOutcome(
+        kind: i == count - 1 ? .added : .inserted, index: i + 1, layer: store.layer(rows[i]))
+    case .remove(let i, _):
+      compare(oldStart: i + 1, newStart: i)
+      result = EditOutcome(kind: .removed, index: i + 1, layer: store.layer(previousRows[i]))
+    case .replace(let i, _, _):
+      compare(oldStart: i + 1, newStart: i + 1)
+      result = EditOutcome(kind: .changed, index: i + 1, layer: store.layer(rows[i]))
+      result.reinferred = reinferred
+      result.changed = ChangedLayers(
+        layers: changed, totalBefore: totalBefore, previous: store.layer(previousRows[i]))
+      return result
+    case .input:
+      compare(oldStart: 0, newStart: 0)
+      result = EditOutcome(kind: .input)
+    case .reset(_, _, _, _, let kind):
+      guard count > 0 else { return EditOutcome(kind: kind) }
+      return EditOutcome(kind: kind, index: count, layer: store.layer(rows[count - 1]))
+    case .appends:
+      preconditionFailure("a run of appends is expanded before it is applied")
+    }
+    result.reinferred = reinferred
+    if !changed.isEmpty {
+      result.changed = ChangedLayers(layers: changed, totalBefore: totalBefore)
+    }
+    return result
+  }
+
+  /// Places every layer of `pieces` on the tensors it reads, first to last, with the totals;
+  /// changes nothing. A refusal at `edited` is the edit's own; at another layer, the edit
+  /// breaks that layer.
+  mutating func placeAll(_ pieces: [Piece], input: Shape?, edited: Int?, at span: Span)
+    throws(ParamCalcError) -> (rows: [PlacementID], names: [String: Int], totals: (Int, Int))
+  {
+    var placed: [PlacementID] = []
+    placed.reserveCapacity(pieces.count)
+    var names: [String: Int] = [:]
+    var totals = (0, 0)
+    let inputID = input.map { store.intern($0) }
+    for (j, p) in pieces.enumerated() {
+      guard let inputID else { throw .noInputShape(at: span) }
+      let id: PlacementID
+      do throws(ParamCalcError) {
+        let reads = try sources(of: p, at: j, rows: placed, names: names, input: inputID, at: span)
+        id = try place(p, reading: reads, first: j == 0, at: span)
+      } catch {
+        // Another layer than the one edited: the edit breaks it.
+        guard j != edited else { throw error }
+        switch error {
+        case .refused(let layer, let reason, _, let hint):
+          throw .breaksLayer(index: j + 1, layer: layer, reason: reason, at: span, hint: hint)
+        case .wiring(let m, _, let h):
+          throw .breaksLayer(index: j + 1, layer: p.typeName, reason: m, at: span, hint: h)
+        default: throw error
+        }
+      }
+      if let name = p.spec.name {
+        try checkFree(name, in: names, at: span)
+        names[name] = j
+      }
+      totals = try sum(totals, store[id], sign: 1, at: span)
+      placed.append(id)
+    }
+    return (placed, names, totals)
+  }
+
+  /// The shapes (by number) that layer `j` reads: the previous layer's output (or the input),
+  /// or those its `from` names.
+  func sources(
+    of p: Piece, at j: Int, rows placed: [PlacementID], names: [String: Int], input: ShapeID,
+    at span: Span
+  ) throws(ParamCalcError) -> [ShapeID] {
+    guard let sources = p.spec.sources else {
+      return [j == 0 ? input : store[placed[j - 1]].output]
+    }
+    var out: [ShapeID] = []
+    for s in sources {
+      switch s {
+      case .number(let n):
+        guard n >= 1 && n <= j else {
+          throw .wiring(
+            "layer #\(j + 1) cannot read layer #\(n): a layer reads only layers before it",
+            at: span, hint: "read a layer numbered 1 to \(j), a name, or 'input'")
+        }
+        out.append(store[placed[n - 1]].output)
+      case .name(let name):
+        if let k = names[name] {
+          out.append(store[placed[k]].output)
+        } else if name == Session.inputName {
+          out.append(input)
+        } else {
+          let known = [Session.inputName] + names.keys.sorted()
+          let near = Suggestion.nearest(to: name, in: known)
+          throw .wiring(
+            "no tensor is named '\(name)' before layer #\(j + 1)", at: span,
+            hint: near.map { "did you mean '\($0)'? " } ?? ""
+              + "names are given with 'as NAME'; the model's input is 'input'")
+        }
+      }
+    }
+    return out
+  }
+
+  /// Places a definition on the tensors it reads: a merge on all of them; any other layer on
+  /// its one tensor (Keras gives a layer a list only where it takes one).
+  mutating func place(_ p: Piece, reading reads: [ShapeID], first: Bool, at span: Span)
+    throws(ParamCalcError) -> PlacementID
+  {
+    guard let merge = p.model as? any MergeModel else {
+      guard reads.count == 1 else {
+        throw .refused(
+          layer: p.typeName,
+          reason: "it reads one tensor, and 'from' names \(reads.count)", at: span,
+          hint: "merge them first, e.g. 'add add from a,b' or 'add concatenate from a,b'")
+      }
+      return try place(p, on: reads[0], first: first, at: span)
+    }
+    let shapes = reads.map { store[shape: $0] }
+    let inference: Inference
+    do {
+      // Without `from`, a merge is called on one tensor, not a list: Keras refuses that.
+      inference =
+        p.spec.sources == nil ? try merge.infer(shapes[0]) : try merge.infer(inputs: shapes)
+    } catch {
+      switch error {
+      case .reason(let r):
+        throw .refused(
+          layer: p.typeName, reason: r, at: span,
+          hint: RefusalHint.hint(for: p, on: shapes[0], first: first, catalog: catalog))
+      case .overflow(let what): throw .overflow(what, at: span)
+      }
+    }
+    return store.place(
+      p, on: reads[0], output: inference.output, trainable: 0, nonTrainable: 0, inputs: reads)
+  }
+
+  /// The first layer after layer `i` (0-based) that reads it through `from` (by number, or by
+  /// a name that stands for it), if any.
+  func reader(of i: Int) -> Int? {
+    let name = row(i).piece.spec.name
+    for j in (i + 1)..<max(count, i + 1) {
+      guard let sources = row(j).piece.spec.sources else { continue }
+      for s in sources {
+        switch s {
+        case .number(let n) where n == i + 1: return j
+        case .name(let n) where n == name: return j
+        default: continue
+        }
+      }
+    }
+    return nil
+  }
+
+  /// Shifts the layer numbers that layers from `after` (0-based) on read with `from #N`, for
+  /// those numbering a layer at `after` or later: a layer inserted or removed there moves them.
+  mutating func renumber(_ pieces: inout [Piece], after: Int, by delta: Int) {
+    guard after < pieces.count else { return }
+    for j in after..<pieces.count {
+      guard let sources = pieces[j].spec.sources,
+        sources.contains(where: { if case .number(let n) = $0 { n > after } else { false } })
+      else { continue }
+      var spec = pieces[j].spec
+      spec.sources = sources.map {
+        if case .number(let n) = $0, n > after { .number(n + delta) } else { $0 }
+      }
+      pieces[j] = store.definition(
+        Piece(spec: spec, model: pieces[j].model, inert: pieces[j].inert))
+    }
+  }
+}
+
+extension Session {
+  /// Whether some layer has `as` or `from` (its summary then shows what each layer reads).
+  public var isGraph: Bool { graph }
+
+  /// Each layer's name as Keras would give it: the name given with `as`, or its class's name in
+  /// snake case, numbered among the layers of that class without a name (`conv2d`, `conv2d_1`).
+  public var layerNames: [String] {
+    var counters: [String: Int] = [:]
+    return layers.map { l in
+      if let name = l.spec.name { return name }
+      let base = LayerDescriptor.snakeCase(String(l.typeName.prefix { $0 != "(" }))
+      let k = counters[base, default: 0]
+      counters[base] = k + 1
+      return k == 0 ? base : "\(base)_\(k)"
+    }
+  }
+
+  /// The names of the tensors layer `i` (0-based) reads (`input` for the model's input), given
+  /// the layers' names.
+  public func connections(of i: Int, names: [String]) -> [String] {
+    guard let sources = row(i).piece.spec.sources else {
+      return [i == 0 ? Session.inputName : names[i - 1]]
+    }
+    return sources.map { s in
+      switch s {
+      case .number(let n): return names[n - 1]
+      case .name(let n): return self.names[n].map { names[$0] } ?? n
+      }
+    }
+  }
+}

@@ -1,0 +1,213 @@
+import Testing
+
+@testable import ParamCalcCore
+
+/// Layers that read named tensors (`as NAME`, `from A,B`) and the merge layers. Keras's own
+/// counts and shapes for graphs are in Fixtures/keras-graph.jsonl (ConformanceTests); here the
+/// parsing, the shape rules worked by hand, and the edits of a graph.
+@Suite("Graphs: named tensors and merges")
+struct GraphTests {
+  func request(_ line: String) throws -> LayerRequest {
+    guard case .add(let r)? = try CommandParser.parse(line) else {
+      Issue.record("not an add: \(line)")
+      throw ParamCalcError.syntax("", at: .none)
+    }
+    return r
+  }
+
+  @Test func asAndFromAreRead() throws {
+    let r = try request("add add from c1,#5 as x")
+    #expect(r.name == "x")
+    #expect(r.sources?.map(\.source) == [.name("c1"), .number(5)])
+    // Spaces after commas, arguments after the clauses, the clauses in either order.
+    let s = try request("add concatenate as j from a, b,  #2 axis=1")
+    #expect(s.sources?.map(\.source) == [.name("a"), .name("b"), .number(2)])
+    #expect(s.arguments.map(\.key) == ["axis"] && s.name == "j")
+    // A `#` that is not a layer read still starts a comment.
+    let c = try request("add dense units=4 #5 is a comment")
+    #expect(c.sources == nil && c.arguments.count == 1)
+    let d = try request("add dense units=4 from x # a comment")
+    #expect(d.sources?.map(\.source) == [.name("x")])
+  }
+
+  @Test func malformedClausesAreRefused() {
+    for (line, kind, fragment): (String, ErrorKind, String) in [
+      ("add dense units=4 as", .missingOperand, "needs a name"),
+      ("add dense units=4 as 1x", .syntax, "is not a name"),
+      ("add dense units=4 as a b", .syntax, "a layer has one name"),
+      ("add add from", .missingOperand, "needs the tensors read"),
+      ("add add from a,,b", .syntax, "missing a name between commas"),
+      ("add add from #0", .syntax, "expected a layer number after '#'"),
+      ("add add from a from b", .syntax, "'from' is given twice"),
+    ] {
+      expectRefusal(after: ["input (4,)"], line, kind, fragment)
+    }
+  }
+
+  @Test func elementwiseShapesBroadcastFromTheLastAxis() throws {
+    // (6,1) with (6,5): the 1 is repeated; (5,) with (6,5): aligned from the right.
+    let m = try model(
+      "input (6,1)", "add dense units=5 as five", "add add from input,five",
+      "add globalaveragepooling1d from five as g", "add multiply from five,g")
+    #expect(m.layers[1].output == Shape([6, 5]))
+    #expect(m.layers[3].output == Shape([6, 5]))
+    #expect(m.layers[1].inputs == [Shape([6, 1]), Shape([6, 5])])
+    expectRefusal(
+      after: ["input (4,3)", "add dense units=5 as a"], "add add from input,a", .refused,
+      "Inputs have incompatible shapes. Received shapes (4, 3) and (4, 5)")
+  }
+
+  @Test func concatenateAddsTheJoinedAxis() throws {
+    // (4,8) and (3,8) on axis 1 (the batch is axis 0): 4 + 3 = 7.
+    let m = try model(
+      "input (4,8)", "add dense units=8 as a", "add cropping1d cropping=(1,0) from input as b",
+      "add concatenate axis=1 from a,b", "add concatenate from a,a,a")
+    #expect(m.layers[2].output == Shape([7, 8]))
+    #expect(m.layers[3].output == Shape([4, 24]))
+    expectRefusal(
+      after: ["input (4,8)", "add dense units=6 as a"], "add concatenate axis=1 from input,a",
+      .refused, "matching shapes except for the concatenation axis")
+    expectRefusal(
+      after: ["input (4,8)"], "add concatenate axis=3 from input,input", .refused, "out of range")
+  }
+
+  @Test func dotDropsTheSummedAxes() throws {
+    // (7,16)·(7,16) over axes (2,2): (None,7,16) without 16, then (7,16) without 16 → (7,7).
+    let m = try model("input (7,16)", "add dot axes=(2,2) from input,input")
+    #expect(m.layers[0].output == Shape([7, 7]))
+    // (8,)·(8,) over axis 1 leaves the batch alone: Keras adds an axis of 1.
+    let v = try model("input (8,)", "add dot axes=1 from input,input")
+    #expect(v.layers[0].output == Shape([1]))
+    expectRefusal(
+      after: ["input (8,4)", "add dense units=6 as b"], "add dot axes=2 from input,b", .refused,
+      "axis values 4 (at axis 2) != 6 (at axis 2)")
+    expectRefusal(
+      after: ["input (8,4)"], "add dot axes=1 from input,input,input", .refused,
+      "should be called on a list of 2 inputs")
+  }
+
+  @Test func mergesWithoutFromAndLayersGivenSeveralAreRefused() {
+    expectRefusal(after: ["input (4,8)"], "add add", .refused, "should be called on a list")
+    expectRefusal(
+      after: ["input (4,8)"], "add dense units=3 from input,input", .refused,
+      "it reads one tensor, and 'from' names 2")
+    expectRefusal(
+      after: ["input (4,8)"], "add subtract from input,input,input", .refused, "exactly 2 inputs")
+    expectRefusal(
+      after: ["input (4,8)"], "add timedistributed add", .refused, "should be called on a list")
+  }
+
+  @Test func namesAreResolvedAndUnique() throws {
+    expectRefusal(
+      after: ["input (4,8)"], "add add from input,nope", .wiring, "no tensor is named 'nope'")
+    expectRefusal(
+      after: ["input (4,8)", "add dense units=2 as d"], "add dense units=3 as d", .wiring,
+      "the name 'd' is taken by layer #1")
+    expectRefusal(
+      after: ["input (4,8)"], "add dense units=3 as input", .wiring, "taken by the model's input")
+    expectRefusal(
+      after: ["input (4,8)", "add dense units=2"], "add add from #1,#2", .wiring,
+      "a layer reads only layers before it")
+    // A name is looked up among the layers before: a later layer of that name is not it.
+    let m = try model("input (4,8)", "add dense units=2 as d", "add dense units=3 from input")
+    #expect(m.layers[1].input == Shape([4, 8]))
+  }
+
+  @Test func insertingMovesTheNumbersReadAndUndoMovesThemBack() throws {
+    var i = Interpreter()
+    for line in [
+      "input (4,8)", "add dense units=8", "add dense units=8", "add add from #1,#2",
+    ] {
+      _ = try i.run(line: line)
+    }
+    let before = i.session.modelFingerprint
+    _ = try i.run(line: "insert 2 dropout rate=0.5")
+    #expect(i.session.layers[3].spec.script == "add add from #1,#3")
+    #expect(i.session.layers[3].inputs == [Shape([4, 8]), Shape([4, 8])])
+    _ = try i.run(line: "undo")
+    #expect(i.session.modelFingerprint == before)
+    _ = try i.run(line: "redo")
+    #expect(i.session.layers[3].spec.script == "add add from #1,#3")
+    // Inserting in front of the first layer moves both numbers.
+    _ = try i.run(line: "insert 1 dropout rate=0.5")
+    #expect(i.session.layers[4].spec.script == "add add from #2,#4")
+  }
+
+  @Test func aLayerReadIsNotRemovedAndTheModelStays() throws {
+    var i = Interpreter()
+    for line in ["input (4,8)", "add dense units=8 as a", "add relu", "add add from a,#2"] {
+      _ = try i.run(line: line)
+    }
+    let before = i.session.fingerprint
+    expectRefusal(
+      after: ["input (4,8)", "add dense units=8 as a", "add relu", "add add from a,#2"],
+      "remove 1", .wiring, "layer #1 cannot be removed: layer #3 (Add) reads it")
+    #expect(throws: ParamCalcError.self) { try i.run(line: "remove 2") }
+    #expect(i.session.fingerprint == before)
+    // The merge itself can go, and then what it read.
+    _ = try i.run(line: "remove 3")
+    _ = try i.run(line: "remove 1")
+    #expect(i.session.count == 1 && i.session.layers[0].input == Shape([4, 8]))
+  }
+
+  @Test func setReInfersTheBranchesAfterIt() throws {
+    var i = Interpreter()
+    for line in [
+      "input (4,8)", "add dense units=8 as a", "add dense units=8 from input", "add add from a,#2",
+      "add dense units=2",
+    ] {
+      _ = try i.run(line: line)
+    }
+    // Both branches must agree: a narrower first branch breaks the Add.
+    let before = i.session.fingerprint
+    do throws(ParamCalcError) {
+      _ = try i.run(line: "set 1 units=4")
+      Issue.record("set 1 units=4 was accepted")
+    } catch {
+      #expect(error.kind == .breaksLayer && error.message.contains("layer #3 (Add)"), "\(error)")
+    }
+    #expect(i.session.fingerprint == before)
+    // Widening the input changes both Dense kernels: 2 × (9 × 8 + 8) more... worked out:
+    // before (8 × 8 + 8) × 2 + (8 × 2 + 2) = 162; after (10 × 8 + 8) × 2 + 18 = 194.
+    #expect(i.session.total == 162)
+    _ = try i.run(line: "input (4,10)")
+    #expect(i.session.total == 194)
+  }
+
+  @Test func theSummaryNamesLayersAndWhatEachReads() throws {
+    let m = try model(
+      "input (4,8)", "add dense units=8 as a", "add dense units=8 from input", "add add from a,#2",
+      "add dense units=2")
+    #expect(m.layerNames == ["a", "dense", "add", "dense_1"])
+    #expect(
+      (0..<4).map { m.connections(of: $0, names: m.layerNames) } == [
+        ["input"], ["input"], ["a", "dense"], ["add"],
+      ])
+    let text = TextRenderer(style: .plain).summary(m)
+    #expect(text.hasPrefix("Model: \"functional\""))
+    #expect(text.contains("Connected to"))
+    #expect(text.contains("│ add (Add) "))
+    #expect(text.contains("│ a, dense "))
+  }
+
+  @Test func savedScriptRebuildsTheGraph() throws {
+    var i = Interpreter()
+    for line in [
+      "input (4,8)", "add dense units=8 as a", "add dense units=8 from input", "add add from a,#2",
+      "add concatenate axis=1 from #3,a as j", "add flatten",
+    ] {
+      _ = try i.run(line: line)
+    }
+    var again = Interpreter()
+    for line in i.script.split(separator: "\n") { _ = try again.run(line: String(line)) }
+    #expect(again.session.modelFingerprint == i.session.modelFingerprint)
+    #expect(i.script.contains("add concatenate axis=1 as j from #3,a"))
+  }
+
+  @Test func aChainStaysAChain() throws {
+    let m = try model("input (4,8)", "add dense units=8", "add relu")
+    #expect(!m.isGraph)
+    let g = try model("input (4,8)", "add dense units=8 as d")
+    #expect(g.isGraph)
+  }
+}

@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Runs each graph script below through real Keras 3 and writes
+Tests/ParamCalcEndToEndTests/Fixtures/keras-graph.jsonl in the conformance corpus's format
+(id, script, layers, total, trainable, non_trainable, rejected_lines, rejected_reasons).
+
+The scripts use `as NAME` and `from A,B` (a name, `#N` for layer N, `input` for the model's
+input), which the oracle's interpreter does not read: this one reads them around the oracle's
+own reading of a layer (`keras_run.CLASSES`, `value`, `dims`, `weights`). Each accepted layer is
+called on the tensors it names (a merge layer on the list of them), and the whole is also built
+as a `keras.Model` from the input to every layer's output, whose count_params() must equal the
+sum of the layers'.
+
+usage: KERAS_BACKEND=jax ~/keras/bin/python scripts/keras_graph_cases.py
+The oracle is looked for in $PARAMCALC_ORACLE (default ../shared/oracle beside the repository).
+"""
+import json, os, pathlib, sys
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+sys.path.insert(0, os.environ.get("PARAMCALC_ORACLE", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "oracle")))
+import numpy as np  # noqa: E402
+import keras  # noqa: E402
+from keras import layers as L  # noqa: E402
+from keras_run import CLASSES, SHORT, value, dims, weights  # noqa: E402
+
+MERGES = (L.Add, L.Subtract, L.Multiply, L.Average, L.Maximum, L.Minimum, L.Concatenate, L.Dot)
+
+CASES = {
+    "residual-block": """input (32,32,16)
+add conv2d filters=16 kernel_size=3 padding=same
+add batchnormalization
+add relu
+add conv2d filters=16 kernel_size=3 padding=same
+add batchnormalization
+add add from input,#5
+add relu
+summary
+""",
+    "residual-projection": """input (32,32,16)
+add conv2d filters=32 kernel_size=3 strides=2 padding=same as main
+add batchnormalization
+add conv2d filters=32 kernel_size=1 strides=2 from input as shortcut
+add add from #2,shortcut
+add relu
+add globalaveragepooling2d
+add dense units=10
+summary
+""",
+    "inception-branches": """input (28,28,8)
+add conv2d filters=4 kernel_size=1 padding=same as b1
+add conv2d filters=4 kernel_size=1 padding=same from input
+add conv2d filters=6 kernel_size=3 padding=same as b2
+add maxpooling2d pool_size=3 strides=1 padding=same from input
+add conv2d filters=2 kernel_size=1 as b3
+add concatenate axis=-1 from b1,b2,b3
+add conv2d filters=8 kernel_size=3
+summary
+""",
+    "concatenate-axis-1": """input (5,8)
+add dense units=8 as a
+add dense units=8 from input as b
+add concatenate axis=1 from a, b
+add lstm units=4
+summary
+""",
+    "elementwise-all": """input (6,4)
+add dense units=4 as a
+add dense units=4 from input as b
+add subtract from a,b
+add multiply from #3,a,b
+add average from #4,a
+add maximum from #5,b
+add minimum from #6,a,b
+add dense units=2
+summary
+""",
+    "broadcast-ones": """input (6,1)
+add dense units=1 as one
+add dense units=5 from input as five
+add add from one,five
+add multiply from five,one
+add flatten
+summary
+""",
+    "dot-cosine": """input (10,)
+add dense units=8 as u
+add dense units=8 from input as v
+add dot axes=1 normalize=true from u,v
+add dense units=1
+summary
+""",
+    "dot-attention-scores": """input (7,16)
+add dense units=16 as q
+add dense units=16 from input as k
+add dot axes=(2,2) from q,k
+add softmax
+add dot axes=(2,1) from #4,input
+add globalaveragepooling1d
+summary
+""",
+    "transformer-residual": """input (12,32)
+add multiheadattention num_heads=4 key_dim=8 as attn
+add add from input,attn
+add layernormalization as norm1
+add dense units=64 activation=relu
+add dense units=32
+add add from norm1,#5
+add layernormalization
+summary
+""",
+    "refusals": """input (8,4)
+add dense units=4 as a
+add dense units=6 from input as b
+add add from a,b
+add concatenate axis=1 from a,b
+add concatenate axis=2 from a,b
+add subtract from a,a,a
+add dot axes=2 from a,b
+add dot axes=1 from a,a
+add add
+add dense units=3 from a,b
+add multiply from a,input
+summary
+""",
+}
+
+
+def run(text):
+    names = {}
+    tensors = []
+    rows = []
+    rejected = []
+    reasons = {}
+    x_in = None
+    for no, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line == "summary":
+            continue
+        if line.startswith("input "):
+            x_in = keras.Input(shape=dims(line[6:]))
+            continue
+        toks = line[4:].split()
+        as_name = None
+        sources = None
+        clauses = [i for i, t in enumerate(toks) if t in ("as", "from")]
+        for i, k in enumerate(clauses):
+            operand = "".join(toks[k + 1:clauses[i + 1] if i + 1 < len(clauses) else len(toks)])
+            if toks[k] == "as":
+                as_name = operand
+            else:
+                sources = operand.split(",")
+        if clauses:
+            toks = toks[:clauses[0]]
+        kind = toks[0].lower()
+        args = {SHORT.get(k, k): value(v) for k, v in (t.split("=", 1) for t in toks[1:])}
+        try:
+            if sources is None:
+                reads = tensors[-1] if tensors else x_in
+            else:
+                def tensor(s):
+                    if s.startswith("#"):
+                        return tensors[int(s[1:]) - 1]
+                    return x_in if s == "input" else names[s]
+                reads = [tensor(s) for s in sources]
+            layer = CLASSES[kind](**args, **({"name": as_name} if as_name else {}))
+            if isinstance(layer, MERGES):
+                y = layer(reads)
+            else:
+                if isinstance(reads, list):
+                    reads = reads[0] if len(reads) == 1 else reads
+                y = layer(reads, reads) if isinstance(layer, L.MultiHeadAttention) else layer(reads)
+        except Exception as e:
+            rejected.append(no)
+            reasons[no] = f"{type(e).__name__}: {e}".splitlines()[0][:300]
+            continue
+        tensors.append(y)
+        if as_name:
+            names[as_name] = y
+        t = int(sum(np.prod(w.shape) for w in layer.trainable_weights))
+        nt = int(sum(np.prod(w.shape) for w in layer.non_trainable_weights))
+        rows.append({"type": type(layer).__name__, "params": layer.count_params(), "trainable": t,
+                     "non_trainable": nt, "output_shape": [None if d is None else int(d) for d in y.shape],
+                     "weights": weights(layer)})
+    total = sum(r["params"] for r in rows)
+    model = keras.Model(x_in, tensors)
+    assert model.count_params() == total, (model.count_params(), total)
+    return {"script": text, "layers": rows, "total": total,
+            "trainable": sum(r["trainable"] for r in rows),
+            "non_trainable": sum(r["non_trainable"] for r in rows),
+            "rejected_lines": rejected, "rejected_reasons": reasons}
+
+
+if __name__ == "__main__":
+    out = pathlib.Path(__file__).resolve().parent.parent / "Tests/ParamCalcEndToEndTests/Fixtures/keras-graph.jsonl"
+    with open(out, "w") as f:
+        for id, text in CASES.items():
+            f.write(json.dumps({"id": "graph-" + id, **run(text)}) + "\n")
+    print(f"{len(CASES)} cases -> {out}")
