@@ -107,6 +107,45 @@ add add from norm1,#5
 add layernormalization
 summary
 """,
+    "siamese-two-inputs": """input left (28,28,1)
+input right (28,28,1)
+add conv2d filters=8 kernel_size=3 from left as l1
+add conv2d filters=8 kernel_size=3 from right as r1
+add subtract from l1,r1
+add flatten
+add dense units=1 activation=sigmoid
+summary
+""",
+    "two-inputs-concatenated": """input (10,)
+input meta (3,)
+add dense units=16 from input as a
+add dense units=4 from meta as b
+add concatenate from a,b
+add dense units=1
+summary
+""",
+    "siamese-shared-encoder": """input left (28,28,1)
+input right (28,28,1)
+add conv2d filters=8 kernel_size=3 from left
+add flatten as fl
+add dense units=16 as el
+reuse 3 from right
+reuse 4
+reuse 5 as er
+add subtract from el,er
+add dense units=1
+summary
+""",
+    "shared-dense-refused-on-another-width": """input (8,)
+input other (6,)
+add dense units=4 from input as a
+reuse 2 from other
+add dense units=3 from other as b
+reuse 1 from input
+add add from a,#4
+reuse 3 from a
+summary
+""",
     "refusals": """input (8,4)
 add dense units=4 as a
 add dense units=6 from input as b
@@ -131,14 +170,39 @@ def run(text):
     rejected = []
     reasons = {}
     x_in = None
+    inputs = []
+    layers = []
     for no, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or line == "summary":
             continue
         if line.startswith("input "):
-            x_in = keras.Input(shape=dims(line[6:]))
+            words = line[6:].split(None, 1)
+            if len(words) == 2 and not words[0][0].isdigit() and words[0][0] != "(":
+                # `input NAME DIMS`: another input, an InputLayer of the model's layers.
+                x = keras.Input(shape=dims(words[1]), name=words[0])
+                names[words[0]] = x
+                inputs.append(x)
+                tensors.append(x)
+                layer = x._keras_history[0]
+                layers.append(layer)
+                rows.append({"type": type(layer).__name__, "params": layer.count_params(),
+                             "trainable": 0, "non_trainable": 0,
+                             "output_shape": [None if d is None else int(d) for d in x.shape],
+                             "weights": weights(layer)})
+            else:
+                x_in = keras.Input(shape=dims(line[6:]))
+                inputs.insert(0, x_in)
             continue
-        toks = line[4:].split()
+        reused = None
+        if line.startswith("reuse "):
+            # `reuse N ...`: layer N called again; its row has no weights of its own (they are
+            # counted once, at N: the model's count_params() below checks the total).
+            toks = line.split()
+            reused = layers[int(toks[1]) - 1]
+            toks = ["reuse"] + toks[2:]
+        else:
+            toks = line[4:].split()
         as_name = None
         sources = None
         clauses = [i for i, t in enumerate(toks) if t in ("as", "from")]
@@ -152,6 +216,8 @@ def run(text):
             toks = toks[:clauses[0]]
         kind = toks[0].lower()
         args = {SHORT.get(k, k): value(v) for k, v in (t.split("=", 1) for t in toks[1:])}
+        if reused is not None:
+            as_name, reused_name = None, as_name
         try:
             if sources is None:
                 reads = tensors[-1] if tensors else x_in
@@ -161,8 +227,16 @@ def run(text):
                         return tensors[int(s[1:]) - 1]
                     return x_in if s == "input" else names[s]
                 reads = [tensor(s) for s in sources]
-            layer = CLASSES[kind](**args, **({"name": as_name} if as_name else {}))
-            if isinstance(layer, MERGES):
+            if kind == "inputlayer":
+                # An input added as a layer: Keras makes its InputLayer with the tensor.
+                y = keras.Input(shape=args["shape"], **({"name": as_name} if as_name else {}))
+                layer = y._keras_history[0]
+                inputs.append(y)
+            else:
+                layer = reused or CLASSES[kind](**args, **({"name": as_name} if as_name else {}))
+            if kind == "inputlayer":
+                pass
+            elif isinstance(layer, MERGES):
                 y = layer(reads)
             else:
                 if isinstance(reads, list):
@@ -173,6 +247,14 @@ def run(text):
             reasons[no] = f"{type(e).__name__}: {e}".splitlines()[0][:300]
             continue
         tensors.append(y)
+        layers.append(layer)
+        if reused is not None:
+            if reused_name:
+                names[reused_name] = y
+            rows.append({"type": type(layer).__name__, "params": 0, "trainable": 0,
+                         "non_trainable": 0, "output_shape": [None if d is None else int(d) for d in y.shape],
+                         "weights": []})
+            continue
         if as_name:
             names[as_name] = y
         t = int(sum(np.prod(w.shape) for w in layer.trainable_weights))
@@ -181,7 +263,7 @@ def run(text):
                      "non_trainable": nt, "output_shape": [None if d is None else int(d) for d in y.shape],
                      "weights": weights(layer)})
     total = sum(r["params"] for r in rows)
-    model = keras.Model(x_in, tensors)
+    model = keras.Model(inputs, tensors)
     assert model.count_params() == total, (model.count_params(), total)
     return {"script": text, "layers": rows, "total": total,
             "trainable": sum(r["trainable"] for r in rows),

@@ -30,7 +30,7 @@ for entry in layers["layers"]:
     m = EXAMPLE.search(text.replace("\n    ", " "))  # an example wrapped: its rest indented by 4
     assert m, (name, "no example")
     script = f"{m.group(1)}\n{m.group(2)}\n"
-    k = run_graph(script) if " from " in m.group(2) else run(script)
+    k = run_graph(script) if " from " in m.group(2) or " as " in m.group(2) else run(script)
     if k["rejected_lines"] or k.get("oracle_errors"):
         refused.append((name, k.get("rejected_reasons") or k.get("oracle_errors")))
         continue

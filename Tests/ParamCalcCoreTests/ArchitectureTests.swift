@@ -56,6 +56,7 @@ struct ArchitectureTests {
     "Model/Session.swift": ["LayerStore", "Placement", "PlacementID", "ShapeID", "ChunkedStack"],
     "Model/Session+Apply.swift": ["Placement", "PlacementID", "ShapeID"],
     "Model/Session+Graph.swift": ["PlacementID", "ShapeID"],
+    "Model/Session+Reuse.swift": ["PlacementID"],
     "Model/ModelLayer.swift": ["LayerStore", "PlacementID"],
     "Language/Interpreter.swift": ["Shortcuts"],
     "Rendering/TextRenderer.swift": ["RawWriter", "LayerCache"],

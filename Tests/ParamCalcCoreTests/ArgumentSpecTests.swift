@@ -170,6 +170,8 @@ struct ArgumentSpecTests {
     d["Concatenate.axis"] = "-1"
     d["Dot.axes"] = "required"
     d["Dot.normalize"] = "false"
+    // InputLayer(shape=None, ...) refuses to be made without one ("You must pass a `shape`").
+    d["InputLayer.shape"] = "required"
     d["AlphaDropout.rate"] = "required"
     d["ActivityRegularization.l1"] = "0.0"
     d["ActivityRegularization.l2"] = "0.0"

@@ -7,7 +7,7 @@ struct CommandTableTests {
   /// The commands as the README and `help` document them, written out here rather than read from
   /// the table: the table is checked against this, not against itself.
   static let documented = [
-    "input", "add", "insert", "remove", "set", "undo", "redo", "clear", "summary", "total",
+    "input", "add", "reuse", "insert", "remove", "set", "undo", "redo", "clear", "summary", "total",
     "explain", "layers", "help", "prompt", "quiz", "save", "load", "play", "quit",
   ]
   /// The commands that only show or save the model, or leave: a failed line of one of them is not a
@@ -31,7 +31,7 @@ struct CommandTableTests {
   @Test func everyTableWordParsesAsItsCommand() {
     // Commands that need an operand are refused without one, naming the word; the others parse.
     let needOperand: Set<CommandKind> = [
-      .input, .add, .insert, .remove, .set, .prompt, .quiz, .save, .load, .play,
+      .input, .add, .reuse, .insert, .remove, .set, .prompt, .quiz, .save, .load, .play,
     ]
     for info in CommandTable.all {
       for word in info.words {
@@ -56,7 +56,8 @@ struct CommandTableTests {
   @Test func everyParsedCommandIsInTheTable() throws {
     // One line per command that parses, written independently of the table.
     let lines: [(String, CommandKind)] = [
-      ("input (None,25)", .input), ("add dense units=4", .add), ("insert 1 dense units=4", .insert),
+      ("input (None,25)", .input), ("add dense units=4", .add), ("reuse 1 from input", .reuse),
+      ("insert 1 dense units=4", .insert),
       ("remove 1", .remove), ("set 1 units=8", .set), ("undo", .undo), ("redo", .redo),
       ("clear", .clear), ("summary", .summary), ("total", .total), ("explain all", .explain),
       ("layers", .layers), ("help dense", .help), ("prompt total", .prompt), ("quiz on", .quiz),

@@ -409,6 +409,9 @@ let explainCases: [String: [(String, String)]] = {
     ("(4,8)", "add concatenate axis=1 from input,input,input"),
     ("(None,8)", "add concatenate axis=1 from input,input"),
   ]
+  c["InputLayer"] = [
+    ("(4,)", "add inputlayer shape=(28,28,1) as image"), ("(4,)", "add inputlayer shape=(None,16)"),
+  ]
   c["Dot"] = [
     ("(8,)", "add dot axes=1 from input,input"), ("(5,8)", "add dot axes=(2,2) from input,input"),
     ("(5,8)", "add dot axes=-1 normalize=true from input,input"),

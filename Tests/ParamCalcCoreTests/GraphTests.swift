@@ -210,4 +210,76 @@ struct GraphTests {
     let g = try model("input (4,8)", "add dense units=8 as d")
     #expect(g.isGraph)
   }
+
+  @Test func namedInputsAreLayersThatReadNothing() throws {
+    let m = try model(
+      "input left (4,)", "input right (6,)", "add dense units=2 from left",
+      "add dense units=2 from right", "add add from #3,#4")
+    #expect(m.input == nil && m.count == 5)
+    #expect(m.layers[0].typeName == "InputLayer" && m.layers[0].output == Shape([4]))
+    // (4 + 1) × 2 + (6 + 1) × 2 = 24
+    #expect(m.total == 24)
+    expectRefusal(
+      after: ["input left (4,)"], "add inputlayer shape=(3,) as x from left", .wiring,
+      "an InputLayer reads no tensor")
+    // A layer reads the layer before it, an input too; the model's own input is not there.
+    #expect(try model("input left (4,)", "add dense units=2").layers[1].input == Shape([4]))
+    expectRefusal(
+      after: ["input left (4,)"], "add dense units=2 from input", .noInputShape, "no input shape")
+    expectRefusal(after: ["input left (4,)"], "reuse 1", .wiring, "is an input")
+  }
+
+  @Test func aLayerCalledAgainIsCountedOnce() throws {
+    let m = try model(
+      "input left (28,28,1)", "input right (28,28,1)",
+      "add conv2d filters=8 kernel_size=3 from left",
+      "add flatten as fl", "add dense units=16 as el", "reuse 3 from right", "reuse 4",
+      "reuse 5 as er", "add subtract from el,er", "add dense units=1")
+    // Worked by hand: conv (3 × 3 × 1 + 1) × 8 = 80; dense (26 × 26 × 8 + 1) × 16 = 86,544;
+    // the last (16 + 1) × 1 = 17. The second calls add nothing.
+    #expect(m.total == 80 + 86_544 + 17)
+    #expect(m.layers[5].params == 0 && m.layers[5].output == Shape([26, 26, 8]))
+    #expect(m.layers[7].inference.weights.isEmpty)
+    #expect(m.layers[5].spec.script == "reuse 3 from right")
+    #expect(m.layerNames[5] == "conv2d" && m.layerNames[7] == "el")
+    let small = try model(
+      "input left (4,)", "input right (4,)", "add dense units=3 from left", "reuse 3 from right")
+    let text = TextRenderer().explain(4, small)
+    #expect(text.contains("layer #3 called again"), "\(text)")
+  }
+
+  @Test func editsFollowTheLayerCalledAgain() throws {
+    var i = Interpreter()
+    for line in [
+      "input left (4,)", "input right (4,)", "add dense units=3 from left", "reuse 3 from right",
+      "add add from #3,#4",
+    ] {
+      _ = try i.run(line: line)
+    }
+    // A set on the layer changes both calls; on the call it is refused.
+    _ = try i.run(line: "set 3 units=5")
+    #expect(i.session.layers[3].output == Shape([5]) && i.session.total == 25)
+    do throws(ParamCalcError) {
+      _ = try i.run(line: "set 4 units=2")
+      Issue.record("set on a call again was accepted")
+    } catch {
+      #expect(error.kind == .wiring && error.message.contains("layer #3 called again"))
+    }
+    // Removing the layer is refused while it is called again; inserting before it moves the
+    // number the call names, and undo moves it back.
+    do throws(ParamCalcError) {
+      _ = try i.run(line: "remove 3")
+      Issue.record("remove of a layer called again was accepted")
+    } catch {
+      #expect(error.message.contains("layer #4 (Dense) calls it again"), "\(error)")
+    }
+    _ = try i.run(line: "insert 3 dropout rate=0.5 from right")
+    #expect(i.session.layers[4].spec.script == "reuse 4 from right")
+    _ = try i.run(line: "undo")
+    #expect(i.session.layers[3].spec.script == "reuse 3 from right")
+    // A call on a tensor of another width would need other weights: Keras refuses it.
+    expectRefusal(
+      after: ["input left (4,)", "input right (6,)", "add dense units=3 from left"],
+      "reuse 3 from right", .refused, "would need other weights")
+  }
 }

@@ -322,7 +322,7 @@ struct TranscriptTests {
       name: "layers", arguments: [], script: "layers\n",
       stdout: [
         "  Core            Dense, Embedding, Flatten, Reshape, Dropout, Activation, Identity, Masking,",
-        "                  ReversibleEmbedding",
+        "                  ReversibleEmbedding, InputLayer",
         "  Activation      ReLU, LeakyReLU, PReLU, ELU, Softmax",
         "  Convolution     Conv1D, Conv2D, Conv3D, Conv1DTranspose, Conv2DTranspose, Conv3DTranspose,",
         "                  DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D",

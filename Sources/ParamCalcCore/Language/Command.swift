@@ -1,8 +1,12 @@
 /// One parsed line of paramcalc's language.
 public enum Command: Equatable, Sendable {
   case input(Shape, at: Span)
+  /// `input NAME DIMS`: another input of the model, an InputLayer named NAME (`request` adds it).
+  case namedInput(LayerRequest)
   case add(LayerRequest)
   case insert(index: Int, indexSpan: Span, LayerRequest)
+  /// `reuse N [from A,B] [as NAME]`: layer N called again (`request` holds the clauses).
+  case reuse(index: Int, indexSpan: Span, LayerRequest)
   case remove(index: Int, indexSpan: Span)
   case set(index: Int, indexSpan: Span, arguments: [Argument])
   case undo
@@ -24,9 +28,10 @@ public enum Command: Equatable, Sendable {
   /// Which command this is.
   public var kind: CommandKind {
     switch self {
-    case .input: return .input
+    case .input, .namedInput: return .input
     case .add: return .add
     case .insert: return .insert
+    case .reuse: return .reuse
     case .remove: return .remove
     case .set: return .set
     case .undo: return .undo

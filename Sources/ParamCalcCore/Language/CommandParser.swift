@@ -80,6 +80,20 @@ public struct CommandParser {
           command: word, what: "the input dimensions, e.g. 'input (None,25)' or 'input 28x28x1'",
           at: end)
       }
+      // `input NAME DIMS`: a named input, an InputLayer read with `from NAME`.
+      if rest.count == 2, b[t.start] != UInt8(ascii: "("),
+        !(b[t.start] >= 0x30 && b[t.start] <= 0x39)
+      {
+        try checkName(t)
+        let d = rest[rest.startIndex + 1]
+        let shape = try dims(d)
+        let value = Value.tuple(shape.dims.map { $0.map(Value.int) ?? .none })
+        return .namedInput(
+          LayerRequest(
+            type: "inputlayer", typeSpan: t,
+            arguments: [Argument(key: "shape", value: value, span: d, valueSpan: d)],
+            name: text(t), nameSpan: t))
+      }
       if rest.count > 1 {
         throw .extraTokens(
           at: Span(rest[rest.startIndex + 1].start, tokens.last!.end), command: word)
@@ -94,6 +108,17 @@ public struct CommandParser {
       return .insert(
         index: n, indexSpan: span,
         try layerRequest(Array(rest.dropFirst()), command: word, end: end))
+    case .reuse:
+      let (n, span) = try index(rest.first, command: word, end: end)
+      var request = LayerRequest(type: "reuse", typeSpan: span, arguments: [])
+      let clauses = Array(rest.dropFirst())
+      if let first = clauses.first, !equals(first, "as") && !equals(first, "from") {
+        throw .syntax(
+          "expected 'from A,B' or 'as NAME' after the layer number, found '\(text(first))'",
+          at: first, hint: "for example 'reuse 3 from right as encoded_right'")
+      }
+      try wiring(clauses, into: &request, end: end)
+      return .reuse(index: n, indexSpan: span, request)
     case .remove:
       let (n, span) = try index(rest.first, command: word, end: end)
       if rest.count > 1 {

@@ -1,7 +1,8 @@
 /// The commands of paramcalc's language, one value per command (`Command` is a parsed line of
 /// one of them).
 public enum CommandKind: Int, CaseIterable, Sendable {
-  case input, add, insert, remove, set, undo, redo, clear, summary, total, explain, layers, help
+  case input, add, reuse, insert, remove, set, undo, redo, clear, summary, total, explain, layers
+  case help
   case prompt, quiz, save, load, play, quit
 
   /// The command's entry in `CommandTable`.
@@ -58,6 +59,10 @@ public enum CommandTable {
       CommandInfo(
         .add, "add", usage: "add TYPE key=value ... [as NAME] [from A,B]", editsModel: true,
         "Adds a layer at the end: 'add conv1d filters=64 kernel_size=5'. Wrappers: 'add bidirectional lstm units=8 merge_mode=sum'. trainable=false freezes it; input_shape=(None,25) on a first layer sets the input. A layer reads the layer before it; 'as NAME' names its output, and 'from A,B' makes it read other tensors: a name, #N for layer N, or 'input' (the model's input), as in 'add add from c1,#5' or 'add concatenate from a,b'."
+      ),
+      CommandInfo(
+        .reuse, "reuse", usage: "reuse N [from A,B] [as NAME]", editsModel: true,
+        "Calls layer N again, on the layer before or on the tensors named with 'from': the same weights, counted once, as Keras counts a layer called twice ('reuse 3 from right' runs a Siamese network's encoder on its second input)."
       ),
       CommandInfo(
         .insert, "insert", usage: "insert N TYPE key=value ...", editsModel: true,

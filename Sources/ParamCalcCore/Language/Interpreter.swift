@@ -108,6 +108,9 @@ public struct Interpreter: Sendable {
       let layer = try session.build(request, end: end)
       built = layer
       return .edit(command: "add", try session.add(layer, at: request.typeSpan))
+    case .namedInput(let request):
+      let layer = try session.build(request, end: end)
+      return .edit(command: "input", try session.add(layer, at: request.typeSpan))
     case .insert(let index, let indexSpan, let request):
       guard index >= 1 && index <= session.count + 1 else {
         throw .indexOutOfRange(
@@ -118,6 +121,8 @@ public struct Interpreter: Sendable {
       return .edit(
         command: "insert",
         try session.insert(layer, at: index, span: request.typeSpan, indexSpan: indexSpan))
+    case .reuse(let index, let indexSpan, let request):
+      return .edit(command: "reuse", try session.reuse(index, request, indexSpan: indexSpan))
     case .remove(let index, let span):
       return .edit(command: "remove", try session.remove(at: index, span: span))
     case .set(let index, let span, let arguments):
@@ -237,7 +242,7 @@ public struct Loader: Sendable {
     do throws(ParamCalcError) {
       guard let command = try CommandParser.parse(line) else { return true }
       switch command {
-      case .input, .add, .insert, .remove, .set, .undo, .redo, .clear:
+      case .input, .namedInput, .add, .reuse, .insert, .remove, .set, .undo, .redo, .clear:
         _ = try fresh.execute(command, lineLength: line.utf8.count)
       case .save, .load, .play:
         throw ParamCalcError.syntax(

@@ -244,7 +244,7 @@ public struct LayerExample: Sendable {
     + convRecurrentExamples + reshapingExamples + regularizationExamples + attentionExamples
     + wrapperExamples + adaptivePoolingExamples + preprocessingExamples + augmentationExamples
     + encodingExamples + [reversibleEmbeddingExample] + einsumExamples + audioExamples
-    + mergingExamples
+    + mergingExamples + [inputLayerExample]
 
   /// The example of a layer type, if it has one.
   public static func of(_ d: LayerDescriptor) -> LayerExample? {

@@ -246,7 +246,7 @@ public struct LayerCatalog: Sendable {
       + recurrentLayers + convRecurrentLayers + reshapingLayers + moreRegularizationLayers
       + attentionLayers + groupQueryAttentionLayers
       + wrapperLayers + adaptivePoolingLayers + preprocessingLayers + augmentationLayers
-      + encodingLayers + einsumLayers + audioLayers + mergingLayers)
+      + encodingLayers + einsumLayers + audioLayers + mergingLayers + inputLayers)
 
   /// The classes `keras.layers` exports that paramcalc does not compute, each with the reason
   /// (refused as "not supported: REASON" rather than "unknown"). `scripts/keras_coverage.py`
@@ -264,7 +264,6 @@ public struct LayerCatalog: Sendable {
     "RNN": "it runs cell objects: 'add lstm', 'add gru' and 'add simplernn' are the same layers",
     "StackedRNNCells": cell, "SimpleRNNCell": cell, "LSTMCell": cell, "GRUCell": cell,
     "Pipeline": "it runs a list of preprocessing layers: add them one by one",
-    "InputLayer": "the model's input is set with the 'input' command",
     "Equalization": "Keras 3.15 cannot build it in a model (its symbolic call fails)",
     "Layer": "it is the base class of every layer", "Wrapper": "it is the base class of wrappers",
     "InputSpec": "it describes the inputs a layer accepts; it is not a layer",
@@ -369,13 +368,20 @@ public struct LayerSpec: Hashable, Sendable {
   public var name: String? = nil
   /// `from ...`, if given: the tensors the layer reads.
   public var sources: [LayerSource]? = nil
+  /// For `reuse N`: the number of the layer called again (its weights are that layer's).
+  public var reuses: Int? = nil
 
   /// The `add` line that rebuilds this layer.
   public var script: String {
-    var out = "add " + type.lowercased()
-    if let inner { out += " " + inner.lowercased() }
-    for a in arguments { out += " " + a.key + "=" + a.value.script }
-    if !trainable { out += " trainable=false" }
+    var out: String
+    if let reuses {
+      out = "reuse \(reuses)"
+    } else {
+      out = "add " + type.lowercased()
+      if let inner { out += " " + inner.lowercased() }
+      for a in arguments { out += " " + a.key + "=" + a.value.script }
+      if !trainable { out += " trainable=false" }
+    }
     if let name { out += " as " + name }
     if let sources { out += " from " + sources.map(\.script).joined(separator: ",") }
     return out

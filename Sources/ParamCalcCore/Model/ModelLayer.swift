@@ -76,6 +76,8 @@ public struct ModelLayer: Sendable {
   /// The weight variables and counts. Only counts and shapes are kept per layer (a model can
   /// have millions of layers); the weights are inferred again, identically, when shown.
   public var inference: Inference {
+    // A layer called again (`reuse N`) has no weights of its own: they are layer N's.
+    if spec.reuses != nil, let i = try? Inference(output: output) { return i }
     let inferred: Inference?
     if let merge = model as? any MergeModel {
       inferred = try? merge.infer(inputs: inputs)
@@ -93,6 +95,14 @@ public struct ModelLayer: Sendable {
 
   /// The explanation of this layer's count.
   public var explanation: Explanation {
+    if let n = spec.reuses {
+      let own =
+        (model as? any MergeModel)?.explain(inputs: inputs, inference)
+        ?? model.explain(input, (try? model.infer(input)) ?? inference, given)
+      return .noWeights(
+        "This is layer #\(n) called again: its weights are layer #\(n)'s, and Keras counts them once, there (a model that calls a layer twice has its weights once).",
+        shapeRule: own.shapeRule)
+    }
     if let merge = model as? any MergeModel { return merge.explain(inputs: inputs, inference) }
     return model.explain(input, inference, given)
   }

@@ -163,10 +163,13 @@ extension Session {
       case .overflow(let what): throw .overflow(what, at: span)
       }
     }
+    // A layer called again (`reuse`) counts nothing: its weights are counted where it stands.
+    let shared = p.spec.reuses != nil
     let trainable = p.spec.trainable
     return store.place(
-      p, on: input, output: inference.output, trainable: trainable ? inference.trainable : 0,
-      nonTrainable: trainable ? inference.nonTrainable : inference.params)
+      p, on: input, output: inference.output,
+      trainable: shared || !trainable ? 0 : inference.trainable,
+      nonTrainable: shared ? 0 : trainable ? inference.nonTrainable : inference.params)
   }
 
   /// Re-infers layers from `start` on, given the shape that now enters it, without changing

@@ -8,20 +8,19 @@ extension Session {
   /// The name of the model's input, as `from` reads it.
   static let inputName = "input"
 
-  /// Whether an edit brings a layer with `as` or `from`.
+  /// Whether an edit brings a layer with `as` or `from`, or a named input.
   static func wires(_ e: Edit) -> Bool {
-    func wired(_ p: Piece) -> Bool { p.spec.name != nil || p.spec.sources != nil }
     switch e {
-    case .insert(_, let p): return wired(p)
-    case .replace(_, _, let p): return wired(p)
-    case .reset(_, _, _, let new, _): return new.contains(where: wired)
+    case .insert(_, let p): return p.isWired
+    case .replace(_, _, let p): return p.isWired
+    case .reset(_, _, _, let new, _): return new.contains(where: \.isWired)
     case .remove, .input, .appends: return false
     }
   }
 
   /// Applies an edit to a graph whole, or throws and leaves the model as it was.
   mutating func applyGraph(_ e: Edit, at span: Span) throws(ParamCalcError) -> EditOutcome {
-    if case .insert(let i, let p) = e, i == count, let inputShape {
+    if case .insert(let i, let p) = e, i == count {
       return try appendToGraph(p, input: inputShape, at: span)
     }
     var pieces = self.pieces
@@ -34,8 +33,9 @@ extension Session {
       edited = i
     case .remove(let i, _):
       if let reader = reader(of: i) {
+        let how = row(reader).piece.spec.reuses == i + 1 ? "calls it again" : "reads it"
         throw .wiring(
-          "layer #\(i + 1) cannot be removed: layer #\(reader + 1) (\(row(reader).piece.typeName)) reads it",
+          "layer #\(i + 1) cannot be removed: layer #\(reader + 1) (\(row(reader).piece.typeName)) \(how)",
           at: span,
           hint:
             "remove layer #\(reader + 1) first, or make it read another tensor ('set' keeps its 'from'; remove and add it again)"
@@ -61,17 +61,20 @@ extension Session {
     rows = placed.rows
     names = placed.names
     (trainable, nonTrainable) = placed.totals
-    graph = pieces.contains { $0.spec.name != nil || $0.spec.sources != nil }
+    graph = pieces.contains(where: \.isWired)
     return outcome(of: e, previousRows: previousRows, totalBefore: totalBefore)
   }
 
   /// Adds a layer at the end of a graph: only it is placed (a script of many named layers
   /// stays linear).
-  mutating func appendToGraph(_ p: Piece, input: ShapeID, at span: Span) throws(ParamCalcError)
+  mutating func appendToGraph(_ p: Piece, input: ShapeID?, at span: Span) throws(ParamCalcError)
     -> EditOutcome
   {
+    let original = p.spec.reuses.flatMap { $0 >= 1 && $0 <= count ? row($0 - 1).piece : nil }
+    let p = try called(p, original: original, at: span)
     let reads = try sources(of: p, at: count, rows: rows, names: names, input: input, at: span)
     let id = try place(p, reading: reads, first: count == 0, at: span)
+    try checkShared(p, id, rows: rows, at: span)
     if let name = p.spec.name { try checkFree(name, in: names, at: span) }
     let totals = try sum((trainable, nonTrainable), store[id], sign: 1, at: span)
     if let name = p.spec.name { names[name] = count }
@@ -160,11 +163,13 @@ extension Session {
     var totals = (0, 0)
     let inputID = input.map { store.intern($0) }
     for (j, p) in pieces.enumerated() {
-      guard let inputID else { throw .noInputShape(at: span) }
       let id: PlacementID
       do throws(ParamCalcError) {
+        let original = p.spec.reuses.flatMap { $0 >= 1 && $0 <= j ? pieces[$0 - 1] : nil }
+        let p = try called(p, original: original, at: span)
         let reads = try sources(of: p, at: j, rows: placed, names: names, input: inputID, at: span)
         id = try place(p, reading: reads, first: j == 0, at: span)
+        try checkShared(p, id, rows: placed, at: span)
       } catch {
         // Another layer than the one edited: the edit breaks it.
         guard j != edited else { throw error }
@@ -188,12 +193,24 @@ extension Session {
 
   /// The shapes (by number) that layer `j` reads: the previous layer's output (or the input),
   /// or those its `from` names.
-  func sources(
-    of p: Piece, at j: Int, rows placed: [PlacementID], names: [String: Int], input: ShapeID,
+  mutating func sources(
+    of p: Piece, at j: Int, rows placed: [PlacementID], names: [String: Int], input: ShapeID?,
     at span: Span
   ) throws(ParamCalcError) -> [ShapeID] {
+    if let model = p.model as? InputLayerModel {
+      // A named input reads nothing: it is placed on its own shape.
+      if p.spec.sources != nil {
+        throw .wiring(
+          "an InputLayer reads no tensor", at: span, hint: "leave 'from' out: 'input NAME DIMS'")
+      }
+      return [store.intern(model.shape)]
+    }
+    func modelInput() throws(ParamCalcError) -> ShapeID {
+      guard let input else { throw .noInputShape(at: span) }
+      return input
+    }
     guard let sources = p.spec.sources else {
-      return [j == 0 ? input : store[placed[j - 1]].output]
+      return [j == 0 ? try modelInput() : store[placed[j - 1]].output]
     }
     var out: [ShapeID] = []
     for s in sources {
@@ -209,7 +226,7 @@ extension Session {
         if let k = names[name] {
           out.append(store[placed[k]].output)
         } else if name == Session.inputName {
-          out.append(input)
+          out.append(try modelInput())
         } else {
           let known = [Session.inputName] + names.keys.sorted()
           let near = Suggestion.nearest(to: name, in: known)
@@ -257,10 +274,11 @@ extension Session {
   }
 
   /// The first layer after layer `i` (0-based) that reads it through `from` (by number, or by
-  /// a name that stands for it), if any.
+  /// a name that stands for it) or calls it again, if any.
   func reader(of i: Int) -> Int? {
     let name = row(i).piece.spec.name
     for j in (i + 1)..<max(count, i + 1) {
+      if row(j).piece.spec.reuses == i + 1 { return j }
       guard let sources = row(j).piece.spec.sources else { continue }
       for s in sources {
         switch s {
@@ -278,13 +296,17 @@ extension Session {
   mutating func renumber(_ pieces: inout [Piece], after: Int, by delta: Int) {
     guard after < pieces.count else { return }
     for j in after..<pieces.count {
-      guard let sources = pieces[j].spec.sources,
-        sources.contains(where: { if case .number(let n) = $0 { n > after } else { false } })
-      else { continue }
+      let sources = pieces[j].spec.sources ?? []
+      let moves = sources.contains { if case .number(let n) = $0 { n > after } else { false } }
+      let reuseMoves = (pieces[j].spec.reuses ?? 0) > after
+      guard moves || reuseMoves else { continue }
       var spec = pieces[j].spec
-      spec.sources = sources.map {
-        if case .number(let n) = $0, n > after { .number(n + delta) } else { $0 }
+      if moves {
+        spec.sources = sources.map {
+          if case .number(let n) = $0, n > after { .number(n + delta) } else { $0 }
+        }
       }
+      if reuseMoves, let n = spec.reuses { spec.reuses = n + delta }
       pieces[j] = store.definition(
         Piece(spec: spec, model: pieces[j].model, inert: pieces[j].inert))
     }
@@ -299,26 +321,48 @@ extension Session {
   /// snake case, numbered among the layers of that class without a name (`conv2d`, `conv2d_1`).
   public var layerNames: [String] {
     var counters: [String: Int] = [:]
-    return layers.map { l in
-      if let name = l.spec.name { return name }
-      let base = LayerDescriptor.snakeCase(String(l.typeName.prefix { $0 != "(" }))
-      let k = counters[base, default: 0]
-      counters[base] = k + 1
-      return k == 0 ? base : "\(base)_\(k)"
+    var out: [String] = []
+    for l in layers {
+      // A call of a layer again is that layer: it has its name.
+      if let n = l.spec.reuses, n - 1 < out.count {
+        out.append(out[n - 1])
+        continue
+      }
+      out.append(name(of: l, &counters))
     }
+    return out
+  }
+
+  /// The name of a layer as Keras gives it, counting the unnamed layers of each class.
+  func name(of l: ModelLayer, _ counters: inout [String: Int]) -> String {
+    if let name = l.spec.name { return name }
+    let base = LayerDescriptor.snakeCase(String(l.typeName.prefix { $0 != "(" }))
+    let k = counters[base, default: 0]
+    counters[base] = k + 1
+    return k == 0 ? base : "\(base)_\(k)"
   }
 
   /// The names of the tensors layer `i` (0-based) reads (`input` for the model's input), given
   /// the layers' names.
   public func connections(of i: Int, names: [String]) -> [String] {
+    if row(i).piece.model is InputLayerModel { return [] }
+    // A layer called again is named for its output by the call (`dense, again`).
+    func named(_ k: Int) -> String {
+      row(k).piece.spec.reuses == nil ? names[k] : names[k] + ", again"
+    }
     guard let sources = row(i).piece.spec.sources else {
-      return [i == 0 ? Session.inputName : names[i - 1]]
+      return [i == 0 ? Session.inputName : named(i - 1)]
     }
     return sources.map { s in
       switch s {
-      case .number(let n): return names[n - 1]
-      case .name(let n): return self.names[n].map { names[$0] } ?? n
+      case .number(let n): return named(n - 1)
+      case .name(let n): return self.names[n].map(named) ?? n
       }
     }
   }
+}
+
+extension Piece {
+  /// Whether the layer has `as` or `from`, or is a named input: the model is then a graph.
+  var isWired: Bool { spec.name != nil || spec.sources != nil || model is InputLayerModel }
 }

@@ -91,8 +91,7 @@ public struct Session: Sendable {
 
   public mutating func add(_ built: BuiltLayer, at span: Span) throws(ParamCalcError) -> EditOutcome
   {
-    guard !graph, built.inputShape == nil, built.spec.name == nil, built.spec.sources == nil,
-      let before = inputShape(count)
+    guard !graph, built.inputShape == nil, !built.piece.isWired, let before = inputShape(count)
     else {
       return try insert(built, at: count + 1, span: span, indexSpan: span)
     }
@@ -137,7 +136,8 @@ public struct Session: Sendable {
           .reset(oldInput: input, old: [], newInput: shape, new: [piece], kind: .added), at: span)
       }
     }
-    guard input != nil else { throw .noInputShape(at: span) }
+    // (In a graph, a layer that needs the model's input finds it missing where it reads it.)
+    guard input != nil || graph || piece.isWired else { throw .noInputShape(at: span) }
     return try commit(.insert(at: index - 1, piece), at: span)
   }
 
@@ -156,6 +156,12 @@ public struct Session: Sendable {
       throw .indexOutOfRange(index, count: count, at: indexSpan, allowsOnePast: false)
     }
     let old = row(index - 1)
+    if let n = old.piece.spec.reuses {
+      throw .wiring(
+        "layer #\(index) is layer #\(n) called again: its arguments are layer #\(n)'s",
+        at: indexSpan,
+        hint: "change layer #\(n) ('set \(n) ...'): both calls change")
+    }
     if let a = arguments.first(where: { $0.key == "input_shape" }) {
       throw .invalidValue(
         argument: "input_shape", message: "change the model input with 'input DIMS'", at: a.span)

@@ -5,7 +5,23 @@ extension LayerChange {
   /// Why the layer was re-inferred, as the line under an edit gives it after the colon:
   /// `its input went from (None, 8, 4) to (None, 8, 6)`.
   var reason: String {
-    "its input went from \(before.input.description) to \(after.input.description)"
+    if before.inputs == after.inputs, let n = after.spec.reuses {
+      return "layer #\(n), which it calls again, changed"
+    }
+    if before.inputs.count > 1 || after.inputs.count > 1 {
+      return "its inputs went from \(Self.list(before.inputs)) to \(Self.list(after.inputs))"
+    }
+    return "its input went from \(before.input.description) to \(after.input.description)"
+  }
+
+  /// Whether the reason is the common one, which follows from the two inputs alone (and so is
+  /// remembered by them).
+  var byInputs: Bool {
+    before.inputs.count == 1 && after.inputs.count == 1 && after.spec.reuses == nil
+  }
+
+  static func list(_ shapes: [Shape]) -> String {
+    "[" + shapes.map(\.description).joined(separator: ", ") + "]"
   }
 }
 
@@ -35,10 +51,11 @@ extension JSONStream {
   /// `,"reason":"its input went from … to …"}`, made once per pair of inputs.
   mutating func reason(_ c: LayerChange) -> [UInt8] {
     let key = ReasonKey(before: c.before.input, after: c.after.input)
-    if let known = reasons[key] { return known }
+    if c.byInputs, let known = reasons[key] { return known }
     var text = ",\"reason\":"
     JSONObject.appendString(c.reason, to: &text)
     text += "}"
+    guard c.byInputs else { return Array(text.utf8) }
     if reasons.count >= 4096 { reasons.removeAll(keepingCapacity: true) }
     reasons[key] = Array(text.utf8)
     return reasons[key]!

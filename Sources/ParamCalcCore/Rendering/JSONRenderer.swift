@@ -11,6 +11,7 @@ public enum JSONRenderer {
     o.add("type", l.typeName)
     // A name given with `as`, and the tensors named with `from` (as written: `c1`, `#4`).
     if let name = l.spec.name { o.add("name", name) }
+    if let n = l.spec.reuses { o.add("reuses", n) }
     if let sources = l.spec.sources {
       o.add("inputs", raw: JSONObject.array(sources.map { JSONObject.string($0.script) }))
       o.add("input_shapes", raw: JSONObject.array(l.inputs.map(JSONObject.shape)))

@@ -112,7 +112,8 @@ extension TextRenderer {
     func pad(_ n: Int) { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n)) }
     out.append(
       text: "Model: \"\(graphNames == nil ? "sequential" : "functional")\""
-        + (s.input.map { "   input \($0.description)" } ?? "   (no input yet)") + "\n")
+        + (s.input.map { "   input \($0.description)" }
+          ?? (graphNames == nil ? "   (no input yet)" : "")) + "\n")
     out.append(contentsOf: rule("┏", "━", "┳", "┓"))
     out.append(text: "┃")
     for j in shown {

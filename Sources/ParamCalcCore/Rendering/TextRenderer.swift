@@ -160,6 +160,7 @@ public struct TextRenderer: Sendable {
     if let f = fragments.lookup(l) { return f }
     var bytes: [UInt8] = []
     type(l.typeName, into: &bytes)
+    if let n = l.spec.reuses { bytes.append(text: " (layer #\(n) again)") }
     if let name = l.spec.name { bytes.append(text: " as " + name) }
     if let sources = l.spec.sources {
       bytes.append(text: " from " + sources.map(\.script).joined(separator: ","))
@@ -326,7 +327,7 @@ public struct TextRenderer: Sendable {
         before: ObjectIdentifier(before.piece), beforeInput: before.input,
         after: ObjectIdentifier(after.piece), afterInput: after.input)
       let rest: [UInt8]
-      if let known = changeTexts[key] {
+      if c.byInputs, let known = changeTexts[key] {
         rest = known.bytes
       } else {
         var line = " \(after.typeName)  "
