@@ -11,10 +11,34 @@ let audioExamples = [
   LayerExample("(16000,)", "add melspectrogram num_mel_bins=64 sequence_stride=160"),
 ]
 
-/// The windows Keras documents: hann, hamming, or None. (Keras asks SciPy's `get_window(name,
-/// 1)`, which knows more names, blackman or boxcar among them; paramcalc takes the documented
-/// three, which its help can list.)
-let stftWindows = ["hann", "hamming", "none"]
+/// SciPy's windows that need no parameter (scipy.signal.get_window, SciPy 1.17), each with its
+/// aliases, the window's own name first. Keras asks `get_window(name, 1)` and builds with any of
+/// them, or any of them ending in `_symmetric` or `_periodic` (which then overrides `periodic`).
+let scipyWindows: [[String]] = [
+  ["hann", "han"], ["hamming", "hamm", "ham"], ["barthann", "brthan", "bth"],
+  ["bartlett", "bart", "brt"], ["blackman", "black", "blk"],
+  ["blackmanharris", "blackharr", "bkh"], ["bohman", "bman", "bmn"],
+  ["boxcar", "box", "ones", "rect", "rectangular"], ["cosine", "halfcosine"],
+  ["exponential", "poisson"], ["flattop", "flat", "flt"], ["lanczos", "sinc"],
+  ["nuttall", "nutl", "nut"], ["parzen", "parz", "par"], ["taylor", "taylorwin"],
+  ["triangle", "triang", "tri"], ["tukey", "tuk"],
+]
+
+/// SciPy's windows that need a parameter: `get_window(name, 1)` refuses the name alone.
+let scipyParameterWindows = [
+  "chebwin", "cheb", "dpss", "gaussian", "gauss", "gss", "general cosine", "general_cosine",
+  "general gaussian", "general_gaussian", "general gauss", "general_gauss", "ggs",
+  "general hamming", "general_hamming", "kaiser", "ksr", "kaiser bessel derived",
+  "kaiser_bessel_derived", "kbd",
+]
+
+/// The values of STFTSpectrogram's `window` Keras builds with: None, and each of SciPy's names
+/// without a parameter, alone or ending in `_symmetric` or `_periodic`.
+let stftWindows =
+  ["hann", "none"]
+  + scipyWindows.joined().flatMap { [$0, $0 + "_symmetric", $0 + "_periodic"] }.filter {
+    $0 != "hann"
+  }
 
 enum AudioArguments {
   static let mode = ArgumentSpec(
@@ -33,7 +57,8 @@ enum AudioArguments {
     "the DFT's size, ≥ frame_length: fft_length // 2 + 1 frequency bins")
   static let window = ArgumentSpec(
     "window", .choice(stftWindows), default: "hann", .neither,
-    "the window (SciPy's name) multiplied into the kernels' initial values")
+    "the window multiplied into the kernels' initial values: SciPy's name (as written), None, or"
+      + " frame_length numbers")
   static let periodic = ArgumentSpec(
     "periodic", .bool, default: false, .neither, "a periodic window rather than a symmetric one")
   static let scaling = ArgumentSpec(
@@ -45,14 +70,16 @@ enum AudioArguments {
   static let expandDims = ArgumentSpec(
     "expand_dims", .bool, default: false, .shape,
     "frequency and channels on two axes (an image) rather than one")
+  // Keras checks neither fft_length nor sequence_length beyond fft_length ≥ the frame: a size of 0
+  // or less builds (the shape is the same), and only a call on data fails.
   static let melFFTLength = ArgumentSpec(
-    "fft_length", .integer(min: 1), default: 2048, .neither,
+    "fft_length", .integer(min: Int.min), default: 2048, .neither,
     "the DFT's size (not a weight: the spectrogram is computed in the call)")
   static let sequenceStride = ArgumentSpec(
     "sequence_stride", .integer(min: 1), default: 512, .shape,
     "samples between the starts of two frames")
   static let sequenceLength = ArgumentSpec(
-    "sequence_length", .optionalInteger(min: 0), default: .derived("fft_length"), .neither,
+    "sequence_length", .optionalInteger(min: Int.min), default: .derived("fft_length"), .neither,
     "samples per frame (0 or None: fft_length), ≤ fft_length")
   static let numMelBins = ArgumentSpec(
     "num_mel_bins", .integer(min: 1), default: 128, .shape,
@@ -66,6 +93,74 @@ private func refuse(
   .invalidValue(
     argument: key, message: message,
     at: r.arguments.first { $0.key == key }?.valueSpan ?? r.end, hint: hint)
+}
+
+/// Reads STFTSpectrogram's `window` as Keras checks it: SciPy's `get_window(name, 1)` takes a
+/// name as written (no lower-casing) and refuses a name that needs a parameter; a window given as
+/// numbers must have frame_length of them (the initializer's check when the layer is built).
+func stftWindow(_ r: inout ArgumentReader, frameLength: Int) throws(ParamCalcError) {
+  let spec = AudioArguments.window
+  guard let a = r.arguments.first(where: { $0.key == spec.name }) else { return }
+  switch a.value {
+  case .none: _ = try r.choice(spec)
+  case .string(let name) where stftWindows.contains(name) && name != "none":
+    _ = try r.choice(spec)
+  case .string(let name):
+    var base = name
+    for suffix in ["_symmetric", "_periodic"] where base.hasSuffix(suffix) {
+      base.removeLast(suffix.count)
+    }
+    if scipyParameterWindows.contains(base) {
+      throw refuse(
+        r, spec.name,
+        "'\(base)' must have parameters (SciPy's get_window), found \(a.value.shown) alone",
+        hint: "paramcalc reads a window by its name: give one without a parameter, e.g."
+          + " window=hann, or leave it out; the window changes only the kernels' initial values")
+    }
+    let lower = name.lowercased()
+    if lower == "none" {
+      throw refuse(
+        r, spec.name, "invalid window name \(a.value.shown): SciPy's get_window has no such window",
+        hint: "write window=None, unquoted, for no window")
+    }
+    if stftWindows.contains(lower) {
+      throw refuse(
+        r, spec.name,
+        "invalid window name \(a.value.shown): SciPy's get_window reads names as written",
+        hint: "write it in lower case: window=\(lower)")
+    }
+    // Keras: "Invalid window name"; the names are many, so the message lists each window once.
+    var message =
+      "expected one of " + scipyWindows.map { "'\($0[0])'" }.joined(separator: ", ")
+      + " or None (or an alias, each also ending in _symmetric or _periodic: see 'help"
+      + " stftspectrogram'), found \(a.value.shown): SciPy's get_window knows no such window"
+    if let near = Suggestion.nearest(to: name, in: stftWindows) {
+      message += " (did you mean '\(near)'?)"
+    }
+    throw refuse(r, spec.name, message, hint: "the window changes only the kernels' initial values")
+  case .tuple(let items):
+    _ = r.take(spec.name)
+    let numbers = items.allSatisfy {
+      switch $0 {
+      case .int, .float: return true
+      default: return false
+      }
+    }
+    if numbers, items.count == frameLength { return }
+    if numbers {
+      throw refuse(
+        r, spec.name,
+        "the shape of window must be equal to [frame_length] = [\(frameLength)], found"
+          + " \(items.count) number\(items.count == 1 ? "" : "s")",
+        hint: "give one number per sample of a frame (\(frameLength)), or a window's name")
+    }
+    throw refuse(
+      r, spec.name,
+      "a window with parameters such as ('kaiser', 8) is not read by paramcalc (Keras takes it)",
+      hint: "give a window without a parameter, e.g. window=hann, or leave it out: the window"
+        + " changes only the kernels' initial values, not the count")
+  default: _ = try r.choice(spec)
+  }
 }
 
 let audioLayers: [LayerDescriptor] = [
@@ -87,7 +182,7 @@ let audioLayers: [LayerDescriptor] = [
       let frame = try r.int(AudioArguments.frameLength)
       let step = try r.optionalInt(AudioArguments.frameStep)
       let fft = try r.optionalInt(AudioArguments.fftLength)
-      _ = try r.choice(AudioArguments.window)
+      try stftWindow(&r, frameLength: frame)
       _ = try r.bool(AudioArguments.periodic)
       _ = try r.choice(AudioArguments.scaling)
       let padding = try r.choice(AudioArguments.padding)
@@ -137,13 +232,14 @@ let audioLayers: [LayerDescriptor] = [
       let length = try r.optionalInt(AudioArguments.sequenceLength)
       let bins = try r.int(AudioArguments.numMelBins)
       // Keras: `sequence_length or fft_length`, so 0 is fft_length too.
-      if let length, length > fft {
+      let frame = length == nil || length == 0 ? fft : length!
+      if let length, frame > fft {
         throw refuse(
           r, "sequence_length",
           "must not be greater than fft_length = \(fft), found \(length)",
           hint: "give sequence_length ≤ \(fft), or a larger fft_length")
       }
-      return MelSpectrogram(stride: stride, melBins: bins)
+      return MelSpectrogram(stride: stride, melBins: bins, fftLength: fft, frameLength: frame)
     }),
 ]
 
@@ -311,6 +407,9 @@ struct STFTSpectrogram: LayerModel {
 struct MelSpectrogram: LayerModel {
   let stride: Int
   let melBins: Int
+  /// fft_length, and the samples of a frame (sequence_length, or fft_length for None or 0).
+  var fftLength = 2048
+  var frameLength = 2048
   var typeName: String { "MelSpectrogram" }
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
@@ -336,7 +435,7 @@ struct MelSpectrogram: LayerModel {
       framesLine = "frames: a length L becomes floor((L + \(n(stride)) + 1) / \(n(stride)))"
     }
     let rest = input.rank > 1 ? " (Keras's rule reads only that axis; the others are dropped)" : ""
-    return .noWeights(
+    var e = Explanation.noWeights(
       "MelSpectrogram has no weights: its window and its mel filter bank (triangles over the"
         + " fft_length // 2 + 1 frequency bins) are computed from its arguments in every call.",
       shapeRule: [
@@ -345,6 +444,14 @@ struct MelSpectrogram: LayerModel {
         "rows: num_mel_bins = \(n(melBins)) mel bands",
         framesLine + " (Keras's compute_output_shape, sequence_stride=\(n(stride)))",
       ].joined(separator: "\n"))
+    if fftLength <= 0 || frameLength <= 0 {
+      let which = frameLength == fftLength ? "fft_length" : "sequence_length"
+      e.notes.append(
+        "\(which)=\(frameLength): Keras builds the layer and gives this shape (it checks only"
+          + " fft_length ≥ sequence_length), but a call on data fails: a frame needs at least 1"
+          + " sample")
+    }
+    return e
   }
 }
 
