@@ -220,6 +220,21 @@ struct AudioTests {
       "fft_length = -5")
   }
 
+  /// The kernels' initial values as stft.py makes them: with window=None the bare cosines and
+  /// sines (the initializer then sets the scale to 1); with scaling=None not divided.
+  @Test func theWindowSaysHowTheKernelsStart() throws {
+    func first(_ args: String) throws -> String {
+      try model("input (100,1)", "add stftspectrogram frame_length=4 " + args).layers.last!
+        .explanation.notes[0]
+    }
+    #expect(try first("").contains("window × cos(2π·k·t / 4), of imag_kernel window × −sin"))
+    #expect(try first("").contains("divided by the window's scale"))
+    #expect(try first("window=None").contains("real_kernel is cos(2π·k·t / 4)"))
+    #expect(try first("window=None").contains("no window, nothing divided"))
+    #expect(try first("scaling=None").contains("window × cos"))
+    #expect(try first("scaling=None").contains("not divided"))
+  }
+
   @Test func explanationsNameTheirTerms() throws {
     let s = try model("input (16000,1)", "add stftspectrogram mode=real")
     let e = s.layers.last!.explanation

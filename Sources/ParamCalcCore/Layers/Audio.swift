@@ -85,9 +85,9 @@ let audioLayers: [LayerDescriptor] = [
       let frame = try r.int(AudioArguments.frameLength)
       let step = try r.optionalInt(AudioArguments.frameStep)
       let fft = try r.optionalInt(AudioArguments.fftLength)
-      try stftWindow(&r, frameLength: frame)
+      let windowed = try stftWindow(&r, frameLength: frame)
       _ = try r.bool(AudioArguments.periodic)
-      _ = try r.choice(AudioArguments.scaling)
+      let scaled = try r.choice(AudioArguments.scaling) != "none"
       let padding = try r.choice(AudioArguments.padding)
       let expand = try r.bool(AudioArguments.expandDims)
       let first = try r.choice(dataFormatArgument) == "channels_first"
@@ -115,7 +115,8 @@ let audioLayers: [LayerDescriptor] = [
       }
       return STFTSpectrogram(
         mode: mode, frameLength: frame, frameStep: step ?? frame / 2, fftLength: fft ?? power,
-        fftGiven: fft != nil, padding: padding, expandDims: expand, channelsFirst: first)
+        fftGiven: fft != nil, padding: padding, expandDims: expand, channelsFirst: first,
+        windowed: windowed, scaled: scaled)
     }),
   LayerDescriptor(
     name: "MelSpectrogram", family: "Audio",
@@ -163,6 +164,10 @@ struct STFTSpectrogram: LayerModel {
   let padding: String
   let expandDims: Bool
   let channelsFirst: Bool
+  /// A window multiplies the kernels' initial values (window=None: none), divided by its scale
+  /// unless scaling=None.
+  var windowed = true
+  var scaled = true
   var typeName: String { "STFTSpectrogram" }
 
   var bins: Int { frequencyBins(fftLength) }
@@ -240,15 +245,19 @@ struct STFTSpectrogram: LayerModel {
     }
     // Keras's initializer divides by 2 × (bins - 1): fft_length when it is even.
     let period = 2 * (bins - 1)
+    let w = windowed ? "window × " : ""
     let columns = kernelNames.map {
       $0 == "real_kernel"
-        ? "of real_kernel is window × cos(2π·k·t / \(n(period)))"
-        : "of imag_kernel window × −sin(2π·k·t / \(n(period)))"
+        ? "of real_kernel is \(w)cos(2π·k·t / \(n(period)))"
+        : "of imag_kernel \(w)−sin(2π·k·t / \(n(period)))"
     }
+    let divided =
+      !windowed
+      ? " (window=None: no window, nothing divided)"
+      : scaled ? ", divided by the window's scale (scaling)" : " (scaling=None: not divided)"
     var notes = [
       "each kernel starts as the DFT's basis: column k " + columns.joined(separator: ", ")
-        + ", over the samples t of a frame, divided by the window's scale (scaling);"
-        + " they are convolved over the signal",
+        + ", over the samples t of a frame" + divided + "; they are convolved over the signal",
       "the same kernels are applied to every input channel on its own: the count does not depend"
         + " on the channels (the output does)",
       inference.trainable == 0

@@ -37,13 +37,14 @@ let stftWindows =
 /// Reads STFTSpectrogram's `window` as Keras checks it: SciPy's `get_window(name, 1)` takes a
 /// name as written (no lower-casing) and refuses a name that needs a parameter; a window given as
 /// numbers must have frame_length of them (the initializer's check when the layer is built).
-func stftWindow(_ r: inout ArgumentReader, frameLength: Int) throws(ParamCalcError) {
+/// Whether there is a window (None: the kernels are the bare cosines and sines).
+func stftWindow(_ r: inout ArgumentReader, frameLength: Int) throws(ParamCalcError) -> Bool {
   let spec = AudioArguments.window
-  guard let a = r.arguments.first(where: { $0.key == spec.name }) else { return }
+  guard let a = r.arguments.first(where: { $0.key == spec.name }) else { return true }
   switch a.value {
-  case .none: _ = try r.choice(spec)
+  case .none: return try r.choice(spec) != "none"
   case .string(let name) where stftWindows.contains(name) && name != "none":
-    _ = try r.choice(spec)
+    return try r.choice(spec) != "none"
   case .string(let name):
     var base = name
     for suffix in ["_symmetric", "_periodic"] where base.hasSuffix(suffix) {
@@ -85,7 +86,7 @@ func stftWindow(_ r: inout ArgumentReader, frameLength: Int) throws(ParamCalcErr
       default: return false
       }
     }
-    if numbers, items.count == frameLength { return }
+    if numbers, items.count == frameLength { return true }
     if numbers {
       throw windowRefusal(
         a,
@@ -98,7 +99,7 @@ func stftWindow(_ r: inout ArgumentReader, frameLength: Int) throws(ParamCalcErr
       "a window with parameters such as ('kaiser', 8) is not read by paramcalc (Keras takes it)",
       hint: "give a window without a parameter, e.g. window=hann, or leave it out: the window"
         + " changes only the kernels' initial values, not the count")
-  default: _ = try r.choice(spec)
+  default: return try r.choice(spec) != "none"
   }
 }
 
