@@ -487,6 +487,12 @@ CASES = [
     ("(16000,1)", "add stftspectrogram window=foo"),
     ("(16000,1)", "add stftspectrogram window=hann_periodic_periodic"),
     ("(16000,1)", "add stftspectrogram window='none'"),
+    # mode, scaling and padding are compared with Keras's lists as written.
+    ("(16000,1)", "add stftspectrogram mode=LOG"),
+    ("(16000,1)", "add stftspectrogram scaling=Density"),
+    ("(16000,1)", "add stftspectrogram padding=VALID"),
+    ("(16000,1)", "add stftspectrogram scaling='none'"),
+    ("(16000,1)", "add stftspectrogram scaling=spectrum padding=same mode=psd"),
     # RandomGaussianBlur's kernel_size: an odd number (x % 2 != 0) or a pair of them.
     ("(8,8,3)", "add randomgaussianblur kernel_size=3"),
     ("(8,8,3)", "add randomgaussianblur kernel_size=1"),

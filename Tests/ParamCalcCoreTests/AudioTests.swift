@@ -183,6 +183,16 @@ struct AudioTests {
     expectRefusal(after: audio, "add stftspectrogram window='none'", .invalidValue, "no such")
   }
 
+  /// mode, scaling and padding: Keras compares them with its lists as written.
+  @Test func stftChoicesAsWritten() {
+    let audio = ["input (16000,1)"]
+    for a in ["mode=LOG", "scaling=Density", "padding=VALID"] {
+      expectRefusal(after: audio, "add stftspectrogram " + a, .invalidValue, "as written")
+    }
+    expectRefusal(
+      after: audio, "add stftspectrogram scaling='none'", .invalidValue, "a string, not None")
+  }
+
   /// A window given as numbers: one per sample of a frame.
   @Test func stftWindowAsNumbers() throws {
     let l = try layer("(100,1)", "add stftspectrogram frame_length=3 window=(0.5,1,0.5)")

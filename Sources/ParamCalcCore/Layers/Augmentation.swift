@@ -122,16 +122,26 @@ func augmentation(
     })
 }
 
-/// Keras compares `interpolation` and `fill_mode` as written: `BILINEAR` is refused. (A word
-/// that is no choice at all is left to the reader, which names the choices.)
+/// Keras compares some choices as written (the augmentations' `interpolation` and `fill_mode`,
+/// STFTSpectrogram's `mode`, `scaling` and `padding`): `BILINEAR` is refused, and so is 'none'
+/// in quotes, a string, where None is meant. (A word that is no choice at all is left to the
+/// reader, which names the choices.)
 func checkAsWritten(_ r: ArgumentReader, _ spec: ArgumentSpec) throws(ParamCalcError) {
   guard let a = r.arguments.first(where: { $0.key == spec.name }),
-    case .string(let v) = a.value, !spec.choices.contains(v), spec.choices.contains(v.lowercased())
+    case .string(let v) = a.value, spec.choices.contains(v.lowercased()),
+    v != v.lowercased() || v == "none"
   else { return }
+  if v.lowercased() == "none" {
+    throw .invalidValue(
+      argument: spec.name,
+      message:
+        "Keras reads \(spec.name) as written: \(a.value.shown) in quotes is a string, not None",
+      at: a.valueSpan, hint: "write \(spec.name)=None, unquoted")
+  }
   throw .invalidValue(
     argument: spec.name,
     message: "Keras reads \(spec.name) as written: \(a.value.shown) is not one of "
-      + spec.choices.map { "'\($0)'" }.joined(separator: ", "),
+      + spec.choices.map { $0 == "none" ? "None" : "'\($0)'" }.joined(separator: ", "),
     at: a.valueSpan, hint: "write it in lower case: \(spec.name)=\(v.lowercased())")
 }
 
