@@ -109,7 +109,8 @@ struct AudioTests {
     expectRefusal(
       after: audio, "add stftspectrogram scaling=unit", .invalidValue, "expected one of")
     expectRefusal(after: audio, "add stftspectrogram padding=causal", .invalidValue, "'same'")
-    expectRefusal(after: audio, "add stftspectrogram window=kaiser", .invalidValue, "expected")
+    expectRefusal(
+      after: audio, "add stftspectrogram window=kaiser", .invalidValue, "must have parameters")
     expectRefusal(after: ["input (16000,)"], "add stftspectrogram", .refused, "rank 3")
     expectRefusal(after: ["input (10,10,1)"], "add stftspectrogram", .refused, "rank 3")
     expectRefusal(after: ["input (100,1)"], "add stftspectrogram", .refused, "zero or negative")
@@ -151,6 +152,97 @@ struct AudioTests {
       "fft_length")
     expectRefusal(after: audio, "add melspectrogram sequence_stride=0", .invalidValue, "at least 1")
     expectRefusal(after: audio, "add melspectrogram num_mel_bins=0", .invalidValue, "at least 1")
+  }
+
+  /// The window changes only the kernels' initial values: every name SciPy's get_window takes
+  /// without a parameter builds the same 2 × 256 × 129 weights; Keras refuses the others.
+  @Test(arguments: [
+    "blackman", "boxcar", "hann_periodic", "hamming_symmetric", "tukey", "taylor", "exponential",
+    "poisson_periodic", "ones", "sinc", "flattop_symmetric", "None",
+  ])
+  func stftWindowsKerasTakes(_ window: String) throws {
+    #expect(try layer("(16000,1)", "add stftspectrogram window=\(window)").params == 2 * 256 * 129)
+  }
+
+  @Test func stftWindowRefusals() {
+    let audio = ["input (16000,1)"]
+    // Names that need a parameter, alone or with a suffix.
+    for w in ["gaussian", "kaiser_periodic", "dpss", "chebwin_symmetric", "general_hamming"] {
+      expectRefusal(
+        after: audio, "add stftspectrogram window=\(w)", .invalidValue, "must have parameters")
+    }
+    // SciPy reads the name as written.
+    expectRefusal(after: audio, "add stftspectrogram window=Hann", .invalidValue, "as written")
+    expectRefusal(after: audio, "add stftspectrogram window=HAMMING", .invalidValue, "as written")
+    // No such window, and a quoted 'none' (Keras's no-window is None).
+    expectRefusal(
+      after: audio, "add stftspectrogram window=hannn", .invalidValue, "did you mean 'hann'")
+    expectRefusal(
+      after: audio, "add stftspectrogram window=hann_periodic_periodic", .invalidValue,
+      "no such window")
+    expectRefusal(after: audio, "add stftspectrogram window='none'", .invalidValue, "no such")
+  }
+
+  /// mode, scaling and padding: Keras compares them with its lists as written.
+  @Test func stftChoicesAsWritten() {
+    let audio = ["input (16000,1)"]
+    for a in ["mode=LOG", "scaling=Density", "padding=VALID"] {
+      expectRefusal(after: audio, "add stftspectrogram " + a, .invalidValue, "as written")
+    }
+    expectRefusal(
+      after: audio, "add stftspectrogram scaling='none'", .invalidValue, "a string, not None")
+  }
+
+  /// A window given as numbers: one per sample of a frame.
+  @Test func stftWindowAsNumbers() throws {
+    let l = try layer("(100,1)", "add stftspectrogram frame_length=3 window=(0.5,1,0.5)")
+    // Two kernels of frame_length × 1 × (fft_length // 2 + 1), fft_length = 4: 2 × 3 × 3.
+    #expect(l.params == 2 * 3 * 3)
+    expectRefusal(
+      after: ["input (100,1)"], "add stftspectrogram frame_length=3 window=(0.5,1)",
+      .invalidValue, "[frame_length] = [3]")
+    expectRefusal(
+      after: ["input (100,1)"], "add stftspectrogram frame_length=3 window=('kaiser',8)",
+      .invalidValue, "not read by paramcalc")
+  }
+
+  /// Keras checks only fft_length ≥ sequence_length (sequence_length or fft_length): a size of 0
+  /// or less builds, with the same shape (the call on data would fail, as explain says).
+  @Test(arguments: [
+    ("fft_length=0", "fft_length=0"), ("fft_length=-512", "fft_length=-512"),
+    ("sequence_length=-3", "sequence_length=-3"), ("fft_length=-5 sequence_length=-7", "-7"),
+    ("fft_length=0 sequence_length=0", "fft_length=0"),
+  ])
+  func melSizesOfZeroOrLessBuild(_ args: String, _ note: String) throws {
+    let s = try model("input (16000,)", "add melspectrogram " + args)
+    let l = s.layers.last!
+    #expect(l.output.dims == [128, (16000 + 512 + 1) / 512])
+    #expect(l.explanation.notes.contains { $0.contains(note) && $0.contains("call on data fails") })
+  }
+
+  @Test func melFrameLongerThanTheDFT() {
+    let audio = ["input (16000,)"]
+    expectRefusal(
+      after: audio, "add melspectrogram fft_length=-5 sequence_length=3", .invalidValue,
+      "fft_length = -5")
+    expectRefusal(
+      after: audio, "add melspectrogram fft_length=-5 sequence_length=-3", .invalidValue,
+      "fft_length = -5")
+  }
+
+  /// The kernels' initial values as stft.py makes them: with window=None the bare cosines and
+  /// sines (the initializer then sets the scale to 1); with scaling=None not divided.
+  @Test func theWindowSaysHowTheKernelsStart() throws {
+    func first(_ args: String) throws -> String {
+      try model("input (100,1)", "add stftspectrogram frame_length=4 " + args).layers.last!
+        .explanation.notes[0]
+    }
+    #expect(try first("").contains("window × cos(2π·k·t / 4), of imag_kernel window × −sin"))
+    #expect(try first("").contains("divided by the window's scale"))
+    #expect(try first("window=None").contains("real_kernel is cos(2π·k·t / 4)"))
+    #expect(try first("window=None").contains("no window, nothing divided"))
+    #expect(try first("scaling=None").contains("window × cos"))
+    #expect(try first("scaling=None").contains("not divided"))
   }
 
   @Test func explanationsNameTheirTerms() throws {

@@ -84,6 +84,107 @@ struct HintTests {
     )
   }
 
+  // MARK: rank, with the channels first
+
+  /// The same refusal in both layouts: each message and hint names the axes in the order the
+  /// layer reads them, and the input it proposes is read so (its channels of 1 where the layer
+  /// reads the channels).
+  @Test func aRankHintDescribesTheLayoutTheLayerReads() {
+    let input = ["input (28,28)"]
+    for (layer, name) in [
+      ("conv2d filters=8 kernel_size=3", "Conv2D"), ("maxpooling2d", "MaxPooling2D"),
+      ("upsampling2d", "UpSampling2D"), ("cropping2d cropping=1", "Cropping2D"),
+    ] {
+      expectHint(
+        after: input, "add \(layer)", .refused,
+        message:
+          "\(name) cannot be applied here: expected an input of rank 4 (batch, 2 spatial axes, channels), found rank 3 with shape (None, 28, 28)",
+        hint:
+          "\(name) reads (batch, rows, columns, channels): write 'input 28x28x1', or add 'reshape target_shape=(28,28,1)' first"
+      )
+      expectHint(
+        after: input, "add \(layer) data_format=channels_first", .refused,
+        message:
+          "\(name) cannot be applied here: expected an input of rank 4 (batch, channels, 2 spatial axes), found rank 3 with shape (None, 28, 28) (data_format=channels_first)",
+        hint:
+          "\(name) reads (batch, channels, rows, columns): write 'input 1x28x28', or add 'reshape target_shape=(1,28,28)' first"
+      )
+    }
+  }
+
+  @Test func aRankHintWithTheChannelsFirstOnASequenceAndAVolume() {
+    expectHint(
+      after: ["input (10,)"], "add conv1d filters=2 kernel_size=3 data_format=channels_first",
+      .refused,
+      message:
+        "Conv1D cannot be applied here: expected an input of rank 3 (batch, channels, steps), found rank 2 with shape (None, 10) (data_format=channels_first)",
+      hint:
+        "Conv1D reads (batch, channels, steps): write 'input 1x10', or add 'reshape target_shape=(1,10)' first"
+    )
+    expectHint(
+      after: ["input (10,28,28)"],
+      "add conv3d filters=2 kernel_size=3 data_format=channels_first", .refused,
+      message:
+        "Conv3D cannot be applied here: expected an input of rank 5 (batch, channels, 3 spatial axes), found rank 4 with shape (None, 10, 28, 28) (data_format=channels_first)",
+      hint:
+        "Conv3D reads (batch, channels, frames, rows, columns): write 'input 1x10x28x28', or add 'reshape target_shape=(1,10,28,28)' first"
+    )
+    // Too many axes: with the channels first, the first ones are merged into the channels
+    // (3 × 28 = 84), as the last ones are with the channels last (28 × 5 = 140).
+    expectHint(
+      after: ["input (3,28,28,5)"], "add conv2d filters=2 kernel_size=3", .refused,
+      message:
+        "Conv2D cannot be applied here: expected an input of rank 4 (batch, 2 spatial axes, channels), found rank 5 with shape (None, 3, 28, 28, 5)",
+      hint:
+        "Conv2D reads (batch, rows, columns, channels): add 'reshape target_shape=(3,28,140)' first"
+    )
+    expectHint(
+      after: ["input (3,28,28,5)"],
+      "add conv2d filters=2 kernel_size=3 data_format=channels_first", .refused,
+      message:
+        "Conv2D cannot be applied here: expected an input of rank 4 (batch, channels, 2 spatial axes), found rank 5 with shape (None, 3, 28, 28, 5) (data_format=channels_first)",
+      hint:
+        "Conv2D reads (batch, channels, rows, columns): add 'reshape target_shape=(84,28,5)' first"
+    )
+  }
+
+  /// ConvLSTM reads a time axis first, then its channels (first) or its spatial axes.
+  @Test func aConvLSTMRankHintNamesTheTimeAxis() {
+    let input = ["input (10,28,28)"]
+    expectHint(
+      after: input, "add convlstm2d filters=2 kernel_size=3", .refused,
+      message:
+        "ConvLSTM2D cannot be applied here: expected an input of rank 5 (batch, time, 2 spatial axes, channels), found rank 4 with shape (None, 10, 28, 28)",
+      hint:
+        "ConvLSTM2D reads (batch, time, rows, columns, channels): write 'input 10x28x28x1', or add 'reshape target_shape=(10,28,28,1)' first"
+    )
+    expectHint(
+      after: input, "add convlstm2d filters=2 kernel_size=3 data_format=channels_first", .refused,
+      message:
+        "ConvLSTM2D cannot be applied here: expected an input of rank 5 (batch, time, channels, 2 spatial axes), found rank 4 with shape (None, 10, 28, 28) (data_format=channels_first)",
+      hint:
+        "ConvLSTM2D reads (batch, time, channels, rows, columns): write 'input 10x1x28x28', or add 'reshape target_shape=(10,1,28,28)' first"
+    )
+    // Fewer axes than the channels' place: the layer's own refusal, said of the channels first.
+    expectHint(
+      after: ["input (10,)"], "add convlstm1d filters=2 kernel_size=3 data_format=channels_first",
+      .refused,
+      message:
+        "ConvLSTM1D cannot be applied here: expected an input of rank 4 (batch, time, channels, 1 spatial axis), found rank 2 with shape (None, 10) (data_format=channels_first)",
+      hint: nil)
+  }
+
+  /// A window too large for the input, with the channels first: the sizes of the axes the
+  /// window reads (the channels left out: 10 and 4 of (3, 10, 4)).
+  @Test func aWindowHintWithTheChannelsFirst() {
+    expectHint(
+      after: ["input (3,10,4)"], "add conv2d filters=2 kernel_size=5 data_format=channels_first",
+      .refused,
+      message:
+        "Conv2D cannot be applied here: computed output size would be zero or negative: an axis of size 4 is smaller than the window of 5 (input shape (None, 10, 4, 3)) (data_format=channels_first: that is the input with its channels moved last)",
+      hint: "padding=same keeps the length, or use kernel_size ≤ (10,4)")
+  }
+
   @Test func convolutionWithAnUnknownLengthKeepsItUnknown() {
     expectHint(
       after: ["input (None,16)"], "add conv2d filters=2 kernel_size=3", .refused,

@@ -89,7 +89,9 @@ enum RefusalHint {
   /// Layers that read (spatial axes..., channels): a missing axis is a channels axis of 1.
   static func readsChannels(_ piece: Piece, _ catalog: LayerCatalog) -> Bool {
     let type = piece.spec.type
-    if let family = catalog[type]?.family, family == "Convolution" || family == "Pooling" {
+    if let family = catalog[type]?.family,
+      family == "Convolution" || family == "Pooling" || family == "ConvRecurrent"
+    {
       return true
     }
     return ["UpSampling", "ZeroPadding", "Cropping", "SpatialDropout"].contains {
@@ -97,10 +99,78 @@ enum RefusalHint {
     }
   }
 
+  /// Where a layer that reads channels has them, and whether a time axis comes first: the layout
+  /// of its input, as `data_format` and the layer's family make it.
+  struct ChannelsLayout {
+    /// The channels' axis after the batch with `data_format=channels_first` (0, or 1 after a
+    /// time axis); nil: the channels are last.
+    let first: Int?
+    /// A time axis comes before the spatial axes (ConvLSTM).
+    let time: Bool
+
+    init(_ piece: Piece, _ catalog: LayerCatalog) {
+      first = (piece.model as? ChannelsFirst)?.axis
+      time = catalog[piece.spec.type]?.family == "ConvRecurrent"
+    }
+
+    /// The names of `rank` axes after the batch, in the order the layer reads them.
+    func axes(_ rank: Int) -> [String] {
+      let lead = time ? ["time"] : []
+      let count = max(1, rank - 1 - lead.count)
+      // ConvLSTM1D reads (time, rows, channels), as Keras's documentation names them.
+      let spatial = time && count == 1 ? ["rows"] : spatialAxisNames(count)
+      return first == nil ? lead + spatial + ["channels"] : lead + ["channels"] + spatial
+    }
+
+    /// `dims` with a channels axis of 1 put where the layer reads its channels, then `more`
+    /// spatial axes of 1 after the last.
+    func withChannels(_ dims: [Int?], more: Int) -> [Int?] {
+      var out = dims
+      if let axis = first {
+        out.insert(1, at: min(axis, out.count))
+      } else {
+        out.append(1)
+      }
+      return out + Array(repeating: 1, count: more)
+    }
+
+    /// `dims` with `count` axes merged into the channels: the last ones, or with the channels
+    /// first the ones from the channels' axis on; nil when a size is unknown or it overflows.
+    func merging(_ dims: [Int?], _ count: Int) -> [Int?]? {
+      guard let axis = first else {
+        let keep = dims.count - count
+        return RefusalHint.product(dims[keep...]).map { Array(dims[..<keep]) + [$0] }
+      }
+      guard axis + count <= dims.count,
+        let merged = RefusalHint.product(dims[axis..<(axis + count)])
+      else { return nil }
+      return Array(dims[..<axis]) + [merged] + Array(dims[(axis + count)...])
+    }
+  }
+
+  /// The input a channels-reading layer would take: a channels axis of 1 (and spatial axes of 1
+  /// if needed) where the axes are too few, or axes merged into the channels where they are too
+  /// many, as few as make it fit.
+  static func channelsCandidate(_ model: any LayerModel, _ input: Shape, _ layout: ChannelsLayout)
+    -> [Int?]?
+  {
+    for extra in 1...3 {
+      let dims = layout.withChannels(input.dims, more: extra - 1)
+      if fits(model, Shape(dims)) { return dims }
+    }
+    guard input.rank > 2 else { return nil }
+    for count in 2..<input.rank {
+      guard let dims = layout.merging(input.dims, count) else { break }
+      if fits(model, Shape(dims)) { return dims }
+    }
+    return nil
+  }
+
   /// A rank refusal: the input with the axes the layer reads, and the layers that reshape to it.
   static func rank(_ piece: Piece, _ input: Shape, first: Bool, catalog: LayerCatalog) -> String? {
     let model = piece.model
     let sequence = readsSequences(piece, catalog)
+    let layout = ChannelsLayout(piece, catalog)
     guard sequence || readsChannels(piece, catalog) else {
       // A reshaping layer that reads vectors (RepeatVector): what Flatten makes of the input.
       // (Not others: a GroupNormalization refused for its groups would fit a flattened input
@@ -120,27 +190,12 @@ enum RefusalHint {
         candidate = [input.dims[0], features]
       }
     } else {
-      for extra in 1...3 where fits(model, Shape(input.dims + Array(repeating: 1, count: extra))) {
-        candidate = input.dims + Array(repeating: 1, count: extra)
-        break
-      }
-      if candidate == nil {
-        // Too many axes: the last ones merged into the channels, as few as make it fit.
-        for keep in stride(from: input.rank - 1, through: 1, by: -1) {
-          guard let merged = product(input.dims[keep...]) else { break }
-          let dims = Array(input.dims[..<keep]) + [merged]
-          if fits(model, Shape(dims)) {
-            candidate = dims
-            break
-          }
-        }
-      }
+      candidate = channelsCandidate(model, input, layout)
     }
     guard let dims = candidate, dims.count != input.rank, fits(model, Shape(dims)) else {
       return nil
     }
-    let axes =
-      sequence ? ["timesteps", "features"] : spatialAxisNames(dims.count - 1) + ["channels"]
+    let axes = sequence ? ["timesteps", "features"] : layout.axes(dims.count)
     var ways: [String] = []
     var line: String?
     if first, dims.count > input.rank {
@@ -188,7 +243,10 @@ enum RefusalHint {
     let dilation: [Int]
     let padding: String
     let key: String
-    switch piece.model {
+    // With the channels first, the window is read on the input with its channels moved last.
+    let flipped = piece.model as? ChannelsFirst
+    let read = flipped.map { $0.channelsLast(input, inputRank: input.rank) } ?? input
+    switch flipped?.inner ?? piece.model {
     case let c as Convolution:
       (window, strides, dilation, padding, key) =
         (c.kernel, c.strides, c.dilation, c.padding, "kernel_size")
@@ -200,11 +258,11 @@ enum RefusalHint {
         (p.pool, p.strides, Array(repeating: 1, count: p.pool.count), p.padding, "pool_size")
     default: return nil
     }
-    guard padding == "valid", input.rank == window.count + 1 else { return nil }
+    guard padding == "valid", read.rank == window.count + 1 else { return nil }
     // The largest window each axis holds: (window - 1) * dilation + 1 <= size.
     var largest: [Int] = []
     for (i, w) in window.enumerated() {
-      guard let d = input.dims[i] else {
+      guard let d = read.dims[i] else {
         largest.append(w)
         continue
       }

@@ -11,11 +11,6 @@ let audioExamples = [
   LayerExample("(16000,)", "add melspectrogram num_mel_bins=64 sequence_stride=160"),
 ]
 
-/// The windows Keras documents: hann, hamming, or None. (Keras asks SciPy's `get_window(name,
-/// 1)`, which knows more names, blackman or boxcar among them; paramcalc takes the documented
-/// three, which its help can list.)
-let stftWindows = ["hann", "hamming", "none"]
-
 enum AudioArguments {
   static let mode = ArgumentSpec(
     "mode", .choice(["log", "magnitude", "psd", "real", "imag", "angle", "stft"]), default: "log",
@@ -33,7 +28,8 @@ enum AudioArguments {
     "the DFT's size, ≥ frame_length: fft_length // 2 + 1 frequency bins")
   static let window = ArgumentSpec(
     "window", .choice(stftWindows), default: "hann", .neither,
-    "the window (SciPy's name) multiplied into the kernels' initial values")
+    "the window multiplied into the kernels' initial values: SciPy's name (as written), None, or"
+      + " frame_length numbers")
   static let periodic = ArgumentSpec(
     "periodic", .bool, default: false, .neither, "a periodic window rather than a symmetric one")
   static let scaling = ArgumentSpec(
@@ -45,14 +41,16 @@ enum AudioArguments {
   static let expandDims = ArgumentSpec(
     "expand_dims", .bool, default: false, .shape,
     "frequency and channels on two axes (an image) rather than one")
+  // Keras checks neither fft_length nor sequence_length beyond fft_length ≥ the frame: a size of 0
+  // or less builds (the shape is the same), and only a call on data fails.
   static let melFFTLength = ArgumentSpec(
-    "fft_length", .integer(min: 1), default: 2048, .neither,
+    "fft_length", .integer(min: Int.min), default: 2048, .neither,
     "the DFT's size (not a weight: the spectrogram is computed in the call)")
   static let sequenceStride = ArgumentSpec(
     "sequence_stride", .integer(min: 1), default: 512, .shape,
     "samples between the starts of two frames")
   static let sequenceLength = ArgumentSpec(
-    "sequence_length", .optionalInteger(min: 0), default: .derived("fft_length"), .neither,
+    "sequence_length", .optionalInteger(min: Int.min), default: .derived("fft_length"), .neither,
     "samples per frame (0 or None: fft_length), ≤ fft_length")
   static let numMelBins = ArgumentSpec(
     "num_mel_bins", .integer(min: 1), default: 128, .shape,
@@ -83,13 +81,17 @@ let audioLayers: [LayerDescriptor] = [
     // (channels, frames, bins), not the channels-last one with its last axis moved first.
     channelsAxis: nil,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      // Keras compares these with its lists as written (`mode not in all_modes`).
+      for spec in [AudioArguments.mode, AudioArguments.scaling, AudioArguments.padding] {
+        try checkAsWritten(r, spec)
+      }
       let mode = try r.choice(AudioArguments.mode)
       let frame = try r.int(AudioArguments.frameLength)
       let step = try r.optionalInt(AudioArguments.frameStep)
       let fft = try r.optionalInt(AudioArguments.fftLength)
-      _ = try r.choice(AudioArguments.window)
+      let windowed = try stftWindow(&r, frameLength: frame)
       _ = try r.bool(AudioArguments.periodic)
-      _ = try r.choice(AudioArguments.scaling)
+      let scaled = try r.choice(AudioArguments.scaling) != "none"
       let padding = try r.choice(AudioArguments.padding)
       let expand = try r.bool(AudioArguments.expandDims)
       let first = try r.choice(dataFormatArgument) == "channels_first"
@@ -117,7 +119,8 @@ let audioLayers: [LayerDescriptor] = [
       }
       return STFTSpectrogram(
         mode: mode, frameLength: frame, frameStep: step ?? frame / 2, fftLength: fft ?? power,
-        fftGiven: fft != nil, padding: padding, expandDims: expand, channelsFirst: first)
+        fftGiven: fft != nil, padding: padding, expandDims: expand, channelsFirst: first,
+        windowed: windowed, scaled: scaled)
     }),
   LayerDescriptor(
     name: "MelSpectrogram", family: "Audio",
@@ -137,13 +140,14 @@ let audioLayers: [LayerDescriptor] = [
       let length = try r.optionalInt(AudioArguments.sequenceLength)
       let bins = try r.int(AudioArguments.numMelBins)
       // Keras: `sequence_length or fft_length`, so 0 is fft_length too.
-      if let length, length > fft {
+      let frame = length == nil || length == 0 ? fft : length!
+      if let length, frame > fft {
         throw refuse(
           r, "sequence_length",
           "must not be greater than fft_length = \(fft), found \(length)",
           hint: "give sequence_length ≤ \(fft), or a larger fft_length")
       }
-      return MelSpectrogram(stride: stride, melBins: bins)
+      return MelSpectrogram(stride: stride, melBins: bins, fftLength: fft, frameLength: frame)
     }),
 ]
 
@@ -164,6 +168,10 @@ struct STFTSpectrogram: LayerModel {
   let padding: String
   let expandDims: Bool
   let channelsFirst: Bool
+  /// A window multiplies the kernels' initial values (window=None: none), divided by its scale
+  /// unless scaling=None.
+  var windowed = true
+  var scaled = true
   var typeName: String { "STFTSpectrogram" }
 
   var bins: Int { frequencyBins(fftLength) }
@@ -241,15 +249,19 @@ struct STFTSpectrogram: LayerModel {
     }
     // Keras's initializer divides by 2 × (bins - 1): fft_length when it is even.
     let period = 2 * (bins - 1)
+    let w = windowed ? "window × " : ""
     let columns = kernelNames.map {
       $0 == "real_kernel"
-        ? "of real_kernel is window × cos(2π·k·t / \(n(period)))"
-        : "of imag_kernel window × −sin(2π·k·t / \(n(period)))"
+        ? "of real_kernel is \(w)cos(2π·k·t / \(n(period)))"
+        : "of imag_kernel \(w)−sin(2π·k·t / \(n(period)))"
     }
+    let divided =
+      !windowed
+      ? " (window=None: no window, nothing divided)"
+      : scaled ? ", divided by the window's scale (scaling)" : " (scaling=None: not divided)"
     var notes = [
       "each kernel starts as the DFT's basis: column k " + columns.joined(separator: ", ")
-        + ", over the samples t of a frame, divided by the window's scale (scaling);"
-        + " they are convolved over the signal",
+        + ", over the samples t of a frame" + divided + "; they are convolved over the signal",
       "the same kernels are applied to every input channel on its own: the count does not depend"
         + " on the channels (the output does)",
       inference.trainable == 0
@@ -311,6 +323,9 @@ struct STFTSpectrogram: LayerModel {
 struct MelSpectrogram: LayerModel {
   let stride: Int
   let melBins: Int
+  /// fft_length, and the samples of a frame (sequence_length, or fft_length for None or 0).
+  var fftLength = 2048
+  var frameLength = 2048
   var typeName: String { "MelSpectrogram" }
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
@@ -336,7 +351,7 @@ struct MelSpectrogram: LayerModel {
       framesLine = "frames: a length L becomes floor((L + \(n(stride)) + 1) / \(n(stride)))"
     }
     let rest = input.rank > 1 ? " (Keras's rule reads only that axis; the others are dropped)" : ""
-    return .noWeights(
+    var e = Explanation.noWeights(
       "MelSpectrogram has no weights: its window and its mel filter bank (triangles over the"
         + " fft_length // 2 + 1 frequency bins) are computed from its arguments in every call.",
       shapeRule: [
@@ -345,6 +360,14 @@ struct MelSpectrogram: LayerModel {
         "rows: num_mel_bins = \(n(melBins)) mel bands",
         framesLine + " (Keras's compute_output_shape, sequence_stride=\(n(stride)))",
       ].joined(separator: "\n"))
+    if fftLength <= 0 || frameLength <= 0 {
+      let which = frameLength == fftLength ? "fft_length" : "sequence_length"
+      e.notes.append(
+        "\(which)=\(frameLength): Keras builds the layer and gives this shape (it checks only"
+          + " fft_length ≥ sequence_length), but a call on data fails: a frame needs at least 1"
+          + " sample")
+    }
+    return e
   }
 }
 

@@ -73,6 +73,20 @@ enum AugmentationArguments {
   static let jitterSaturation = P.factor(
     "saturation_factor", -1...1, default: .none, "as RandomSaturation's factor")
   static let jitterHue = P.factor("hue_factor", 0...1, default: .none, "as RandomHue's factor")
+  // The choices Keras's affine transform and map_coordinates check when the layer is called
+  // (as written: no lower-casing).
+  static let interpolation = ArgumentSpec(
+    "interpolation", .choice(["bilinear", "nearest"]), default: "bilinear", .neither,
+    "how a pixel between the grid's points is read")
+  static let shearFill = ArgumentSpec(
+    "fill_mode", .choice(["reflect", "wrap", "constant", "nearest"]), default: "reflect",
+    .neither, "how points outside the image are filled")
+  static let elasticFill = ArgumentSpec(
+    "fill_mode", .choice(["reflect", "wrap", "constant", "nearest", "mirror"]),
+    default: "reflect", .neither, "how points outside the image are filled")
+  static let blurKernel = ArgumentSpec(
+    "kernel_size", .text("odd number, or a pair of them"), default: .derived("3"), .neither,
+    "the blur's size in pixels (odd, so that it has a middle)")
   static let maxNumber = ArgumentSpec(
     "max_number", .number(PreprocessingArguments.anyNumber), default: .required, .neither,
     "how many bounding boxes are kept (images pass unchanged)")
@@ -89,10 +103,78 @@ func augmentation(
   _ name: String, _ file: String, _ does: String, summary: String,
   factor: ArgumentSpec? = nil, checked: [ArgumentSpec] = [], inert: [String] = []
 ) -> LayerDescriptor {
-  shapeKeeping(
+  let base = shapeKeeping(
     name, summary: summary + "; no weights", file: "image_preprocessing/\(file)",
     arguments: (factor.map { [$0] } ?? []) + checked + [dataFormatArgument],
     inert: inert + imageLayerCommon, what: "it \(does)")
+  // The choices Keras compares as written, and RandomGaussianBlur's kernel_size, are checked
+  // before the common reading.
+  let asWritten = checked.filter { $0.name == "interpolation" || $0.name == "fill_mode" }
+  let kernel = checked.contains { $0.name == AugmentationArguments.blurKernel.name }
+  guard !asWritten.isEmpty || kernel else { return base }
+  return LayerDescriptor(
+    name: base.name, family: base.family, summary: base.summary, source: base.source,
+    arguments: base.arguments, inert: base.inert, channelsAxis: nil,
+    make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
+      for spec in asWritten { try checkAsWritten(r, spec) }
+      if kernel { try blurKernelSize(&r) }
+      return try base.make(&r)
+    })
+}
+
+/// Keras compares some choices as written (the augmentations' `interpolation` and `fill_mode`,
+/// STFTSpectrogram's `mode`, `scaling` and `padding`): `BILINEAR` is refused, and so is 'none'
+/// in quotes, a string, where None is meant. (A word that is no choice at all is left to the
+/// reader, which names the choices.)
+func checkAsWritten(_ r: ArgumentReader, _ spec: ArgumentSpec) throws(ParamCalcError) {
+  guard let a = r.arguments.first(where: { $0.key == spec.name }),
+    case .string(let v) = a.value, spec.choices.contains(v.lowercased()),
+    v != v.lowercased() || v == "none"
+  else { return }
+  if v.lowercased() == "none" {
+    throw .invalidValue(
+      argument: spec.name,
+      message:
+        "Keras reads \(spec.name) as written: \(a.value.shown) in quotes is a string, not None",
+      at: a.valueSpan, hint: "write \(spec.name)=None, unquoted")
+  }
+  throw .invalidValue(
+    argument: spec.name,
+    message: "Keras reads \(spec.name) as written: \(a.value.shown) is not one of "
+      + spec.choices.map { $0 == "none" ? "None" : "'\($0)'" }.joined(separator: ", "),
+    at: a.valueSpan, hint: "write it in lower case: \(spec.name)=\(v.lowercased())")
+}
+
+/// RandomGaussianBlur's kernel_size (random_gaussian_blur.py `_set_kernel_size`): a number that
+/// `x % 2` does not find even (an odd integer, or a fraction), or a pair of them.
+func blurKernelSize(_ r: inout ArgumentReader) throws(ParamCalcError) {
+  let spec = AugmentationArguments.blurKernel
+  guard let a = r.take(spec.name) else { return }
+  func odd(_ v: Value) -> Bool? {
+    switch v {
+    case .int(let n): return n % 2 != 0
+    case .bool(let b): return b
+    case .float(let x): return x.truncatingRemainder(dividingBy: 2) != 0
+    default: return nil
+    }
+  }
+  let fine: Bool
+  switch a.value {
+  case .tuple(let items) where items.count == 2:
+    fine = items.allSatisfy { odd($0) == true }
+  case .tuple:
+    throw .invalidValue(
+      argument: spec.name,
+      message: "should be a number (or a list of two numbers), found \(a.value.shown)",
+      at: a.valueSpan, hint: "give an odd number, e.g. kernel_size=3, or a pair such as (3,5)")
+  default: fine = odd(a.value) == true
+  }
+  if !fine {
+    throw .invalidValue(
+      argument: spec.name, message: "must be an odd number, found \(a.value.shown)",
+      at: a.valueSpan,
+      hint: "a blur's kernel has a middle pixel: give an odd size, e.g. kernel_size=3")
+  }
 }
 
 /// What the colour augmentations accept besides: a seed and the range of pixel values.
@@ -120,8 +202,8 @@ let augmentationLayers: [LayerDescriptor] = {
     augmentation(
       "RandomShear", "random_shear.py", "shears images at random \(during)",
       summary: "shears images at random during training",
-      checked: [A.shearX, A.shearY],
-      inert: ["interpolation", "fill_mode", "fill_value", "seed"]),
+      checked: [A.shearX, A.shearY, A.interpolation, A.shearFill],
+      inert: ["fill_value", "seed"]),
     augmentation(
       "RandomPosterization", "random_posterization.py",
       "keeps fewer bits of each colour at random \(during)",
@@ -140,13 +222,13 @@ let augmentationLayers: [LayerDescriptor] = {
     augmentation(
       "RandomPerspective", "random_perspective.py", "warps the perspective at random \(during)",
       summary: "warps the perspective at random during training", factor: A.perspective,
-      checked: [A.perspectiveScale], inert: ["interpolation", "fill_value", "seed"]),
+      checked: [A.perspectiveScale, A.interpolation], inert: ["fill_value", "seed"]),
     augmentation(
       "RandomElasticTransform", "random_elastic_transform.py",
       "deforms images elastically at random \(during)",
       summary: "deforms images elastically at random during training", factor: A.elastic,
-      checked: [A.elasticScale],
-      inert: ["interpolation", "fill_mode", "fill_value"] + seedAndRange),
+      checked: [A.elasticScale, A.interpolation, A.elasticFill],
+      inert: ["fill_value"] + seedAndRange),
     augmentation(
       "RandomErasing", "random_erasing.py", "erases random patches \(during)",
       summary: "erases random patches during training", factor: A.erasing,
@@ -154,7 +236,7 @@ let augmentationLayers: [LayerDescriptor] = {
     augmentation(
       "RandomGaussianBlur", "random_gaussian_blur.py", "blurs images at random \(during)",
       summary: "blurs images at random during training", factor: A.blur,
-      checked: [A.sigma], inert: ["kernel_size"] + seedAndRange),
+      checked: [A.blurKernel, A.sigma], inert: seedAndRange),
     augmentation(
       "Solarization", "solarization.py", "inverts the bright pixels at random \(during)",
       summary: "inverts the bright pixels at random during training",
@@ -174,11 +256,12 @@ let augmentationLayers: [LayerDescriptor] = {
     augmentation(
       "RandAugment", "rand_augment.py", "applies random operations \(during)",
       summary: "applies random operations during training", factor: A.randAugment,
-      inert: ["num_ops", "interpolation"] + seedAndRange),
+      checked: [A.interpolation], inert: ["num_ops"] + seedAndRange),
     augmentation(
       "AugMix", "aug_mix.py", "mixes chains of random operations \(during)",
       summary: "mixes chains of random operations during training", factor: A.augMix,
-      inert: ["num_chains", "chain_depth", "alpha", "all_ops", "interpolation"] + seedAndRange),
+      checked: [A.interpolation],
+      inert: ["num_chains", "chain_depth", "alpha", "all_ops"] + seedAndRange),
     augmentation(
       "ContrastLimitedAdaptiveHistogramEqualization", "clahe.py",
       "equalizes the histogram of each tile of an image, with no weights to learn",

@@ -52,10 +52,34 @@ struct ChannelsFirst: LayerModel {
     return Shape(dims)
   }
 
+  /// A rank refusal of the inner layer, `expected an input of rank 4 (batch, 2 spatial axes,
+  /// channels), found rank 3 with shape S`, said of the layout the layer reads with its channels
+  /// first, `(batch, channels, 2 spatial axes)` (after the time axis for ConvLSTM), and of the
+  /// input as given; nil for another refusal.
+  func rankRefusal(_ why: String, _ input: Shape, read: Shape) -> String? {
+    guard why.hasPrefix("expected an input of rank"),
+      let open = why.firstRange(of: "(batch, "),
+      let close = why.firstRange(of: ", channels), found rank")
+    else { return nil }
+    var axes = String(why[open.upperBound..<close.lowerBound])
+    var lead = "batch, "
+    if axis == 1, axes.hasPrefix("time, ") {
+      lead += "time, "
+      axes.removeFirst("time, ".count)
+    }
+    let rest = String(why[close.upperBound...])
+      .replacing("with shape \(read.description)", with: "with shape \(input.description)")
+    return why[..<open.lowerBound] + "(" + lead + "channels, " + axes + "), found rank" + rest
+      + " (data_format=channels_first)"
+  }
+
   func infer(_ input: Shape) throws(Refusal) -> Inference {
     guard input.rank > axis + 1 else {
-      // Too few axes to move: the layer's own refusal says what it expects.
-      return try inner.infer(input)
+      // Too few axes to move: the layer's own refusal says what it expects, of the channels
+      // first.
+      do { return try inner.infer(input) } catch .reason(let why) {
+        throw .reason(rankRefusal(why, input, read: input) ?? why)
+      } catch { throw error }
     }
     let moved = channelsLast(input, inputRank: input.rank)
     do {
@@ -63,6 +87,7 @@ struct ChannelsFirst: LayerModel {
       inference.output = channelsBack(inference.output, inputRank: input.rank)
       return inference
     } catch .reason(let why) {
+      if let rank = rankRefusal(why, input, read: moved) { throw .reason(rank) }
       let read = moved.description
       throw .reason(
         why

@@ -1,5 +1,14 @@
 /// The text of `help`, `help COMMAND`, `help LAYER` and `layers`.
 public enum Help {
+  /// The most choices a row of the arguments' table lists in its "accepts" column.
+  static let choicesInARow = 12
+
+  /// What the row of `a` shows under "accepts": the values it accepts, or, for a choice of more
+  /// names than the column holds, a pointer to the whole list the row is followed by.
+  static func acceptsCell(_ a: ArgumentSpec) -> String {
+    a.choices.count <= choicesInARow ? a.allowedText : "one of the \(a.choices.count) below"
+  }
+
   public static func text(topic: String?, catalog: LayerCatalog, at span: Span)
     throws(ParamCalcError) -> String
   {
@@ -68,14 +77,14 @@ public enum Help {
         : "  arguments (none changes the parameter count):\n"
       let name = max(d.arguments.map { $0.name.count }.max()!, 4) + 2
       let byDefault = max(d.arguments.map { $0.defaultText.count }.max()!, 7) + 2
-      let accepts = max(d.arguments.map { $0.allowedText.count }.max()!, 7) + 2
+      let accepts = max(d.arguments.map { Help.acceptsCell($0).count }.max()!, 7) + 2
       out +=
         "      " + Format.pad("name", name) + Format.pad("default", byDefault)
         + Format.pad("accepts", accepts) + "meaning\n"
       for a in d.arguments {
         let lead =
           "    " + (a.changesCount ? "* " : "  ") + Format.pad(a.name, name)
-          + Format.pad(a.defaultText, byDefault) + Format.pad(a.allowedText, accepts)
+          + Format.pad(a.defaultText, byDefault) + Format.pad(Help.acceptsCell(a), accepts)
         let column = lead.count
         // Columns that leave the meaning too little room: the meaning goes under the row.
         out +=
@@ -83,6 +92,11 @@ public enum Help {
           ? lead.trimmingTrailingSpaces() + "\n"
             + Format.wrap(a.meaning, lead: "        ", leadWidth: 8, hanging: 8)
           : Format.wrap(a.meaning, lead: lead, leadWidth: column, hanging: column)
+        // A list too long for its column (a choice of many names) goes under the row, whole.
+        if Help.acceptsCell(a) != a.allowedText {
+          out += Format.wrap(
+            a.allowedText, lead: "        accepts: ", leadWidth: 17, hanging: 10)
+        }
       }
     }
     var also = "also: trainable=false freezes it"
