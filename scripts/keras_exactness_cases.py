@@ -472,6 +472,9 @@ BACKWARD = [
     ("(10,4)", "add bidirectional lstm units=8 return_sequences=true backward_layer='gru units=4 go_backwards=true'"),
     ("(10,4)", "add bidirectional lstm units=8 backward_layer='dense units=4'"),
     ("(10,4)", "add bidirectional lstm units=8 backward_layer='gru units=4 go_backwards=true trainable=false'"),
+    # The line the return_sequences hint gives, and the backward layer alone returning sequences.
+    ("(10,16)", "add bidirectional lstm units=8 return_sequences=true backward_layer='lstm units=8 go_backwards=true return_sequences=true'"),
+    ("(10,16)", "add bidirectional lstm units=8 backward_layer='lstm units=8 go_backwards=true return_sequences=true'"),
 ]
 
 
