@@ -369,6 +369,18 @@ CASES = [
     ("(10,)", "add einsumdense equation=ab,bc->ac output_shape=8 use_bias=true"),
     ("(10,)", "add einsumdense equation=ab,bc->ac"),
     ("(10,)", "add einsumdense output_shape=8"),
+    # EinsumDense with a letter given twice in one spec: Keras reads the last axis it names.
+    ("(3,4)", "add einsumdense equation=abb,bc->ac output_shape=8"),
+    ("(4,3)", "add einsumdense equation=abb,bc->ac output_shape=8"),
+    ("(3,3)", "add einsumdense equation=abb,bc->abc output_shape=(3,8) bias_axes=bc"),
+    ("(4,)", "add einsumdense equation=ab,bb->ab output_shape=4 bias_axes=b"),
+    ("(5,)", "add einsumdense equation=ab,bcc->acc output_shape=(8,9)"),
+    ("(5,)", "add einsumdense equation=ab,bc->acc output_shape=(8,9) bias_axes=c"),
+    ("(4,4,6)", "add einsumdense equation=abbc,cd->abd output_shape=(4,8) bias_axes=d"),
+    ("(4,5,6)", "add einsumdense equation=abbc,cd->abd output_shape=(4,8) bias_axes=d"),
+    ("(5,4,6)", "add einsumdense equation=abbc,cd->abd output_shape=(4,8) bias_axes=d"),
+    ("(2,4,4)", "add einsumdense equation=...bb,bc->...c output_shape=8 bias_axes=c"),
+    ("(3,5)", "add einsumdense equation=abc,bc->aab output_shape=(3,3)"),
     # GroupQueryAttention: keys and values with num_key_value_heads heads.
     ("(10,16)", "add groupqueryattention head_dim=8 num_query_heads=4 num_key_value_heads=2"),
     ("(10,16)", "add groupqueryattention head_dim=8 num_query_heads=4 num_key_value_heads=1 use_bias=false"),
@@ -537,6 +549,9 @@ BACKWARD = [
     ("(10,4)", "add bidirectional lstm units=8 return_sequences=true backward_layer='gru units=4 go_backwards=true'"),
     ("(10,4)", "add bidirectional lstm units=8 backward_layer='dense units=4'"),
     ("(10,4)", "add bidirectional lstm units=8 backward_layer='gru units=4 go_backwards=true trainable=false'"),
+    # The line the return_sequences hint gives, and the backward layer alone returning sequences.
+    ("(10,16)", "add bidirectional lstm units=8 return_sequences=true backward_layer='lstm units=8 go_backwards=true return_sequences=true'"),
+    ("(10,16)", "add bidirectional lstm units=8 backward_layer='lstm units=8 go_backwards=true return_sequences=true'"),
 ]
 
 

@@ -32,6 +32,59 @@ struct EinsumDenseTests {
     #expect(l.inference.weights.map(\.shape) == [[10, 64]])
   }
 
+  @Test func aLetterTwiceInTheInputIsSizedByItsLastAxis() throws {
+    // abb,bc->ac on (None, 3, 4): 'b' names the axes of 3 and 4; Keras's input map keeps the
+    // last position, so the kernel (b, c) = 4 × 8; calling it would fail (einsum needs one size).
+    let l = try layer("(3,4)", "add einsumdense equation=abb,bc->ac output_shape=8")
+    #expect(l.inference.weights.map(\.shape) == [[4, 8]])
+    #expect(l.inference.params == 4 * 8)
+    let text = oneLine(
+      try explainText("(3,4)", "add einsumdense equation=abb,bc->ac output_shape=8"))
+    // Both axes are said, not one size for the two.
+    #expect(
+      text.contains("'b' names 2 input axes, of 3 and 4, and Keras reads the last"), "\(text)")
+    #expect(
+      text.contains(
+        "contracted (summed over, not in the output): b = 3 and 4 (its 2 input axes; "
+          + "Keras reads the last)"), "\(text)")
+    #expect(!text.contains("contracted (summed over, not in the output): b = 4"), "\(text)")
+    #expect(text.contains("(here they differ: Keras builds the layer, and calling it fails)"))
+    // Two axes of one size: said once, and nothing said to fail.
+    let same = oneLine(
+      try explainText(
+        "(3,3)", "add einsumdense equation=abb,bc->abc output_shape=(3,8) bias_axes=bc"))
+    #expect(same.contains("b = 3 (each of its 2 input axes)"), "\(same)")
+    #expect(same.contains("'b' names 2 input axes, each of 3"), "\(same)")
+    #expect(!same.contains("fails"), "\(same)")
+  }
+
+  @Test func aLetterTwiceInTheOutputOrKernel() throws {
+    // ab,bcc->acc on (None, 5), output_shape (8, 9): the output map keeps c's last position, 9,
+    // so the kernel (b, c, c) = 5 × 9 × 9; the output keeps 8 and 9.
+    let add = "add einsumdense equation=ab,bcc->acc output_shape=(8,9)"
+    let l = try layer("(5,)", add)
+    #expect(l.inference.weights.map(\.shape) == [[5, 9, 9]])
+    #expect(l.inference.params == 5 * 9 * 9)
+    #expect(l.output == Shape([8, 9]))
+    let text = oneLine(try explainText("(5,)", add))
+    #expect(text.contains("'c' names 2 output axes, of 8 and 9, and Keras reads the last"))
+    #expect(text.contains("new, from the kernel and output_shape: c = 8 and 9"), "\(text)")
+    #expect(text.contains("'c' twice in the kernel:"), "\(text)")
+    #expect(text.contains("einsum refuses a letter repeated in the output"), "\(text)")
+    // A letter twice in the kernel only: b × b weights, all counted.
+    let k = try layer("(4,)", "add einsumdense equation=ab,bb->ab output_shape=4 bias_axes=b")
+    #expect(k.inference.params == 4 * 4 + 4)
+  }
+
+  @Test func aRepeatedLetterMustAgreeWithTheOutputAtItsLastAxis() {
+    // abbc,cd->abd on (None, 4, 5, 6) with output_shape (4, 8): b's last input axis is 5, the
+    // output's b is 4: Keras refuses ("Input shape is 5, and output shape is 4").
+    expectRefusal(
+      after: ["input (4,5,6)"],
+      "add einsumdense equation=abbc,cd->abd output_shape=(4,8) bias_axes=d", .refused,
+      "the input axis 'b' names last has 5, output_shape 4")
+  }
+
   @Test func ellipsisOnTheRightAndBiasOfOnes() throws {
     // ab...,bc->ac... on (None, 10, 4, 5): the last two axes are carried to the end, and the
     // bias gets a 1 for each: (64, 1, 1).

@@ -233,6 +233,10 @@ let explainCases: [String: [(String, String)]] = {
       ("(10,16)", "add einsumdense equation=abc,bcd->ad output_shape=8 lora_rank=2"),
       ("(10,)", "add einsumdense equation=ab,bc->ac output_shape=8 lora_rank=4"),
       ("(10,4,16)", "add einsumdense equation=abcd,cde->abe output_shape=(10,8) bias_axes=be"),
+      ("(3,4)", "add einsumdense equation=abb,bc->ac output_shape=8"),
+      ("(3,3)", "add einsumdense equation=abb,bc->abc output_shape=(3,8) bias_axes=bc"),
+      ("(5,)", "add einsumdense equation=ab,bcc->acc output_shape=(8,9)"),
+      ("(4,)", "add einsumdense equation=ab,bb->ab output_shape=4 bias_axes=b"),
     ],
     "BatchNormalization": [
       ("(10,4)", "add batchnormalization"),

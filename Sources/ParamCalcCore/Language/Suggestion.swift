@@ -249,10 +249,10 @@ enum RefusalHint {
     switch flipped?.inner ?? piece.model {
     case let c as Convolution:
       (window, strides, dilation, padding, key) =
-        (c.kernel, c.strides, c.dilation, c.padding, "kernel_size")
+        (c.window.kernel, c.window.strides, c.window.dilation, c.window.padding, "kernel_size")
     case let c as ConvolutionVariant where c.variant != .transpose:
       (window, strides, dilation, padding, key) =
-        (c.kernel, c.strides, c.dilation, c.padding, "kernel_size")
+        (c.window.kernel, c.window.strides, c.window.dilation, c.window.padding, "kernel_size")
     case let p as Pooling:
       (window, strides, dilation, padding, key) =
         (p.pool, p.strides, Array(repeating: 1, count: p.pool.count), p.padding, "pool_size")

@@ -51,28 +51,22 @@ func convLSTMDescriptor(rank: Int) -> LayerDescriptor {
     inert: convLSTMInert, channelsAxis: 1,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let filters = try r.int(convLSTMFilters, example: example)
-      let kernel = try r.ints(a.kernelSize, example: example)
-      let strides = try r.ints(a.strides)
-      let padding = try r.choice(ConvArguments.validOrSame)
-      let dilation = try r.ints(a.dilationRate)
+      let window = try ConvWindow(
+        reading: &r, a, padding: ConvArguments.validOrSame, example: example)
       let useBias = try r.bool(RecurrentArguments.useBias)
       let seq = try r.bool(RecurrentArguments.returnSequences)
       _ = try r.choice(kernelDataFormatArgument)
-      try r.refuseStridesWithDilation(strides, dilation)
+      try r.refuseStridesWithDilation(window)
       try r.refuseOneTensorOnly()
       return ConvLSTM(
-        rank: rank, filters: filters, kernel: kernel, strides: strides, padding: padding,
-        dilation: dilation, useBias: useBias, returnSequences: seq)
+        rank: rank, filters: filters, window: window, useBias: useBias, returnSequences: seq)
     })
 }
 
 struct ConvLSTM: LayerModel {
   let rank: Int
   let filters: Int
-  let kernel: [Int]
-  let strides: [Int]
-  let padding: String
-  let dilation: [Int]
+  let window: ConvWindow
   let useBias: Bool
   let returnSequences: Bool
   var typeName: String { "ConvLSTM\(rank)D" }
@@ -102,20 +96,15 @@ struct ConvLSTM: LayerModel {
     }
     let channels = try knownLast(input, typeName)
     var out: [Int?] = returnSequences ? [input.dims[0]] : []
-    for i in 0..<rank {
-      out.append(
-        try windowOutput(
-          input.dims[i + 1], window: kernel[i], stride: strides[i], dilation: dilation[i],
-          padding: padding, input: input))
-    }
+    out += try window.outputs(input, from: 1)
     out.append(filters)
     let width: Int
     do { width = try Checked.multiply(ConvLSTM.blocks, filters) } catch {
       throw .overflow("the gate width")
     }
     var w = [
-      try Weight("kernel", kernel + [channels, width]),
-      try Weight("recurrent_kernel", kernel + [filters, width]),
+      try Weight("kernel", window.kernel + [channels, width]),
+      try Weight("recurrent_kernel", window.kernel + [filters, width]),
     ]
     if useBias { w.append(try Weight("bias", [width])) }
     return try Inference(output: Shape(out), weights: w)
@@ -123,8 +112,7 @@ struct ConvLSTM: LayerModel {
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let channels = input.last ?? 0
-    let syms = kernelSymbols(rank)
-    let taps = syms.joined(separator: " * ")
+    let taps = window.taps
     // Per filter of each block: taps × channels weights on the step's input, taps × filters on
     // the previous state, and a bias; written with the taps once so that it fits a line (and a
     // Bidirectional's line) of ConvLSTM3D.
@@ -136,16 +124,11 @@ struct ConvLSTM: LayerModel {
         "the input, forget and output gates and the cell candidate (not a gate), as in an LSTM: four blocks of filters, each a full set"
       )
     ]
-    for i in 0..<rank {
-      let input = kernelReach(kernel[i], dilation[i], axisNames[i])
-      let state = kernelReach(kernel[i], 1, axisNames[i])
-      terms.append(
-        Term(
-          syms[i], kernel[i], given.source("kernel_size"),
-          input == state
-            ? "each filter looks at \(input) of each step's input and of the previous state"
-            : "each filter looks at \(input) of each step's input, and \(state) of the previous state (not dilated)"
-        ))
+    terms += window.kernelTerms(given, axes: axisNames) { i, input in
+      let state = kernelReach(window.kernel[i], 1, axisNames[i])
+      return input == state
+        ? "each filter looks at \(input) of each step's input and of the previous state"
+        : "each filter looks at \(input) of each step's input, and \(state) of the previous state (not dilated)"
     }
     terms.append(
       Term(
@@ -166,17 +149,18 @@ struct ConvLSTM: LayerModel {
         "filters per block: the channels of the output and of the hidden state, which each filter's recurrent kernel reads back at the next step (recurrent_kernel)"
       ))
     let n = Format.thousands
-    let k = kernel.map(n).joined(separator: " × ")
-    let symbols = syms.joined(separator: " × ")
+    let k = window.kernel.map(n).joined(separator: " × ")
+    let symbols = Format.pretty(taps)
     // Inferred, so kernel and recurrent_kernel fit, and with them their per-filter sums.
-    let perFilterCount = kernel.reduce(1, &*) &* (channels &+ filters) &+ (useBias ? 1 : 0)
+    let perFilterCount =
+      window.kernel.reduce(1, &*) &* (channels &+ filters) &+ (useBias ? 1 : 0)
     var notes = [
       "weights of each filter of each block: \(k) × \(n(channels)) + \(k) × \(n(filters))"
         + (useBias ? " + 1" : "") + " = \(n(perFilterCount)); \(symbols) × channels read the "
         + "step's input (kernel), \(symbols) × filters the previous state (recurrent_kernel)"
         + (useBias ? ", and 1 is the bias" : ""),
       "the recurrent convolution reads the previous state with padding=same and strides 1, so the state keeps the output's size from step to step",
-      "strides, padding and dilation_rate change the output shape, never the count",
+      ConvWindow.note,
     ]
     if !useBias {
       notes.append(
@@ -192,15 +176,9 @@ struct ConvLSTM: LayerModel {
   func shapeRule(_ input: Shape, _ output: Shape) -> String {
     let n = Format.thousands
     let first = returnSequences ? 1 : 0
-    var lines = [
-      "padding=\(padding), strides=\(stridesText(strides)), return_sequences=\(returnSequences): \(input.description) -> \(output.description)"
-    ]
-    for i in 0..<rank {
-      lines.append(
-        windowRule(
-          axisNames[i], input.dims[i + 1], output.dims[first + i], window: kernel[i],
-          stride: strides[i], dilation: dilation[i], padding: padding))
-    }
+    var lines =
+      [window.header(input, output, also: ", return_sequences=\(returnSequences)")]
+      + window.axisRules(input, output, names: axisNames, from: 1, to: first)
     lines.append("channels: filters = \(n(filters))")
     let time = input.dims[0].map { "\(n($0)) steps" } ?? "the number of steps unknown (None)"
     lines.append(
@@ -213,7 +191,7 @@ struct ConvLSTM: LayerModel {
   /// Each weight with its count, its last axis the four blocks side by side in Keras's order
   /// (conv_lstm.py splits them i, f, c, o).
   func parts(_ channels: Int, _ weights: [Weight]) -> [Part] {
-    let k = kernel.map(String.init)
+    let k = window.kernel.map(String.init)
     let width = ["\(ConvLSTM.blocks)", "\(filters)"]
     let blocks = "\(ConvLSTM.blocks) blocks × \(Format.thousands(filters)) filters"
     var out: [Part] = []

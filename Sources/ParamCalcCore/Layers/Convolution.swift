@@ -95,10 +95,7 @@ func convDescriptor(rank: Int) -> LayerDescriptor {
     inert: kernelInertArguments + ["lora_alpha"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let filters = try r.int(a.filters, example: example)
-      let kernel = try r.ints(a.kernelSize, example: example)
-      let strides = try r.ints(a.strides)
-      let padding = try r.choice(a.padding)
-      let dilation = try r.ints(a.dilationRate)
+      let window = try ConvWindow(reading: &r, a, padding: a.padding, example: example)
       let groups = try r.int(ConvArguments.groups)
       let useBias = try r.bool(ConvArguments.useBias)
       _ = try r.choice(kernelDataFormatArgument)
@@ -110,17 +107,16 @@ func convDescriptor(rank: Int) -> LayerDescriptor {
             "the number of filters must be evenly divisible by the number of groups. Received: groups=\(groups), filters=\(filters)",
           at: r.arguments.first { $0.key == "groups" }!.valueSpan)
       }
-      try r.refuseStridesWithDilation(strides, dilation)
+      try r.refuseStridesWithDilation(window)
       return Convolution(
-        rank: rank, filters: filters, kernel: kernel, strides: strides, padding: padding,
-        dilation: dilation, groups: groups, useBias: useBias, lora: lora)
+        rank: rank, filters: filters, window: window, groups: groups, useBias: useBias, lora: lora)
     })
 }
 
 extension ArgumentReader {
   /// Keras refuses `strides > 1` together with `dilation_rate > 1` (base_conv.py).
-  func refuseStridesWithDilation(_ strides: [Int], _ dilation: [Int]) throws(ParamCalcError) {
-    if strides.max()! > 1 && dilation.max()! > 1 {
+  func refuseStridesWithDilation(_ w: ConvWindow) throws(ParamCalcError) {
+    if w.strides.max()! > 1 && w.dilation.max()! > 1 {
       throw .invalidValue(
         argument: "strides",
         message: "strides > 1 not supported in conjunction with dilation_rate > 1",
@@ -132,10 +128,7 @@ extension ArgumentReader {
 struct Convolution: LayerModel {
   let rank: Int
   let filters: Int
-  let kernel: [Int]
-  let strides: [Int]
-  let padding: String
-  let dilation: [Int]
+  let window: ConvWindow
   let groups: Int
   let useBias: Bool
   /// `lora_rank` when LoRA is on (a positive rank), else nil.
@@ -150,12 +143,11 @@ struct Convolution: LayerModel {
         "the number of input channels must be evenly divisible by the number of groups. Received groups=\(groups), but the input has \(channels) channels (full input shape is \(input.description))"
       )
     }
-    var out = try windowOutputs(
-      input, window: kernel, strides: strides, dilation: dilation, padding: padding)
+    var out = try window.outputs(input)
     out.append(filters)
     // With LoRA (base_conv.py's enable_lora), the kernel is frozen and lora_kernel_a (the
     // kernel's shape with rank in place of filters) and lora_kernel_b (rank, filters) follow.
-    let kernelShape = kernel + [channels / groups]
+    let kernelShape = window.kernel + [channels / groups]
     var w = [try Weight("kernel", kernelShape + [filters], trainable: lora == nil)]
     if useBias { w.append(try Weight("bias", [filters])) }
     if let r = lora {
@@ -167,18 +159,12 @@ struct Convolution: LayerModel {
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let channels = input.last ?? 0
-    let syms = kernelSymbols(rank)
-    var taps = syms.joined(separator: " * ") + " * input_channels"
+    var taps = window.taps + " * input_channels"
     if groups > 1 { taps += " / groups" }
     var f = useBias ? "(\(taps) + 1) * filters" : "(\(taps)) * filters"
     if lora != nil { f += " + (\(taps) + filters) * lora_rank" }
-    var terms: [Term] = []
-    let axes = spatialAxisNames(rank)
-    for i in 0..<rank {
-      terms.append(
-        Term(
-          syms[i], kernel[i], given.source("kernel_size"),
-          "each filter looks at " + kernelReach(kernel[i], dilation[i], axes[i])))
+    var terms = window.kernelTerms(given, axes: spatialAxisNames(rank)) { _, reach in
+      "each filter looks at " + reach
     }
     let covers =
       groups > 1
@@ -204,7 +190,7 @@ struct Convolution: LayerModel {
       Term(
         "filters", filters, given.source("filters"),
         "the number of filters; each one produces one output channel"))
-    var notes = ["strides, padding and dilation_rate change the output shape, never the count"]
+    var notes = [ConvWindow.note]
     var parts: [Part] = []
     if let r = lora {
       terms.append(
@@ -216,10 +202,8 @@ struct Convolution: LayerModel {
       parts = loraParts(inference.weights, frozen: "kernel")
     }
     let rule =
-      (windowRules(
-        input, inference.output, window: kernel, strides: strides, dilation: dilation,
-        padding: padding) + ["channels: filters = \(Format.thousands(filters))"]).joined(
-        separator: "\n")
+      (window.rules(input, inference.output)
+      + ["channels: filters = \(Format.thousands(filters))"]).joined(separator: "\n")
     return Explanation(formula: f, terms: terms, shapeRule: rule, notes: notes, parts: parts)
   }
 }

@@ -64,16 +64,14 @@ func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor
     inert: convVariantInert(variant),
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let filters = variant == .depthwise ? 0 : try r.int(filtersArgument, example: example)
-      let kernel = try r.ints(a.kernelSize, example: example)
-      let strides = try r.ints(stridesArgument)
-      let padding = try r.choice(paddingArgument)
-      let dilation = try r.ints(a.dilationRate)
+      let window = try ConvWindow(
+        reading: &r, a, strides: stridesArgument, padding: paddingArgument, example: example)
       let useBias = try r.bool(ConvArguments.variantUseBias)
       let multiplier =
         variant == .transpose ? 1 : try r.int(ConvArguments.depthMultiplier)
       var outputPadding: [Int]? = nil
       if variant == .transpose, let op = try r.optionalInts(a.outputPadding) {
-        if zip(op, strides).contains(where: { $0 >= $1 }) {
+        if zip(op, window.strides).contains(where: { $0 >= $1 }) {
           throw .invalidValue(
             argument: "output_padding",
             message: "must be strictly less than strides for all dimensions",
@@ -84,12 +82,10 @@ func convVariantDescriptor(_ variant: ConvVariant, rank: Int) -> LayerDescriptor
       _ = try r.choice(kernelDataFormatArgument)
       // Keras refuses strides > 1 with dilation_rate > 1 in base_conv_transpose.py only: the
       // depthwise and separable convolutions take them together.
-      if variant == .transpose { try r.refuseStridesWithDilation(strides, dilation) }
+      if variant == .transpose { try r.refuseStridesWithDilation(window) }
       return ConvolutionVariant(
-        variant: variant, name: name, rank: rank, filters: filters, kernel: kernel,
-        strides: strides,
-        padding: padding, dilation: dilation, useBias: useBias, multiplier: multiplier,
-        outputPadding: outputPadding)
+        variant: variant, name: name, rank: rank, filters: filters, window: window,
+        useBias: useBias, multiplier: multiplier, outputPadding: outputPadding)
     })
 }
 
@@ -113,69 +109,11 @@ struct ConvolutionVariant: LayerModel {
   let name: String
   let rank: Int
   let filters: Int
-  let kernel: [Int]
-  let strides: [Int]
-  let padding: String
-  let dilation: [Int]
+  let window: ConvWindow
   let useBias: Bool
   let multiplier: Int
   let outputPadding: [Int]?
   var typeName: String { name }
-
-  /// Keras's deconv_output_length, with k = kernel + (kernel - 1) * (dilation - 1), the dilated
-  /// kernel: `d * s` (same), `d * s + max(k - s, 0)` (valid), and with output_padding
-  /// `(d - 1) * s + k - 2 * pad + output_padding`, pad = k // 2 (same) or 0 (valid).
-  func transposedLength(_ d: Int?, _ i: Int) throws(Refusal) -> Int? {
-    guard let d else { return nil }
-    let s = strides[i]
-    do {
-      if padding == "same" {
-        guard let op = outputPadding?[i] else { return try Checked.multiply(d, s) }
-        // k - 2 * (k // 2) is the parity of k, known without k (which may not fit in 64 bits
-        // when the length does): k is odd when the kernel is, or else when the dilation is even.
-        let odd = kernel[i] % 2 == 1 || dilation[i] % 2 == 0 ? 1 : 0
-        return try Checked.add(
-          try Checked.add(try Checked.multiply(try Checked.subtract(d, 1), s), odd), op)
-      }
-      let k = try Checked.add(
-        kernel[i],
-        try Checked.multiply(
-          try Checked.subtract(kernel[i], 1), try Checked.subtract(dilation[i], 1)))
-      if let op = outputPadding?[i] {
-        return try Checked.add(
-          try Checked.add(try Checked.multiply(try Checked.subtract(d, 1), s), k), op)
-      }
-      return try Checked.add(try Checked.multiply(d, s), max(try Checked.subtract(k, s), 0))
-    } catch { throw .overflow("the output size") }
-  }
-
-  /// The output-length rule of axis `i` of a transposed convolution, written so that it
-  /// evaluates to the length printed (the span of a dilated kernel first, as for a convolution).
-  func transposedRule(_ i: Int, _ d: Int?, _ out: Int?) -> String {
-    let axis = spatialAxisNames(rank)[i]
-    let s = strides[i]
-    let (gaps, overflow) = dilation[i].multipliedReportingOverflow(by: kernel[i] - 1)
-    if overflow || (d != nil && out == nil) { return axis + ": see Keras's deconv_output_length" }
-    let k = gaps + 1
-    let t = Format.thousands
-    var line = axis + ": "
-    if dilation[i] > 1 {
-      line += "span = \(t(dilation[i])) × (\(t(kernel[i])) - 1) + 1 = \(t(k)); "
-    }
-    // The rule with the length written as `n` (a number, or L when it is unknown).
-    let n = d.map(t) ?? "L"
-    let rule: String
-    if let op = outputPadding?[i] {
-      let pad = padding == "same" ? " - 2 × \(t(k / 2))" : ""
-      rule = "(\(n) - 1) × \(t(s)) + \(t(k))\(pad) + \(t(op))"
-    } else if padding == "same" || k <= s {
-      rule = "\(n) × \(t(s))"
-    } else {
-      rule = "\(n) × \(t(s)) + \(t(k)) - \(t(s))"
-    }
-    guard let out else { return line + "a length L becomes " + rule }
-    return line + rule + " = \(t(out))"
-  }
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
     try requireRank(input, rank)
@@ -184,15 +122,15 @@ struct ConvolutionVariant: LayerModel {
     if variant == .transpose {
       out = []
       for i in 0..<rank {
-        let length = try transposedLength(input.dims[i], i)
+        let length = try window.transposedLength(
+          input.dims[i], i, outputPadding: outputPadding)
         if let length, length <= 0 {
           throw .reason("computed output size would be zero or negative")
         }
         out.append(length)
       }
     } else {
-      out = try windowOutputs(
-        input, window: kernel, strides: strides, dilation: dilation, padding: padding)
+      out = try window.outputs(input)
     }
     let cm: Int
     do { cm = try Checked.multiply(c, multiplier) } catch { throw .overflow("the channel count") }
@@ -200,15 +138,15 @@ struct ConvolutionVariant: LayerModel {
     switch variant {
     case .transpose:
       out.append(filters)
-      w.append(try Weight("kernel", kernel + [filters, c]))
+      w.append(try Weight("kernel", window.kernel + [filters, c]))
       if useBias { w.append(try Weight("bias", [filters])) }
     case .depthwise:
       out.append(cm)
-      w.append(try Weight("kernel", kernel + [c, multiplier]))
+      w.append(try Weight("kernel", window.kernel + [c, multiplier]))
       if useBias { w.append(try Weight("bias", [cm])) }
     case .separable:
       out.append(filters)
-      w.append(try Weight("depthwise_kernel", kernel + [c, multiplier]))
+      w.append(try Weight("depthwise_kernel", window.kernel + [c, multiplier]))
       w.append(try Weight("pointwise_kernel", Array(repeating: 1, count: rank) + [cm, filters]))
       if useBias { w.append(try Weight("bias", [filters])) }
     }
@@ -217,19 +155,12 @@ struct ConvolutionVariant: LayerModel {
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let c = input.last ?? 0
-    let syms = kernelSymbols(rank)
-    let k = syms.joined(separator: " * ")
+    let k = window.taps
     let b = useBias ? " + 1" : ""
-    var terms: [Term] = []
-    let axes = spatialAxisNames(rank)
-    for i in 0..<rank {
-      terms.append(
-        Term(
-          syms[i], kernel[i], given.source("kernel_size"),
-          variant == .transpose
-            ? "each kernel spreads an input position over "
-              + kernelReach(kernel[i], dilation[i], axes[i]) + " of the output"
-            : "each kernel looks at " + kernelReach(kernel[i], dilation[i], axes[i])))
+    var terms = window.kernelTerms(given, axes: spatialAxisNames(rank)) { _, reach in
+      variant == .transpose
+        ? "each kernel spreads an input position over " + reach + " of the output"
+        : "each kernel looks at " + reach
     }
     terms.append(Term("input_channels", c, .inputShape, "the last dimension of the input"))
     let formula: String
@@ -265,20 +196,19 @@ struct ConvolutionVariant: LayerModel {
     return Explanation(
       formula: formula, terms: terms,
       shapeRule: variant == .transpose
-        ? ([
-          "padding=\(padding), strides=\(stridesText(strides)): \(input.description) -> \(inference.output.description)"
-        ]
-          + (0..<rank).map { transposedRule($0, input.dims[$0], inference.output.dims[$0]) }
+        ? ([window.header(input, inference.output)]
+          + (0..<rank).map {
+            window.transposedRule(
+              $0, input.dims[$0], inference.output.dims[$0], outputPadding: outputPadding)
+          }
           + ["channels: filters = \(Format.thousands(filters))"]).joined(separator: "\n")
-        : (windowRules(
-          input, inference.output, window: kernel, strides: strides, dilation: dilation,
-          padding: padding)
+        : (window.rules(input, inference.output)
           + [
             variant == .depthwise
               ? "channels: input_channels × depth_multiplier = \(Format.thousands(c)) × \(Format.thousands(multiplier)) = \(inference.output.last.map(Format.thousands) ?? "?")"
               : "channels: filters = \(Format.thousands(filters))"
           ]).joined(separator: "\n"),
-      notes: ["strides, padding and dilation_rate change the output shape, never the count"],
+      notes: [ConvWindow.note],
       parts: variant == .separable ? separableParts(c, inference.weights) : [])
   }
 
@@ -289,7 +219,7 @@ struct ConvolutionVariant: LayerModel {
       switch w.name {
       case "depthwise_kernel":
         return .weight(
-          w, kernel.map(String.init) + ["\(c)", "\(multiplier)"],
+          w, window.kernel.map(String.init) + ["\(c)", "\(multiplier)"],
           detail: "depthwise step: each input channel convolved alone")
       case "pointwise_kernel":
         return .weight(
@@ -299,5 +229,63 @@ struct ConvolutionVariant: LayerModel {
         return .weight(w, ["\(filters)"], detail: "one per output channel")
       }
     }
+  }
+}
+
+/// A transposed convolution's window: the output length of each axis and its rule.
+extension ConvWindow {
+  /// Keras's deconv_output_length, with k = kernel + (kernel - 1) * (dilation - 1), the dilated
+  /// kernel: `d * s` (same), `d * s + max(k - s, 0)` (valid), and with output_padding
+  /// `(d - 1) * s + k - 2 * pad + output_padding`, pad = k // 2 (same) or 0 (valid).
+  func transposedLength(_ d: Int?, _ i: Int, outputPadding: [Int]?) throws(Refusal) -> Int? {
+    guard let d else { return nil }
+    let s = strides[i]
+    do {
+      if padding == "same" {
+        guard let op = outputPadding?[i] else { return try Checked.multiply(d, s) }
+        // k - 2 * (k // 2) is the parity of k, known without k (which may not fit in 64 bits
+        // when the length does): k is odd when the kernel is, or else when the dilation is even.
+        let odd = kernel[i] % 2 == 1 || dilation[i] % 2 == 0 ? 1 : 0
+        return try Checked.add(
+          try Checked.add(try Checked.multiply(try Checked.subtract(d, 1), s), odd), op)
+      }
+      let k = try Checked.add(
+        kernel[i],
+        try Checked.multiply(
+          try Checked.subtract(kernel[i], 1), try Checked.subtract(dilation[i], 1)))
+      if let op = outputPadding?[i] {
+        return try Checked.add(
+          try Checked.add(try Checked.multiply(try Checked.subtract(d, 1), s), k), op)
+      }
+      return try Checked.add(try Checked.multiply(d, s), max(try Checked.subtract(k, s), 0))
+    } catch { throw .overflow("the output size") }
+  }
+
+  /// The output-length rule of axis `i` of a transposed convolution, written so that it
+  /// evaluates to the length printed (the span of a dilated kernel first, as for a convolution).
+  func transposedRule(_ i: Int, _ d: Int?, _ out: Int?, outputPadding: [Int]?) -> String {
+    let axis = spatialAxisNames(rank)[i]
+    let s = strides[i]
+    let (gaps, overflow) = dilation[i].multipliedReportingOverflow(by: kernel[i] - 1)
+    if overflow || (d != nil && out == nil) { return axis + ": see Keras's deconv_output_length" }
+    let k = gaps + 1
+    let t = Format.thousands
+    var line = axis + ": "
+    if dilation[i] > 1 {
+      line += "span = \(t(dilation[i])) × (\(t(kernel[i])) - 1) + 1 = \(t(k)); "
+    }
+    // The rule with the length written as `n` (a number, or L when it is unknown).
+    let n = d.map(t) ?? "L"
+    let rule: String
+    if let op = outputPadding?[i] {
+      let pad = padding == "same" ? " - 2 × \(t(k / 2))" : ""
+      rule = "(\(n) - 1) × \(t(s)) + \(t(k))\(pad) + \(t(op))"
+    } else if padding == "same" || k <= s {
+      rule = "\(n) × \(t(s))"
+    } else {
+      rule = "\(n) × \(t(s)) + \(t(k)) - \(t(s))"
+    }
+    guard let out else { return line + "a length L becomes " + rule }
+    return line + rule + " = \(t(out))"
   }
 }

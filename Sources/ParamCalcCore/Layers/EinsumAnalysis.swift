@@ -86,6 +86,10 @@ struct EinsumAnalysis: Sendable {
   let elided: Int
   /// Each letter's size: from the output where it is in the output, else from the input.
   let size: [Character: Int?]
+  /// The size of every input (and output) axis each letter names, in order: a letter given twice
+  /// names two axes, which may differ; Keras reads the last (its maps keep the last position).
+  let inputSizes: [Character: [Int?]]
+  let outputSizes: [Character: [Int?]]
 
   init(_ e: EinsumEquation, biasAxes: String?, input full: [Int?], partial: [Int?])
     throws(Refusal)
@@ -131,6 +135,7 @@ struct EinsumAnalysis: Sendable {
       if let at = outputAt[d], let want = try outputSize(d, at), want != have {
         throw .reason(
           "input shape and output shape do not match at shared dimension '\(d)': the input "
+            + (e.input.filter { $0 == d }.count > 1 ? "axis '\(d)' names last " : "")
             + "has \(have.map(String.init) ?? "None"), output_shape \(want)")
       }
     }
@@ -171,6 +176,18 @@ struct EinsumAnalysis: Sendable {
     for (i, d) in e.output.enumerated() where size[d] == nil {
       size[d] = try outputSize(d, i + (left ? elided : 0))
     }
+    var inputSizes: [Character: [Int?]] = [:]
+    for (i, d) in e.input.enumerated() {
+      if let v = pyIndex(full, left ? i + elided - full.count : i) {
+        inputSizes[d, default: []].append(v)
+      }
+    }
+    var outputSizes: [Character: [Int?]] = [:]
+    for (i, d) in e.output.enumerated() {
+      if let v = pyIndex(out, i + (left ? elided : 0)) { outputSizes[d, default: []].append(v) }
+    }
+    self.inputSizes = inputSizes
+    self.outputSizes = outputSizes
     self.kernel = kernel
     self.bias = bias
     self.output = out

@@ -175,6 +175,23 @@ struct EinsumDense: LayerModel {
         e.weight.count == 1
         ? " + (1 + \(lastSymbol)) * lora_rank" : " + (\(front) + \(lastSymbol)) * lora_rank"
     }
+    // A letter given more than once names several axes, which may differ: each is said.
+    func list(_ sizes: [Int?]) -> String {
+      let words = sizes.map { $0.map(Format.thousands) ?? "None" }
+      guard words.count > 1 else { return words.joined() }
+      return words.dropLast().joined(separator: ", ") + " and " + words.last!
+    }
+    func repeats(_ d: Character) -> String {
+      var out = ""
+      for (spec, sizes) in [("input", a.inputSizes[d] ?? []), ("output", a.outputSizes[d] ?? [])]
+      where sizes.count > 1 {
+        out +=
+          Set(sizes.map { $0 ?? -1 }).count == 1
+          ? "; '\(d)' names \(sizes.count) \(spec) axes, each of \(list([sizes[0]]))"
+          : "; '\(d)' names \(sizes.count) \(spec) axes, of \(list(sizes)), and Keras reads the last"
+      }
+      return out
+    }
     // One term per letter of the formula, in the order it first appears.
     var terms: [Term] = []
     var named = Set<Character>()
@@ -195,13 +212,13 @@ struct EinsumDense: LayerModel {
         source = .argument
       }
       if inKernel.contains(d) {
-        terms.append(Term(String(d), n(d), source, "axis '\(d)': \(role)"))
+        terms.append(Term(String(d), n(d), source, "axis '\(d)': \(role)" + repeats(d)))
       } else {
         terms.append(
           Term(
             String(d), n(d), .argument,
             "axis '\(d)': an output axis the kernel does not have, with a bias along it "
-              + "(bias_axes; its size from output_shape)"))
+              + "(bias_axes; its size from output_shape)" + repeats(d)))
       }
     }
     if let r = lora {
@@ -212,8 +229,15 @@ struct EinsumDense: LayerModel {
             + "lora_rank; lora_kernel_b lora_rank × the last; both are trained"))
     }
     // The shape rule: the equation read axis by axis.
-    func sized(_ ds: [Character]) -> String {
+    func sized(_ ds: [Character], from spec: String = "input") -> String {
       ds.map { d in
+        let sizes = (spec == "input" ? a.inputSizes[d] : a.outputSizes[d]) ?? []
+        if sizes.count > 1 {
+          let same = Set(sizes.map { $0 ?? -1 }).count == 1
+          return same
+            ? "\(d) = \(list([sizes[0]])) (each of its \(sizes.count) \(spec) axes)"
+            : "\(d) = \(list(sizes)) (its \(sizes.count) \(spec) axes; Keras reads the last)"
+        }
         let batch = e.input.first == d && e.ellipsis != .left
         guard let n = a.size[d] ?? nil else { return batch ? "\(d) (the batch)" : "\(d) (None)" }
         return "\(d) = " + Format.thousands(n)
@@ -235,7 +259,10 @@ struct EinsumDense: LayerModel {
       rule.append("contracted (summed over, not in the output): " + sized(contracted))
     }
     if !kept.isEmpty { rule.append("kept from the input: " + sized(kept)) }
-    if !new.isEmpty { rule.append("new, from the kernel and output_shape: " + sized(new)) }
+    if !new.isEmpty {
+      rule.append("new, from the kernel and output_shape: " + sized(new, from: "output"))
+    }
+    rule += repeatedLetterRules(a)
     // Keras keeps a None of output_shape as None, even where the input's size is known.
     for (i, d) in e.output.enumerated() where inInput.contains(d) {
       let at = i + (e.ellipsis == .left ? a.elided : 0)
@@ -278,6 +305,40 @@ struct EinsumDense: LayerModel {
     return Explanation(
       formula: formula, terms: terms, shapeRule: rule.joined(separator: "\n"), notes: notes,
       parts: parts)
+  }
+}
+
+extension EinsumDense {
+  /// What einsum does with a letter given more than once in one spec: it reads the diagonal of
+  /// those axes (an input's or the kernel's), or refuses it (the output's). Keras builds the
+  /// layer all the same, so the count stands, and calling it may fail.
+  func repeatedLetterRules(_ a: EinsumAnalysis) -> [String] {
+    func times(_ n: Int) -> String { n == 2 ? "twice" : "\(n) times" }
+    func count(_ spec: [Character], _ d: Character) -> Int { spec.filter { $0 == d }.count }
+    var seen = Set<Character>()
+    var out: [String] = []
+    let e = equation
+    for d in e.input where seen.insert(d).inserted && count(e.input, d) > 1 {
+      let sizes = (a.inputSizes[d] ?? []).compactMap { $0 }
+      let differ = sizes.count == count(e.input, d) && Set(sizes).count > 1
+      out.append(
+        "'\(d)' \(times(count(e.input, d))) in the input: einsum reads the diagonal of those axes, "
+          + "which needs them of one size"
+          + (differ ? " (here they differ: Keras builds the layer, and calling it fails)" : ""))
+    }
+    seen = []
+    for d in e.weight where seen.insert(d).inserted && count(e.weight, d) > 1 {
+      out.append(
+        "'\(d)' \(times(count(e.weight, d))) in the kernel: each of those axes has the size of "
+          + "'\(d)' and every weight is counted, though einsum reads only their diagonal")
+    }
+    seen = []
+    for d in e.output where seen.insert(d).inserted && count(e.output, d) > 1 {
+      out.append(
+        "'\(d)' \(times(count(e.output, d))) in the output: Keras builds the layer, but einsum "
+          + "refuses a letter repeated in the output, so calling it fails")
+    }
+    return out
   }
 }
 

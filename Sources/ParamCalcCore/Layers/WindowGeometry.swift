@@ -1,5 +1,6 @@
 // Window geometry shared by convolutions and pooling: the output size of each spatial axis, its
-// rule as explanations write it, and the names of the axes and kernel sizes.
+// rule as explanations write it, and the names of the axes and kernel sizes; and `ConvWindow`,
+// the one window of the convolutions (plain, transposed, depthwise, separable) and ConvLSTMs.
 // Source: keras/src/ops/operation_utils.py compute_conv_output_shape and
 // compute_pooling_output_shape (the same rule, with dilation 1 for pooling), and the input
 // spec checks of keras/src/layers/convolutional/base_conv.py and pooling/base_pooling.py (Keras 3).
@@ -229,15 +230,17 @@ func windowRule(
 
 /// The output sizes of all spatial axes (Keras's compute_conv_output_shape and
 /// compute_pooling_output_shape, which are the same rule with dilation 1 for pooling).
+/// The input's axes are read from `dims[first]` (a ConvLSTM's after its time axis).
 func windowOutputs(
-  _ input: Shape, window: [Int], strides: [Int], dilation: [Int], padding: String
+  _ input: Shape, window: [Int], strides: [Int], dilation: [Int], padding: String,
+  from first: Int = 0
 ) throws(Refusal) -> [Int?] {
   var out: [Int?] = []
   out.reserveCapacity(window.count + 1)
   for i in window.indices {
     out.append(
       try windowOutput(
-        input.dims[i], window: window[i], stride: strides[i], dilation: dilation[i],
+        input.dims[first + i], window: window[i], stride: strides[i], dilation: dilation[i],
         padding: padding, input: input))
   }
   return out
@@ -249,18 +252,100 @@ func stridesText(_ strides: [Int]) -> String {
     ? "\(strides[0])" : "(" + strides.map(String.init).joined(separator: ", ") + ")"
 }
 
+/// The first line of a window's shape rule: `padding=same, strides=2: (in) -> (out)`, with
+/// `also` (`, return_sequences=true`) after the strides.
+func windowHeader(
+  padding: String, strides: [Int], also: String = "", _ input: Shape, _ output: Shape
+) -> String {
+  "padding=\(padding), strides=\(stridesText(strides))\(also): \(input.description) -> \(output.description)"
+}
+
 /// The output-size rules of all spatial axes, for explanations: a line naming the padding and
 /// strides with the shapes, then one line per axis.
 func windowRules(
   _ input: Shape, _ output: Shape, window: [Int], strides: [Int], dilation: [Int], padding: String
 ) -> [String] {
-  let names = spatialAxisNames(window.count)
-  return [
-    "padding=\(padding), strides=\(stridesText(strides)): \(input.description) -> \(output.description)"
-  ]
-    + window.indices.map {
-      windowRule(
-        names[$0], input.dims[$0], output.dims[$0], window: window[$0], stride: strides[$0],
-        dilation: dilation[$0], padding: padding)
+  ConvWindow(kernel: window, strides: strides, padding: padding, dilation: dilation)
+    .rules(input, output)
+}
+
+/// The window of a convolution, a transposed, depthwise or separable one, or a ConvLSTM: its
+/// kernel, strides, padding and dilation, read from the arguments in one order for all of them,
+/// with the output sizes, the kernel's terms and the shape rule they give, written once.
+struct ConvWindow: Sendable, Equatable {
+  let kernel: [Int]
+  let strides: [Int]
+  let padding: String
+  let dilation: [Int]
+
+  var rank: Int { kernel.count }
+
+  init(kernel: [Int], strides: [Int], padding: String, dilation: [Int]) {
+    self.kernel = kernel
+    self.strides = strides
+    self.padding = padding
+    self.dilation = dilation
+  }
+
+  /// Reads kernel_size (required: `example` is the line that gives it), strides, padding and
+  /// dilation_rate, in that order, by the declarations of `a` (`strides` and `padding` when the
+  /// layer declares its own).
+  init(
+    reading r: inout ArgumentReader, _ a: ConvArguments, strides: ArgumentSpec? = nil,
+    padding: ArgumentSpec, example: String
+  ) throws(ParamCalcError) {
+    kernel = try r.ints(a.kernelSize, example: example)
+    self.strides = try r.ints(strides ?? a.strides)
+    self.padding = try r.choice(padding)
+    dilation = try r.ints(a.dilationRate)
+  }
+
+  /// The kernel's size in symbols, as formulas write it: `kernel_h * kernel_w`.
+  var taps: String { kernelSymbols(rank).joined(separator: " * ") }
+
+  /// What every layer with a window says of it.
+  static let note = "strides, padding and dilation_rate change the output shape, never the count"
+
+  /// The output size of each spatial axis, the first at `dims[first]` of the input (a ConvLSTM's
+  /// after its time axis).
+  func outputs(_ input: Shape, from first: Int = 0) throws(Refusal) -> [Int?] {
+    try windowOutputs(
+      input, window: kernel, strides: strides, dilation: dilation, padding: padding, from: first)
+  }
+
+  /// One term per axis of the kernel, `kernel_h = 3` (from kernel_size), its meaning said by
+  /// `meaning` from the axis and what the kernel reaches along it (`3 consecutive rows`).
+  func kernelTerms(
+    _ given: Given, axes: [String], _ meaning: (_ axis: Int, _ reach: String) -> String
+  ) -> [Term] {
+    let symbols = kernelSymbols(rank)
+    return kernel.indices.map { i in
+      Term(
+        symbols[i], kernel[i], given.source("kernel_size"),
+        meaning(i, kernelReach(kernel[i], dilation[i], axes[i])))
     }
+  }
+
+  /// The shape rule's first line: `padding=valid, strides=2: (in) -> (out)`, with `also` after
+  /// the strides.
+  func header(_ input: Shape, _ output: Shape, also: String = "") -> String {
+    windowHeader(padding: padding, strides: strides, also: also, input, output)
+  }
+
+  /// The shape rule of the spatial axes: the header, then a line per axis.
+  func rules(_ input: Shape, _ output: Shape) -> [String] {
+    [header(input, output)] + axisRules(input, output, names: spatialAxisNames(rank))
+  }
+
+  /// The rule of each spatial axis, `rows: 28 - 3 + 1 = 26`, the input's axes from `dims[from]`
+  /// and the output's from `dims[to]`.
+  func axisRules(
+    _ input: Shape, _ output: Shape, names: [String], from: Int = 0, to: Int = 0
+  ) -> [String] {
+    kernel.indices.map {
+      windowRule(
+        names[$0], input.dims[from + $0], output.dims[to + $0], window: kernel[$0],
+        stride: strides[$0], dilation: dilation[$0], padding: padding)
+    }
+  }
 }

@@ -233,7 +233,7 @@ func backwardLayer(_ a: Argument, forward: [Argument]) throws(ParamCalcError) ->
     throw .invalidValue(
       argument: a.key,
       message: "the forward and backward layers must have the same return_sequences",
-      at: a.valueSpan)
+      at: a.valueSpan, hint: returnSequencesHint(a, text, forward: forward))
   }
   // `trainable=false` on the backward layer freezes its weights only (Keras honours it there).
   return built.spec.trainable ? built.model : Frozen(inner: built.model)

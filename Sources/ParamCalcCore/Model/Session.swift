@@ -188,7 +188,10 @@ public struct Session: Sendable {
         request.arguments.append(a)
       }
     }
-    let built = try build(request, end: Span(span.end, span.end + 1))
+    let built: BuiltLayer
+    do { built = try build(request, end: Span(span.end, span.end + 1)) } catch {
+      throw error.naming(layer: index)
+    }
     return try set(index, to: built.piece, at: span)
   }
 

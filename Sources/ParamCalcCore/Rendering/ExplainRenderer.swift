@@ -7,8 +7,7 @@ extension TextRenderer {
     let l = s.layers[index - 1]
     let e = l.explanation
     let inference = l.inference
-    var out =
-      "  #\(index) \(style.type(l.typeName))  \(l.inputs.count > 1 ? "[" + l.inputs.map(\.description).joined(separator: ", ") + "]" : l.input.description) -> \(l.output.description)\n"
+    var out = header(index, l)
     if e.terms.isEmpty {
       out += "  params = 0\n"
     } else {
@@ -71,6 +70,27 @@ extension TextRenderer {
         lead: "  ", leadWidth: 2, hanging: 4, width: lineWidth)
     }
     return out
+  }
+
+  /// `  #3 Dense  (None, 16) -> (None, 8)`; a long one (a layer in nested wrappers) with its
+  /// shapes on the next line, and a type name too long for a line broken after a `(`.
+  func header(_ index: Int, _ l: ModelLayer) -> String {
+    let number = "  #\(index) "
+    // A merge reads several tensors: all their shapes, as a list.
+    let input =
+      l.inputs.count > 1
+      ? "[" + l.inputs.map(\.description).joined(separator: ", ") + "]" : l.input.description
+    let shapes = "\(input) -> \(l.output.description)"
+    if number.count + l.typeName.count + 2 + shapes.count <= lineWidth {
+      return number + style.type(l.typeName) + "  " + shapes + "\n"
+    }
+    var out = ""
+    let pieces = Format.splitAfter(
+      "(", l.typeName, first: lineWidth - number.count, width: lineWidth - 6)
+    for (k, piece) in pieces.enumerated() {
+      out += (k == 0 ? number : "      ") + style.type(piece) + "\n"
+    }
+    return out + Format.wrap(shapes, lead: "      ", leadWidth: 6, hanging: 8, width: lineWidth)
   }
 
   /// One line per part, `name (shape) = expression = count   (detail)`, its own parts under it.

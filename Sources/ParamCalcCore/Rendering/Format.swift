@@ -176,6 +176,34 @@ public enum Format {
     return pieces
   }
 
+  /// `s` broken after `separator`s into pieces of at most `width` columns (the first `first`):
+  /// `TimeDistributed(TimeDistributed(Dense))` as `TimeDistributed(TimeDistributed(` and
+  /// `Dense))`. A piece with no separator to break after stays whole.
+  public static func splitAfter(
+    _ separator: Character, _ s: String, first: Int, width: Int
+  ) -> [String] {
+    var pieces: [String] = []
+    var line = ""
+    var word = ""
+    func limit() -> Int { pieces.isEmpty ? first : width }
+    for c in s {
+      word.append(c)
+      guard c == separator else { continue }
+      if !line.isEmpty && line.count + word.count > limit() {
+        pieces.append(line)
+        line = ""
+      }
+      line += word
+      word = ""
+    }
+    if !line.isEmpty && line.count + word.count > limit() {
+      pieces.append(line)
+      line = ""
+    }
+    pieces.append(line + word)
+    return pieces
+  }
+
   /// Pads `s` on the right (or left) to `width` characters.
   public static func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
     let n = s.count
