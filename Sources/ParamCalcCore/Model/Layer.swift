@@ -243,7 +243,10 @@ public struct LayerExample: Sendable {
     + normalizationExamples + featureNormalizationExamples + recurrentExamples
     + convRecurrentExamples + reshapingExamples + regularizationExamples + attentionExamples
     + wrapperExamples + adaptivePoolingExamples + preprocessingExamples + augmentationExamples
-    + encodingExamples + [reversibleEmbeddingExample] + einsumExamples + audioExamples
+    + encodingExamples + [reversibleEmbeddingExample] + einsumExamples + audioExamples + [
+      cellRNNExample
+    ]
+    + pipelineExamples
 
   /// The example of a layer type, if it has one.
   public static func of(_ d: LayerDescriptor) -> LayerExample? {
@@ -283,7 +286,7 @@ public struct LayerFamily: Sendable {
     coreFamily, activationFamily, convolutionFamily, poolingFamily, normalizationFamily,
     recurrentFamily, convRecurrentFamily, reshapingFamily, regularizationFamily, attentionFamily,
     wrapperFamily,
-    preprocessingFamily, einsumFamily, audioFamily,
+    preprocessingFamily, einsumFamily, audioFamily, pipelineFamily,
   ]
 
   public static func named(_ name: String) -> LayerFamily? { all.first { $0.name == name } }
