@@ -552,7 +552,7 @@ QUOTED = [
     ("(None,4)", 'add rnn cell="lstmcell units=8" unroll=true go_backwards=true zero_output_for_mask=true'),
     ("(10,4)", 'add rnn cell="lstmcell units=8 dropout=0.2 recurrent_dropout=0.1 recurrent_activation=relu unit_forget_bias=false implementation=1"'),
     ("(10,4)", 'add rnn cell="grucell units=8 seed=3 name=step dtype=float32; simplernncell units=2 activation=relu"'),
-    ("(10,0)", 'add rnn cell="lstmcell units=8"'),
+    ("(10,4)", 'add rnn cell="lstmcell units=8" go_backwards=true'),
     ("(10,)", 'add rnn cell="lstmcell units=8"'),
     ("(10,None)", 'add rnn cell="lstmcell units=8"'),
     ("(10,4)", 'add rnn cell="lstmcell units=0"'),
