@@ -63,18 +63,19 @@ def build(text):
     kind, raw = toks[0].lower(), arguments(toks[1:])
     trainable = value(raw.pop("trainable", "true"))
     raw.pop("input_shape", None)
+    own = {w: {k: value(raw.pop(k)) for k in OWN[w] if k in raw} for w in chain}
+    if "bidirectional" in own and "backward_layer" in raw:
+        own["bidirectional"]["backward_layer"] = build(raw.pop("backward_layer"))
+    args = {k: value(v) for k, v in raw.items() if k not in ("cell", "layers")}
     if kind == "rnn":
-        cells = [cell(p) for p in split(raw.pop("cell"))]
-        layer = L.RNN(cells if len(cells) > 1 else cells[0], **{k: value(v) for k, v in raw.items()})
+        cells = [cell(p) for p in split(raw["cell"])]
+        layer = L.RNN(cells if len(cells) > 1 else cells[0], **args)
     elif kind == "pipeline":
-        layer = L.Pipeline([build(p) for p in split(raw.pop("layers")) if p.strip()],
-                           **{k: value(v) for k, v in raw.items()})
+        layer = L.Pipeline([build(p) for p in split(raw["layers"]) if p.strip()], **args)
     else:
-        args = {k: value(v) for k, v in raw.items()}
-        own = {w: {k: args.pop(k) for k in OWN[w] if k in args} for w in chain}
         layer = CLASSES[kind](**args)
-        for w in reversed(chain):
-            layer = CLASSES[w](layer, **own[w])
+    for w in reversed(chain):
+        layer = CLASSES[w](layer, **own[w])
     if not trainable:
         layer.trainable = False
     return layer

@@ -156,7 +156,7 @@ let bidirectionalDescriptor = LayerDescriptor(
   arguments: [RecurrentArguments.mergeMode, RecurrentArguments.backwardLayer],
   inert: ["weights"],
   accepts: [
-    "SimpleRNN", "LSTM", "GRU", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
+    "SimpleRNN", "LSTM", "GRU", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "RNN",
   ],
   wrap: {
     (inner: LayerDescriptor, r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
