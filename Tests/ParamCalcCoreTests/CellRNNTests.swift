@@ -72,6 +72,11 @@ struct CellRNNTests {
     let l = try layer("(10,4,5)", "add rnn cell=\"simplernncell units=8\"")
     #expect(l.params == 5 * 8 + 8 * 8 + 8)
     #expect(l.output == Shape([8]))
+    // Keras builds it, and the cell's call fails on data (tried with Keras 3.15): said so.
+    #expect(l.explanation.notes.contains { $0.contains("fails on data") })
+    let plain = try layer("(10,4)", "add rnn cell=\"simplernncell units=8\"")
+    #expect(!plain.explanation.notes.contains { $0.contains("fails on data") })
+    #expect(plain.explanation.notes.contains { $0.contains("the same as SimpleRNN's") })
     let unknown = try layer(
       "(None,4)", "add rnn cell=\"grucell units=2\" return_sequences=true")
     #expect(unknown.output == Shape([nil, 2]))

@@ -344,6 +344,7 @@ let explainCases: [String: [(String, String)]] = {
         "add rnn cell=\"lstmcell units=8; gru units=4; simplernncell units=3 use_bias=false\""
       ),
       ("(10,4,5)", "add rnn cell=\"lstmcell units=8 trainable=false; grucell units=2\""),
+      ("(10,4)", "add bidirectional rnn cell=\"lstmcell units=8; grucell units=3\" merge_mode=sum"),
     ],
     "Pipeline": [
       ("(10,10,3)", "add pipeline layers=\"rescaling scale=0.5; centercrop height=8 width=8\""),

@@ -190,6 +190,14 @@ struct CellRNN: LayerModel {
       ? "return_sequences=true: the last cell's \(Format.thousands(last)) outputs at every step"
       : "return_sequences=false: the last cell's \(Format.thousands(last)) outputs at the last step"
     let rule = "\(kept): \(input.description) -> \(inference.output.description)"
+    // Keras builds it (these weights, this shape) and fails when it runs (Keras 3.15).
+    let onData =
+      input.rank > 2
+      ? [
+        "each step is \(Shape(Array(input.dims.dropFirst())).description), not a vector of features:"
+          + " Keras builds the layer with these weights and this output shape, but the cell's"
+          + " call fails on data"
+      ] : []
     let explained = zip(cells, s).map { c, step in
       (c, step, c.model.explain(step.input, step.inference, c.given))
     }
@@ -197,9 +205,12 @@ struct CellRNN: LayerModel {
       let layer = c.model.typeName.replacing("Cell", with: "")
       return Explanation(
         formula: e.formula, terms: e.terms, shapeRule: rule,
-        notes: e.notes + [
-          "RNN has no weights of its own: the count is its \(c.model.typeName)'s, the same as"
-            + " \(layer)'s with these arguments (\(layer) is RNN around this cell)"
+        notes: e.notes + onData + [
+          "RNN has no weights of its own: the count is its \(c.model.typeName)'s"
+            // (LSTM itself takes an input of rank 3 only.)
+            + (onData.isEmpty
+              ? ", the same as \(layer)'s with these arguments (\(layer) is RNN around this cell)"
+              : "")
         ], parts: e.parts)
     }
     func times(_ expression: String) -> String { expression.replacing(" * ", with: " × ") }
@@ -224,7 +235,7 @@ struct CellRNN: LayerModel {
     return Explanation(
       formula: (1...cells.count).map { "cell_\($0)" }.joined(separator: " + "), terms: terms,
       shapeRule: rule,
-      notes: notes + [
+      notes: notes + onData + [
         "StackedRNNCells runs the cells one above the other at each step: each reads the output"
           + " of the cell before it; RNN and StackedRNNCells have no weights of their own"
       ], parts: parts)
