@@ -423,7 +423,7 @@ struct TranscriptTests {
         "  add bidirectional",
         "                   ^",
         "help: 'help add' shows how to write it",
-        "<stdin>:10:19: error: Bidirectional: wraps only SimpleRNN, LSTM, GRU, ConvLSTM1D, ConvLSTM2D, ConvLSTM3D, not Dense",
+        "<stdin>:10:19: error: Bidirectional: wraps only SimpleRNN, LSTM, GRU, ConvLSTM1D, ConvLSTM2D, ConvLSTM3D, RNN, not Dense",
         "  add bidirectional dense units=2",
         "                    ^~~~~",
         "",
