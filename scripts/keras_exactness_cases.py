@@ -16,7 +16,9 @@ with what Keras refuses of them.
 layers, adaptive pooling, EinsumDense and its equations, GroupQueryAttention), with what Keras
 refuses of them.
 Discretization, ReversibleEmbedding, STFTSpectrogram, MelSpectrogram), data_format=channels_first
-on every family that takes it, with what Keras refuses of them.
+on every family that takes it, with what Keras refuses of them; RNN around cells and stacks of
+cells, and Pipeline around layers (built by keras_quoted_layers.py, as the oracle reads no layer
+in quotes).
 
 usage: KERAS_BACKEND=jax ~/keras/bin/python scripts/keras_exactness_cases.py
 The oracle is looked for in $PARAMCALC_ORACLE (default ../shared/oracle beside the repository).

@@ -149,7 +149,7 @@ struct CellRNN: LayerModel {
         argument: "cell", message: "\(type) has no argument '\(a)'", at: at,
         hint: near.map { "did you mean '\($0)'?" }
           ?? (cellRNNDescriptor.argumentNames.contains(a)
-            ? "\(a) is RNN's: write it after the quotes, e.g. add rnn cell=\"\(type.lowercased()) units=8\" \(a)=true"
+            ? "\(a) is RNN's: write it after the quotes, e.g. add rnn cell=\"\(type.lowercased()) units=8\" \(a)=..."
             : "a cell takes the arguments of \(layer) that are not RNN's ('help \(layer.lowercased())')")
       )
     }
