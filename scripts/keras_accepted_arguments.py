@@ -1,6 +1,6 @@
 """The argument names each Keras 3 layer class of the Recurrent, Wrapper, Normalization,
 Reshaping, Regularization, Activation, Pooling, ConvRecurrent, Preprocessing and Merging families
-(and ReversibleEmbedding) accepts, asked of Keras itself.
+(and ReversibleEmbedding, Pipeline, and the cells RNN runs) accepts, asked of Keras itself.
 
 For every class, each candidate name (any parameter of an `__init__` along the class's MRO, any
 `kwargs.pop("...")` of those files, and every name paramcalc has accepted for some layer) is
@@ -40,6 +40,7 @@ CLASSES = (
        "Solarization", "AutoContrast", "MixUp", "CutMix", "RandAugment", "AugMix",
        "MaxNumBoundingBoxes", "ContrastLimitedAdaptiveHistogramEqualization"]
     + ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"]
+    + ["RNN", "Pipeline", "SimpleRNNCell", "LSTMCell", "GRUCell"]
 )
 
 # Values for the arguments a class requires.
@@ -63,6 +64,11 @@ def required_args(cls):
         return (L.LSTM(2),), {}
     if cls in (L.TimeDistributed, L.SpectralNormalization):
         return (L.Dense(2),), {}
+    # RNN's cell and Pipeline's layers are arguments paramcalc declares (in quotes).
+    if cls is L.RNN:
+        return (), {"cell": L.LSTMCell(2)}
+    if cls is L.Pipeline:
+        return (), {"layers": [L.Dense(2)]}
     kw = dict(NEEDED.get(cls.__name__, {}))
     for p in inspect.signature(cls.__init__).parameters.values():
         if p.name in REQUIRED and p.default is inspect.Parameter.empty:

@@ -16,7 +16,9 @@ with what Keras refuses of them.
 layers, adaptive pooling, EinsumDense and its equations, GroupQueryAttention), with what Keras
 refuses of them.
 Discretization, ReversibleEmbedding, STFTSpectrogram, MelSpectrogram), data_format=channels_first
-on every family that takes it, with what Keras refuses of them.
+on every family that takes it, with what Keras refuses of them; RNN around cells and stacks of
+cells, and Pipeline around layers (built by keras_quoted_layers.py, as the oracle reads no layer
+in quotes).
 
 usage: KERAS_BACKEND=jax ~/keras/bin/python scripts/keras_exactness_cases.py
 The oracle is looked for in $PARAMCALC_ORACLE (default ../shared/oracle beside the repository).
@@ -627,7 +629,55 @@ def nested_case(inp, add):
     return {"input": inp, "add": add, "layer": row, "rejected": None}
 
 
+# RNN around cells and Pipeline around layers, written in quotes (the oracle reads neither):
+# built by scripts/keras_quoted_layers.py, the row made as the oracle makes it.
+QUOTED = [
+    ("(10,4)", 'add rnn cell="lstmcell units=8"'),
+    ("(10,4)", 'add rnn cell="LSTMCell units=8" return_sequences=true'),
+    ("(None,25)", 'add rnn cell="grucell units=8 reset_after=false"'),
+    ("(10,4)", 'add rnn cell="gru units=8"'),
+    ("(10,4)", 'add rnn cell="simplernncell units=5 use_bias=false"'),
+    ("(10,4)", 'add rnn cell="lstmcell units=8; grucell units=4"'),
+    ("(10,4)", 'add rnn cell="lstmcell units=8; gru units=4 reset_after=false; simple_rnn_cell units=3" return_sequences=true'),
+    ("(10,4)", 'add rnn cell="lstmcell units=8 trainable=false; grucell units=3"'),
+    ("(10,4)", 'add rnn cell="lstmcell units=8" trainable=false'),
+    ("(10,4,5)", 'add rnn cell="simplernncell units=8"'),
+    ("(10,4,5)", 'add rnn cell="simplernncell units=8" return_sequences=true'),
+    ("(None,4)", 'add rnn cell="lstmcell units=8" unroll=true go_backwards=true zero_output_for_mask=true'),
+    ("(10,4)", 'add rnn cell="lstmcell units=8 dropout=0.2 recurrent_dropout=0.1 recurrent_activation=relu unit_forget_bias=false implementation=1"'),
+    ("(10,4)", 'add rnn cell="grucell units=8 seed=3 name=step dtype=float32; simplernncell units=2 activation=relu"'),
+    ("(10,4)", 'add rnn cell="lstmcell units=8" go_backwards=true'),
+    ("(10,)", 'add rnn cell="lstmcell units=8"'),
+    ("(10,None)", 'add rnn cell="lstmcell units=8"'),
+    ("(10,4)", 'add rnn cell="lstmcell units=0"'),
+    ("(10,4)", 'add rnn cell="lstmcell units=8 use_cudnn=false"'),
+    ("(10,4)", 'add rnn cell="grucell units=8 return_sequences=true"'),
+    ("(10,4)", 'add rnn cell="simplernncell units=8 go_backwards=true"'),
+    ("(10,4)", 'add rnn cell="lstmcell units=8" stateful=true'),
+    ("(10,4)", 'add rnn cell="lstmcell units=8" return_state=true'),
+    ("(10,4)", 'add rnn cell="dense units=8"'),
+    ("(10,4)", 'add bidirectional rnn cell="lstmcell units=8"'),
+    ("(10,4)", 'add bidirectional rnn cell="lstmcell units=8; grucell units=3" merge_mode=sum return_sequences=true'),
+    ("(10,4)", "add bidirectional rnn cell=\"grucell units=3\" backward_layer=\"rnn cell='lstmcell units=2' go_backwards=true\""),
+    ("(10,4)", "add bidirectional lstm units=3 backward_layer=\"rnn cell='gru units=3' go_backwards=true\""),
+    ("(5,10,4)", 'add timedistributed rnn cell="lstmcell units=4"'),
+    ("(10,10,3)", 'add pipeline layers="rescaling scale=0.5; centercrop height=8 width=8"'),
+    ("(10,10,3)", 'add pipeline layers="rescaling scale=0.5; conv2d filters=4 kernel_size=3"'),
+    ("(10,)", 'add pipeline layers="dense units=4; batchnormalization"'),
+    ("(10,)", 'add pipeline layers="dense units=4; batchnormalization" trainable=false'),
+    ("(10,4)", 'add pipeline layers="bidirectional lstm units=3; dense units=2 trainable=false"'),
+    ("(10,4)", "add pipeline layers=\"rnn cell='lstmcell units=4; grucell units=2'\""),
+    ("(10,4)", "add pipeline layers=\"pipeline layers='dense units=2'; dense units=3\""),
+    ("(10,10,3)", 'add pipeline layers="randomflip; randomrotation factor=0.2; randomzoom height_factor=0.2"'),
+    ("(10,)", 'add pipeline layers="dense units=4" name=prep'),
+    ("(10,)", 'add pipeline layers=""'),
+    ("(10,)", 'add pipeline layers="dense units=4" dtype=float32'),
+    ("(10,)", 'add pipeline layers="centercrop height=2 width=2"'),
+    ("(10,)", 'add pipeline layers="dense units=4; conv1d filters=2 kernel_size=3"'),
+]
+
 import keras  # noqa: E402
+from keras_quoted_layers import case as quoted_case  # noqa: E402
 
 out = []
 for inp, add in CASES:
@@ -638,6 +688,7 @@ for inp, add in CASES:
                 "rejected": rejected})
 out += [backward_case(inp, add) for inp, add in BACKWARD]
 out += [nested_case(inp, add) for inp, add in NESTED]
+out += [quoted_case(inp, add) for inp, add in QUOTED]
 target = pathlib.Path(__file__).resolve().parent.parent / "Tests/ParamCalcEndToEndTests/Fixtures/keras-exactness.jsonl"
 target.write_text("".join(json.dumps(c) + "\n" for c in out))
 print(f"{len(out)} cases, {sum(c['rejected'] is not None for c in out)} refused by Keras", file=sys.stderr)

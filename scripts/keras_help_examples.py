@@ -16,6 +16,10 @@ sys.path.insert(0, os.environ.get("PARAMCALC_ORACLE", os.path.join(os.path.dirna
 from keras_run import run  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from keras_graph_cases import run as run_graph  # noqa: E402  (examples that read tensors with `from`)
+from keras_quoted_layers import case as quoted_case  # noqa: E402
+
+# The types whose example writes layers in quotes (RNN's cell=, Pipeline's layers=).
+QUOTED = ("rnn", "pipeline")
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BIN = ROOT / ".build/debug/paramcalc"
@@ -30,7 +34,14 @@ for entry in layers["layers"]:
     m = EXAMPLE.search(text.replace("\n    ", " "))  # an example wrapped: its rest indented by 4
     assert m, (name, "no example")
     script = f"{m.group(1)}\n{m.group(2)}\n"
-    k = run_graph(script) if " from " in m.group(2) or " as " in m.group(2) else run(script)
+    if name in QUOTED:  # layers in quotes, which the oracle does not read
+        c = quoted_case(m.group(1)[len("input "):], m.group(2))
+        k = {"rejected_lines": [] if c["layer"] else [2],
+             "rejected_reasons": {2: c["rejected"]}, "total": c["layer"] and c["layer"]["params"]}
+    elif " from " in m.group(2) or " as " in m.group(2):  # tensors named, which it does not read
+        k = run_graph(script)
+    else:
+        k = run(script)
     if k["rejected_lines"] or k.get("oracle_errors"):
         refused.append((name, k.get("rejected_reasons") or k.get("oracle_errors")))
         continue

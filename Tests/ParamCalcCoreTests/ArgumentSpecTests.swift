@@ -43,6 +43,13 @@ struct ArgumentSpecTests {
       d["\(rnn).return_state"] = "false"
       d["\(rnn).stateful"] = "false"
     }
+    // RNN(cell, return_sequences=False, return_state=False, go_backwards=False,
+    // stateful=False, ...); Pipeline(layers, name=None).
+    d["RNN.cell"] = "required"
+    d["RNN.return_sequences"] = "false"
+    d["RNN.return_state"] = "false"
+    d["RNN.stateful"] = "false"
+    d["Pipeline.layers"] = "required"
     d["LayerNormalization.rms_scaling"] = "false"
     // RMSNormalization(axis=-1, epsilon=1e-06), Normalization(axis=-1, mean=None,
     // variance=None, invert=False), Masking(mask_value=0.0), AlphaDropout(rate, ...),

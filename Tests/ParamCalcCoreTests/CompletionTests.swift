@@ -21,7 +21,7 @@ struct CompletionTests {
     // A wrapper takes the types it wraps.
     #expect(
       complete("add bidirectional ", "")
-        == ["simplernn", "lstm", "gru", "convlstm1d", "convlstm2d", "convlstm3d"])
+        == ["simplernn", "lstm", "gru", "convlstm1d", "convlstm2d", "convlstm3d", "rnn"])
   }
 
   @Test func argumentsOfTheType() {

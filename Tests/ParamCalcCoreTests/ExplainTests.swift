@@ -339,6 +339,30 @@ let explainCases: [String: [(String, String)]] = {
       ("(10,25)", "add bidirectional gru units=16 merge_mode=sum"),
       ("(10,4)", "add bidirectional lstm units=8 backward_layer=\"gru units=4 go_backwards=true\""),
     ],
+    "RNN": [
+      ("(None,25)", "add rnn cell=\"lstmcell units=32\""),
+      ("(10,4)", "add rnn cell=\"grucell units=8 reset_after=false\" return_sequences=true"),
+      ("(10,4)", "add rnn cell=\"simplernncell units=5 use_bias=false trainable=false\""),
+      (
+        "(10,4)",
+        "add rnn cell=\"lstmcell units=8; gru units=4; simplernncell units=3 use_bias=false\""
+      ),
+      ("(10,4,5)", "add rnn cell=\"lstmcell units=8 trainable=false; grucell units=2\""),
+      ("(10,4)", "add bidirectional rnn cell=\"lstmcell units=8; grucell units=3\" merge_mode=sum"),
+    ],
+    "Pipeline": [
+      ("(10,10,3)", "add pipeline layers=\"rescaling scale=0.5; centercrop height=8 width=8\""),
+      ("(10,10,3)", "add pipeline layers=\"rescaling scale=0.5; conv2d filters=4 kernel_size=3\""),
+      (
+        "(10,4)",
+        "add pipeline layers=\"bidirectional lstm units=3; dense units=2 trainable=false\""
+      ),
+      (
+        "(10,4)",
+        "add pipeline layers=\"rnn cell='lstmcell units=4; grucell units=2'; dense units=3\""
+      ),
+      ("(10,)", "add pipeline layers=\"pipeline layers='dense units=2'; batchnormalization\""),
+    ],
     "TimeDistributed": [
       ("(5,10,4)", "add timedistributed dense units=8"),
       ("(5,10,4)", "add timedistributed conv1d filters=2 kernel_size=3 dilation_rate=2"),

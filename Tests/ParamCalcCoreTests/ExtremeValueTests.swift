@@ -62,7 +62,7 @@ enum ExtremeSweep {
       } catch {
         guard case .missingArgument(let key, _, _, let example) = error else { return args }
         let before = args.count
-        for token in example.split(separator: " ").dropFirst(2) {
+        for token in words(example).dropFirst(2) {
           let parts = token.split(separator: "=", maxSplits: 1)
           guard parts.count == 2 else { continue }
           let k = String(parts[0])
@@ -75,6 +75,27 @@ enum ExtremeSweep {
       }
     }
     return args
+  }
+
+  /// The words of an example line, split at spaces outside quotes (`cell="lstmcell units=8"`
+  /// is one word).
+  static func words(_ line: String) -> [Substring] {
+    var out: [Substring] = []
+    var start = line.startIndex
+    var quote: Character? = nil
+    for i in line.indices {
+      let c = line[i]
+      if let q = quote {
+        if c == q { quote = nil }
+      } else if c == "\"" || c == "'" {
+        quote = c
+      } else if c == " " {
+        if start < i { out.append(line[start..<i]) }
+        start = line.index(after: i)
+      }
+    }
+    if start < line.endIndex { out.append(line[start...]) }
+    return out
   }
 
   /// The ways an extreme value `v` is written for an argument: alone, and in each position of a

@@ -102,7 +102,7 @@ struct FormulaTests {
     #expect(sum.output == Shape([5, 4]))
     expectRefusal(
       after: ["input (5,8)"], "add bidirectional dense units=3", .invalidValue,
-      "wraps only SimpleRNN, LSTM, GRU, ConvLSTM1D, ConvLSTM2D, ConvLSTM3D, not Dense")
+      "wraps only SimpleRNN, LSTM, GRU, ConvLSTM1D, ConvLSTM2D, ConvLSTM3D, RNN, not Dense")
   }
 
   @Test func normalization() throws {

@@ -109,13 +109,19 @@ struct Recurrent: LayerModel {
         "expected an input of rank 3 (batch, timesteps, features), found rank \(input.rank + 1) with shape \(input.description)"
       )
     }
-    let n = try knownLast(input, name)
+    let w = try weights(features: try knownLast(input, name))
+    let out: [Int?] = returnSequences ? [input.dims[0], units] : [units]
+    return try Inference(output: Shape(out), weights: w)
+  }
+
+  /// The weights of one step (the cell's, which the layer and `RNN(cell)` hold) on `n` input
+  /// features, in Keras's order (simple_rnn.py, lstm.py, gru.py: the cell's `build`).
+  func weights(features n: Int) throws(Refusal) -> [Weight] {
     let width: Int
     do { width = try Checked.multiply(gates, units) } catch { throw .overflow("the gate width") }
     var w = [try Weight("kernel", [n, width]), try Weight("recurrent_kernel", [units, width])]
     if useBias { w.append(try Weight("bias", resetAfter ? [2, width] : [width])) }
-    let out: [Int?] = returnSequences ? [input.dims[0], units] : [units]
-    return try Inference(output: Shape(out), weights: w)
+    return w
   }
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
@@ -226,13 +232,18 @@ extension ArgumentReader {
 let recurrentFamily = LayerFamily(
   "Recurrent",
   note: """
-    Each layer has a kernel `(input_features, blocks*units)`, a recurrent_kernel \
-    `(units, blocks*units)` and a bias. SimpleRNN has one block and no gates. LSTM has four \
-    blocks: the input, forget and output gates and the cell candidate, which is not a gate \
-    (Hochreiter & Schmidhuber 1997). GRU has three: the update and reset gates and the \
-    candidate state (not a gate); with `reset_after=true` (Keras's default, the cuDNN form) its \
-    bias is `(2, 3*units)`: separate input and recurrent biases, because the reset gate \
-    multiplies the recurrent product including its bias, so the two cannot merge (Cho et al. \
-    2014). The output is `(units,)`, or `(timesteps, units)` with `return_sequences=true`; the \
-    input must have rank 3 (batch, timesteps, features).
+    Each layer has a kernel `(input_features, blocks*units)`, a recurrent_kernel `(units, \
+    blocks*units)` and a bias. SimpleRNN has one block and no gates. LSTM has four blocks: the \
+    input, forget and output gates and the cell candidate, which is not a gate (Hochreiter & \
+    Schmidhuber 1997). GRU has three: the update and reset gates and the candidate state (not a \
+    gate); with `reset_after=true` (Keras's default, the cuDNN form) its bias is `(2, 3*units)`: \
+    separate input and recurrent biases, because the reset gate multiplies the recurrent product \
+    including its bias, so the two cannot merge (Cho et al. 2014). The output is `(units,)`, or \
+    `(timesteps, units)` with `return_sequences=true`; SimpleRNN, LSTM and GRU need an input of \
+    rank 3 (batch, timesteps, features). RNN (`rnn.py`) runs a cell at each step: SimpleRNNCell, \
+    LSTMCell or GRUCell, the step of SimpleRNN, LSTM and GRU (each of those is an RNN around its \
+    cell), with the same weights, written `cell="lstmcell units=8"`. A list of cells, separated by \
+    `;`, is a StackedRNNCells (`stacked_rnn_cells.py`): each cell reads the output of the one \
+    before (the first, the input's last dimension), the count is the sum of the cells' counts, and \
+    the output is the last cell's. RNN reads the last dimension of an input of rank 3 or more.
     """)

@@ -156,7 +156,7 @@ let bidirectionalDescriptor = LayerDescriptor(
   arguments: [RecurrentArguments.mergeMode, RecurrentArguments.backwardLayer],
   inert: ["weights"],
   accepts: [
-    "SimpleRNN", "LSTM", "GRU", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
+    "SimpleRNN", "LSTM", "GRU", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "RNN",
   ],
   wrap: {
     (inner: LayerDescriptor, r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
@@ -177,35 +177,12 @@ let bidirectionalDescriptor = LayerDescriptor(
 /// recurrent layer, with `go_backwards` unlike the forward layer's and the same
 /// `return_sequences`.
 func backwardLayer(_ a: Argument, forward: [Argument]) throws(ParamCalcError) -> any LayerModel {
-  let text: String
-  switch a.value {
-  case .string(let s): text = s
-  case .tuple(let items) where items.count == 1:
-    guard case .string(let s) = items[0] else { fallthrough }
-    text = s
-  default:
-    throw .invalidValue(
-      argument: a.key,
-      message:
-        "expected a recurrent layer, e.g. \"gru units=8 go_backwards=true\", found \(a.value.echoed)",
-      at: a.valueSpan)
-  }
+  let expected = "a recurrent layer, e.g. \"gru units=8 go_backwards=true\""
+  let text = try a.quotedText(expected: expected)
   // The text starts one column after the value's first column (its quote or parenthesis).
-  let shift = a.valueSpan.start + 1 - 4
-  let request: LayerRequest
-  let built: BuiltLayer
-  do throws(ParamCalcError) {
-    guard case .add(let r)? = try CommandParser.parse("add " + text) else {
-      throw .invalidValue(
-        argument: a.key,
-        message: "expected a recurrent layer, e.g. \"gru units=8 go_backwards=true\"",
-        at: a.valueSpan)
-    }
-    request = r
-    built = try LayerCatalog.standard.build(r, end: Span(4 + text.utf8.count, 4 + text.utf8.count))
-  } catch {
-    throw error.shifted(by: shift)
-  }
+  let q = try QuotedLayers.layer(
+    text, at: a.valueSpan.start + 1, catalog: .standard, argument: a.key, expected: expected)
+  let (request, built, shift) = (q.request, q.built, q.shift)
   guard let accepts = bidirectionalDescriptor.accepts, accepts.contains(built.spec.type),
     request.inner == nil
   else {

@@ -244,7 +244,7 @@ public struct LayerExample: Sendable {
     + convRecurrentExamples + reshapingExamples + regularizationExamples + attentionExamples
     + wrapperExamples + adaptivePoolingExamples + preprocessingExamples + augmentationExamples
     + encodingExamples + [reversibleEmbeddingExample] + einsumExamples + audioExamples
-    + mergingExamples + [inputLayerExample]
+    + mergingExamples + [inputLayerExample] + [cellRNNExample] + pipelineExamples
 
   /// The example of a layer type, if it has one.
   public static func of(_ d: LayerDescriptor) -> LayerExample? {
@@ -284,7 +284,7 @@ public struct LayerFamily: Sendable {
     coreFamily, activationFamily, convolutionFamily, poolingFamily, normalizationFamily,
     recurrentFamily, convRecurrentFamily, reshapingFamily, regularizationFamily, attentionFamily,
     wrapperFamily,
-    preprocessingFamily, einsumFamily, audioFamily, mergingFamily,
+    preprocessingFamily, einsumFamily, audioFamily, mergingFamily, pipelineFamily,
   ]
 
   public static func named(_ name: String) -> LayerFamily? { all.first { $0.name == name } }

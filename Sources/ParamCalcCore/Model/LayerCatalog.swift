@@ -246,7 +246,8 @@ public struct LayerCatalog: Sendable {
       + recurrentLayers + convRecurrentLayers + reshapingLayers + moreRegularizationLayers
       + attentionLayers + groupQueryAttentionLayers
       + wrapperLayers + adaptivePoolingLayers + preprocessingLayers + augmentationLayers
-      + encodingLayers + einsumLayers + audioLayers + mergingLayers + inputLayers)
+      + encodingLayers + einsumLayers + audioLayers + mergingLayers + inputLayers
+      + [cellRNNDescriptor] + pipelineLayers)
 
   /// The classes `keras.layers` exports that paramcalc does not compute, each with the reason
   /// (refused as "not supported: REASON" rather than "unknown"). `scripts/keras_coverage.py`
@@ -261,16 +262,15 @@ public struct LayerCatalog: Sendable {
     "Lambda": "it runs a Python function: only Python knows its output shape",
     "FlaxLayer": foreign, "JaxLayer": foreign, "TorchModuleWrapper": foreign,
     "TFSMLayer": "it loads a TensorFlow SavedModel: its weights are in the file",
-    "RNN": "it runs cell objects: 'add lstm', 'add gru' and 'add simplernn' are the same layers",
     "StackedRNNCells": cell, "SimpleRNNCell": cell, "LSTMCell": cell, "GRUCell": cell,
-    "Pipeline": "it runs a list of preprocessing layers: add them one by one",
     "Equalization": "Keras 3.15 cannot build it in a model (its symbolic call fails)",
     "Layer": "it is the base class of every layer", "Wrapper": "it is the base class of wrappers",
     "InputSpec": "it describes the inputs a layer accepts; it is not a layer",
   ]
   static let tensorFlow = "it needs TensorFlow in Keras 3"
   static let foreign = "it wraps a model of another framework, whose weights only it knows"
-  static let cell = "a cell is the step inside an RNN, not a layer of a Sequential model"
+  static let cell =
+    "a cell is the step inside an RNN, not a layer of a Sequential model: 'add rnn cell=\"lstmcell units=8\"' runs one (cells separated by ';' are stacked)"
 
   /// Why `name` (any case) is left out, with its Keras spelling.
   static func leftOutReason(_ name: String) -> (name: String, reason: String)? {
