@@ -2,7 +2,7 @@
 /// one of them).
 public enum CommandKind: Int, CaseIterable, Sendable {
   case input, add, insert, remove, set, undo, redo, clear, summary, total, explain, layers, help
-  case prompt, quiz, save, load, play, quit
+  case prompt, quiz, save, load, importFile, play, quit
 
   /// The command's entry in `CommandTable`.
   public var info: CommandInfo { CommandTable.all[rawValue] }
@@ -107,6 +107,10 @@ public enum CommandTable {
       CommandInfo(
         .load, "load", usage: "load FILE", editsModel: true,
         "Replaces the model with the one a script builds (one undo step)."),
+      CommandInfo(
+        .importFile, "import", usage: "import FILE", editsModel: true,
+        "Replaces the model with a Keras model file (one undo step): the JSON of model.to_json(), or a .keras archive of model.save(). Its layers are translated to paramcalc's (the names kept from the file); a model whose every layer reads the one before it (a Sequential, or a Functional like VGG16) can be imported; one with branches cannot yet."
+      ),
       CommandInfo(
         .play, "play", usage: "play FILE", editsModel: true,
         "Steps through a lesson file at the prompt: each command is shown as if typed and runs when you press Enter; b goes back a step (undoing it), q stops; # lines are narration. It needs a terminal."
