@@ -35,6 +35,10 @@ extension KerasModelFile {
       if case .nested(let m) = l.content {
         throw .branches("layer '\(l.name)' is a \(m.className) model used as a layer")
       }
+      if case .operation = l.content {
+        throw .branches(
+          "'\(l.name)' is an operation on tensors (\(l.className)), not a layer")
+      }
       guard l.calls.count == 1 else {
         throw .branches(
           l.calls.isEmpty

@@ -44,9 +44,9 @@ public struct KerasModelFile: Equatable, Sendable {
     public var content: Content
     /// For each call of the layer (each inbound node), the tensors it reads, in order.
     public var calls: [[TensorName]]
-    /// The shape the layer was built on (`build_config.input_shape`, batch axis included), when
-    /// it was built on one tensor.
-    public var buildShape: [Int?]?
+    /// The shape the layer was built on, batch axis included (`build_config.input_shape`, or
+    /// else the shape of the tensor its first call reads), when that is one tensor.
+    public var inputShape: [Int?]?
   }
 
   /// What a layer is in paramcalc's terms.
@@ -56,6 +56,9 @@ public struct KerasModelFile: Equatable, Sendable {
     case request(LayerRequest, line: String)
     /// A model used as a layer.
     case nested(KerasModelFile)
+    /// An operation on tensors (`x + y`, `keras.ops.multiply`) that Keras keeps in the graph as
+    /// a node of its own (module `keras.src.ops...`): no layer, no weights.
+    case operation
     /// A layer paramcalc cannot build, and why.
     case problem(ModelFileProblem)
   }
@@ -144,12 +147,12 @@ public struct KerasModelFile: Equatable, Sendable {
       }
       var layer = Layer(
         name: layerName, className: cls, content: .problem(.notAModel("")), calls: [],
-        buildShape: buildShape(entry))
+        inputShape: buildShape(entry))
       if sequential {
         if previous == nil {
           // A Sequential model without an InputLayer: its input is the shape it was built on.
           let shape =
-            config["build_input_shape"].flatMap(dims) ?? layer.buildShape
+            config["build_input_shape"].flatMap(dims) ?? layer.inputShape
           guard let shape, shape.count > 1 else {
             throw .notAModel("Sequential model '\(name)' has no input shape (it was never built)")
           }
@@ -159,11 +162,17 @@ public struct KerasModelFile: Equatable, Sendable {
         layer.calls = [[previous!]]
         previous = TensorName(layer: layerName)
       } else {
-        layer.calls = (entry["inbound_nodes"]?.array ?? []).map(tensors)
+        let nodes = entry["inbound_nodes"]?.array ?? []
+        layer.calls = nodes.map(tensors)
+        if layer.inputShape == nil, let first = nodes.first, layer.calls.first?.count == 1 {
+          layer.inputShape = tensorShapes(first).first
+        }
       }
       do throws(ModelFileProblem) {
         try checkKeras(entry, layer: layerName, className: cls)
-        if modelClasses.contains(cls) {
+        if let module = entry["module"]?.string, module.hasPrefix("keras.src.ops") {
+          layer.content = .operation
+        } else if modelClasses.contains(cls) {
           layer.content = .nested(try model(entry, className: cls, catalog: catalog))
         } else {
           let (request, line) = try translate(
@@ -258,6 +267,26 @@ public struct KerasModelFile: Equatable, Sendable {
         }
       }
     }
+    return out
+  }
+
+  /// The shapes of the tensors one call reads (`config.shape` of each), in order.
+  static func tensorShapes(_ node: JSONValue) -> [[Int?]] {
+    var out: [[Int?]] = []
+    func walk(_ v: JSONValue) {
+      switch v {
+      case .object(let members):
+        if v["class_name"]?.string == "__keras_tensor__" {
+          if let shape = v["config"]?["shape"].flatMap(dims) { out.append(shape) }
+          return
+        }
+        for m in members { walk(m.value) }
+      case .array(let items): for item in items { walk(item) }
+      default: break
+      }
+    }
+    if let args = node["args"] { walk(args) }
+    if let kwargs = node["kwargs"] { walk(kwargs) }
     return out
   }
 
