@@ -259,3 +259,184 @@ struct KerasModelExampleTests {
     #expect(throws: ModelFileProblem.self) { try lambda.chain() }
   }
 }
+
+/// How one layer's config becomes paramcalc's request, and how a file is refused.
+@Suite("Keras model files: translation")
+struct KerasModelTranslationTests {
+  /// A Sequential model of one input (None, 8) and the layers given as JSON objects.
+  func model(_ layers: String...) -> String {
+    let input =
+      #"{"class_name": "InputLayer", "module": "keras.layers", "config": {"batch_shape": [null, 8], "name": "in"}}"#
+    return #"{"module": "keras", "class_name": "Sequential", "config": {"name": "m", "layers": ["#
+      + ([input] + layers).joined(separator: ", ") + "]}}"
+  }
+
+  func layer(_ cls: String, _ config: String, name: String = "l") -> String {
+    #"{"module": "keras.layers", "class_name": ""# + cls
+      + #"", "registered_name": null, "config": {"name": ""#
+      + name
+      + #"", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}}"#
+      + (config.isEmpty ? "" : ", " + config) + "}}"
+  }
+
+  func line(_ json: String, _ index: Int = 0) throws -> String? {
+    let m = try KerasModelFile.read(json: json)
+    guard case .request(_, let line) = m.layers[index].content else { return nil }
+    return line
+  }
+
+  func problem(_ json: String) -> ModelFileProblem? {
+    do throws(ModelFileProblem) {
+      let m = try KerasModelFile.read(json: json)
+      _ = try m.chain()
+      return nil
+    } catch { return error }
+  }
+
+  /// Declared keys are passed (lists as tuples), a value equal to its default is left out,
+  /// initializers and regularizers are skipped, the activation is kept.
+  @Test func declaredKeys() throws {
+    let dense = layer(
+      "Dense",
+      #""units": 64, "activation": "relu", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}}, "kernel_regularizer": null, "quantization_config": null"#
+    )
+    #expect(try line(model(dense)) == "add dense units=64 activation=relu")
+    let conv = layer(
+      "Conv1D",
+      #""filters": 4, "kernel_size": [3], "strides": [2], "padding": "valid", "data_format": "channels_last", "dilation_rate": [1], "groups": 1, "use_bias": false"#
+    )
+    #expect(
+      try line(model(conv)) == "add conv1d filters=4 kernel_size=(3) strides=(2) use_bias=false")
+    let pad = layer("ZeroPadding1D", #""padding": [1, 2]"#)
+    #expect(try line(model(pad)) == "add zeropadding1d padding=(1,2)")
+  }
+
+  /// The request is the one `add` parses from the line, with the same spans.
+  @Test func requestIsTheParsedLine() throws {
+    let dense = layer("Dense", #""units": 3, "trainable": false"#)
+    let m = try KerasModelFile.read(json: model(dense))
+    guard case .request(let request, let line) = m.layers[0].content else {
+      Issue.record("no request")
+      return
+    }
+    #expect(line == "add dense units=3 trainable=false")
+    guard case .add(let parsed)? = try CommandParser.parse(line) else {
+      Issue.record("the line does not parse")
+      return
+    }
+    #expect(parsed == request)
+    #expect(parsed.arguments.map(\.span) == request.arguments.map(\.span))
+    #expect(parsed.typeSpan == request.typeSpan)
+  }
+
+  /// `trainable: false` freezes the layer: its weights are counted as non-trainable.
+  @Test func frozen() throws {
+    let json = model(
+      layer("Dense", #""units": 3, "trainable": false"#).replacingOccurrences(
+        of: #""trainable": true, "#, with: ""))
+    var interpreter = Interpreter()
+    var copy = json
+    _ = try copy.withUTF8 { try interpreter.importModel(json: $0, path: "m.json", at: .none) }
+    // (8 + 1) × 3 weights, none trainable.
+    #expect(interpreter.session.trainable == 0 && interpreter.session.nonTrainable == 27)
+  }
+
+  /// A key paramcalc does not know is refused, naming the layer and the key.
+  @Test func unknownKey() throws {
+    let p = problem(model(layer("Dense", #""units": 3, "unitz": 4"#, name: "head")))
+    #expect(p == .unknownKey(layer: "head", className: "Dense", key: "unitz", suggestion: "units"))
+    #expect(
+      p?.message == "layer 'head' (Dense) has the config key 'unitz', which paramcalc does not know"
+    )
+  }
+
+  /// A Keras object where paramcalc needs a value, and a quantized layer, are refused.
+  @Test func unreadableValues() throws {
+    let p = problem(
+      model(layer("Dense", #""units": {"class_name": "Foo", "config": {}}"#, name: "d")))
+    #expect(
+      p
+        == .unreadableValue(
+          layer: "d", className: "Dense", key: "units", found: "a Keras object ('Foo')"))
+    let q = problem(model(layer("Dense", #""units": 3, "quantization_config": {"mode": "int8"}"#)))
+    #expect(
+      q
+        == .unsupportedValue(
+          layer: "l", className: "Dense", key: "quantization_config",
+          message: "paramcalc counts layers without quantization only"))
+  }
+
+  /// Bidirectional: the backward copy Keras writes is left out; another backward layer is
+  /// given as paramcalc writes one.
+  @Test func bidirectional() throws {
+    let lstm =
+      #"{"module": "keras.layers", "class_name": "LSTM", "config": {"name": "f", "units": 4, "go_backwards": false}}"#
+    let copy =
+      #"{"module": "keras.layers", "class_name": "LSTM", "config": {"name": "b", "units": 4, "go_backwards": true}}"#
+    let gru =
+      #"{"module": "keras.layers", "class_name": "GRU", "config": {"name": "b", "units": 2, "go_backwards": true}}"#
+    let input3 = model().replacingOccurrences(of: "[null, 8]", with: "[null, 5, 8]")
+    func bi(_ backward: String) -> String {
+      input3.replacingOccurrences(
+        of: "}}]}}",
+        with: "}}, "
+          + layer(
+            "Bidirectional",
+            #""merge_mode": "concat", "layer": "# + lstm + #", "backward_layer": "#
+              + backward) + "]}}")
+    }
+    #expect(try line(bi(copy)) == "add bidirectional lstm units=4")
+    #expect(
+      try line(bi(gru))
+        == "add bidirectional lstm backward_layer='gru units=2 go_backwards=true' units=4")
+  }
+
+  @Test func notAModel() {
+    #expect(problem("[1, 2]") == .notAModel("the file holds a list, not a Keras model (an object)"))
+    #expect(
+      problem(#"{"config": {}}"#)
+        == .notAModel("it has no \"class_name\": a Keras model file names its model's class"))
+    if case .notAModel(let why)? = problem(layer("Dense", #""units": 3"#)) {
+      #expect(why.hasPrefix("its class is 'Dense', not a model"))
+    } else {
+      Issue.record("a layer was read as a model")
+    }
+    if case .malformed(let e)? = problem("{\"class_name\": \"Sequential\",}") {
+      #expect(e.line == 1 && e.column == 29 && e.offset == 28)
+    } else {
+      Issue.record("malformed JSON was read")
+    }
+  }
+
+  /// A class paramcalc does not know, and one it leaves out (with the reason).
+  @Test func unknownClasses() {
+    #expect(
+      problem(model(layer("Frobnicate", "")))
+        == .unknownClass(layer: "l", className: "Frobnicate", reason: nil))
+    #expect(
+      problem(model(layer("Lambda", "")))
+        == .unknownClass(
+          layer: "l", className: "Lambda", reason: LayerCatalog.leftOutReason("Lambda")?.reason))
+  }
+
+  /// A custom object: from a module that is not Keras's, or registered under its own name.
+  @Test func customObjects() {
+    let mine = model(layer("Dense", #""units": 3"#)).replacingOccurrences(
+      of: #""module": "keras.layers", "class_name": "Dense""#,
+      with: #""module": "my.layers", "class_name": "Dense""#)
+    #expect(
+      problem(mine)
+        == .customObject(layer: "l", className: "Dense", registeredName: nil, module: "my.layers"))
+  }
+
+  /// A Sequential model without an InputLayer takes its input from the shape it was built on.
+  @Test func sequentialWithoutInputLayer() throws {
+    let json =
+      #"{"class_name": "Sequential", "config": {"name": "s", "layers": ["#
+      + layer("Dense", #""units": 2"#)
+      + #"], "build_input_shape": [null, 3]}}"#
+    let m = try KerasModelFile.read(json: json)
+    #expect(m.inputs == [KerasModelFile.Input(name: "input", shape: Shape([3]))])
+    #expect(try m.chain().count == 1)
+  }
+}

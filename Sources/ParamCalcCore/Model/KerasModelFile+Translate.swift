@@ -1,9 +1,9 @@
 // One layer of a Keras model file in paramcalc's terms: its config becomes the request that
 // `add TYPE key=value ...` parses to. Each key paramcalc declares for the type is passed (JSON
 // lists become tuples; a value equal to the declared default is left out, as a person would leave
-// it out); a key the type accepts without effect is skipped (the activation, a string, is kept:
-// it says what the layer computes); `trainable: false` becomes trainable=false; any other key is
-// refused, naming the layer and the key.
+// it out); a key the type accepts without effect is skipped (but for an activation, a string, and
+// go_backwards=true: they say what the layer computes); `trainable: false` becomes
+// trainable=false; any other key is refused, naming the layer and the key.
 
 extension KerasModelFile {
   /// Keys `to_json` writes that paramcalc's types do not declare, each with the one value that
@@ -70,9 +70,12 @@ extension KerasModelFile {
           continue
         }
         if link.descriptor.inert.contains(key) || commonInertArguments.contains(key) {
-          // Kept: an activation given by name (it says what the layer computes).
+          // Kept: an activation given by name (it says what the layer computes), and a
+          // recurrent layer running backwards (a Bidirectional's backward layer says it).
           if key == "activation" || key == "recurrent_activation", case .string(let s) = m.value {
             arguments.append((key, .string(s)))
+          } else if key == "go_backwards", m.value == .bool(true) {
+            arguments.append((key, .bool(true)))
           }
           continue
         }
