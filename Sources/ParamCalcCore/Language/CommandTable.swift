@@ -72,7 +72,7 @@ public enum CommandTable {
       ),
       CommandInfo(
         .undo, "undo", usage: "undo", editsModel: true,
-        "Undoes the last change (input, add, insert, remove, set, clear, load); unlimited."),
+        "Undoes the last change (input, add, insert, remove, set, clear, load, import); unlimited."),
       CommandInfo(.redo, "redo", usage: "redo", editsModel: true, "Redoes what undo undid."),
       CommandInfo(
         .clear, "clear", usage: "clear", editsModel: true,
@@ -109,7 +109,7 @@ public enum CommandTable {
         "Replaces the model with the one a script builds (one undo step)."),
       CommandInfo(
         .importFile, "import", usage: "import FILE", editsModel: true,
-        "Replaces the model with a Keras model file (one undo step): the JSON of model.to_json(), or a .keras archive of model.save(). Its layers are translated to paramcalc's (the names kept from the file); a model whose every layer reads the one before it (a Sequential, or a Functional like VGG16) can be imported; one with branches cannot yet."
+        "Replaces the model with the one a Keras model file describes (one undo step). FILE is the JSON that Keras's model.to_json() writes, or a .keras archive from model.save(); each layer is translated to the line 'add' would take for it, and shown with its name in the file. A model whose every layer reads the one before it (a Sequential, or a Functional like VGG16) can be imported; one with branches cannot yet."
       ),
       CommandInfo(
         .play, "play", usage: "play FILE", editsModel: true,

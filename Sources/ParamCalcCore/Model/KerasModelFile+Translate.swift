@@ -13,7 +13,7 @@ extension KerasModelFile {
 
   /// The request and the `add` line of one layer entry (`class_name`, `config`).
   static func translate(
-    _ entry: JSONValue, name: String, className: String, catalog: LayerCatalog
+    _ entry: JSONValue, name: String, className: String, catalog: Lookup
   ) throws(ModelFileProblem) -> (LayerRequest, String) {
     // A wrapper's chain: Bidirectional, then what it wraps (its `layer`), down to the layer.
     var chain: [(className: String, config: JSONValue, descriptor: LayerDescriptor)] = []
@@ -47,35 +47,36 @@ extension KerasModelFile {
           continue
         }
         if link.descriptor.isWrapper && key == "layer" { continue }
-        if let neutral = neutralKeys[key] {
-          guard m.value == neutral else {
-            throw .unsupportedValue(
-              layer: name, className: link.className, key: key,
-              message: "paramcalc counts layers without quantization only")
+        let role = catalog.role(key, of: link.descriptor)
+        if case .declared(let spec) = role {
+          if key == "backward_layer" {
+            if let b = try backward(
+              m.value, forward: chain[(k + 1)...].map { ($0.className, $0.config) },
+              layer: name, catalog: catalog)
+            {
+              arguments.append((key, .string(b)))
+            }
+            continue
           }
-          continue
-        }
-        if key == "backward_layer", link.descriptor.argument(key) != nil {
-          if let b = try backward(
-            m.value, forward: chain[(k + 1)...].map { ($0.className, $0.config) }, layer: name,
-            catalog: catalog)
-          {
-            arguments.append((key, .string(b)))
-          }
-          continue
-        }
-        if let spec = link.descriptor.argument(key) {
           let v = try value(m.value, layer: name, className: link.className, key: key)
           if !isDefault(v, spec) { arguments.append((key, v)) }
           continue
         }
-        if link.descriptor.inert.contains(key) || commonInertArguments.contains(key) {
+        if case .inert = role {
           // Kept: an activation given by name (it says what the layer computes), and a
           // recurrent layer running backwards (a Bidirectional's backward layer says it).
           if key == "activation" || key == "recurrent_activation", case .string(let s) = m.value {
             arguments.append((key, .string(s)))
           } else if key == "go_backwards", m.value == .bool(true) {
             arguments.append((key, .bool(true)))
+          }
+          continue
+        }
+        if let neutral = neutralKeys[key] {
+          guard m.value == neutral else {
+            throw .unsupportedValue(
+              layer: name, className: link.className, key: key,
+              message: "paramcalc counts layers without quantization only")
           }
           continue
         }
@@ -86,8 +87,10 @@ extension KerasModelFile {
       }
     }
     // The same key from the wrapper and from what it wraps (`trainable` aside): the wrapper's.
-    var seen: Set<String> = []
-    arguments = arguments.filter { seen.insert($0.key).inserted }
+    if chain.count > 1 {
+      var seen: Set<String> = []
+      arguments = arguments.filter { seen.insert($0.key).inserted }
+    }
     if !trainable { arguments.append(("trainable", .bool(false))) }
     return request(
       type: chain[0].descriptor.name,
@@ -177,7 +180,7 @@ extension KerasModelFile {
   /// (the same class and config but `go_backwards` and the name), otherwise the layer as
   /// paramcalc writes it (`"gru units=4 go_backwards=true"`).
   static func backward(
-    _ v: JSONValue, forward: [(String, JSONValue)], layer: String, catalog: LayerCatalog
+    _ v: JSONValue, forward: [(String, JSONValue)], layer: String, catalog: Lookup
   ) throws(ModelFileProblem) -> String? {
     guard case .object = v, let cls = v["class_name"]?.string else { return nil }
     try checkKeras(v, layer: layer, className: cls)
@@ -191,6 +194,45 @@ extension KerasModelFile {
     }
     let (_, line) = try translate(v, name: layer, className: cls, catalog: catalog)
     return String(line.dropFirst(4))
+  }
+}
+
+/// The catalog as a file's reading asks it, many times over: a layer type by its Keras class
+/// name, and what a config key is to a type, each worked out once per reading.
+final class Lookup {
+  let catalog: LayerCatalog
+  var types: [String: LayerDescriptor?] = [:]
+  var roles: [ObjectIdentifier: [String: Role]] = [:]
+
+  /// What a config key is to a layer type.
+  enum Role {
+    case declared(ArgumentSpec)
+    case inert
+    case unknown
+  }
+
+  init(_ catalog: LayerCatalog) { self.catalog = catalog }
+
+  subscript(className: String) -> LayerDescriptor? {
+    if let d = types[className] { return d }
+    let d = catalog[className]
+    types[className] = d
+    return d
+  }
+
+  func role(_ key: String, of d: LayerDescriptor) -> Role {
+    let id = ObjectIdentifier(d)
+    if let r = roles[id]?[key] { return r }
+    let r: Role
+    if let spec = d.argument(key) {
+      r = .declared(spec)
+    } else if d.inert.contains(key) || commonInertArguments.contains(key) {
+      r = .inert
+    } else {
+      r = .unknown
+    }
+    roles[id, default: [:]][key] = r
+    return r
   }
 }
 

@@ -99,7 +99,7 @@ public struct KerasModelFile: Equatable, Sendable {
           + "model, as model.to_json() or model.save() writes it")
     }
     try checkKeras(root, layer: root["config"]?["name"]?.string ?? cls, className: cls)
-    return try model(root, className: cls, catalog: catalog)
+    return try model(root, className: cls, catalog: Lookup(catalog))
   }
 
   /// The classes of a whole model.
@@ -121,7 +121,7 @@ public struct KerasModelFile: Equatable, Sendable {
     }
   }
 
-  static func model(_ v: JSONValue, className: String, catalog: LayerCatalog)
+  static func model(_ v: JSONValue, className: String, catalog: Lookup)
     throws(ModelFileProblem) -> KerasModelFile
   {
     guard let config = v["config"], case .object = config else {
