@@ -341,6 +341,14 @@ struct KerasModelTranslationTests {
     #expect(interpreter.session.trainable == 0 && interpreter.session.nonTrainable == 27)
   }
 
+  /// A model that is not trainable freezes every layer in it (Keras sets each layer's
+  /// `trainable` from the model's).
+  @Test func frozenModel() throws {
+    let json = model(layer("Dense", #""units": 3"#)).replacingOccurrences(
+      of: #""config": {"name": "m", "#, with: #""config": {"name": "m", "trainable": false, "#)
+    #expect(try line(json) == "add dense units=3 trainable=false")
+  }
+
   /// A key paramcalc does not know is refused, naming the layer and the key.
   @Test func unknownKey() throws {
     let p = problem(model(layer("Dense", #""units": 3, "unitz": 4"#, name: "head")))

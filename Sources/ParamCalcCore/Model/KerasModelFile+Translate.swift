@@ -11,9 +11,10 @@ extension KerasModelFile {
   /// it always; null is no quantization).
   static let neutralKeys: [String: JSONValue] = ["quantization_config": .null]
 
-  /// The request and the `add` line of one layer entry (`class_name`, `config`).
+  /// The request and the `add` line of one layer entry (`class_name`, `config`); `frozen`: in a
+  /// model that is not trainable.
   static func translate(
-    _ entry: JSONValue, name: String, className: String, catalog: Lookup
+    _ entry: JSONValue, name: String, className: String, catalog: Lookup, frozen: Bool = false
   ) throws(ModelFileProblem) -> (LayerRequest, String) {
     // A wrapper's chain: Bidirectional, then what it wraps (its `layer`), down to the layer.
     var chain: [(className: String, config: JSONValue, descriptor: LayerDescriptor)] = []
@@ -36,7 +37,7 @@ extension KerasModelFile {
       cls = innerClass
     }
     var arguments: [(key: String, value: Value)] = []
-    var trainable = true
+    var trainable = !frozen
     for (k, link) in chain.enumerated() {
       guard let members = link.config.members else { continue }
       for m in members {

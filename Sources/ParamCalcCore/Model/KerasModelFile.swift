@@ -99,7 +99,7 @@ public struct KerasModelFile: Equatable, Sendable {
           + "model, as model.to_json() or model.save() writes it")
     }
     try checkKeras(root, layer: root["config"]?["name"]?.string ?? cls, className: cls)
-    return try model(root, className: cls, catalog: Lookup(catalog))
+    return try model(root, className: cls, catalog: Lookup(catalog), frozen: false)
   }
 
   /// The classes of a whole model.
@@ -121,7 +121,8 @@ public struct KerasModelFile: Equatable, Sendable {
     }
   }
 
-  static func model(_ v: JSONValue, className: String, catalog: Lookup)
+  /// `frozen`: the model is used as a layer of a model that is not trainable.
+  static func model(_ v: JSONValue, className: String, catalog: Lookup, frozen: Bool)
     throws(ModelFileProblem) -> KerasModelFile
   {
     guard let config = v["config"], case .object = config else {
@@ -131,6 +132,8 @@ public struct KerasModelFile: Equatable, Sendable {
       throw .notAModel("its \"config\" has no \"layers\" list")
     }
     let name = config["name"]?.string ?? className
+    // A model with trainable false freezes every layer in it, as Keras does.
+    let frozen = frozen || config["trainable"] == .bool(false)
     var out = KerasModelFile(name: name, className: className, inputs: [], layers: [], outputs: [])
     let sequential = className == "Sequential"
     var previous: TensorName?
@@ -173,10 +176,11 @@ public struct KerasModelFile: Equatable, Sendable {
         if let module = entry["module"]?.string, module.hasPrefix("keras.src.ops") {
           layer.content = .operation
         } else if modelClasses.contains(cls) {
-          layer.content = .nested(try model(entry, className: cls, catalog: catalog))
+          layer.content = .nested(
+            try model(entry, className: cls, catalog: catalog, frozen: frozen))
         } else {
           let (request, line) = try translate(
-            entry, name: layerName, className: cls, catalog: catalog)
+            entry, name: layerName, className: cls, catalog: catalog, frozen: frozen)
           layer.content = .request(request, line: line)
         }
       } catch {
