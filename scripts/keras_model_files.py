@@ -34,7 +34,8 @@ SHARED = pathlib.Path(os.environ.get("PARAMCALC_APPLICATIONS",
 # The five models shared/applications holds, copied; then the others made here.
 COPIED = ["VGG16", "ResNet50", "MobileNetV2", "DenseNet121", "EfficientNetB0"]
 MADE = ["VGG19", "ResNet101", "ResNet50V2", "Xception", "InceptionV3", "MobileNet",
-        "MobileNetV3Small", "DenseNet169", "NASNetMobile", "EfficientNetV2B0", "ConvNeXtTiny"]
+        "MobileNetV3Small", "DenseNet169", "NASNetMobile", "EfficientNetV2B0", "ConvNeXtTiny",
+        "MobileNetV3Large", "ResNet152V2", "InceptionResNetV2", "EfficientNetB3", "EfficientNetV2S"]
 
 
 def count(ws):

@@ -120,6 +120,12 @@ struct KerasModelFileTests {
       ("DenseNet169", 596 - 82, ["Concatenate": 82]),
       ("NASNetMobile", 770 - 100, ["Add": 80, "Concatenate": 20]),
       ("EfficientNetV2B0", 272 - 31 - 1, ["Add": 15, "Multiply": 16]),
+      ("MobileNetV3Large", 193 - 18, ["Add": 10, "Multiply": 8]),
+      ("ResNet152V2", 565 - 50, ["Add": 50]),
+      // CustomScaleLayer (inception_resnet_v2.py) reads two tensors: x + scale × residual.
+      ("InceptionResNetV2", 781 - 43 - 40, ["Concatenate": 43, "CustomScaleLayer": 40]),
+      ("EfficientNetB3", 386 - 45, ["Add": 19, "Multiply": 26]),
+      ("EfficientNetV2S", 515 - 65, ["Add": 35, "Multiply": 30]),
     ] as [(String, Int, [String: Int])])
   func applications(_ name: String, layers: Int, merges: [String: Int]) throws {
     let model = try KerasModelFile.read(json: try Self.text("applications/\(name).json"))
