@@ -31,15 +31,19 @@ struct ImportTests {
     return try Binary.spawn(Binary.url, arguments, in: dir, stdin: Array(stdin.utf8))
   }
 
-  /// Keras's counts of a fixture model (`NAME.expected.json`): the total, trainable and
-  /// non-trainable, and the names of its layers but the input.
-  func expected(_ path: String) throws -> (total: Int, trainable: Int, names: [String]) {
+  /// Keras's counts of a fixture model (`NAME.expected.json`): the total and trainable, and the
+  /// names and counts of its layers but the input.
+  func expected(_ path: String) throws -> (
+    total: Int, trainable: Int, names: [String], params: [Int]
+  ) {
     let data = try Data(contentsOf: Self.fixtures.appendingPathComponent(path))
     let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-    let layers = try #require(json["layers"] as? [[String: Any]])
+    let layers = try #require(json["layers"] as? [[String: Any]]).filter {
+      $0["type"] as? String != "InputLayer"
+    }
     return (
       try #require(json["total"] as? Int), try #require(json["trainable"] as? Int),
-      layers.filter { $0["type"] as? String != "InputLayer" }.compactMap { $0["name"] as? String }
+      layers.compactMap { $0["name"] as? String }, layers.compactMap { $0["params"] as? Int }
     )
   }
 
@@ -70,7 +74,10 @@ struct ImportTests {
     for (i, name) in keras.names.enumerated() {
       #expect(lines[i + 1].hasPrefix("    #\(i + 1) \(name)  "), "\(lines[i + 1])")
     }
-    #expect(lines[1] == "    #1 block1_conv1  Conv2D  out (None, 224, 224, 64)   1,792 params")
+    #expect(
+      lines[1]
+        == "    #1 block1_conv1  Conv2D  out (None, 224, 224, 64)   \(grouped(keras.params[0])) params"
+    )
     let rest = Array(lines[(keras.names.count + 1)...])
     #expect(
       rest == [
@@ -97,13 +104,15 @@ struct ImportTests {
     let keras = try expected("models/small-cnn.expected.json")
     let r = try run("import small-cnn.keras\n", copies: ["models/small-cnn.keras"])
     #expect(r.stderr == "" && r.status == 0)
+    // The counts are Keras's; the shapes: 28 - 3 + 1 = 26, pooled by 2 to 13, 13 × 13 × 8 = 1352.
+    let p = keras.params.map(grouped)
     #expect(
       r.stdout == """
           imported 'small_cnn' (Sequential) from small-cnn.keras: 4 layers   total \(grouped(keras.total))
-            #1 conv2d  Conv2D  out (None, 26, 26, 8)   80 params
-            #2 max_pooling2d  MaxPooling2D  out (None, 13, 13, 8)   0 params
-            #3 flatten  Flatten  out (None, 1352)   0 params
-            #4 dense  Dense  out (None, 10)   13,530 params
+            #1 conv2d  Conv2D  out (None, 26, 26, 8)   \(p[0]) params
+            #2 max_pooling2d  MaxPooling2D  out (None, 13, 13, 8)   \(p[1]) params
+            #3 flatten  Flatten  out (None, 1352)   \(p[2]) params
+            #4 dense  Dense  out (None, 10)   \(p[3]) params
 
         """)
   }
