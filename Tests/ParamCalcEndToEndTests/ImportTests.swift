@@ -214,6 +214,32 @@ struct ImportTests {
         """)
   }
 
+  /// An archive cut short, and a zip without config.json, are refused saying so.
+  @Test func damagedArchives() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "paramcalc-zip-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let archive = try Data(
+      contentsOf: Self.fixtures.appendingPathComponent("models/small-cnn.keras"))
+    try archive.prefix(1000).write(to: dir.appendingPathComponent("cut.keras"))
+    // A local header's signature, then an end of central directory record listing no member.
+    let empty: [UInt8] =
+      [0x50, 0x4B, 0x03, 0x04, 0x50, 0x4B, 0x05, 0x06] + Array(repeating: 0, count: 18)
+    try Data(empty).write(to: dir.appendingPathComponent("empty.keras"))
+    let r = try Binary.spawn(
+      Binary.url, [], in: dir, stdin: Array("import cut.keras\nimport empty.keras\n".utf8))
+    #expect(r.stdout == "" && r.status == 1)
+    #expect(
+      r.stderr.contains(
+        "<stdin>:1:8: error: cut.keras: not a Keras archive paramcalc can read: it starts as a zip archive but has no central directory (is it cut short?)"
+      ))
+    #expect(
+      r.stderr.contains(
+        "<stdin>:2:8: error: empty.keras: not a Keras archive paramcalc can read: it has no 'config.json' (a .keras archive has one); it holds 0 members"
+      ))
+  }
+
   @Test func missingFile() throws {
     let stderr = try refused("missing.json")
     #expect(
