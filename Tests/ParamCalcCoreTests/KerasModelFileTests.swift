@@ -233,6 +233,9 @@ struct KerasModelExampleTests {
           ]
         ],
       ])
+    // The shapes each call reads: x is (None, 16); each branch gives (None, 8).
+    #expect(model.layers[0].inputShapes == [[nil, 16]])
+    #expect(model.layers[2].inputShapes == [[nil, 8], [nil, 8]])
     do {
       _ = try model.chain()
       Issue.record("a model with branches was taken as a chain")

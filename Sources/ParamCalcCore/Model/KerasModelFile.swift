@@ -47,6 +47,9 @@ public struct KerasModelFile: Equatable, Sendable {
     /// The shape the layer was built on, batch axis included (`build_config.input_shape`, or
     /// else the shape of the tensor its first call reads), when that is one tensor.
     public var inputShape: [Int?]?
+    /// The shapes of the tensors the first call reads, batch axis included (a merge layer reads
+    /// several); empty in a Sequential model, where a layer reads the one before it.
+    public var inputShapes: [[Int?]] = []
   }
 
   /// What a layer is in paramcalc's terms.
@@ -167,8 +170,11 @@ public struct KerasModelFile: Equatable, Sendable {
       } else {
         let nodes = entry["inbound_nodes"]?.array ?? []
         layer.calls = nodes.map(tensors)
-        if layer.inputShape == nil, let first = nodes.first, layer.calls.first?.count == 1 {
-          layer.inputShape = tensorShapes(first).first
+        if let first = nodes.first {
+          layer.inputShapes = tensorShapes(first)
+          if layer.inputShape == nil, layer.calls.first?.count == 1 {
+            layer.inputShape = layer.inputShapes.first
+          }
         }
       }
       do throws(ModelFileProblem) {
