@@ -77,6 +77,8 @@ struct Runner {
         response = .edit(
           command: "load",
           try Files.load(path, into: &interpreter, at: span, memoryLimit: memoryLimit))
+      case .importFile(let path, let span):
+        response = try ModelFiles.importModel(path, into: &interpreter, at: span)
       case .play(let path, let span):
         try play(path, at: span)
       case .quit:

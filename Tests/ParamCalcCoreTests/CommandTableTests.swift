@@ -8,7 +8,7 @@ struct CommandTableTests {
   /// the table: the table is checked against this, not against itself.
   static let documented = [
     "input", "add", "reuse", "insert", "remove", "set", "undo", "redo", "clear", "summary", "total",
-    "explain", "layers", "help", "prompt", "quiz", "save", "load", "play", "quit",
+    "explain", "layers", "help", "prompt", "quiz", "save", "load", "import", "play", "quit",
   ]
   /// The commands that only show or save the model, or leave: a failed line of one of them is not a
   /// refused line of the model.
@@ -31,7 +31,8 @@ struct CommandTableTests {
   @Test func everyTableWordParsesAsItsCommand() {
     // Commands that need an operand are refused without one, naming the word; the others parse.
     let needOperand: Set<CommandKind> = [
-      .input, .add, .reuse, .insert, .remove, .set, .prompt, .quiz, .save, .load, .play,
+      .input, .add, .reuse, .insert, .remove, .set, .prompt, .quiz, .save, .load, .importFile,
+      .play,
     ]
     for info in CommandTable.all {
       for word in info.words {
@@ -61,7 +62,8 @@ struct CommandTableTests {
       ("remove 1", .remove), ("set 1 units=8", .set), ("undo", .undo), ("redo", .redo),
       ("clear", .clear), ("summary", .summary), ("total", .total), ("explain all", .explain),
       ("layers", .layers), ("help dense", .help), ("prompt total", .prompt), ("quiz on", .quiz),
-      ("save m.pc", .save), ("load m.pc", .load), ("play m.pc", .play),
+      ("save m.pc", .save), ("load m.pc", .load), ("import m.json", .importFile),
+      ("play m.pc", .play),
       ("quit", .quit), ("exit", .quit),
     ]
     #expect(Set(lines.map(\.1)) == Set(CommandKind.allCases))

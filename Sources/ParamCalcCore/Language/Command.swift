@@ -22,6 +22,8 @@ public enum Command: Equatable, Sendable {
   case setting(Setting, at: Span)
   case save(path: FileName, at: Span)
   case load(path: FileName, at: Span)
+  /// `import FILE`: a Keras model file (JSON, or a .keras archive).
+  case importFile(path: FileName, at: Span)
   case play(path: FileName, at: Span)
   case quit
 
@@ -45,6 +47,7 @@ public enum Command: Equatable, Sendable {
     case .setting(let setting, _): return setting.kind
     case .save: return .save
     case .load: return .load
+    case .importFile: return .importFile
     case .play: return .play
     case .quit: return .quit
     }

@@ -54,7 +54,10 @@ public struct CommandParser {
     guard let first = tokens.first else { return nil }
     let named = commandWord(first)
     // A file name may be any bytes: invalid UTF-8 is refused on a line of another command.
-    if let i = invalidUTF8, named?.0 != .save && named?.0 != .load && named?.0 != .play {
+    if let i = invalidUTF8,
+      named?.0 != .save && named?.0 != .load && named?.0 != .play
+        && named?.0 != .importFile
+    {
       throw .syntax(
         "invalid UTF-8 (byte 0x\(String(b[i], radix: 16, uppercase: true)))", at: Span(i, i + 1),
         hint: "paramcalc reads text in UTF-8 (only a file name may be other bytes)")
@@ -190,9 +193,11 @@ public struct CommandParser {
       }
       if kind == .prompt { return .setting(.prompt(first ? .total : .plain), at: t) }
       return .setting(.quiz(first), at: t)
-    case .save, .load, .play:
+    case .save, .load, .play, .importFile:
+      let example = kind == .importFile ? "model.json" : "model.pc"
       guard let t = rest.first else {
-        throw .missingOperand(command: word, what: "a file name, e.g. '\(word) model.pc'", at: end)
+        throw .missingOperand(
+          command: word, what: "a file name, e.g. '\(word) \(example)'", at: end)
       }
       // The name is the bytes written (a file name need not be UTF-8): the rest of the line, or
       // one quoted string, read as values are (`save 'my model.pc'`, `load 'it''s.pc'`).
@@ -205,11 +210,13 @@ public struct CommandParser {
         path = FileName(bytes: Array(b[span.start..<span.end]))
       }
       if path.bytes.isEmpty {
-        throw .missingOperand(command: word, what: "a file name, e.g. '\(word) model.pc'", at: t)
+        throw .missingOperand(
+          command: word, what: "a file name, e.g. '\(word) \(example)'", at: t)
       }
       switch kind {
       case .save: return .save(path: path, at: span)
       case .load: return .load(path: path, at: span)
+      case .importFile: return .importFile(path: path, at: span)
       default: return .play(path: path, at: span)
       }
     }

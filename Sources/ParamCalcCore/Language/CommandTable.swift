@@ -2,8 +2,7 @@
 /// one of them).
 public enum CommandKind: Int, CaseIterable, Sendable {
   case input, add, reuse, insert, remove, set, undo, redo, clear, summary, total, explain, layers
-  case help
-  case prompt, quiz, save, load, play, quit
+  case help, prompt, quiz, save, load, importFile, play, quit
 
   /// The command's entry in `CommandTable`.
   public var info: CommandInfo { CommandTable.all[rawValue] }
@@ -78,7 +77,7 @@ public enum CommandTable {
       ),
       CommandInfo(
         .undo, "undo", usage: "undo", editsModel: true,
-        "Undoes the last change (input, add, insert, remove, set, clear, load); unlimited."),
+        "Undoes the last change (input, add, insert, remove, set, clear, load, import); unlimited."),
       CommandInfo(.redo, "redo", usage: "redo", editsModel: true, "Redoes what undo undid."),
       CommandInfo(
         .clear, "clear", usage: "clear", editsModel: true,
@@ -113,6 +112,10 @@ public enum CommandTable {
       CommandInfo(
         .load, "load", usage: "load FILE", editsModel: true,
         "Replaces the model with the one a script builds (one undo step)."),
+      CommandInfo(
+        .importFile, "import", usage: "import FILE", editsModel: true,
+        "Replaces the model with the one a Keras model file describes (one undo step). FILE is the JSON that Keras's model.to_json() writes, or a .keras archive from model.save(); each layer is translated to the line 'add' would take for it, and shown with its name in the file. A Functional model comes in as a graph: its inputs as 'input NAME DIMS', each layer with 'as NAME from A,B' and a layer called twice with 'reuse', in Keras's order of model.layers; a model used as a layer, an operation on tensors (x + y) or a layer's second output is not read yet."
+      ),
       CommandInfo(
         .play, "play", usage: "play FILE", editsModel: true,
         "Steps through a lesson file at the prompt: each command is shown as if typed and runs when you press Enter; b goes back a step (undoing it), q stops; # lines are narration. It needs a terminal."

@@ -2,7 +2,8 @@
 /// command table), the layer types (the catalog), after a layer type its arguments as `name=`,
 /// after `name=` the values the argument's declaration names (its choices, true and false,
 /// activation names), layer numbers (listed with their types) after the commands that take one,
-/// and file names after `save` and `load` (listed by the caller: the core does no I/O).
+/// and file names after `save`, `load`, `import` and `play` (listed by the caller: the core does
+/// no I/O).
 ///
 /// Prefixes are case-insensitive (command words, aliases, types, names and values are
 /// lowercase); file names are matched as written (file systems tell case apart).
@@ -100,7 +101,7 @@ public enum Completion {
   }
 
   /// The commands whose operand is a file name (`play` when the command table has it).
-  static let fileCommands: Set<String> = ["save", "load", "play"]
+  static let fileCommands: Set<String> = ["save", "load", "import", "play"]
 
   /// The texts that complete `word`, the word under the cursor, given the text of the line
   /// before it (`before`); `session` answers what layer `set N` is about. A word may hold

@@ -15,6 +15,10 @@ public enum Response: Sendable {
   case save(path: String, request: SaveRequest)
   /// The executable reads `path` and calls `Interpreter.load`.
   case load(path: FileName, at: Span)
+  /// The executable reads the Keras model file `path` and calls `Interpreter.importModel`.
+  case importFile(path: FileName, at: Span)
+  /// A Keras model file imported: the edit, and the model's names from the file.
+  case imported(EditOutcome, ImportedModel)
   /// The executable steps through the lesson in `path` at the prompt.
   case play(path: FileName, at: Span)
   case quit
@@ -31,6 +35,7 @@ public enum Response: Sendable {
     case .setting(let setting): return setting.kind.name
     case .save: return CommandKind.save.name
     case .load: return CommandKind.load.name
+    case .importFile, .imported: return CommandKind.importFile.name
     case .play: return CommandKind.play.name
     case .quit: return CommandKind.quit.name
     }
@@ -169,6 +174,8 @@ public struct Interpreter: Sendable {
       return .save(path: path.description, request: SaveRequest(file: path, script: script))
     case .load(let path, let span):
       return .load(path: path, at: span)
+    case .importFile(let path, let span):
+      return .importFile(path: path, at: span)
     case .play(let path, let span):
       guard atTerminal else { throw .needsTerminal("play", at: span) }
       return .play(path: path, at: span)
@@ -244,7 +251,7 @@ public struct Loader: Sendable {
       switch command {
       case .input, .namedInput, .add, .reuse, .insert, .remove, .set, .undo, .redo, .clear:
         _ = try fresh.execute(command, lineLength: line.utf8.count)
-      case .save, .load, .play:
+      case .save, .load, .play, .importFile:
         throw ParamCalcError.syntax(
           "'\(command.name)' cannot be used inside a loaded file", at: Span(0, line.utf8.count))
       case .quit:

@@ -33,6 +33,12 @@ public enum ParamCalcError: Error, Equatable, Sendable {
   case lineTooLong(length: Int, limit: Int)
   /// An error at a line of a file being loaded, wrapped with where it happened.
   indirect case inLoadedFile(path: String, line: Int, text: String, underlying: ParamCalcError)
+  /// A Keras model file that `import` cannot read or import: why, in the file's terms.
+  case modelFile(path: String, ModelFileProblem, at: Span)
+  /// An error building a layer of an imported model file: the layer's name and Keras class, and
+  /// the `add` line it was translated to (the underlying error points into that line).
+  indirect case inModelFile(
+    path: String, layer: String, className: String, text: String, underlying: ParamCalcError)
 
   /// Columns the caret goes under.
   public var span: Span {
@@ -43,9 +49,10 @@ public enum ParamCalcError: Error, Equatable, Sendable {
       .missingArgument(_, _, let at, _), .invalidValue(_, _, let at, _), .extraTokens(let at, _),
       .missingOperand(_, _, let at), .indexOutOfRange(_, _, let at, _), .noInputShape(let at),
       .refused(_, _, let at, _), .breaksLayer(_, _, _, let at, _), .overflow(_, let at),
-      .wiring(_, let at, _), .nothingTo(_, let at), .needsTerminal(_, let at), .file(_, _, let at):
+      .wiring(_, let at, _), .nothingTo(_, let at), .needsTerminal(_, let at), .file(_, _, let at),
+      .modelFile(_, _, let at):
       return at
-    case .inLoadedFile, .lineTooLong:
+    case .inLoadedFile, .lineTooLong, .inModelFile:
       return Span(0, 0)
     }
   }
@@ -84,7 +91,9 @@ public enum ParamCalcError: Error, Equatable, Sendable {
     case .nothingTo(let w, let at): return .nothingTo(w, at: at.shifted(by: o))
     case .needsTerminal(let w, let at): return .needsTerminal(w, at: at.shifted(by: o))
     case .file(let p, let r, let at): return .file(path: p, reason: r, at: at.shifted(by: o))
-    case .lineTooLong, .inLoadedFile: return self
+    case .modelFile(let p, let problem, let at):
+      return .modelFile(path: p, problem, at: at.shifted(by: o))
+    case .lineTooLong, .inLoadedFile, .inModelFile: return self
     }
   }
 
@@ -119,6 +128,9 @@ public enum ParamCalcError: Error, Equatable, Sendable {
         "this line is \(Format.thousands(length)) bytes long; lines are limited to \(Format.thousands(limit)) bytes"
     case .inLoadedFile(let path, let line, _, let inner):
       return "in \(path):\(line): \(inner.message)"
+    case .modelFile(let path, let problem, _): return "\(path): \(problem.message)"
+    case .inModelFile(let path, let layer, let cls, _, let inner):
+      return "in \(path), layer '\(layer)' (\(cls)): \(inner.message)"
     }
   }
 
@@ -166,6 +178,8 @@ public enum ParamCalcError: Error, Equatable, Sendable {
     case .file: return nil
     case .lineTooLong: return "the line was skipped; split it, or remove what makes it so long"
     case .inLoadedFile(_, _, _, let inner): return inner.hint
+    case .modelFile(_, let problem, _): return problem.hint
+    case .inModelFile(_, _, _, _, let inner): return inner.hint
     }
   }
 }

@@ -39,6 +39,16 @@ public enum DiagnosticRenderer {
     }
     let place =
       location.map { "\(escaped($0.file)):\($0.line):\(column(e, in: text)): " } ?? ""
+    if case .inModelFile(let path, _, _, let innerText, let underlying) = e {
+      // The layer's `add` line, with the caret where the underlying error points; then the line
+      // of the command that imported it.
+      var out = "\(place)\(style.error)error:\(style.reset) \(escaped(e.message))\n"
+      out += quote(innerText, span: underlying.span, style: style, width: width)
+      if let h = e.hint { out += "\(style.hint)help:\(style.reset) \(escaped(h))\n" }
+      out += "\(place)note: while importing '\(escaped(path))' (the model is unchanged)\n"
+      if !text.isEmpty { out += quote(text, span: Span(0, 0), style: style, width: width) }
+      return out
+    }
     var out = "\(place)\(style.error)error:\(style.reset) \(escaped(e.message))\n"
     if !text.isEmpty { out += quote(text, span: e.span, style: style, width: width) }
     if let h = e.hint { out += "\(style.hint)help:\(style.reset) \(escaped(h))\n" }

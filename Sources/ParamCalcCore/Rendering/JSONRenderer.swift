@@ -45,7 +45,7 @@ public enum JSONRenderer {
     o.add("command", response.command)
     o.add("line", line)
     switch response {
-    case .edit, .summary, .explain(_, all: true):
+    case .edit, .summary, .explain(_, all: true), .imported:
       // One writer for these objects: the byte stream the binary uses.
       var stream = JSONStream()
       var out: [UInt8] = []
@@ -82,7 +82,7 @@ public enum JSONRenderer {
     case .save(let path, _):
       o.add("path", path)
       o.add("layers", s.count)
-    case .load, .play, .quit:
+    case .load, .importFile, .play, .quit:
       break
     }
     return o.string
@@ -193,6 +193,8 @@ public struct JSONStream {
     switch response {
     case .edit(let name, let outcome):
       edit(name, outcome, line: line, s, into: &out)
+    case .imported(let outcome, let model):
+      imported(outcome, model, line: line, s, into: &out)
     case .summary:
       var o = JSONObject()
       o.add("command", "summary")
@@ -257,6 +259,40 @@ public struct JSONStream {
       out.append(decimal: outcome.reinferred, grouped: false)
       changes(outcome, into: &out)
     }
+    totals(s, into: &out)
+  }
+
+  /// The object of `import`: load's (`"effect":"loaded"` and the totals), with the file, the
+  /// model's name and class, and its layers, each with its name in the file:
+  /// `{"command":"import","line":1,"effect":"loaded","path":"VGG16.json","model":"vgg16",
+  /// "model_class":"Functional","layers":[{"index":1,"name":"block1_conv1","type":...}],...}`.
+  mutating func imported(
+    _ outcome: EditOutcome, _ m: ImportedModel, line: Int, _ s: Session, into out: inout [UInt8]
+  ) {
+    var o = JSONObject()
+    o.add("command", CommandKind.importFile.name)
+    o.add("line", line)
+    o.add("effect", outcome.kind.rawValue)
+    o.add("path", m.path)
+    o.add("model", m.name)
+    o.add("model_class", m.className)
+    out.append(text: o.text)
+    out.append(ascii: ",\"layers\":[")
+    for (i, l) in s.layers.enumerated() {
+      if i > 0 { out.append(UInt8(ascii: ",")) }
+      var one: [UInt8] = []
+      layer(i + 1, l, into: &one)
+      // `{"index":1,` then the name, then the rest of the layer's object.
+      let head = Array("{\"index\":\(i + 1),".utf8)
+      out.append(contentsOf: head)
+      if i < m.layerNames.count {
+        var name = ""
+        JSONObject.appendString(m.layerNames[i], to: &name)
+        out.append(text: "\"name\":" + name + ",")
+      }
+      out.append(contentsOf: one[head.count...])
+    }
+    out.append(UInt8(ascii: "]"))
     totals(s, into: &out)
   }
 

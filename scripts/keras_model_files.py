@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Writes Keras model files, and what Keras counts in them, for the tests of `import`.
+
+- Tests/ParamCalcEndToEndTests/Fixtures/applications/NAME.json: `model.to_json()` of
+  `keras.applications.NAME(weights=None)` (default input and 1,000 classes), and
+  NAME.expected.json: Keras's counts, the model's and each layer's (one object per entry of
+  `model.layers`, in that order: name, type, params, trainable, non_trainable).
+  The five models of shared/applications are copied as they are (give their folder as
+  $PARAMCALC_APPLICATIONS, default ../shared/applications beside the repository).
+- .../Fixtures/models/EXAMPLE.json and .expected.json: each examples/*.pc that Keras builds as a
+  `keras.Sequential` model (one whose layers each take one input), as Keras writes it.
+- .../Fixtures/models/: small models made here for the other cases: a `.keras` archive saved by
+  Keras, the same archive with its members compressed, a model calling a nested Sequential twice,
+  a model with a custom (registered) layer, one with a Lambda layer, and a Functional model that
+  branches.
+
+usage: KERAS_BACKEND=jax ~/keras/bin/python scripts/keras_model_files.py [--only NAME ...]
+"""
+import json, os, pathlib, shutil, sys, zipfile
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, os.environ.get("PARAMCALC_ORACLE", str(ROOT.parent / "shared" / "oracle")))
+import numpy as np  # noqa: E402
+import keras  # noqa: E402
+from keras import layers as L  # noqa: E402
+from keras_run import CLASSES, SHORT, value, dims  # noqa: E402
+
+FIXTURES = ROOT / "Tests/ParamCalcEndToEndTests/Fixtures"
+APPS = FIXTURES / "applications"
+MODELS = FIXTURES / "models"
+SHARED = pathlib.Path(os.environ.get("PARAMCALC_APPLICATIONS",
+                                     str(ROOT.parent / "shared" / "applications")))
+# The five models shared/applications holds, copied; then the others made here.
+COPIED = ["VGG16", "ResNet50", "MobileNetV2", "DenseNet121", "EfficientNetB0"]
+MADE = ["VGG19", "ResNet101", "ResNet50V2", "Xception", "InceptionV3", "MobileNet",
+        "MobileNetV3Small", "DenseNet169", "NASNetMobile", "EfficientNetV2B0", "ConvNeXtTiny",
+        "MobileNetV3Large", "ResNet152V2", "InceptionResNetV2", "EfficientNetB3", "EfficientNetV2S"]
+
+
+def count(ws):
+    return int(sum(int(np.prod(w.shape)) for w in ws))
+
+
+def expected(model, name):
+    rows = [{"name": l.name, "type": type(l).__name__, "params": l.count_params(),
+             "trainable": count(l.trainable_weights),
+             "non_trainable": count(l.non_trainable_weights)} for l in model.layers]
+    return {"model": name, "total": model.count_params(),
+            "trainable": count(model.trainable_weights),
+            "non_trainable": count(model.non_trainable_weights), "layers": rows}
+
+
+def write(folder, name, model):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.json").write_text(model.to_json())
+    (folder / f"{name}.expected.json").write_text(json.dumps(expected(model, name)) + "\n")
+
+
+def sequential(text):
+    """The Sequential model of a paramcalc script (input and add lines), or why Keras refuses."""
+    shape = None
+    built = []
+    for raw in text.splitlines():
+        line = raw.split("#")[0].strip()
+        if line.startswith("input "):
+            shape = dims(line[6:])
+        if not line.startswith("add "):
+            continue
+        toks = line[4:].split()
+        wrapper = None
+        if toks[0].lower() in ("bidirectional", "timedistributed"):
+            wrapper, toks = toks[0].lower(), toks[1:]
+        args = {SHORT.get(k, k): value(v) for k, v in (t.split("=", 1) for t in toks[1:])}
+        trainable = args.pop("trainable", True)
+        kind = CLASSES[toks[0].lower()]
+        if wrapper == "bidirectional":
+            mm = {"merge_mode": args.pop("merge_mode")} if "merge_mode" in args else {}
+            layer = L.Bidirectional(kind(**args), **mm)
+        elif wrapper == "timedistributed":
+            layer = L.TimeDistributed(kind(**args))
+        else:
+            layer = kind(**args)
+        layer.trainable = trainable
+        built.append(layer)
+    first = built[0].__class__.__name__.lower()
+    dtype = "int32" if first in ("embedding",) else "float32"
+    return keras.Sequential([keras.Input(shape=shape, dtype=dtype)] + built)
+
+
+@keras.saving.register_keras_serializable(package="MyLayers")
+class Scale(L.Layer):
+    def build(self, input_shape):
+        self.s = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+
+    def call(self, x):
+        return x * self.s
+
+
+def small_models():
+    MODELS.mkdir(parents=True, exist_ok=True)
+    small = keras.Sequential([keras.Input((28, 28, 1)), L.Conv2D(8, 3, activation="relu"),
+                              L.MaxPooling2D(2), L.Flatten(), L.Dense(10, activation="softmax")],
+                             name="small_cnn")
+    write(MODELS, "small-cnn", small)
+    archive = MODELS / "small-cnn.keras"
+    small.save(archive)
+    # The same members, compressed: what Keras does not write, and import refuses.
+    with zipfile.ZipFile(archive) as src, zipfile.ZipFile(
+            MODELS / "compressed.keras", "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info.filename))
+    # A Functional model calling one nested Sequential twice.
+    inner = keras.Sequential([keras.Input((8,)), L.Dense(8, activation="relu")], name="block")
+    x = keras.Input((8,), name="features")
+    y = L.Dense(16, name="head")(inner(inner(x)))
+    write(MODELS, "nested", keras.Model(x, y, name="twice"))
+    # A custom layer (registered in its own package) between two Dense layers.
+    x = keras.Input((4,))
+    y = L.Dense(3)(Scale(name="scale")(L.Dense(4)(x)))
+    write(MODELS, "custom-layer", keras.Model(x, y, name="custom"))
+    # A Lambda layer: a Keras class paramcalc leaves out.
+    lam = keras.Sequential([keras.Input((4,)), L.Lambda(lambda t: t * 2, output_shape=(4,)),
+                            L.Dense(2)], name="with_lambda")
+    write(MODELS, "lambda", lam)
+    # Two branches added together.
+    x = keras.Input((16,), name="x")
+    a = L.Dense(8, name="left")(x)
+    b = L.Dense(8, name="right")(x)
+    write(MODELS, "branches", keras.Model(x, L.Add(name="sum")([a, b]), name="branches"))
+
+
+def main(only):
+    APPS.mkdir(parents=True, exist_ok=True)
+    if not only:
+        for name in COPIED:
+            for suffix in (".json", ".expected.json"):
+                shutil.copyfile(SHARED / f"{name}{suffix}", APPS / f"{name}{suffix}")
+        small_models()
+        refused = {}
+        for path in sorted((ROOT / "examples").glob("*.pc")):
+            try:
+                model = sequential(path.read_text())
+            except Exception as e:  # Keras refuses it as a Sequential model: say which, and why
+                refused[path.name] = f"{type(e).__name__}: {e}".splitlines()[0][:200]
+                continue
+            write(MODELS, path.stem, model)
+        (MODELS / "examples-not-sequential.json").write_text(json.dumps(refused, indent=1) + "\n")
+    for name in only or MADE:
+        keras.backend.clear_session()
+        model = getattr(keras.applications, name)(weights=None)
+        write(APPS, name, model)
+        print(name, model.count_params(), flush=True)
+
+
+if __name__ == "__main__":
+    main([a for a in sys.argv[1:] if not a.startswith("--")])
