@@ -9,6 +9,9 @@ Measures (wall time, best of REPEAT runs; peak memory from the kernel's rusage):
      KERAS_PYTHON=/path/to/python (keras and jax installed), the same question asked of Keras.
   5. Tab completion on a 100,000-layer model (scripts/completion_bench.swift, compiled with the
      core's sources): the slowest of its contexts, median and 99th percentile of 200 answers.
+  6. Import of keras.applications.DenseNet121's model JSON (../shared/applications): paramcalc's
+     `import` to its total, the median of 20 runs; with KERAS_PYTHON, Keras loading the same JSON
+     (model_from_json) and counting it.
   4. Long lines: comment lines of 10, 20 and 40 MB (refused at the 1 MiB line limit, each byte
      read once) and an `add` line of 100,000 arguments just under the limit: linear, not quadratic.
 """
@@ -171,6 +174,31 @@ def startup_table():
     return rows
 
 
+def import_table():
+    model = ROOT.parent / "shared/applications/DenseNet121.json"
+    if not model.exists():
+        model = ROOT / "Tests/ParamCalcEndToEndTests/Fixtures/applications/DenseNet121.json"
+    path = write("import.pc", f"import {model}\ntotal\n")
+    times = [spawn_time([str(BIN), str(path)]) for _ in range(20)]
+    mem = run([str(BIN), str(path)])[1]
+    median = statistics.median(times)
+    rows = ["| DenseNet121 (429 layers) imported and counted | median | peak memory |", "|---|---:|---:|",
+            f"| paramcalc `import` | {median * 1000:.1f} ms | {mem / 1024:.1f} MB |"]
+    keras = os.environ.get("KERAS_PYTHON")
+    if keras:
+        code = ("import sys, keras; m = keras.models.model_from_json(open(sys.argv[1]).read()); "
+                "print(m.count_params())")
+        os.environ["KERAS_BACKEND"] = "jax"
+        argv = [keras, "-c", code, str(model)]
+        ks = [(spawn_time(argv), run(argv)[1]) for _ in range(3)]
+        km = statistics.median(k[0] for k in ks)
+        rows.append(f"| Keras 3 model_from_json + count_params | {km * 1000:.0f} ms | {max(k[1] for k in ks) / 1024:.0f} MB |")
+        rows.append(f"| ratio | {km / median:,.0f}× | |")
+    else:
+        rows.append("| Keras 3 | not measured (set KERAS_PYTHON) | |")
+    return rows
+
+
 def long_line_table():
     rows = ["| one long line | time | peak memory |", "|---|---:|---:|"]
     for mb in (10, 20, 40):
@@ -212,7 +240,7 @@ def main():
         sys.exit(f"{BIN} is missing: run `make build` first")
     WORK.mkdir(parents=True, exist_ok=True)
     out = ["## paramcalc benchmark", "", f"machine: {os.cpu_count()} cores; binary: {BIN.relative_to(ROOT) if BIN.is_relative_to(ROOT) else BIN}; best of {REPEAT} runs", ""]
-    out += scale_table() + [""] + complexity_table() + completion_rows() + [""] + startup_table() + [""] + long_line_table()
+    out += scale_table() + [""] + complexity_table() + completion_rows() + [""] + startup_table() + [""] + import_table() + [""] + long_line_table()
     text = "\n".join(out) + "\n"
     (WORK / "results.md").write_text(text)
     print(text)

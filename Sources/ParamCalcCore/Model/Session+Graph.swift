@@ -346,9 +346,11 @@ extension Session {
   /// the layers' names.
   public func connections(of i: Int, names: [String]) -> [String] {
     if row(i).piece.model is InputLayerModel { return [] }
-    // A layer called again is named for its output by the call (`dense, again`).
+    // A layer called again: its output is the tensor named with `as`, or `dense (again)`.
     func named(_ k: Int) -> String {
-      row(k).piece.spec.reuses == nil ? names[k] : names[k] + ", again"
+      let spec = row(k).piece.spec
+      guard spec.reuses != nil else { return names[k] }
+      return spec.name ?? names[k] + " (again)"
     }
     guard let sources = row(i).piece.spec.sources else {
       return [i == 0 ? Session.inputName : named(i - 1)]

@@ -9,8 +9,9 @@ public enum JSONRenderer {
     var o = JSONObject()
     o.first = true
     o.add("type", l.typeName)
-    // A name given with `as`, and the tensors named with `from` (as written: `c1`, `#4`).
-    if let name = l.spec.name { o.add("name", name) }
+    // A name given with `as` (for a layer called again, the name of that call's output), and
+    // the tensors named with `from` (as written: `c1`, `#4`).
+    if let name = l.spec.name { o.add(l.spec.reuses == nil ? "name" : "output_name", name) }
     if let n = l.spec.reuses { o.add("reuses", n) }
     if let sources = l.spec.sources {
       o.add("inputs", raw: JSONObject.array(sources.map { JSONObject.string($0.script) }))
@@ -202,9 +203,20 @@ public struct JSONStream {
       if let input = s.input { o.add("input_shape", input) }
       out.append(text: o.text)
       out.append(ascii: ",\"layers\":[")
+      // A graph's layers say their Keras name and the tensors they read, by name.
+      let names = s.isGraph ? s.layerNames : nil
       for (i, l) in s.layers.enumerated() {
         if i > 0 { out.append(UInt8(ascii: ",")) }
-        layer(i + 1, l, into: &out)
+        if let names {
+          var graph = JSONObject()
+          if l.spec.name == nil || l.spec.reuses != nil { graph.add("name", names[i]) }
+          graph.add(
+            "connected_to",
+            raw: JSONObject.array(s.connections(of: i, names: names).map(JSONObject.string)))
+          named(i + 1, l, graph.text.dropFirst() + ",", into: &out)
+        } else {
+          layer(i + 1, l, into: &out)
+        }
         if out.count >= 1 << 16, !drain(&out) { return }
       }
       out.append(UInt8(ascii: "]"))
@@ -280,20 +292,26 @@ public struct JSONStream {
     out.append(ascii: ",\"layers\":[")
     for (i, l) in s.layers.enumerated() {
       if i > 0 { out.append(UInt8(ascii: ",")) }
-      var one: [UInt8] = []
-      layer(i + 1, l, into: &one)
-      // `{"index":1,` then the name, then the rest of the layer's object.
-      let head = Array("{\"index\":\(i + 1),".utf8)
-      out.append(contentsOf: head)
-      if i < m.layerNames.count {
-        var name = ""
+      // The name in the file, unless the layer carries it (a graph's layers, named with `as`).
+      var name = ""
+      if i < m.layerNames.count, l.spec.name == nil {
         JSONObject.appendString(m.layerNames[i], to: &name)
-        out.append(text: "\"name\":" + name + ",")
+        name = "\"name\":" + name + ","
       }
-      out.append(contentsOf: one[head.count...])
+      named(i + 1, l, Substring(name), into: &out)
     }
     out.append(UInt8(ascii: "]"))
     totals(s, into: &out)
+  }
+
+  /// A layer object with `fields` (`"name":"x",`, ending with a comma, or empty) after its index.
+  mutating func named(_ index: Int, _ l: ModelLayer, _ fields: Substring, into out: inout [UInt8]) {
+    var one: [UInt8] = []
+    layer(index, l, into: &one)
+    let head = Array("{\"index\":\(index),".utf8)
+    out.append(contentsOf: head)
+    out.append(text: String(fields))
+    out.append(contentsOf: one[head.count...])
   }
 
   /// A layer object, `{"index":3,"type":...}`; the part after the index is made once per

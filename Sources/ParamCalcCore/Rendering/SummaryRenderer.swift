@@ -55,7 +55,8 @@ extension TextRenderer {
           baseOf[kerasClass] = base
         }
         return Cells(
-          base: base, type: Array(" (\(l.typeName))".utf8),
+          base: base,
+          type: Array(" (\(l.typeName)\(l.spec.reuses == nil ? "" : ", again"))".utf8),
           shape: Array(l.output.description.utf8),
           params: Array(Format.thousands(l.params).utf8),
           share: Array(Format.share(l.params, of: total).utf8),
