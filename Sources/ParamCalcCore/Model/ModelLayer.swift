@@ -5,12 +5,16 @@ final class Piece: Sendable {
   let model: any LayerModel
   let inert: [Argument]
   let typeName: String
+  /// Whether the layer has `as` or `from`, or is a named input: the model is then a graph
+  /// (worked out once here: `add` asks it of every layer).
+  let isWired: Bool
 
   init(spec: LayerSpec, model: any LayerModel, inert: [Argument]) {
     self.spec = spec
     self.model = model
     self.inert = inert
     typeName = model.typeName
+    isWired = spec.name != nil || spec.sources != nil || model is InputLayerModel
   }
 }
 

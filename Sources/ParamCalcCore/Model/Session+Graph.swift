@@ -364,7 +364,3 @@ extension Session {
   }
 }
 
-extension Piece {
-  /// Whether the layer has `as` or `from`, or is a named input: the model is then a graph.
-  var isWired: Bool { spec.name != nil || spec.sources != nil || model is InputLayerModel }
-}
