@@ -227,6 +227,14 @@ struct GraphTests {
     expectRefusal(
       after: ["input left (4,)"], "add dense units=2 from input", .noInputShape, "no input shape")
     expectRefusal(after: ["input left (4,)"], "reuse 1", .wiring, "is an input")
+    // Giving a named input again changes its shape: (5 + 1) × 2 = 12 after (3 + 1) × 2 = 8.
+    var i = Interpreter()
+    for line in ["input z (3,)", "add dense units=2 from z"] { _ = try i.run(line: line) }
+    #expect(i.session.total == 8)
+    _ = try i.run(line: "input z (5,)")
+    #expect(i.session.total == 12 && i.session.count == 2)
+    _ = try i.run(line: "undo")
+    #expect(i.session.total == 8)
   }
 
   @Test func aLayerCalledAgainIsCountedOnce() throws {

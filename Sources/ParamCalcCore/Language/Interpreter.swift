@@ -114,6 +114,15 @@ public struct Interpreter: Sendable {
       built = layer
       return .edit(command: "add", try session.add(layer, at: request.typeSpan))
     case .namedInput(let request):
+      // A name the model has as an input already: its shape changes (later layers re-inferred).
+      if let name = request.name, let i = session.names[name],
+        session.layers[i].model is InputLayerModel
+      {
+        return .edit(
+          command: "input",
+          try session.set(
+            i + 1, arguments: request.arguments, indexSpan: request.typeSpan, span: whole))
+      }
       let layer = try session.build(request, end: end)
       return .edit(command: "input", try session.add(layer, at: request.typeSpan))
     case .insert(let index, let indexSpan, let request):
