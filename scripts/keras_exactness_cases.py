@@ -538,6 +538,64 @@ CASES = [
     ("(8,8,3)", "add randomelastictransform fill_mode=constant"),
     ("(8,8,3)", "add randomelastictransform fill_mode=foo"),
     ("(8,8,3)", "add randomelastictransform interpolation=lanczos3"),
+    # RandomRotation, RandomZoom, RandomTranslation: interpolation nearest or bilinear, fill_mode
+    # reflect, wrap, constant or nearest, each as written; anything else refused.
+    ("(8,8,3)", "add randomrotation factor=0.1 interpolation=nearest fill_mode=constant"),
+    ("(8,8,3)", "add randomrotation factor=0.1 fill_mode=wrap"),
+    ("(8,8,3)", "add randomrotation factor=0.1 interpolation=bicubic"),
+    ("(8,8,3)", "add randomrotation factor=0.1 interpolation=NEAREST"),
+    ("(8,8,3)", "add randomrotation factor=0.1 fill_mode=mirror"),
+    ("(8,8,3)", "add randomrotation factor=0.1 fill_mode=Reflect"),
+    ("(8,8,3)", "add randomzoom height_factor=0.1 interpolation=nearest fill_mode=nearest"),
+    ("(8,8,3)", "add randomzoom height_factor=0.1 interpolation=lanczos3"),
+    ("(8,8,3)", "add randomzoom height_factor=0.1 fill_mode=WRAP"),
+    ("(8,8,3)", "add randomzoom height_factor=0.1 fill_mode=mirror"),
+    ("(8,8,3)", "add randomtranslation height_factor=0.1 width_factor=0.1 interpolation=bilinear fill_mode=reflect"),
+    ("(8,8,3)", "add randomtranslation height_factor=0.1 width_factor=0.1 interpolation=area"),
+    ("(8,8,3)", "add randomtranslation height_factor=0.1 width_factor=0.1 fill_mode=CONSTANT"),
+    ("(8,8,3)", "add randomtranslation height_factor=0.1 width_factor=0.1 fill_mode='none'"),
+    # Choices in upper case: a convolution lower-cases padding and data_format, a pooling its
+    # data_format but not its padding; Bidirectional, CategoryEncoding and the adaptive poolings
+    # compare as written (keras_choice_case.py sweeps every one).
+    ("(8,8,3)", "add conv2d filters=2 kernel_size=3 padding=SAME data_format=CHANNELS_LAST"),
+    ("(10,4)", "add conv1d filters=2 kernel_size=3 padding=Causal"),
+    ("(8,8,3)", "add conv2dtranspose filters=2 kernel_size=3 padding=Same"),
+    ("(8,8,3)", "add maxpooling2d padding=SAME"),
+    ("(8,8,3)", "add averagepooling2d data_format=Channels_Last"),
+    ("(8,8,3)", "add adaptiveaveragepooling2d output_size=2 data_format=CHANNELS_LAST"),
+    ("(10,4)", "add bidirectional lstm units=3 merge_mode=SUM"),
+    ("(10,)", "add categoryencoding num_tokens=5 output_mode=ONE_HOT"),
+    ("(8,8,3)", "add randomflip mode=HORIZONTAL"),
+    ("(8,8,3)", "add upsampling2d data_format=CHANNELS_FIRST"),
+    # Normalization with a mean and a variance per feature (as keras.applications'
+    # EfficientNetV2 gives them): no weights; a list must fit the last kept axes (each size or
+    # 1), have mean's shape, and at most one axis per kept axis.
+    ("(224,224,3)", "add normalization axis=3 mean=(0.485,0.456,0.406) variance=(0.052441,0.050176,0.050625)"),
+    ("(224,224,3)", "add normalization axis=-1 mean=(0.5,) variance=(2,)"),
+    ("(10,6)", "add normalization mean=(1,2,3,4,5,6) variance=(1,1,1,1,1,1)"),
+    ("(10,6)", "add normalization axis=(1,2) mean=(1,2,3,4,5,6) variance=(1,1,1,1,1,1)"),
+    ("(10,6)", "add normalization axis=(1,2) mean=((1,2,3,4,5,6),) variance=((1,1,1,1,1,1),)"),
+    ("(4,6)", "add normalization axis=(1,2) mean=((1,2,3,4,5,6),(1,2,3,4,5,6),(1,2,3,4,5,6),(1,2,3,4,5,6)) variance=((1,2,3,4,5,6),(1,2,3,4,5,6),(1,2,3,4,5,6),(1,2,3,4,5,6))"),
+    ("(4,6,2)", "add normalization axis=(3,1) mean=((1,2),(1,2),(1,2),(1,2)) variance=((1,2),(1,2),(1,2),(1,2))"),
+    ("(10,6)", "add normalization mean=(1,2,3) variance=(1,1,1)"),
+    ("(10,6)", "add normalization mean=(1,2,3,4,5,6) variance=1"),
+    ("(10,6)", "add normalization mean=(1,2,3,4,5,6) variance=(1,1,1,1,1)"),
+    ("(10,6)", "add normalization axis=None mean=(1,2,3,4,5,6) variance=(1,1,1,1,1,1)"),
+    ("(10,6)", "add normalization axis=None mean=0.5 variance=2"),
+    ("(10,6)", "add normalization mean=((1,2,3,4,5,6),) variance=((1,1,1,1,1,1),)"),
+    ("(10,6)", "add normalization mean=() variance=()"),
+    ("(10,6)", "add normalization mean=(1,2,3,4,5,6)"),
+    ("(10,6)", "add normalization mean=((1,2),(3,)) variance=((1,2),(3,))"),
+    ("(None,6)", "add normalization axis=1 mean=(1,2,3,4,5,6) variance=(1,1,1,1,1,1)"),
+    ("(10,6)", "add normalization mean=(1,2,3,4,5,6) variance=(1,1,1,1,1,1) invert=true"),
+    # quantization_config: Dense, EinsumDense, Embedding and ReversibleEmbedding take it; alone it
+    # changes no weight (the dtype policy quantizes). Convolutions do not take it.
+    ("(10,6)", "add dense units=4 quantization_config=None"),
+    ("(10,6)", "add dense units=4 quantization_config='int8'"),
+    ("(10,6)", "add einsumdense equation=ab,bc->ac output_shape=4 quantization_config=None"),
+    ("(10,)", "add embedding input_dim=20 output_dim=4 quantization_config=None"),
+    ("(10,)", "add reversibleembedding input_dim=20 output_dim=4 quantization_config=None"),
+    ("(8,8,3)", "add conv2d filters=2 kernel_size=3 quantization_config=None"),
 ]
 
 # Bidirectional with backward_layer (the oracle reads no nested layer): built here, the row made

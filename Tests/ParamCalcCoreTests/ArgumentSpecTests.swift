@@ -113,6 +113,10 @@ struct ArgumentSpecTests {
       d["\(t).interpolation"] = "bilinear"
     }
     d["RandomShear.fill_mode"] = "reflect"
+    for t in ["RandomRotation", "RandomZoom", "RandomTranslation"] {
+      d["\(t).interpolation"] = "bilinear"
+      d["\(t).fill_mode"] = "reflect"
+    }
     d["RandomElasticTransform.fill_mode"] = "reflect"
     d["RandomPerspective.scale"] = "1.0"
     d["RandomElasticTransform.scale"] = "1.0"
@@ -405,8 +409,9 @@ struct ArgumentSpecTests {
           switch ArgumentSpecTests.outcome(.standard, e.input, ArgumentSpecTests.line(e, a.name, c))
           {
           case .success: break
-          // Keras compares some names as written (SciPy's windows, the augmentations'
-          // interpolation and fill_mode): their upper case is refused, saying so.
+          // Keras compares most names as written (SciPy's windows, the augmentations'
+          // interpolation and fill_mode, a pooling's padding): their upper case is refused,
+          // saying so (ChoiceCaseTests compares each with Keras).
           case .failure(let error) where c != c.lowercased() && error.kind == .invalidValue:
             #expect(error.message.contains("as written"), "\(d.name).\(a.name)=\(c)")
           case .failure(let error):

@@ -257,6 +257,7 @@ let explainCases: [String: [(String, String)]] = {
       ("(10,6)", "add normalization"), ("(10,6)", "add normalization axis=None"),
       ("(10,6)", "add normalization axis=(1,2)"),
       ("(10,6)", "add normalization mean=0.5 variance=2"),
+      ("(10,6)", "add normalization mean=(1,2,3,4,5,6) variance=(1,1,1,1,1,1)"),
     ],
     "Identity": [("(10,6)", "add identity")],
     "Rescaling": [("(8,8,3)", "add rescaling scale=0.5 offset=-1.0")],

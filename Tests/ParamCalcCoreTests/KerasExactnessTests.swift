@@ -131,8 +131,6 @@ struct KerasExactnessTests {
       // Layer.__init__ turns input_dim into an input shape: paramcalc takes `input DIMS` or
       // input_shape= (Embedding's input_dim is its vocabulary, declared).
       if type != "Embedding" { theirs.remove("input_dim") }
-      // A Python QuantizationConfig object: nothing a script can write.
-      theirs.remove("quantization_config")
       #expect(
         ours == theirs,
         "\(type): paramcalc only \(ours.subtracting(theirs).sorted()), Keras only \(theirs.subtracting(ours).sorted())"

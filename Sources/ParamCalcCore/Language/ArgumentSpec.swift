@@ -19,10 +19,14 @@ public struct ArgumentSpec: Sendable {
     case integerTuple
     /// A tuple of numbers of any length, possibly empty (a number alone is a tuple of one).
     case numberTuple
+    /// A number, or a tuple of numbers (tuples in it for more axes), kept with its shape: an
+    /// array as NumPy reads it (`np.shape`), e.g. Normalization's mean.
+    case numberArray
     /// Non-negative `(before, after)` amounts on each of `rank` axes.
     case pairs(rank: Int)
     case bool
-    /// One of these words (case-insensitive; `none` also matches None).
+    /// One of these words, compared as written unless the spec says Keras lower-cases it
+    /// first (`lowercased`); `none` among them is None, unquoted.
     case choice([String])
     /// A number (integers accepted) in the range; `openUpper`: the upper bound excluded.
     case number(ClosedRange<Double>, openUpper: Bool = false)
@@ -96,13 +100,17 @@ public struct ArgumentSpec: Sendable {
   public let meaning: String
   /// Values of a choice that Keras accepts and paramcalc refuses, each with its message.
   public let unsupported: [Unsupported]
+  /// For a choice: whether Keras lower-cases the word before comparing it (`standardize_padding`,
+  /// `standardize_data_format`), so `SAME` is `same`; otherwise it compares the word as written.
+  public let lowercased: Bool
   /// The default of an `integers` or `integerTuple` argument, made once (a read allocates none).
   let defaultInts: [Int]
 
   public init(
     _ name: String, _ kind: Kind, default byDefault: Default, _ effect: Effect,
-    _ meaning: String, unsupported: [Unsupported] = []
+    _ meaning: String, unsupported: [Unsupported] = [], lowercased: Bool = false
   ) {
+    self.lowercased = lowercased
     self.name = name
     self.kind = kind
     self.byDefault = byDefault
@@ -160,6 +168,7 @@ public struct ArgumentSpec: Sendable {
       return (count == 1 ? "integer" : "\(count) integers") + atLeast(min) + orNone
     case .integerTuple: return "tuple of integers"
     case .numberTuple: return "tuple of numbers"
+    case .numberArray: return "number, or tuple of numbers"
     case .pairs: return "integers ≥ 0 or pairs"
     case .bool: return "true or false"
     case .choice: return choices.joined(separator: ", ")

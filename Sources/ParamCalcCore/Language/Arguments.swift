@@ -232,8 +232,9 @@ public struct ArgumentReader {
     return v
   }
 
-  /// One of the choices (case-insensitive), returned lowercased; a value Keras takes and
-  /// paramcalc does not is refused with its message.
+  /// One of the choices: lower-cased first where Keras lower-cases it (`s.lowercased`), compared
+  /// as written elsewhere, as Keras compares it; a value Keras takes and paramcalc does not is
+  /// refused with its message.
   public mutating func choice(_ s: ArgumentSpec) throws(ParamCalcError) -> String {
     guard case .choice(let options) = s.kind, case .value(.string(let d)) = s.byDefault else {
       preconditionFailure(s.name)
@@ -241,7 +242,21 @@ public struct ArgumentReader {
     guard let a = take(s.name) else { return d }
     var found: String? = nil
     if case .string(let v) = a.value {
-      found = v.lowercased()
+      let word = s.lowercased ? v.lowercased() : v
+      if word.lowercased() == "none" && options.contains("none") {
+        throw .invalidValue(
+          argument: s.name,
+          message: "\(a.value.shown) in quotes is a string, not None: Keras refuses it",
+          at: a.valueSpan, hint: "write \(s.name)=None, unquoted")
+      }
+      if !s.lowercased && v != v.lowercased() && options.contains(v.lowercased()) {
+        throw .invalidValue(
+          argument: s.name,
+          message: "Keras reads \(s.name) as written: \(a.value.shown) is not one of "
+            + s.choices.map { $0 == "none" ? "None" : "'\($0)'" }.joined(separator: ", "),
+          at: a.valueSpan, hint: "write it in lower case: \(s.name)=\(v.lowercased())")
+      }
+      found = word
     } else if case .none = a.value, options.contains("none") {
       found = "none"
     }

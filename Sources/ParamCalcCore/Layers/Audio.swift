@@ -81,10 +81,6 @@ let audioLayers: [LayerDescriptor] = [
     // (channels, frames, bins), not the channels-last one with its last axis moved first.
     channelsAxis: nil,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      // Keras compares these with its lists as written (`mode not in all_modes`).
-      for spec in [AudioArguments.mode, AudioArguments.scaling, AudioArguments.padding] {
-        try checkAsWritten(r, spec)
-      }
       let mode = try r.choice(AudioArguments.mode)
       let frame = try r.int(AudioArguments.frameLength)
       let step = try r.optionalInt(AudioArguments.frameStep)

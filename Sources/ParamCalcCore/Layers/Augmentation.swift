@@ -107,42 +107,17 @@ func augmentation(
     name, summary: summary + "; no weights", file: "image_preprocessing/\(file)",
     arguments: (factor.map { [$0] } ?? []) + checked + [dataFormatArgument],
     inert: inert + imageLayerCommon, what: "it \(does)")
-  // The choices Keras compares as written, and RandomGaussianBlur's kernel_size, are checked
-  // before the common reading.
-  let asWritten = checked.filter { $0.name == "interpolation" || $0.name == "fill_mode" }
+  // RandomGaussianBlur's kernel_size is checked before the common reading. (The choices Keras
+  // compares as written, interpolation and fill_mode, are read so by their spec.)
   let kernel = checked.contains { $0.name == AugmentationArguments.blurKernel.name }
-  guard !asWritten.isEmpty || kernel else { return base }
+  guard kernel else { return base }
   return LayerDescriptor(
     name: base.name, family: base.family, summary: base.summary, source: base.source,
     arguments: base.arguments, inert: base.inert, channelsAxis: nil,
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
-      for spec in asWritten { try checkAsWritten(r, spec) }
-      if kernel { try blurKernelSize(&r) }
+      try blurKernelSize(&r)
       return try base.make(&r)
     })
-}
-
-/// Keras compares some choices as written (the augmentations' `interpolation` and `fill_mode`,
-/// STFTSpectrogram's `mode`, `scaling` and `padding`): `BILINEAR` is refused, and so is 'none'
-/// in quotes, a string, where None is meant. (A word that is no choice at all is left to the
-/// reader, which names the choices.)
-func checkAsWritten(_ r: ArgumentReader, _ spec: ArgumentSpec) throws(ParamCalcError) {
-  guard let a = r.arguments.first(where: { $0.key == spec.name }),
-    case .string(let v) = a.value, spec.choices.contains(v.lowercased()),
-    v != v.lowercased() || v == "none"
-  else { return }
-  if v.lowercased() == "none" {
-    throw .invalidValue(
-      argument: spec.name,
-      message:
-        "Keras reads \(spec.name) as written: \(a.value.shown) in quotes is a string, not None",
-      at: a.valueSpan, hint: "write \(spec.name)=None, unquoted")
-  }
-  throw .invalidValue(
-    argument: spec.name,
-    message: "Keras reads \(spec.name) as written: \(a.value.shown) is not one of "
-      + spec.choices.map { $0 == "none" ? "None" : "'\($0)'" }.joined(separator: ", "),
-    at: a.valueSpan, hint: "write it in lower case: \(spec.name)=\(v.lowercased())")
 }
 
 /// RandomGaussianBlur's kernel_size (random_gaussian_blur.py `_set_kernel_size`): a number that

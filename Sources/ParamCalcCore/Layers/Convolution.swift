@@ -47,7 +47,8 @@ struct ConvArguments: Sendable {
   /// A transposed convolution's padding: `same` multiplies each length by strides.
   static let transposePadding = ArgumentSpec(
     "padding", .choice(["valid", "same"]), default: "valid", .shape,
-    "same: each length × strides; valid: length × strides + max(kernel - strides, 0)")
+    "same: each length × strides; valid: length × strides + max(kernel - strides, 0)",
+    lowercased: true)
   static let depthMultiplier = ArgumentSpec(
     "depth_multiplier", .integer(min: 1), default: 1, .count, "kernels per input channel")
 

@@ -33,13 +33,19 @@ enum CoreArguments {
     "the function, e.g. relu, tanh, gelu")
 }
 
+/// `quantization_config` of Dense, EinsumDense, Embedding and ReversibleEmbedding (Keras 3.15):
+/// how the layer would be quantized. Alone it changes nothing: Keras quantizes a layer only when
+/// its dtype policy says so (`quantize()` or a quantized dtype), and builds the same weights with
+/// a config as without one; so it is accepted without effect, whatever its value.
+let quantizationConfigArgument = "quantization_config"
+
 let coreLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "Dense", family: "Core",
     summary: "fully connected: every output unit sees every input feature of the last axis",
     source: "layers/core/dense.py",
     arguments: [CoreArguments.units, CoreArguments.useBias, loraRankArgument],
-    inert: kernelInertArguments + ["lora_alpha"],
+    inert: kernelInertArguments + ["lora_alpha", quantizationConfigArgument],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       return Dense(
         units: try r.int(CoreArguments.units, example: denseExample.add),
@@ -54,7 +60,7 @@ let coreLayers: [LayerDescriptor] = [
     // input_length: Keras 2's argument, accepted by Keras 3 with a deprecation warning.
     inert: [
       "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero",
-      "lora_alpha", "weights", "input_length",
+      "lora_alpha", "weights", "input_length", quantizationConfigArgument,
     ],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       return Embedding(

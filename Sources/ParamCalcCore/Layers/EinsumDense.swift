@@ -30,7 +30,9 @@ let einsumLayers: [LayerDescriptor] = [
       loraRankArgument,
     ],
     // gptq_unpacked_column_size: a detail of GPTQ quantization, which changes no count here.
-    inert: kernelInertArguments + ["lora_alpha", "gptq_unpacked_column_size"],
+    inert: kernelInertArguments + [
+      "lora_alpha", "gptq_unpacked_column_size", quantizationConfigArgument,
+    ],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let (text, span) = try r.text(EinsumArguments.equation, example: einsumDenseExample.add)
       guard let equation = EinsumEquation(text) else {

@@ -24,7 +24,7 @@ let reversibleEmbeddingLayers: [LayerDescriptor] = [
     inert: [
       "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero",
       "lora_alpha", "reverse_dtype", "logit_soft_cap", "weights", "input_length",
-      "quantization_config",
+      quantizationConfigArgument,
     ],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let example = reversibleEmbeddingExample.add

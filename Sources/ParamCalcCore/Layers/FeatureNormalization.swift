@@ -18,11 +18,12 @@ enum FeatureNormalizationArguments {
     "axis", .integerTuple, default: -1, .count,
     "the axis (or axes) with a mean and a variance per position; None: one of each in all")
   static let mean = ArgumentSpec(
-    "mean", .number(-Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude),
-    default: .none, .count, "a fixed mean (with variance): then nothing is stored as a weight")
+    "mean", .numberArray, default: .none, .count,
+    "a fixed mean (with variance), one for all or one per position of the last kept axes: "
+      + "then nothing is stored as a weight")
   static let variance = ArgumentSpec(
-    "variance", .number(-Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude),
-    default: .none, .count, "a fixed variance (with mean): then nothing is stored as a weight")
+    "variance", .numberArray, default: .none, .count,
+    "a fixed variance (with mean), shaped as mean: then nothing is stored as a weight")
 }
 
 let featureNormalizationLayers: [LayerDescriptor] = [
@@ -49,18 +50,39 @@ let featureNormalizationLayers: [LayerDescriptor] = [
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let axes = try r.optionalIntTuple(FeatureNormalizationArguments.statisticsAxis)
       let given = r.given
-      let hasMean = try r.optionalNumber(FeatureNormalizationArguments.mean) != nil
-      let hasVariance = try r.optionalNumber(FeatureNormalizationArguments.variance) != nil
-      if hasMean != hasVariance {
-        // Keras: "When setting `mean` or `variance`, both must be set."
+      let mean = try r.optionalArrayShape(FeatureNormalizationArguments.mean)
+      let variance = try r.optionalArrayShape(FeatureNormalizationArguments.variance)
+      if (mean == nil) != (variance == nil) {
+        // Keras: "When setting values directly, both `mean` and `variance` must be set."
+        let (name, span) = mean.map { ("mean", $0.span) } ?? ("variance", variance!.span)
         throw .invalidValue(
-          argument: hasMean ? "mean" : "variance",
-          message: "mean and variance are given together or not at all",
-          at: r.arguments.first { $0.key == (hasMean ? "mean" : "variance") }!.valueSpan)
+          argument: name, message: "mean and variance are given together or not at all",
+          at: span)
       }
       // axis=None: one mean and one variance for all (an empty list of kept axes).
       let kept = given.keys.contains("axis") ? (axes?.values ?? []) : [-1]
-      return FeatureNormalization(kind: .statistics(fixed: hasMean), axes: kept)
+      if let mean, let variance {
+        if mean.shape != variance.shape {
+          throw .invalidValue(
+            argument: "variance",
+            message:
+              "mean and variance must have the same shape: mean has \(shapeText(mean.shape)), "
+              + "variance \(shapeText(variance.shape))",
+            at: variance.span)
+        }
+        if mean.shape.count > kept.count {
+          throw .invalidValue(
+            argument: "mean",
+            message:
+              "mean of shape \(shapeText(mean.shape)) has more axes than the \(kept.count) kept "
+              + "(axis=\(kept.isEmpty ? "None" : shapeText(kept))): Keras takes at most one per kept axis",
+            at: mean.span,
+            hint: kept.isEmpty
+              ? "with axis=None, give one number for all" : "give one number per position")
+        }
+      }
+      return FeatureNormalization(
+        kind: .statistics(fixed: mean != nil), axes: kept, fixedShape: mean?.shape ?? [])
     }),
 ]
 
@@ -74,6 +96,9 @@ struct FeatureNormalization: LayerModel {
   }
   let kind: Kind
   let axes: [Int]
+  /// The shape of a fixed mean and variance (empty: one number for all), set against the last
+  /// kept axes, as Keras reshapes and broadcasts them.
+  var fixedShape: [Int] = []
 
   var typeName: String { kind == .rms ? "RMSNormalization" : "Normalization" }
 
@@ -90,7 +115,10 @@ struct FeatureNormalization: LayerModel {
     case .rms:
       return try Inference(output: input, weights: [try Weight("scale", shape)])
     case .statistics(let fixed):
-      if fixed { return try Inference(output: input) }
+      if fixed {
+        try checkFixedShape(input, kept: shape)
+        return try Inference(output: input)
+      }
       return try Inference(
         output: input,
         weights: [
@@ -98,6 +126,24 @@ struct FeatureNormalization: LayerModel {
           try Weight("variance", shape, trainable: false),
           try Weight("count", [], trainable: false),
         ])
+    }
+  }
+
+  /// A fixed mean's axes stand for the last kept axes (normalization.py `build`: each its size
+  /// there, or 1, broadcast to it).
+  func checkFixedShape(_ input: Shape, kept: [Int]) throws(Refusal) {
+    // Keras sorts the kept axes: their sizes in the input's order.
+    var positions: [(axis: Int, size: Int)] = []
+    for (i, a) in axes.enumerated() { positions.append((try resolveAxis(a, input), kept[i])) }
+    let sorted = positions.sorted { $0.axis < $1.axis }.map(\.size)
+    for (i, n) in fixedShape.reversed().enumerated() {
+      let size = sorted[sorted.count - 1 - i]
+      guard n == size || n == 1 else {
+        throw .reason(
+          "mean and variance of shape \(shapeText(fixedShape)) do not fit the kept axes of "
+            + "sizes \(shapeText(sorted)) of the input \(input.description): each of their "
+            + "axes, set against the last kept ones, must be the same size or 1")
+      }
     }
   }
 
@@ -146,5 +192,37 @@ struct FeatureNormalization: LayerModel {
           "all three are non-trainable: adapt() computes them from data; backpropagation never changes them"
         ])
     }
+  }
+}
+
+extension ArgumentReader {
+  /// A `numberArray` argument's shape, as NumPy finds it (`np.shape`): `[]` for a number, the
+  /// length of each level for tuples; nil when absent or None. A ragged tuple, or anything but
+  /// numbers, is refused.
+  mutating func optionalArrayShape(_ s: ArgumentSpec) throws(ParamCalcError) -> (
+    shape: [Int], span: Span
+  )? {
+    guard case .numberArray = s.kind else { preconditionFailure(s.name) }
+    guard let a = take(s.name) else { return nil }
+    if case .none = a.value { return nil }
+    func shape(_ v: Value) -> [Int]? {
+      switch v {
+      case .int, .float: return []
+      case .tuple(let items):
+        guard let first = items.first else { return [0] }
+        guard let inner = shape(first) else { return nil }
+        for item in items.dropFirst() where shape(item) != inner { return nil }
+        return [items.count] + inner
+      default: return nil
+      }
+    }
+    guard let found = shape(a.value) else {
+      throw .invalidValue(
+        argument: s.name,
+        message: "expected a number or a tuple of numbers, each level of one length, found "
+          + a.value.echoed,
+        at: a.valueSpan)
+    }
+    return (found, a.valueSpan)
   }
 }

@@ -31,7 +31,7 @@ enum PoolingArguments {
       "strides", .integers(count: rank, min: 1), default: .derived("pool_size"), .shape,
       "step between windows")
   }
-  static let padding = windowPaddingArgument(causal: false)
+  static let padding = windowPaddingArgument(causal: false, lowercased: false)
   static let keepdims = ArgumentSpec(
     "keepdims", .bool, default: false, .shape, "keep the pooled axes with size 1")
 }
@@ -153,11 +153,11 @@ func adaptivePoolDescriptor(_ kind: String, rank: Int) -> LayerDescriptor {
       "the \(kind == "Max" ? "maximum" : "average") of windows sized to give output_size positions per axis; no weights",
     source:
       "layers/pooling/adaptive_\(kind.lowercased())_pooling\(rank)d.py, base_adaptive_pooling.py",
-    arguments: [outputSize, dataFormatArgument],
+    arguments: [outputSize, asWrittenDataFormatArgument],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let size = try r.ints(
         outputSize, example: "add adaptive\(kind.lowercased())pooling\(rank)d output_size=2")
-      _ = try r.choice(dataFormatArgument)
+      _ = try r.choice(asWrittenDataFormatArgument)
       return AdaptivePooling(typeName: name, size: size, max: kind == "Max")
     })
 }

@@ -31,7 +31,10 @@ enum PreprocessingArguments {
     "offset", .number(anyNumber), default: 0.0, .neither, "then this is added")
   static let mode = ArgumentSpec(
     "mode", .choice(["horizontal", "vertical", "horizontal_and_vertical"]),
-    default: "horizontal_and_vertical", .neither, "which flips are drawn")
+    default: "horizontal_and_vertical", .neither, "which flips are drawn",
+    // Keras checks no mode (random_flip.py compares it with its constants when flipping): it
+    // takes HORIZONTAL as a word that flips nothing. paramcalc takes it as horizontal.
+    lowercased: true)
   /// An augmentation's strength: a number in `range` or a pair (Keras's rule for pairs).
   static func factor(
     _ name: String, _ range: ClosedRange<Double>, pair: ArgumentSpec.PairRule = .overlaps,
@@ -53,8 +56,11 @@ enum PreprocessingArguments {
   static let brightness = factor("factor", -1...1, "largest change of brightness")
 }
 
-/// What the augmentation layers accept without effect on the count or the shape.
-let augmentationInert = ["fill_mode", "interpolation", "seed", "fill_value", "bounding_box_format"]
+/// What RandomRotation, RandomZoom and RandomTranslation accept without effect on the count or
+/// the shape.
+let augmentationInert = ["seed", "fill_value", "bounding_box_format"]
+/// What they check as Keras checks it (as written): interpolation and fill_mode.
+let augmentationChecked = [AugmentationArguments.interpolation, AugmentationArguments.shearFill]
 
 /// A preprocessing layer that keeps its input's shape.
 func shapeKeeping(
@@ -142,21 +148,22 @@ let preprocessingLayers: [LayerDescriptor] = [
   shapeKeeping(
     "RandomRotation", summary: "rotates images at random during training; no weights",
     file: "image_preprocessing/random_rotation.py",
-    arguments: [PreprocessingArguments.rotation, dataFormatArgument], inert: augmentationInert,
+    arguments: [PreprocessingArguments.rotation] + augmentationChecked + [dataFormatArgument],
+    inert: augmentationInert,
     what: "it rotates images at random during training and passes them through at inference"),
   shapeKeeping(
     "RandomZoom", summary: "zooms images at random during training; no weights",
     file: "image_preprocessing/random_zoom.py",
     arguments: [
-      PreprocessingArguments.zoomHeight, PreprocessingArguments.zoomWidth, dataFormatArgument,
-    ], inert: augmentationInert,
+      PreprocessingArguments.zoomHeight, PreprocessingArguments.zoomWidth,
+    ] + augmentationChecked + [dataFormatArgument], inert: augmentationInert,
     what: "it zooms images at random during training and passes them through at inference"),
   shapeKeeping(
     "RandomTranslation", summary: "shifts images at random during training; no weights",
     file: "image_preprocessing/random_translation.py",
     arguments: [
-      PreprocessingArguments.shiftHeight, PreprocessingArguments.shiftWidth, dataFormatArgument,
-    ], inert: augmentationInert,
+      PreprocessingArguments.shiftHeight, PreprocessingArguments.shiftWidth,
+    ] + augmentationChecked + [dataFormatArgument], inert: augmentationInert,
     what: "it shifts images at random during training and passes them through at inference"),
   shapeKeeping(
     "RandomContrast", summary: "changes the contrast at random during training; no weights",

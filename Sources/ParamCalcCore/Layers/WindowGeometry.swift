@@ -8,15 +8,19 @@
 /// `data_format`, taken by every layer with spatial axes: where the channels are. A layer that
 /// declares it is read with its channels first by `ChannelsFirst` (LayerDescriptor does it).
 /// `effect`: `.count` for a layer whose kernels are sized by the channels (on a given input, the
-/// axis read as channels changes the count), `.shape` for the others.
-func dataFormat(_ effect: ArgumentSpec.Effect) -> ArgumentSpec {
+/// axis read as channels changes the count), `.shape` for the others. Keras lower-cases it
+/// (`standardize_data_format`) except in the adaptive poolings, which compare it as written.
+func dataFormat(_ effect: ArgumentSpec.Effect, lowercased: Bool = true) -> ArgumentSpec {
   ArgumentSpec(
     "data_format", .choice(["channels_last", "channels_first", "none"]), default: "channels_last",
     effect,
-    "where the channels are: last (28x28x1) or first after the batch (1x28x28); None: last")
+    "where the channels are: last (28x28x1) or first after the batch (1x28x28); None: last",
+    lowercased: lowercased)
 }
 let dataFormatArgument = dataFormat(.shape)
 let kernelDataFormatArgument = dataFormat(.count)
+/// The adaptive poolings' data_format (base_adaptive_pooling.py): compared as written.
+let asWrittenDataFormatArgument = dataFormat(.shape, lowercased: false)
 
 /// A layer given `data_format=channels_first`. Keras computes the same weights, with the same
 /// shapes, whichever axis holds the channels (base_conv.py, base_pooling.py and the reshaping
@@ -118,14 +122,15 @@ struct ChannelsFirst: LayerModel {
   }
 }
 
-/// `padding` of a convolution or pooling window.
-func windowPaddingArgument(causal: Bool) -> ArgumentSpec {
+/// `padding` of a convolution or pooling window. A convolution lower-cases it
+/// (`standardize_padding`); a pooling compares it as written (`lowercased: false`).
+func windowPaddingArgument(causal: Bool, lowercased: Bool = true) -> ArgumentSpec {
   ArgumentSpec(
     "padding", .choice(causal ? ["valid", "same", "causal"] : ["valid", "same"]),
     default: "valid", .shape,
     causal
       ? "valid adds none; same keeps ceil(size / strides); causal too, padding the left only"
-      : "valid adds none; same keeps ceil(size / strides)")
+      : "valid adds none; same keeps ceil(size / strides)", lowercased: lowercased)
 }
 
 func kernelSymbols(_ rank: Int) -> [String] {

@@ -6,11 +6,6 @@
 // trainable=false; any other key is refused, naming the layer and the key.
 
 extension KerasModelFile {
-  /// Keys `to_json` writes that paramcalc's types do not declare, each with the one value that
-  /// leaves the count as paramcalc computes it (`quantization_config`: Dense and EinsumDense write
-  /// it always; null is no quantization).
-  static let neutralKeys: [String: JSONValue] = ["quantization_config": .null]
-
   /// The request and the `add` line of one layer entry (`class_name`, `config`); `frozen`: in a
   /// model that is not trainable.
   static func translate(
@@ -70,14 +65,6 @@ extension KerasModelFile {
             arguments.append((key, .string(s)))
           } else if key == "go_backwards", m.value == .bool(true) {
             arguments.append((key, .bool(true)))
-          }
-          continue
-        }
-        if let neutral = neutralKeys[key] {
-          guard m.value == neutral else {
-            throw .unsupportedValue(
-              layer: name, className: link.className, key: key,
-              message: "paramcalc counts layers without quantization only")
           }
           continue
         }
