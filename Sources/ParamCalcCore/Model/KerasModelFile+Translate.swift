@@ -238,8 +238,6 @@ public enum ModelFileProblem: Error, Equatable, Sendable {
   case unknownKey(layer: String, className: String, key: String, suggestion: String?)
   /// A config value paramcalc's language cannot say (a nested object where a value belongs).
   case unreadableValue(layer: String, className: String, key: String, found: String)
-  /// A config value paramcalc does not compute.
-  case unsupportedValue(layer: String, className: String, key: String, message: String)
   /// The model holds what paramcalc does not import yet (a nested model, an operation on
   /// tensors, a layer's second output read, a Sequential that is not a chain): what.
   case branches(String)
@@ -262,8 +260,6 @@ public enum ModelFileProblem: Error, Equatable, Sendable {
       return "layer '\(layer)' (\(cls)) has the config key '\(key)', which paramcalc does not know"
     case .unreadableValue(let layer, let cls, let key, let found):
       return "layer '\(layer)' (\(cls)): '\(key)' is \(found), which paramcalc cannot read"
-    case .unsupportedValue(let layer, let cls, let key, let message):
-      return "layer '\(layer)' (\(cls)): '\(key)' is set: \(message)"
     case .branches(let what):
       return "this model cannot be imported yet: \(what)"
     case .archive(let why): return "not a Keras archive paramcalc can read: \(why)"
@@ -284,7 +280,7 @@ public enum ModelFileProblem: Error, Equatable, Sendable {
     case .unknownKey(_, let cls, _, let suggestion):
       let help = "'help \(cls.lowercased())' lists the arguments paramcalc takes"
       return suggestion.map { "did you mean '\($0)'? (\(help))" } ?? help
-    case .unreadableValue, .unsupportedValue: return nil
+    case .unreadableValue: return nil
     case .branches:
       return "paramcalc imports Sequential and Functional models of the layers it knows, with "
         + "branches, merges and shared layers; not yet a model used as a layer, an operation on "
