@@ -97,6 +97,27 @@ enum QuotedLayers {
     return out
   }
 
+  /// Each piece of a `;`-separated list (at column `column` of the line) built by `build`,
+  /// given its text and column; an empty piece is refused: `inList` when the list has several,
+  /// `alone` when it is the only one.
+  static func each<T>(
+    _ text: String, at column: Int, argument: String, inList: String, alone: String,
+    hint: String? = nil, _ build: (String, Int) throws(ParamCalcError) -> T
+  ) throws(ParamCalcError) -> [T] {
+    let pieces = split(text)
+    var out: [T] = []
+    for p in pieces {
+      let at = column + p.offset
+      if isBlank(p.text) {
+        throw .invalidValue(
+          argument: argument, message: pieces.count > 1 ? inList : alone,
+          at: Span(at, at + max(p.text.utf8.count, 1)), hint: hint)
+      }
+      out.append(try build(p.text, at))
+    }
+    return out
+  }
+
   /// Whether a piece holds nothing but spaces.
   static func isBlank(_ piece: String) -> Bool {
     piece.utf8.allSatisfy { CommandParser.isSpace($0) }

@@ -108,21 +108,10 @@ struct CellRNN: LayerModel {
 
   /// The cells of `text` (at column `column` of the line), separated by `;`.
   static func cells(_ text: String, at column: Int) throws(ParamCalcError) -> [Cell] {
-    let pieces = QuotedLayers.split(text)
-    var out: [Cell] = []
-    for p in pieces {
-      let at = column + p.offset
-      if QuotedLayers.isBlank(p.text) {
-        throw .invalidValue(
-          argument: "cell",
-          message: pieces.count > 1
-            ? "an empty cell in the list (cells are separated by ';')"
-            : "expected a cell, e.g. \"lstmcell units=8\"",
-          at: Span(at, at + max(p.text.utf8.count, 1)))
-      }
-      out.append(try cell(p.text, at: at))
-    }
-    return out
+    try QuotedLayers.each(
+      text, at: column, argument: "cell",
+      inList: "an empty cell in the list (cells are separated by ';')",
+      alone: "expected a cell, e.g. \"lstmcell units=8\"", cell)
   }
 
   static func cell(_ text: String, at column: Int) throws(ParamCalcError) -> Cell {

@@ -43,26 +43,18 @@ struct Pipeline: LayerModel {
   /// The layers of `text` (at column `column` of the line), separated by `;`; Keras fails on an
   /// empty list.
   static func layers(_ text: String, at column: Int) throws(ParamCalcError) -> [Step] {
-    let pieces = QuotedLayers.split(text)
-    var out: [Step] = []
-    for p in pieces {
-      let at = column + p.offset
-      if QuotedLayers.isBlank(p.text) {
-        throw .invalidValue(
-          argument: "layers",
-          message: pieces.count > 1
-            ? "an empty layer in the list (layers are separated by ';')"
-            : "a Pipeline needs at least one layer (Keras fails on an empty list)",
-          at: Span(at, at + max(p.text.utf8.count, 1)),
-          hint: "e.g. layers=\"rescaling scale=0.5; centercrop height=8 width=8\"")
-      }
+    try QuotedLayers.each(
+      text, at: column, argument: "layers",
+      inList: "an empty layer in the list (layers are separated by ';')",
+      alone: "a Pipeline needs at least one layer (Keras fails on an empty list)",
+      hint: "e.g. layers=\"rescaling scale=0.5; centercrop height=8 width=8\""
+    ) { (piece: String, at: Int) throws(ParamCalcError) -> Step in
       let q = try QuotedLayers.layer(
-        p.text, at: at, catalog: .standard, argument: "layers",
+        piece, at: at, catalog: .standard, argument: "layers",
         expected: "a layer, e.g. \"rescaling scale=0.5\"")
       let model = q.built.spec.trainable ? q.built.model : Frozen(inner: q.built.model)
-      out.append(Step(model: model, given: Given(Set(q.built.spec.arguments.map(\.key)))))
+      return Step(model: model, given: Given(Set(q.built.spec.arguments.map(\.key))))
     }
-    return out
   }
 
   /// Each layer's input and inference, in order.
