@@ -24,6 +24,26 @@ struct CompletionTests {
         == ["simplernn", "lstm", "gru", "convlstm1d", "convlstm2d", "convlstm3d", "rnn"])
   }
 
+  @Test func tensorsAfterFrom() throws {
+    var i = Interpreter()
+    for line in [
+      "input (4,8)", "input meta (3,)", "add dense units=8 from input as a", "add relu",
+      "add dense units=8 from input as alpha",
+    ] {
+      _ = try i.run(line: line)
+    }
+    let s = i.session
+    // The model's input, then the names given with `as`, in layer order.
+    #expect(complete("add add from ", "", session: s) == ["input", "meta", "a", "alpha"])
+    #expect(complete("add add from ", "a", session: s) == ["a", "alpha"])
+    // After a comma, the last name of the list (the word keeps what is before it).
+    #expect(complete("add add from ", "a,me", session: s) == ["a,meta"])
+    #expect(complete("add add from a, ", "al", session: s) == ["alpha"])
+    #expect(complete("reuse 3 from ", "m", session: s) == ["meta"])
+    // `reuse` takes a layer number (the named input is layer 1; `input (4,8)` is no layer).
+    #expect(complete("reuse ", "", session: s) == ["1", "2", "3", "4"])
+  }
+
   @Test func argumentsOfTheType() {
     #expect(complete("add dense ", "u") == ["units=", "use_bias="])
     // Given already: not offered again.

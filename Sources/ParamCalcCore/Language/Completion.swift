@@ -141,6 +141,12 @@ public enum Completion {
     }
     let types = catalog.descriptors.map { $0.name.lowercased() }
     let layerCount = session?.count ?? 0
+    // After `from` (and after a comma of its list): the tensors a layer can read.
+    if [.add, .insert, .reuse].contains(command.kind), let last = tokens.last,
+      last == "from" || (last.hasSuffix(",") && tokens.contains("from"))
+    {
+      return .entries(tensors(word: word, session: session))
+    }
     switch command.kind {
     case .help where tokens.count == 1:
       return plain(CommandTable.all.map(\.name) + types)
@@ -153,7 +159,8 @@ public enum Completion {
       return plain(["on", "off"])
     case .prompt where tokens.count == 1:
       return plain(["total", "plain"])
-    case .remove where tokens.count == 1, .set where tokens.count == 1:
+    case .remove where tokens.count == 1, .set where tokens.count == 1,
+      .reuse where tokens.count == 1:
       return .layers(extra: [], prefix: prefix, count: layerCount, insertEnd: false)
     case .insert where tokens.count == 1:
       return .layers(extra: [], prefix: prefix, count: layerCount, insertEnd: true)
@@ -189,6 +196,18 @@ public enum Completion {
     default:
       return .entries([])
     }
+  }
+
+  /// The tensors `from` can name, for the last piece of `word` (`a,b` completes `b`): the
+  /// model's input, then the names given with `as` (named inputs among them), in layer order.
+  static func tensors(word: String, session: Session?) -> [Entry] {
+    let head = word.lastIndex(of: ",").map { String(word[...$0]) } ?? ""
+    let piece = String(word.dropFirst(head.count))
+    var names = session?.input == nil ? [] : [Session.inputName]
+    if let session {
+      names += session.names.sorted { $0.value < $1.value }.map(\.key)
+    }
+    return names.filter { $0.hasPrefix(piece) }.map { Entry(head + $0, display: $0) }
   }
 
   /// `name=` of the arguments the types take and the line has not given yet, or the values of
