@@ -46,6 +46,20 @@ struct CompletionTerminalTests {
     finish(t)
   }
 
+  /// A graph at the prompt: a layer named with `as`, then read with `from` (Tab completes the
+  /// name), a merge, and the running total.
+  @Test func namedTensorsAtThePrompt() throws {
+    let t = try started()
+    t.type("add dense units=4 from input as hidden\r")
+    #expect(t.nextPrompt())
+    tab(t, "add add from input,hid\t", shows: ["paramcalc> add add from input,hidden "])
+    let mark = t.screen.endIndex
+    t.type("add concatenate from input,hidden\r")
+    #expect(t.wait(for: "#5 Concatenate from input,hidden  out (None, 10, 12)", after: mark))
+    #expect(t.nextPrompt())
+    finish(t)
+  }
+
   @Test func typesArgumentsAndValues() throws {
     let t = try started()
     // Several types: what they share is filled in and they are listed.
