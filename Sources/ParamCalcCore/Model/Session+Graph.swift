@@ -363,3 +363,40 @@ extension Session {
     }
   }
 }
+
+extension Session {
+  /// The layers (0-based) from which the last layer cannot be reached: Keras's
+  /// `Model(inputs, outputs)` with the last layer as its output would leave them out (a layer
+  /// called again is in the model when any of its calls is). Empty for a chain.
+  public var notLeadingToTheLast: [Int] {
+    guard graph, count > 0 else { return [] }
+    // The calls on the way (followed back through what they read), and the layers whose
+    // weights those calls use (a call again uses its layer's, wherever that first call is).
+    var reached = Array(repeating: false, count: count)
+    var used = Array(repeating: false, count: count)
+    var stack = [count - 1]
+    reached[count - 1] = true
+    while let j = stack.popLast() {
+      let spec = row(j).piece.spec
+      var reads: [Int] = []
+      if let n = spec.reuses, n >= 1, n <= count { used[n - 1] = true }
+      if row(j).piece.model is InputLayerModel {
+        // An input reads nothing.
+      } else if let sources = spec.sources {
+        for s in sources {
+          switch s {
+          case .number(let n): reads.append(n - 1)
+          case .name(let n): if let k = names[n] { reads.append(k) }
+          }
+        }
+      } else if j > 0 {
+        reads.append(j - 1)
+      }
+      for k in reads where k >= 0 && k < count && !reached[k] {
+        reached[k] = true
+        stack.append(k)
+      }
+    }
+    return reached.indices.filter { !reached[$0] && !used[$0] }
+  }
+}

@@ -201,6 +201,20 @@ extension TextRenderer {
         + " Trainable params: \(Format.thousands(s.trainable)) (\(Format.memory(params: s.trainable)))\n"
         + " Non-trainable params: \(Format.thousands(s.nonTrainable)) (\(Format.memory(params: s.nonTrainable)))\n"
     )
+    if graphNames != nil { out.append(text: Self.deadFooter(s)) }
+  }
+
+  /// In a graph, the layers the last layer does not read, directly or through others: counted
+  /// here, and left out of a Keras model whose output is the last layer.
+  static func deadFooter(_ s: Session) -> String {
+    let dead = s.notLeadingToTheLast
+    guard !dead.isEmpty else { return "" }
+    let shown = dead.prefix(8).map { "#\($0 + 1)" }.joined(separator: ", ")
+    let more = dead.count > 8 ? " and \(dead.count - 8) more" : ""
+    return String(
+      Format.wrap(
+        "Not read on the way to the last layer: \(shown)\(more). They are counted here; Keras's Model(inputs, outputs) with the last layer as its output would leave them out.",
+        lead: " ", leadWidth: 1, hanging: 1))
   }
 
   /// The footer of a summary after lines in error: the table is then not the model the script
