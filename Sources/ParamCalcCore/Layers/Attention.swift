@@ -1,6 +1,7 @@
-// MultiHeadAttention, self-attention on the current tensor (query = key = value), what the
-// attention layers share (their arguments' checks, their projections as parts) and the family's
-// note; GroupQueryAttention is in GroupedQueryAttention.swift.
+// MultiHeadAttention, self-attention on the current tensor (query = key = value) or attention
+// of a query to a value (and key) read with `from`, what the attention layers share (their
+// arguments' checks, their projections as parts) and the family's note; GroupQueryAttention is
+// in GroupedQueryAttention.swift, the explanation of cross-attention in CrossAttention.swift.
 // Source: keras/src/layers/attention/multi_head_attention.py (Keras 3); Vaswani et al. 2017.
 
 let attentionExample = LayerExample("(10,16)", "add multiheadattention num_heads=2 key_dim=8")
@@ -91,7 +92,7 @@ extension ArgumentReader {
   }
 }
 
-struct MultiHeadAttention: LayerModel {
+struct MultiHeadAttention: MergeModel {
   let heads: Int
   let keyDim: Int
   let valueDim: Int
@@ -108,8 +109,24 @@ struct MultiHeadAttention: LayerModel {
   }
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
-    let d = try knownLast(input, typeName)
-    let o = outputShape ?? [d]
+    try infer(query: input, value: input, key: input)
+  }
+
+  /// Keras's `layer(query, value, key)`: `from query,value[,key]` (key defaults to value); one
+  /// tensor alone is self-attention.
+  func infer(inputs: [Shape]) throws(Refusal) -> Inference {
+    let (q, v, k) = try attentionRoles(inputs, typeName)
+    return try infer(query: q, value: v, key: k)
+  }
+
+  /// Query and gate read the query's features, key the key's, value the value's; the output
+  /// projection gives `output_shape`, or the query's features.
+  func infer(query: Shape, value: Shape, key: Shape) throws(Refusal) -> Inference {
+    try checkKeyMatchesValue(value: value, key: key)
+    let dq = try knownLast(query, typeName)
+    let dk = try knownLast(key, typeName)
+    let dv = try knownLast(value, typeName)
+    let o = outputShape ?? [dq]
     var w: [Weight] = []
     for name in projections {
       let perHead = name == "query" || name == "key" ? keyDim : valueDim
@@ -117,12 +134,24 @@ struct MultiHeadAttention: LayerModel {
         w.append(try Weight("kernel", [heads, valueDim] + o))
         if useBias { w.append(try Weight("bias", o)) }
       } else {
+        let d = name == "key" ? dk : name == "value" ? dv : dq
         w.append(try Weight("kernel", [d, heads, perHead]))
         if useBias { w.append(try Weight("bias", [heads, perHead])) }
       }
     }
-    return try Inference(output: Shape(input.dims.dropLast() + o.map { $0 }), weights: w)
+    return try Inference(output: Shape(query.dims.dropLast() + o.map { $0 }), weights: w)
   }
+
+  func explain(inputs: [Shape], _ inference: Inference) -> Explanation {
+    explain(inputs: inputs, inference, Given([]))
+  }
+
+  func explain(inputs: [Shape], _ inference: Inference, _ given: Given) -> Explanation {
+    guard inputs.count > 1 else { return explain(inputs[0], inference, given) }
+    return crossExplanation(inputs, inference, given)
+  }
+
+  var readsOneAlone: Bool { true }
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let d = input.last ?? 0
