@@ -35,7 +35,9 @@ enum AttentionArguments {
 let attentionLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "MultiHeadAttention", family: "Attention",
-    summary: "self-attention: query, key and value projections per head, then an output projection",
+    summary:
+      "query, key and value projections per head, then an output projection; self-attention, "
+      + "or from query,value[,key]",
     source: "layers/attention/multi_head_attention.py",
     arguments: [
       AttentionArguments.numHeads, AttentionArguments.keyDim, AttentionArguments.valueDim,
@@ -249,7 +251,7 @@ func projectionParts(_ weights: [Weight], _ projections: [(String, String)], use
 let attentionFamily = LayerFamily(
   "Attention",
   note: """
-    MultiHeadAttention here is self-attention on the current tensor `(..., d)`: query and key \
+    MultiHeadAttention on one tensor `(..., d)` is self-attention: query and key \
     kernels `(d, heads, key_dim)` with biases `(heads, key_dim)`, a value kernel \
     `(d, heads, value_dim)` with bias `(heads, value_dim)` (with `use_gate`, a gate projection \
     of the same shapes, listed before value), an output kernel `(heads, value_dim, *out)` with \
@@ -258,5 +260,16 @@ let attentionFamily = LayerFamily(
     (the class GroupedQueryAttention) gives keys and values `num_key_value_heads` heads, fewer \
     than the query's: query kernel `(d, num_query_heads, head_dim)`, key and value kernels \
     `(d, num_key_value_heads, head_dim)`, output kernel `(num_query_heads, head_dim, d)`, each \
-    with its bias; each key/value head serves a group of query heads (Ainslie et al. 2023).
+    with its bias; each key/value head serves a group of query heads (Ainslie et al. 2023). \
+    Both also read a query and a value, and a key, with `from query,value[,key]` (Keras's \
+    `layer(query, value, key)`; the key is the value when not given): each projection then \
+    reads its own input's features (the query and gate projections the query's, key the \
+    key's, value the value's), the output has the query's shape with its last axis `out` (`d` \
+    being the query's), and key and value must agree on every axis but the last \
+    (GroupQueryAttention also asks the query's and the value's features to be equal). \
+    Attention (dot-product, Luong et al. 2015) and AdditiveAttention (Bahdanau et al. 2015) \
+    read `from query,value[,key]` only and have no projections: the output is the query's \
+    shape with the value's last dimension; Attention's weights are a scalar `scale` \
+    (`use_scale`) and a scalar `concat_score_weight` (`score_mode="concat"`), \
+    AdditiveAttention's a `scale` of the query's features (`use_scale`, true by default).
     """)

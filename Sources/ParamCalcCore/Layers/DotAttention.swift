@@ -5,7 +5,7 @@
 // Source: keras/src/layers/attention/attention.py, additive_attention.py (Keras 3).
 
 let dotAttentionExamples = [
-  LayerExample("(4,8)", "add attention use_scale=true from input,input"),
+  LayerExample("(4,8)", "add attention use_scale=true score_mode=concat from input,input"),
   LayerExample("(4,8)", "add additiveattention from input,input"),
 ]
 

@@ -25,7 +25,7 @@ enum GroupQueryArguments {
 let groupQueryAttentionLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "GroupQueryAttention", family: "Attention",
-    summary: "self-attention whose keys and values have fewer heads, each shared by a group",
+    summary: "attention whose keys and values have fewer heads, each shared by a group",
     source: "layers/attention/grouped_query_attention.py",
     arguments: [
       GroupQueryArguments.headDim, GroupQueryArguments.queryHeads,

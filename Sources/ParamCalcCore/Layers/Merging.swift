@@ -301,3 +301,14 @@ struct Dot: MergeModel {
     )
   }
 }
+
+extension LayerDescriptor {
+  /// Whether the type reads several tensors and refuses one alone (a merge layer, Attention), as
+  /// the model its example builds tells: such an example reads `from input,input`.
+  var readsSeveral: Bool {
+    guard let model = LayerExample.of(self)?.layer()?.model as? any MergeModel else {
+      return false
+    }
+    return !model.readsOneAlone
+  }
+}
