@@ -538,6 +538,15 @@ CASES = [
     ("(8,8,3)", "add randomelastictransform fill_mode=constant"),
     ("(8,8,3)", "add randomelastictransform fill_mode=foo"),
     ("(8,8,3)", "add randomelastictransform interpolation=lanczos3"),
+    # Attention and AdditiveAttention take a list (query, value[, key]): one tensor is refused;
+    # return_attention_scores is an argument of the call, not of the layer.
+    ("(4,8)", "add attention"),
+    ("(4,8)", "add attention use_scale=true score_mode=concat"),
+    ("(4,8)", "add additiveattention"),
+    ("(4,8)", "add attention score_mode=general"),
+    ("(4,8)", "add attention return_attention_scores=true"),
+    ("(4,8)", "add additiveattention score_mode=dot"),
+    ("(4,8)", "add multiheadattention num_heads=2 key_dim=4 return_attention_scores=true"),
 ]
 
 # Bidirectional with backward_layer (the oracle reads no nested layer): built here, the row made

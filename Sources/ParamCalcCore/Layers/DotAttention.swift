@@ -19,6 +19,10 @@ enum DotAttentionArguments {
     "score_mode", .choice(["dot", "concat"]), default: "dot", .count,
     "how a query and a key give a score: their dot product, or (concat) the sum of "
       + "tanh(query + key) over the features, with a weight scaling it")
+  /// AdditiveAttention takes Attention's score_mode (Keras checks it), which changes nothing.
+  static let additiveScoreMode = ArgumentSpec(
+    "score_mode", .choice(["dot", "concat"]), default: "dot", .neither,
+    "Attention's, checked and then unused: AdditiveAttention's scores are always additive")
   /// AdditiveAttention's: the same name, another default and another weight.
   static let additiveScale = ArgumentSpec(
     "use_scale", .bool, default: true, .count,
@@ -46,10 +50,14 @@ let dotAttentionLayers: [LayerDescriptor] = [
     summary: "additive attention of a query to a value (from query,value[,key]); "
       + "a scale per feature",
     source: "layers/attention/additive_attention.py",
-    arguments: [DotAttentionArguments.additiveScale, AttentionArguments.dropout],
+    arguments: [
+      DotAttentionArguments.additiveScale, DotAttentionArguments.additiveScoreMode,
+      AttentionArguments.dropout,
+    ],
     inert: ["seed"],
     make: { (r: inout ArgumentReader) throws(ParamCalcError) -> any LayerModel in
       let scale = try r.bool(DotAttentionArguments.additiveScale)
+      _ = try r.choice(DotAttentionArguments.additiveScoreMode)
       _ = try r.number(AttentionArguments.dropout)
       return DotAttention(additive: true, useScale: scale, concat: false)
     }),
