@@ -219,6 +219,15 @@ add dense units=32
 add add from n2,#9
 summary
 """,
+    "cross-attention-shared-and-frozen": """input (5,16)
+input memory (9,12)
+input other (7,12)
+add multiheadattention num_heads=2 key_dim=4 trainable=false from input,memory as a
+reuse 3 from input,other as b
+add additiveattention trainable=false from a,b
+add attention use_scale=true from b,memory,other
+summary
+""",
 }
 
 
