@@ -109,7 +109,7 @@ struct DotAttention: MergeModel {
       + "axes, with the value's last dimension"
     let how =
       additive
-      ? "scores are sums over the features of tanh(query + key)\(useScale ? " times scale" : "")"
+      ? "scores are sums over the features of \(useScale ? "scale × " : "")tanh(query + key)"
       : concat
         ? "scores are sums over the features of tanh(query + key) (score_mode=concat)"
         : "scores are dot products of the query with each key"
