@@ -1,6 +1,7 @@
 """The argument names each Keras 3 layer class of the Recurrent, Wrapper, Normalization,
-Reshaping, Regularization, Activation, Pooling, ConvRecurrent, Preprocessing and Merging families
-(and ReversibleEmbedding, Pipeline, and the cells RNN runs) accepts, asked of Keras itself.
+Reshaping, Regularization, Activation, Pooling, ConvRecurrent, Preprocessing and Merging families,
+Attention and AdditiveAttention (and ReversibleEmbedding, Pipeline, and the cells RNN runs)
+accepts, asked of Keras itself.
 
 For every class, each candidate name (any parameter of an `__init__` along the class's MRO, any
 `kwargs.pop("...")` of those files, and every name paramcalc has accepted for some layer) is
@@ -40,6 +41,7 @@ CLASSES = (
        "Solarization", "AutoContrast", "MixUp", "CutMix", "RandAugment", "AugMix",
        "MaxNumBoundingBoxes", "ContrastLimitedAdaptiveHistogramEqualization"]
     + ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"]
+    + ["Attention", "AdditiveAttention"]
     + ["RNN", "Pipeline", "SimpleRNNCell", "LSTMCell", "GRUCell"]
 )
 

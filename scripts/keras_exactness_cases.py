@@ -596,6 +596,15 @@ CASES = [
     ("(10,)", "add embedding input_dim=20 output_dim=4 quantization_config=None"),
     ("(10,)", "add reversibleembedding input_dim=20 output_dim=4 quantization_config=None"),
     ("(8,8,3)", "add conv2d filters=2 kernel_size=3 quantization_config=None"),
+    # Attention and AdditiveAttention take a list (query, value[, key]): one tensor is refused;
+    # return_attention_scores is an argument of the call, not of the layer.
+    ("(4,8)", "add attention"),
+    ("(4,8)", "add attention use_scale=true score_mode=concat"),
+    ("(4,8)", "add additiveattention"),
+    ("(4,8)", "add attention score_mode=general"),
+    ("(4,8)", "add attention return_attention_scores=true"),
+    ("(4,8)", "add additiveattention score_mode=dot"),
+    ("(4,8)", "add multiheadattention num_heads=2 key_dim=4 return_attention_scores=true"),
 ]
 
 # Bidirectional with backward_layer (the oracle reads no nested layer): built here, the row made

@@ -217,6 +217,14 @@ struct ArgumentSpecTests {
     d["GroupQueryAttention.use_bias"] = "true"
     d["GroupQueryAttention.sliding_window"] = "None"
     d["GroupQueryAttention.use_gate"] = "false"
+    // Attention(use_scale=False, score_mode="dot", dropout=0.0, seed=None);
+    // AdditiveAttention(use_scale=True, dropout=0.0, **kwargs): score_mode goes to Attention.
+    d["Attention.use_scale"] = "false"
+    d["Attention.score_mode"] = "dot"
+    d["Attention.dropout"] = "0.0"
+    d["AdditiveAttention.use_scale"] = "true"
+    d["AdditiveAttention.dropout"] = "0.0"
+    d["AdditiveAttention.score_mode"] = "dot"
     for r in 1...3 {
       // Keras has depthwise and separable convolutions of rank 1 and 2 only.
       let depthwise = r < 3 ? ["DepthwiseConv\(r)D", "SeparableConv\(r)D"] : []

@@ -441,6 +441,36 @@ let explainCases: [String: [(String, String)]] = {
   c["InputLayer"] = [
     ("(4,)", "add inputlayer shape=(28,28,1) as image"), ("(4,)", "add inputlayer shape=(None,16)"),
   ]
+  // Cross-attention reading the model's input as query and value (and key).
+  c["MultiHeadAttention"]! += [
+    ("(4,8)", "add multiheadattention num_heads=2 key_dim=3 from input,input"),
+    ("(4,8)", "add multiheadattention num_heads=2 key_dim=3 use_gate=true from input,input,input"),
+    (
+      "(4,8)",
+      "add multiheadattention num_heads=2 key_dim=3 use_bias=false output_shape=(2,3) from input,input"
+    ),
+  ]
+  c["GroupQueryAttention"]! += [
+    (
+      "(4,8)",
+      "add groupqueryattention head_dim=2 num_query_heads=4 num_key_value_heads=2 from input,input"
+    ),
+    (
+      "(4,8)",
+      "add groupqueryattention head_dim=2 num_query_heads=2 num_key_value_heads=1 use_gate=true use_bias=false from input,input,input"
+    ),
+  ]
+  c["Attention"] = [
+    ("(4,8)", "add attention from input,input"),
+    ("(4,8)", "add attention use_scale=true from input,input,input"),
+    ("(4,8)", "add attention score_mode=concat from input,input"),
+    ("(4,8)", "add attention use_scale=true score_mode=concat from input,input"),
+  ]
+  c["AdditiveAttention"] = [
+    ("(4,8)", "add additiveattention from input,input"),
+    ("(4,8)", "add additiveattention use_scale=false from input,input,input"),
+    ("(8,)", "add additiveattention from input,input"),
+  ]
   c["Dot"] = [
     ("(8,)", "add dot axes=1 from input,input"), ("(5,8)", "add dot axes=(2,2) from input,input"),
     ("(5,8)", "add dot axes=-1 normalize=true from input,input"),

@@ -137,6 +137,7 @@ enum ExtremeSweep {
     var out: [Target] = []
     var required: [String: [(key: String, value: String)]] = [:]
     for d in all where !d.isWrapper { required[d.name] = requiredArguments(d) }
+    let several = Set(all.filter(\.readsSeveral).map(\.name))
     func text(_ type: String, _ args: [(key: String, value: String)], except key: String)
       -> String
     {
@@ -148,8 +149,8 @@ enum ExtremeSweep {
         for spec in d.arguments where spec.defaultText == "required" {
           #expect(args.contains { $0.key == spec.name }, "\(d.name): no value for \(spec.name)")
         }
-        // A merge reads the model's input twice (it takes a list of tensors).
-        let type = d.name.lowercased() + (d.family == "Merging" ? " from input,input" : "")
+        // A type that reads several tensors (a merge, Attention) reads the model's input twice.
+        let type = d.name.lowercased() + (several.contains(d.name) ? " from input,input" : "")
         out.append(
           Target(
             name: d.name, prefix: { text(type, args, except: $0) }, arguments: d.arguments))
@@ -157,7 +158,7 @@ enum ExtremeSweep {
       }
       // (A wrapper calls its layer on one tensor: Keras refuses a merge inside one.)
       for inner in all
-      where !inner.isWrapper && inner.family != "Merging"
+      where !inner.isWrapper && !several.contains(inner.name)
         && (d.accepts?.contains(inner.name) ?? true)
       {
         let args = required[inner.name]!

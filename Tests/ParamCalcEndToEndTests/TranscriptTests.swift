@@ -339,7 +339,7 @@ struct TranscriptTests {
         "                  ZeroPadding2D, ZeroPadding3D, Cropping1D, Cropping2D, Cropping3D",
         "  Regularization  SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, GaussianNoise,",
         "                  GaussianDropout, AlphaDropout, ActivityRegularization",
-        "  Attention       MultiHeadAttention, GroupQueryAttention",
+        "  Attention       MultiHeadAttention, GroupQueryAttention, Attention, AdditiveAttention",
         "  Wrapper         Bidirectional, TimeDistributed, SpectralNormalization",
         "  Preprocessing   Rescaling, Resizing, CenterCrop, RandomCrop, RandomFlip, RandomRotation,",
         "                  RandomZoom, RandomTranslation, RandomContrast, RandomBrightness, RandomGrayscale,",

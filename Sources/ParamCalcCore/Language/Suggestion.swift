@@ -45,7 +45,9 @@ enum RefusalHint {
   static func hint(for piece: Piece, on input: Shape, first: Bool, catalog: LayerCatalog)
     -> String?
   {
-    if piece.model is any MergeModel, piece.spec.sources == nil {
+    if let merge = piece.model as? any MergeModel, !merge.readsOneAlone,
+      piece.spec.sources == nil
+    {
       return
         "name the tensors it merges with 'from', e.g. 'add \(piece.typeName.lowercased()) from a,b'"
     }

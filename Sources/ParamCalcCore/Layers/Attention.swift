@@ -1,6 +1,7 @@
-// MultiHeadAttention, self-attention on the current tensor (query = key = value), what the
-// attention layers share (their arguments' checks, their projections as parts) and the family's
-// note; GroupQueryAttention is in GroupedQueryAttention.swift.
+// MultiHeadAttention, self-attention on the current tensor (query = key = value) or attention
+// of a query to a value (and key) read with `from`, what the attention layers share (their
+// arguments' checks, their projections as parts) and the family's note; GroupQueryAttention is
+// in GroupedQueryAttention.swift, the explanation of cross-attention in CrossAttention.swift.
 // Source: keras/src/layers/attention/multi_head_attention.py (Keras 3); Vaswani et al. 2017.
 
 let attentionExample = LayerExample("(10,16)", "add multiheadattention num_heads=2 key_dim=8")
@@ -34,7 +35,9 @@ enum AttentionArguments {
 let attentionLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "MultiHeadAttention", family: "Attention",
-    summary: "self-attention: query, key and value projections per head, then an output projection",
+    summary:
+      "query, key and value projections per head, then an output projection; self-attention, "
+      + "or from query,value[,key]",
     source: "layers/attention/multi_head_attention.py",
     arguments: [
       AttentionArguments.numHeads, AttentionArguments.keyDim, AttentionArguments.valueDim,
@@ -91,7 +94,7 @@ extension ArgumentReader {
   }
 }
 
-struct MultiHeadAttention: LayerModel {
+struct MultiHeadAttention: MergeModel {
   let heads: Int
   let keyDim: Int
   let valueDim: Int
@@ -108,8 +111,24 @@ struct MultiHeadAttention: LayerModel {
   }
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
-    let d = try knownLast(input, typeName)
-    let o = outputShape ?? [d]
+    try infer(query: input, value: input, key: input)
+  }
+
+  /// Keras's `layer(query, value, key)`: `from query,value[,key]` (key defaults to value); one
+  /// tensor alone is self-attention.
+  func infer(inputs: [Shape]) throws(Refusal) -> Inference {
+    let (q, v, k) = try attentionRoles(inputs, typeName)
+    return try infer(query: q, value: v, key: k)
+  }
+
+  /// Query and gate read the query's features, key the key's, value the value's; the output
+  /// projection gives `output_shape`, or the query's features.
+  func infer(query: Shape, value: Shape, key: Shape) throws(Refusal) -> Inference {
+    try checkKeyMatchesValue(value: value, key: key)
+    let dq = try knownLast(query, typeName)
+    let dk = try knownLast(key, typeName)
+    let dv = try knownLast(value, typeName)
+    let o = outputShape ?? [dq]
     var w: [Weight] = []
     for name in projections {
       let perHead = name == "query" || name == "key" ? keyDim : valueDim
@@ -117,12 +136,24 @@ struct MultiHeadAttention: LayerModel {
         w.append(try Weight("kernel", [heads, valueDim] + o))
         if useBias { w.append(try Weight("bias", o)) }
       } else {
+        let d = name == "key" ? dk : name == "value" ? dv : dq
         w.append(try Weight("kernel", [d, heads, perHead]))
         if useBias { w.append(try Weight("bias", [heads, perHead])) }
       }
     }
-    return try Inference(output: Shape(input.dims.dropLast() + o.map { $0 }), weights: w)
+    return try Inference(output: Shape(query.dims.dropLast() + o.map { $0 }), weights: w)
   }
+
+  func explain(inputs: [Shape], _ inference: Inference) -> Explanation {
+    explain(inputs: inputs, inference, Given([]))
+  }
+
+  func explain(inputs: [Shape], _ inference: Inference, _ given: Given) -> Explanation {
+    guard inputs.count > 1 else { return explain(inputs[0], inference, given) }
+    return crossExplanation(inputs, inference, given)
+  }
+
+  var readsOneAlone: Bool { true }
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let d = input.last ?? 0
@@ -220,7 +251,7 @@ func projectionParts(_ weights: [Weight], _ projections: [(String, String)], use
 let attentionFamily = LayerFamily(
   "Attention",
   note: """
-    MultiHeadAttention here is self-attention on the current tensor `(..., d)`: query and key \
+    MultiHeadAttention on one tensor `(..., d)` is self-attention: query and key \
     kernels `(d, heads, key_dim)` with biases `(heads, key_dim)`, a value kernel \
     `(d, heads, value_dim)` with bias `(heads, value_dim)` (with `use_gate`, a gate projection \
     of the same shapes, listed before value), an output kernel `(heads, value_dim, *out)` with \
@@ -229,5 +260,16 @@ let attentionFamily = LayerFamily(
     (the class GroupedQueryAttention) gives keys and values `num_key_value_heads` heads, fewer \
     than the query's: query kernel `(d, num_query_heads, head_dim)`, key and value kernels \
     `(d, num_key_value_heads, head_dim)`, output kernel `(num_query_heads, head_dim, d)`, each \
-    with its bias; each key/value head serves a group of query heads (Ainslie et al. 2023).
+    with its bias; each key/value head serves a group of query heads (Ainslie et al. 2023). \
+    Both also read a query and a value, and a key, with `from query,value[,key]` (Keras's \
+    `layer(query, value, key)`; the key is the value when not given): each projection then \
+    reads its own input's features (the query and gate projections the query's, key the \
+    key's, value the value's), the output has the query's shape with its last axis `out` (`d` \
+    being the query's), and key and value must agree on every axis but the last \
+    (GroupQueryAttention also asks the query's and the value's features to be equal). \
+    Attention (dot-product, Luong et al. 2015) and AdditiveAttention (Bahdanau et al. 2015) \
+    read `from query,value[,key]` only and have no projections: the output is the query's \
+    shape with the value's last dimension; Attention's weights are a scalar `scale` \
+    (`use_scale`) and a scalar `concat_score_weight` (`score_mode="concat"`), \
+    AdditiveAttention's a `scale` of the query's features (`use_scale`, true by default).
     """)

@@ -25,7 +25,7 @@ enum GroupQueryArguments {
 let groupQueryAttentionLayers: [LayerDescriptor] = [
   LayerDescriptor(
     name: "GroupQueryAttention", family: "Attention",
-    summary: "self-attention whose keys and values have fewer heads, each shared by a group",
+    summary: "attention whose keys and values have fewer heads, each shared by a group",
     source: "layers/attention/grouped_query_attention.py",
     arguments: [
       GroupQueryArguments.headDim, GroupQueryArguments.queryHeads,
@@ -62,7 +62,7 @@ let groupQueryAttentionLayers: [LayerDescriptor] = [
 
 /// GroupedQueryAttention (keras.layers.GroupQueryAttention): Keras builds each projection as an
 /// EinsumDense, and its weights are what those equations give (`EinsumAnalysis`).
-struct GroupedQueryAttention: LayerModel {
+struct GroupedQueryAttention: MergeModel {
   let headDim: Int
   let queryHeads: Int
   let keyValueHeads: Int
@@ -79,28 +79,59 @@ struct GroupedQueryAttention: LayerModel {
       + [("value", key.1, key.2, keyValueHeads), ("output", "bquh,uhm->bqm", "m", 0)]
   }
 
+  var readsOneAlone: Bool { true }
+
   func infer(_ input: Shape) throws(Refusal) -> Inference {
-    guard input.rank >= 2 else {
+    try infer(query: input, value: input, key: input)
+  }
+
+  /// Keras's `layer(query, value, key)`: `from query,value[,key]` (key defaults to value).
+  func infer(inputs: [Shape]) throws(Refusal) -> Inference {
+    let (q, v, k) = try attentionRoles(inputs, "GroupQueryAttention")
+    return try infer(query: q, value: v, key: k)
+  }
+
+  /// Query and gate read the query, key the key, value the value, each by its equation; the
+  /// output projection gives the query's features back.
+  func infer(query: Shape, value: Shape, key: Shape) throws(Refusal) -> Inference {
+    for (role, input) in [("query", query), ("value", value), ("key", key)] where input.rank < 2 {
       throw .reason(
-        "GroupedQueryAttention reads (batch, positions, features): the input "
+        "GroupedQueryAttention reads (batch, positions, features): the \(role) "
           + "\(input.description) has no axis of positions (Keras fails: tuple index out of range)")
     }
-    let full = [nil] + input.dims
+    if query.last != value.last {
+      throw .reason(
+        "The last dimension of `query_shape` and `value_shape` must be equal, but are "
+          + "\(Format.pythonDim(query.last)), \(Format.pythonDim(value.last)). Received: "
+          + "query_shape=\(Format.pythonShape([nil] + query.dims)), "
+          + "value_shape=\(Format.pythonShape([nil] + value.dims))")
+    }
+    try checkKeyMatchesValue(value: value, key: key)
     var w: [Weight] = []
     for p in projections {
       let e = EinsumEquation(p.equation)!
+      let full = [nil] + (p.name == "key" ? key : p.name == "value" ? value : query).dims
       // The output projection is built on (None, None, num_query_heads, head_dim).
       let a =
         p.name == "output"
         ? try EinsumAnalysis(
           e, biasAxes: useBias ? p.bias : nil, input: [nil, nil, queryHeads, headDim],
-          partial: [nil, full.last!])
+          partial: [nil, query.last])
         : try EinsumAnalysis(
           e, biasAxes: useBias ? p.bias : nil, input: full, partial: [nil, p.heads, headDim])
       w.append(try Weight("kernel", try definedShape(a.kernel, "\(p.name) kernel")))
       if let b = a.bias { w.append(try Weight("bias", try definedShape(b, "\(p.name) bias"))) }
     }
-    return try Inference(output: input, weights: w)
+    return try Inference(output: query, weights: w)
+  }
+
+  func explain(inputs: [Shape], _ inference: Inference) -> Explanation {
+    explain(inputs: inputs, inference, Given([]))
+  }
+
+  func explain(inputs: [Shape], _ inference: Inference, _ given: Given) -> Explanation {
+    guard inputs.count > 1 else { return explain(inputs[0], inference, given) }
+    return crossExplanation(inputs, inference, given)
   }
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {

@@ -84,13 +84,25 @@ let mergingLayers: [LayerDescriptor] =
       }),
   ]
 
-/// A layer that reads several tensors: its shape rule takes all of them.
+/// A layer that reads several tensors: its shape rule takes all of them. (A merge layer, or an
+/// attention layer reading a query and a value.)
 protocol MergeModel: LayerModel {
   func infer(inputs: [Shape]) throws(Refusal) -> Inference
   func explain(inputs: [Shape], _ inference: Inference) -> Explanation
+  /// The explanation, given which arguments were given (by default, without them).
+  func explain(inputs: [Shape], _ inference: Inference, _ given: Given) -> Explanation
+  /// Whether the layer is also called on one tensor alone, as any other layer (self-attention):
+  /// on one tensor it is then placed and explained as a layer that reads one.
+  var readsOneAlone: Bool { get }
 }
 
 extension MergeModel {
+  var readsOneAlone: Bool { false }
+
+  func explain(inputs: [Shape], _ inference: Inference, _ given: Given) -> Explanation {
+    explain(inputs: inputs, inference)
+  }
+
   /// Called on one tensor (no `from`): Keras's merge layers take a list.
   func infer(_ input: Shape) throws(Refusal) -> Inference {
     throw .reason(
@@ -287,5 +299,16 @@ struct Dot: MergeModel {
       shapeRule:
         "output shape \(inference.output.description): the first input \(inputs[0].description) without axis \(a1), then the second \(inputs.count > 1 ? inputs[1].description : "") without its batch axis and axis \(a2) (a single axis left gets a size-1 axis after it)"
     )
+  }
+}
+
+extension LayerDescriptor {
+  /// Whether the type reads several tensors and refuses one alone (a merge layer, Attention), as
+  /// the model its example builds tells: such an example reads `from input,input`.
+  var readsSeveral: Bool {
+    guard let model = LayerExample.of(self)?.layer()?.model as? any MergeModel else {
+      return false
+    }
+    return !model.readsOneAlone
   }
 }

@@ -245,6 +245,7 @@ public struct LayerExample: Sendable {
     + wrapperExamples + adaptivePoolingExamples + preprocessingExamples + augmentationExamples
     + encodingExamples + [reversibleEmbeddingExample] + einsumExamples + audioExamples
     + mergingExamples + [inputLayerExample] + [cellRNNExample] + pipelineExamples
+    + dotAttentionExamples
 
   /// The example of a layer type, if it has one.
   public static func of(_ d: LayerDescriptor) -> LayerExample? {

@@ -244,7 +244,7 @@ public struct LayerCatalog: Sendable {
       + poolingLayers
       + normalizationLayers + featureNormalizationLayers
       + recurrentLayers + convRecurrentLayers + reshapingLayers + moreRegularizationLayers
-      + attentionLayers + groupQueryAttentionLayers
+      + attentionLayers + groupQueryAttentionLayers + dotAttentionLayers
       + wrapperLayers + adaptivePoolingLayers + preprocessingLayers + augmentationLayers
       + encodingLayers + einsumLayers + audioLayers + mergingLayers + inputLayers
       + [cellRNNDescriptor] + pipelineLayers)
@@ -254,9 +254,6 @@ public struct LayerCatalog: Sendable {
   /// writes docs/coverage.md from this list and the catalog; `CoverageTests` holds the three to
   /// agreement.
   public static let leftOut: KeyValuePairs<String, String> = [
-    "Attention": "it takes a list of inputs (query, value), and a Sequential model passes one",
-    "AdditiveAttention":
-      "it takes a list of inputs (query, value), and a Sequential model passes one",
     "Hashing": tensorFlow, "HashedCrossing": tensorFlow, "IntegerLookup": tensorFlow,
     "StringLookup": tensorFlow, "TextVectorization": tensorFlow,
     "Lambda": "it runs a Python function: only Python knows its output shape",

@@ -101,13 +101,15 @@ public struct ModelLayer: Sendable {
   public var explanation: Explanation {
     if let n = spec.reuses {
       let own =
-        (model as? any MergeModel)?.explain(inputs: inputs, inference)
+        (model as? any MergeModel)?.explain(inputs: inputs, inference, given)
         ?? model.explain(input, (try? model.infer(input)) ?? inference, given)
       return .noWeights(
         "This is layer #\(n) called again: its weights are layer #\(n)'s, and Keras counts them once, there (a model that calls a layer twice has its weights once).",
         shapeRule: own.shapeRule)
     }
-    if let merge = model as? any MergeModel { return merge.explain(inputs: inputs, inference) }
+    if let merge = model as? any MergeModel {
+      return merge.explain(inputs: inputs, inference, given)
+    }
     return model.explain(input, inference, given)
   }
 }

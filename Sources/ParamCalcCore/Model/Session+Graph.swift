@@ -245,7 +245,8 @@ extension Session {
   mutating func place(_ p: Piece, reading reads: [ShapeID], first: Bool, at span: Span)
     throws(ParamCalcError) -> PlacementID
   {
-    guard let merge = p.model as? any MergeModel else {
+    let merge = p.model as? any MergeModel
+    guard let merge, !(merge.readsOneAlone && reads.count == 1) else {
       guard reads.count == 1 else {
         throw .refused(
           layer: p.typeName,
@@ -269,8 +270,14 @@ extension Session {
       case .overflow(let what): throw .overflow(what, at: span)
       }
     }
+    // As `infer(_:on:)` counts: a layer called again counts nothing, a frozen one is
+    // non-trainable.
+    let (shared, trainable) = (p.spec.reuses != nil, p.spec.trainable)
     return store.place(
-      p, on: reads[0], output: inference.output, trainable: 0, nonTrainable: 0, inputs: reads)
+      p, on: reads[0], output: inference.output,
+      trainable: shared || !trainable ? 0 : inference.trainable,
+      nonTrainable: shared ? 0 : trainable ? inference.nonTrainable : inference.params,
+      inputs: reads)
   }
 
   /// The first layer after layer `i` (0-based) that reads it through `from` (by number, or by

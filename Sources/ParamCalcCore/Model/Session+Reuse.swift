@@ -44,9 +44,20 @@ extension Session {
     guard let n = p.spec.reuses else { return }
     let call = store.layer(id)
     let original = store.layer(placed[n - 1])
-    let mine = (try? p.model.infer(call.input))?.weights.map(\.shape)
-    let theirs = (try? original.model.infer(original.input))?.weights.map(\.shape)
-    if p.model is any MergeModel || mine == theirs { return }
+    // The weights each call would need (an attention layer's from all the tensors it reads).
+    func needs(_ l: ModelLayer) -> [[Int]]? {
+      let inferred: Inference?
+      if let m = l.model as? any MergeModel {
+        inferred = try? m.infer(inputs: l.inputs)
+      } else {
+        inferred = try? l.model.infer(l.input)
+      }
+      return inferred?.weights.map(\.shape)
+    }
+    let mine = needs(call)
+    let theirs = needs(original)
+    if let m = p.model as? any MergeModel, !m.readsOneAlone { return }
+    if mine == theirs { return }
     throw .refused(
       layer: p.typeName,
       reason:
