@@ -54,7 +54,7 @@ struct SpectralNormalization: LayerModel {
 
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation {
     let i = (try? inner.infer(input)) ?? inference
-    var e = inner.explain(input, i, given)
+    let e = inner.explain(input, i, given)
     let last = inference.weights.first { $0.name == "vector_u" }?.shape.last ?? 0
     let table = inference.weights.contains { $0.name == "embeddings" }
     var terms = e.terms

@@ -107,7 +107,7 @@ extension KerasModelFile {
       let request = LayerRequest(
         type: "inputlayer", typeSpan: .none,
         arguments: [Argument(key: "shape", value: value, span: .none, valueSpan: .none)],
-        name: i.name, nameSpan: .none)
+        name: i.name, nameSpan: Span.none)
       out.append(
         ImportStep(
           kind: .input(i.shape), layer: i.name, className: "InputLayer", tensor: i.name,
