@@ -8,17 +8,15 @@ shapes, trainability, order), and refusals.
 
 The cases cover LoRA (lora_rank on Dense, Embedding, Conv1D/2D/3D, and its refusal elsewhere),
 arguments Keras refuses, strides with dilation, MultiHeadAttention's inputs, output_shape,
-use_bias and use_gate, and the layers added since (RMSNormalization, Normalization, Identity,
-Masking, AlphaDropout, ActivityRegularization, SpectralNormalization, the image preprocessing
-layers and augmentations with their factors, adaptive pooling, ConvLSTM1D/2D/3D, CategoryEncoding,
-Discretization, ReversibleEmbedding), data_format=channels_first on every family that takes it,
-with what Keras refuses of them.
-layers, adaptive pooling, EinsumDense and its equations, GroupQueryAttention), with what Keras
-refuses of them.
-Discretization, ReversibleEmbedding, STFTSpectrogram, MelSpectrogram), data_format=channels_first
-on every family that takes it, with what Keras refuses of them; RNN around cells and stacks of
-cells, and Pipeline around layers (built by keras_quoted_layers.py, as the oracle reads no layer
-in quotes).
+use_bias and use_gate, and the layers added since (RMSNormalization, Normalization with its mean
+and variance as numbers or lists, Identity, Masking, AlphaDropout, ActivityRegularization,
+SpectralNormalization, the image preprocessing layers and augmentations with their factors,
+interpolation and fill_mode, adaptive pooling, ConvLSTM1D/2D/3D, CategoryEncoding, Discretization,
+ReversibleEmbedding, EinsumDense and its equations, GroupQueryAttention, STFTSpectrogram and its
+windows, MelSpectrogram, Attention and AdditiveAttention on one tensor, quantization_config),
+choices in upper case, data_format=channels_first on every family that takes it, with what Keras
+refuses of them; RNN around cells and stacks of cells, and Pipeline around layers (built by
+keras_quoted_layers.py, as the oracle reads no layer in quotes).
 
 usage: KERAS_BACKEND=jax ~/keras/bin/python scripts/keras_exactness_cases.py
 The oracle is looked for in $PARAMCALC_ORACLE (default ../shared/oracle beside the repository).
