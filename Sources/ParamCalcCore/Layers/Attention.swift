@@ -170,12 +170,10 @@ struct MultiHeadAttention: MergeModel {
     ]
     if useBias {
       terms.append(
-        Term(
-          "1", 1, given.source("use_bias"),
-          "a bias for each number a projection makes (use_bias=true)"))
+        .projectionBias(given))
     }
     terms += [
-      Term("heads", heads, .argument, "number of attention heads, each with its own projections"),
+      .attentionHeads(heads),
       Term(
         "2", 2, .constant,
         useGate
@@ -273,3 +271,17 @@ let attentionFamily = LayerFamily(
     (`use_scale`) and a scalar `concat_score_weight` (`score_mode="concat"`), \
     AdditiveAttention's a `scale` of the query's features (`use_scale`, true by default).
     """)
+
+extension Term {
+  /// The bias of the attention projections (MultiHeadAttention, GroupQueryAttention, read from one
+  /// tensor or several): one per number a projection makes.
+  static func projectionBias(_ given: Given) -> Term {
+    Term(
+      "1", 1, given.source("use_bias"), "a bias for each number a projection makes (use_bias=true)")
+  }
+
+  /// MultiHeadAttention's heads, each with its own projections.
+  static func attentionHeads(_ heads: Int) -> Term {
+    Term("heads", heads, .argument, "number of attention heads, each with its own projections")
+  }
+}

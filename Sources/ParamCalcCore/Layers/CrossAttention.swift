@@ -63,12 +63,10 @@ extension MultiHeadAttention {
     ]
     if useBias {
       terms.append(
-        Term(
-          "1", 1, given.source("use_bias"),
-          "a bias for each number a projection makes (use_bias=true)"))
+        .projectionBias(given))
     }
     terms += [
-      Term("heads", heads, .argument, "number of attention heads, each with its own projections"),
+      .attentionHeads(heads),
       Term("key_dim", keyDim, .argument, "size of a head's query and key"),
       Term(
         "value_dim", valueDim, given.source("value_dim"),
@@ -151,9 +149,7 @@ extension GroupedQueryAttention {
     ]
     if useBias {
       terms.append(
-        Term(
-          "1", 1, given.source("use_bias"),
-          "a bias for each number a projection makes (use_bias=true)"))
+        .projectionBias(given))
     }
     terms += [
       Term("num_query_heads", queryHeads, .argument, "query heads, each with its own projection"),

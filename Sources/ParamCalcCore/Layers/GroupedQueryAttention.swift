@@ -157,9 +157,7 @@ struct GroupedQueryAttention: MergeModel {
     }
     if useBias {
       terms.append(
-        Term(
-          "1", 1, given.source("use_bias"),
-          "a bias for each number a projection makes (use_bias=true)"))
+        .projectionBias(given))
     }
     terms += [
       Term(
