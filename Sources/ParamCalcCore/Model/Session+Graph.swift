@@ -71,10 +71,8 @@ extension Session {
     -> EditOutcome
   {
     let original = p.spec.reuses.flatMap { $0 >= 1 && $0 <= count ? row($0 - 1).piece : nil }
-    let p = try called(p, original: original, at: span)
-    let reads = try sources(of: p, at: count, rows: rows, names: names, input: input, at: span)
-    let id = try place(p, reading: reads, first: count == 0, at: span)
-    try checkShared(p, id, rows: rows, at: span)
+    let id = try placeRow(
+      p, at: count, original: original, rows: rows, names: names, input: input, at: span)
     if let name = p.spec.name { try checkFree(name, in: names, at: span) }
     let totals = try sum((trainable, nonTrainable), store[id], sign: 1, at: span)
     if let name = p.spec.name { names[name] = count }
@@ -166,10 +164,8 @@ extension Session {
       let id: PlacementID
       do throws(ParamCalcError) {
         let original = p.spec.reuses.flatMap { $0 >= 1 && $0 <= j ? pieces[$0 - 1] : nil }
-        let p = try called(p, original: original, at: span)
-        let reads = try sources(of: p, at: j, rows: placed, names: names, input: inputID, at: span)
-        id = try place(p, reading: reads, first: j == 0, at: span)
-        try checkShared(p, id, rows: placed, at: span)
+        id = try placeRow(
+          p, at: j, original: original, rows: placed, names: names, input: inputID, at: span)
       } catch {
         // Another layer than the one edited: the edit breaks it.
         guard j != edited else { throw error }
@@ -189,6 +185,20 @@ extension Session {
       placed.append(id)
     }
     return (placed, names, totals)
+  }
+
+  /// Places layer `j` on the tensors it reads, the layers before it being `placed`: a call
+  /// again (`reuse`) as the layer it calls is now (`original`), refused where that layer's
+  /// weights would not fit what it reads.
+  mutating func placeRow(
+    _ p: Piece, at j: Int, original: Piece?, rows placed: [PlacementID], names: [String: Int],
+    input: ShapeID?, at span: Span
+  ) throws(ParamCalcError) -> PlacementID {
+    let p = try called(p, original: original, at: span)
+    let reads = try sources(of: p, at: j, rows: placed, names: names, input: input, at: span)
+    let id = try place(p, reading: reads, first: j == 0, at: span)
+    try checkShared(p, id, rows: placed, at: span)
+    return id
   }
 
   /// The shapes (by number) that layer `j` reads: the previous layer's output (or the input),
