@@ -228,6 +228,62 @@ add additiveattention trainable=false from a,b
 add attention use_scale=true from b,memory,other
 summary
 """,
+    "seq2seq-with-states": """input encoder_in (12,20)
+input decoder_in (9,24)
+add lstm units=32 return_state=true from encoder_in as encoder
+add lstm units=32 return_sequences=true from decoder_in,encoder.h,encoder.c as decoder
+add dense units=24 activation=softmax
+summary
+""",
+    "states-of-each-recurrent-layer": """input (10,8)
+input frames (5,6,6,2)
+add gru units=6 return_state=true from input as g
+add simplernn units=6 return_state=true return_sequences=true from input as s
+add gru units=6 from input,g.h
+add simplernn units=6 from input,s.h
+add lstm units=6 from input,g.h,s.h
+add convlstm2d filters=3 kernel_size=3 return_state=true from frames as c
+add convlstm2d filters=3 kernel_size=3 padding=same from frames,c.h,c.c
+add convlstm2d filters=3 kernel_size=3 return_sequences=true from frames,c.h,c.c
+add dense units=2 from g.h
+add lstm units=4 return_state=true from input as l
+add dense units=2 from l.c
+summary
+""",
+    "state-refusals": """input (10,8)
+add lstm units=16 return_state=true as e
+add lstm units=8 from input,e.h,e.c
+add lstm units=16 from input,e.h
+add lstm units=16 from input,e.h,e.c,e.h
+add gru units=16 from input,e.h,e.c
+add dense units=2 from e.x
+add dense units=2 from input.h
+add dense units=4 as d
+add dense units=2 from d.h
+add lstm units=16 from input,e.c,e.h
+add simplernn units=16 from input,e.h,e.c
+add gru units=16 from input,e.c,e.h,e.h
+add gru units=8 from input,e.c,e.h
+add gru units=16 from input,e.c,d
+summary
+""",
+    "two-outputs-and-a-branch-left-out": """input (16,)
+add dense units=32 activation=relu as trunk
+add dense units=10 activation=softmax as label
+add dense units=1 from trunk as score
+add dense units=64 from input as unused
+add dense units=3 from unused
+output label,score
+summary
+""",
+    "output-a-state-and-an-input": """input (6,4)
+input extra (3,)
+add lstm units=5 return_state=true from input as enc
+add dense units=7 from extra
+add dense units=2 from enc
+output enc.c,#4,extra
+summary
+""",
 }
 
 
@@ -240,9 +296,28 @@ def run(text):
     x_in = None
     inputs = []
     layers = []
+    states = {}  # a layer's states (return_state=true), by its name and by "#N"
+    declared = None  # the tensors `output A,B` names
+    feeds = []  # zeros for each input, to run a model whose recurrent layer starts from states
+
+    def tensor(s):
+        if "." in s:
+            base, part = s.rsplit(".", 1)
+            return states[base][part]
+        if s.startswith("#"):
+            return tensors[int(s[1:]) - 1]
+        return x_in if s == "input" else names[s]
+
     for no, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or line == "summary":
+            continue
+        if line.startswith("output "):
+            try:
+                declared = [tensor(t) for t in "".join(line.split()[1:]).split(",")]
+            except Exception as e:
+                rejected.append(no)
+                reasons[no] = f"{type(e).__name__}: {e}".splitlines()[0][:300]
             continue
         if line.startswith("input "):
             words = line[6:].split(None, 1)
@@ -290,10 +365,6 @@ def run(text):
             if sources is None:
                 reads = tensors[-1] if tensors else x_in
             else:
-                def tensor(s):
-                    if s.startswith("#"):
-                        return tensors[int(s[1:]) - 1]
-                    return x_in if s == "input" else names[s]
                 reads = [tensor(s) for s in sources]
             if kind == "inputlayer":
                 # An input added as a layer: Keras makes its InputLayer with the tensor.
@@ -311,8 +382,24 @@ def run(text):
                     reads = reads[0] if len(reads) == 1 else reads
                 if isinstance(layer, CROSS):
                     y = layer(*reads) if isinstance(reads, list) else layer(reads, reads)
+                elif isinstance(reads, list) and isinstance(layer, L.RNN):
+                    # `from x,h,c`: a recurrent layer started from states (initial_state).
+                    # Keras builds it with any states and fails when the model runs: run it.
+                    y = layer(reads[0], initial_state=reads[1:])
+                    fresh = type(layer).from_config(layer.get_config())
+                    zeros = [np.zeros((1,) + tuple(1 if d is None else d for d in t.shape[1:]))
+                             for t in reads]
+                    fresh(zeros[0], initial_state=zeros[1:])
                 else:
                     y = layer(reads)
+            if isinstance(y, (list, tuple)) and isinstance(layer, L.RNN):
+                # return_state=true: the output, then the states (h, and c for an LSTM).
+                parts = ["h", "c"][:len(y) - 1]
+                own = dict(zip(parts, y[1:]))
+                states["#" + str(len(tensors) + 1)] = own
+                if as_name:
+                    states[as_name] = own
+                y = y[0]
         except Exception as e:
             rejected.append(no)
             reasons[no] = f"{type(e).__name__}: {e}".splitlines()[0][:300]
@@ -334,12 +421,19 @@ def run(text):
                      "non_trainable": nt, "output_shape": [None if d is None else int(d) for d in y.shape],
                      "weights": weights(layer)})
     total = sum(r["params"] for r in rows)
-    if tensors:  # (a script whose every line Keras refused has no model to build)
+    trainable = sum(r["trainable"] for r in rows)
+    non_trainable = sum(r["non_trainable"] for r in rows)
+    if declared is not None:
+        # `output A,B`: Keras's model of those outputs counts only the layers on their way.
+        model = keras.Model(inputs, declared)
+        total = model.count_params()
+        trainable = int(sum(np.prod(w.shape) for w in model.trainable_weights))
+        non_trainable = int(sum(np.prod(w.shape) for w in model.non_trainable_weights))
+    elif tensors:  # (a script whose every line Keras refused has no model to build)
         model = keras.Model(inputs, tensors)
         assert model.count_params() == total, (model.count_params(), total)
     return {"script": text, "layers": rows, "total": total,
-            "trainable": sum(r["trainable"] for r in rows),
-            "non_trainable": sum(r["non_trainable"] for r in rows),
+            "trainable": trainable, "non_trainable": non_trainable,
             "rejected_lines": rejected, "rejected_reasons": reasons}
 
 

@@ -57,6 +57,8 @@ struct ArchitectureTests {
     "Model/Session+Apply.swift": ["Placement", "PlacementID", "ShapeID"],
     "Model/Session+Graph.swift": ["PlacementID", "ShapeID"],
     "Model/Session+Reuse.swift": ["PlacementID"],
+    "Model/Session+Outputs.swift": ["ShapeID"],
+    "Model/Session+States.swift": ["PlacementID", "ShapeID"],
     "Model/ModelLayer.swift": ["LayerStore", "PlacementID"],
     "Language/Interpreter.swift": ["Shortcuts"],
     "Rendering/TextRenderer.swift": ["RawWriter", "LayerCache"],

@@ -7,7 +7,8 @@ struct CommandTableTests {
   /// The commands as the README and `help` document them, written out here rather than read from
   /// the table: the table is checked against this, not against itself.
   static let documented = [
-    "input", "add", "reuse", "insert", "remove", "set", "undo", "redo", "clear", "summary", "total",
+    "input", "add", "reuse", "output", "insert", "remove", "set", "undo", "redo", "clear",
+    "summary", "total",
     "explain", "layers", "help", "prompt", "quiz", "save", "load", "import", "play", "quit",
   ]
   /// The commands that only show or save the model, or leave: a failed line of one of them is not a
@@ -31,7 +32,8 @@ struct CommandTableTests {
   @Test func everyTableWordParsesAsItsCommand() {
     // Commands that need an operand are refused without one, naming the word; the others parse.
     let needOperand: Set<CommandKind> = [
-      .input, .add, .reuse, .insert, .remove, .set, .prompt, .quiz, .save, .load, .importFile,
+      .input, .add, .reuse, .output, .insert, .remove, .set, .prompt, .quiz, .save, .load,
+      .importFile,
       .play,
     ]
     for info in CommandTable.all {
@@ -58,6 +60,7 @@ struct CommandTableTests {
     // One line per command that parses, written independently of the table.
     let lines: [(String, CommandKind)] = [
       ("input (None,25)", .input), ("add dense units=4", .add), ("reuse 1 from input", .reuse),
+      ("output a,#2,enc.h", .output),
       ("insert 1 dense units=4", .insert),
       ("remove 1", .remove), ("set 1 units=8", .set), ("undo", .undo), ("redo", .redo),
       ("clear", .clear), ("summary", .summary), ("total", .total), ("explain all", .explain),

@@ -296,14 +296,14 @@ struct GraphTests {
     let m = try model(
       "input (4,8)", "add dense units=8 as a", "add dense units=8 from input",
       "add dot axes=2 from input,input", "add add from a,#2")
-    #expect(m.notLeadingToTheLast == [2])
+    #expect(m.notOnTheWay == [2])
     let text = TextRenderer().summary(m)
     #expect(oneLine(text).contains("Not read on the way to the last layer: #3."), "\(text)")
     // A shared layer's first call is in the model when a later call is read.
     let shared = try model(
       "input left (4,)", "input right (4,)", "add dense units=3 from left",
       "reuse 3 from right", "add dense units=1")
-    #expect(shared.notLeadingToTheLast == [0])
-    #expect(try model("input (4,)", "add dense units=2").notLeadingToTheLast.isEmpty)
+    #expect(shared.notOnTheWay == [0])
+    #expect(try model("input (4,)", "add dense units=2").notOnTheWay.isEmpty)
   }
 }

@@ -7,6 +7,8 @@ public enum Command: Equatable, Sendable {
   case insert(index: Int, indexSpan: Span, LayerRequest)
   /// `reuse N [from A,B] [as NAME]`: layer N called again (`request` holds the clauses).
   case reuse(index: Int, indexSpan: Span, LayerRequest)
+  /// `output A,B`: the model's outputs.
+  case output([SourceRef], at: Span)
   case remove(index: Int, indexSpan: Span)
   case set(index: Int, indexSpan: Span, arguments: [Argument])
   case undo
@@ -34,6 +36,7 @@ public enum Command: Equatable, Sendable {
     case .add: return .add
     case .insert: return .insert
     case .reuse: return .reuse
+    case .output: return .output
     case .remove: return .remove
     case .set: return .set
     case .undo: return .undo
@@ -133,13 +136,23 @@ public struct LayerRequest: Equatable, Sendable {
 public enum LayerSource: Hashable, Sendable {
   case name(String)
   case number(Int)
+  /// A state that a recurrent layer with `return_state=true` returns after its output: `enc.h`,
+  /// `#3.c`.
+  indirect case state(LayerSource, String)
 
-  /// As written in a script: `c1`, `#5`.
+  /// As written in a script: `c1`, `#5`, `enc.h`.
   public var script: String {
     switch self {
     case .name(let n): return n
     case .number(let n): return "#\(n)"
+    case .state(let base, let part): return base.script + "." + part
     }
+  }
+
+  /// The layer's own output that this reads, or whose state it reads.
+  public var tensor: LayerSource {
+    if case .state(let base, _) = self { return base }
+    return self
   }
 }
 

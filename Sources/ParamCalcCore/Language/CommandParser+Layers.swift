@@ -102,34 +102,57 @@ extension CommandParser {
         request.nameSpan = first
         continue
       }
-      // `from a,b` or `from a, b`: the operands joined, then split at commas.
-      var refs: [SourceRef] = []
-      var start = first.start
-      var k = first.start
-      let stop = last.end
-      while k <= stop {
-        if k == stop || b[k] == UInt8(ascii: ",") {
-          var s = Span(start, k)
-          while s.start < s.end, CommandParser.isSpace(b[s.start]) { s = Span(s.start + 1, s.end) }
-          while s.end > s.start, CommandParser.isSpace(b[s.end - 1]) {
-            s = Span(s.start, s.end - 1)
-          }
-          guard s.start < s.end else {
-            throw .syntax(
-              "missing a name between commas", at: Span(max(start, k - 1), k + 1),
-              hint: "write 'from a,b'")
-          }
-          refs.append(try source(s))
-          start = k + 1
-        }
-        k += 1
-      }
-      request.sources = refs
+      request.sources = try sourceList(first, last)
     }
   }
 
-  /// One tensor read: `#5` (layer 5) or a name.
+  /// The tensors `from a,b` (or `from a, b`) reads, from its first operand to its last: the
+  /// operands joined, then split at commas.
+  func sourceList(_ first: Span, _ last: Span) throws(ParamCalcError) -> [SourceRef] {
+    var refs: [SourceRef] = []
+    var start = first.start
+    var k = first.start
+    let stop = last.end
+    while k <= stop {
+      if k == stop || b[k] == UInt8(ascii: ",") {
+        var s = Span(start, k)
+        while s.start < s.end, CommandParser.isSpace(b[s.start]) { s = Span(s.start + 1, s.end) }
+        while s.end > s.start, CommandParser.isSpace(b[s.end - 1]) {
+          s = Span(s.start, s.end - 1)
+        }
+        guard s.start < s.end else {
+          throw .syntax(
+            "missing a name between commas", at: Span(max(start, k - 1), k + 1),
+            hint: "write 'from a,b'")
+        }
+        refs.append(try source(s))
+        start = k + 1
+      }
+      k += 1
+    }
+    return refs
+  }
+
+  /// One tensor read: `#5` (layer 5) or a name, and a state after a dot (`enc.h`, `#3.c`).
   func source(_ s: Span) throws(ParamCalcError) -> SourceRef {
+    guard s.start < s.end else {
+      throw .syntax(
+        "'' is not a name", at: Span(s.start, s.start + 1),
+        hint: "a tensor is a name, #N for layer N, or 'input'")
+    }
+    var dot = s.end
+    while dot > s.start, b[dot - 1] != UInt8(ascii: ".") { dot -= 1 }
+    if dot > s.start {
+      let base = try source(Span(s.start, dot - 1))
+      let part = Span(dot, s.end)
+      guard part.start < part.end else {
+        throw .syntax(
+          "expected a state's name after '.', found nothing", at: Span(dot - 1, dot),
+          hint: "a recurrent layer's states are read as NAME.h (and NAME.c for an LSTM)")
+      }
+      try checkName(part)
+      return SourceRef(.state(base.source, text(part)), at: s)
+    }
     if b[s.start] == UInt8(ascii: "#") {
       let digits = Span(s.start + 1, s.end)
       guard digits.start < digits.end, case .int(let n) = try? value(digits), n >= 1 else {

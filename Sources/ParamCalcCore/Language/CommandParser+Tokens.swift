@@ -6,15 +6,21 @@ extension CommandParser {
 
   /// Whether the `#` at `i` numbers a layer read with `from` (`from c1,#5`, `from #2, #3`)
   /// rather than starting a comment: a digit follows it, and before it (spaces aside) stands a
-  /// comma or the word `from`.
+  /// comma, the word `from`, or the word `output` that starts the line.
   func layerNumberSign(_ i: Int) -> Bool {
     guard i + 1 < b.count, b[i + 1] >= 0x30 && b[i + 1] <= 0x39 else { return false }
     var k = i - 1
     while k >= 0, CommandParser.isSpace(b[k]) { k -= 1 }
     guard k >= 0 else { return false }
     if b[k] == UInt8(ascii: ",") { return true }
-    guard k >= 3, k == 3 || CommandParser.isSpace(b[k - 4]) else { return false }
-    return equals(Span(k - 3, k + 1), "from")
+    if k >= 3, k == 3 || CommandParser.isSpace(b[k - 4]), equals(Span(k - 3, k + 1), "from") {
+      return true
+    }
+    // `output #3`: the line's first word.
+    var w = k
+    while w >= 0, !CommandParser.isSpace(b[w]) { w -= 1 }
+    return (0..<max(w, 0)).allSatisfy { CommandParser.isSpace(b[$0]) }
+      && equals(Span(w + 1, k + 1), "output")
   }
 
   mutating func tokenize() throws(ParamCalcError) {

@@ -122,6 +122,13 @@ public struct CommandParser {
       }
       try wiring(clauses, into: &request, end: end)
       return .reuse(index: n, indexSpan: span, request)
+    case .output:
+      guard let first = rest.first, let last = rest.last else {
+        throw .missingOperand(
+          command: "output", what: "the tensors the model outputs, e.g. 'output main,aux'",
+          at: Span(end.start, end.start + 1))
+      }
+      return .output(try sourceList(first, last), at: Span(first.start, last.end))
     case .remove:
       let (n, span) = try index(rest.first, command: word, end: end)
       if rest.count > 1 {

@@ -1,7 +1,8 @@
 /// The commands of paramcalc's language, one value per command (`Command` is a parsed line of
 /// one of them).
 public enum CommandKind: Int, CaseIterable, Sendable {
-  case input, add, reuse, insert, remove, set, undo, redo, clear, summary, total, explain, layers
+  case input, add, reuse, output, insert, remove, set, undo, redo, clear, summary, total, explain,
+    layers
   case help, prompt, quiz, save, load, importFile, play, quit
 
   /// The command's entry in `CommandTable`.
@@ -62,6 +63,10 @@ public enum CommandTable {
       CommandInfo(
         .reuse, "reuse", usage: "reuse N [from A,B] [as NAME]", editsModel: true,
         "Calls layer N again, on the layer before or on the tensors named with 'from': the same weights, counted once, as Keras counts a layer called twice ('reuse 3 from right' runs a Siamese network's encoder on its second input)."
+      ),
+      CommandInfo(
+        .output, "output", usage: "output A[,B...]", editsModel: true,
+        "Names the model's outputs, as Keras's Model(inputs, outputs) takes them: a name, #N, or a state such as enc.h ('output main,aux'). Without it the output is the last layer and every layer counts; with it, only the layers on the way to an output count, and summary names the others. Undo takes it back."
       ),
       CommandInfo(
         .insert, "insert", usage: "insert N TYPE key=value ...", editsModel: true,

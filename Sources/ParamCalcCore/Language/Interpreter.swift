@@ -137,6 +137,8 @@ public struct Interpreter: Sendable {
         try session.insert(layer, at: index, span: request.typeSpan, indexSpan: indexSpan))
     case .reuse(let index, let indexSpan, let request):
       return .edit(command: "reuse", try session.reuse(index, request, indexSpan: indexSpan))
+    case .output(let refs, let span):
+      return .edit(command: "output", try session.setOutputs(refs, at: span))
     case .remove(let index, let span):
       return .edit(command: "remove", try session.remove(at: index, span: span))
     case .set(let index, let span, let arguments):
@@ -218,6 +220,7 @@ public struct Interpreter: Sendable {
       "# paramcalc model: \(session.count) layer\(session.count == 1 ? "" : "s"), \(Format.thousands(session.total)) params\n"
     if let input = session.input { out += "input " + Format.scriptDims(input) + "\n" }
     for l in session.layers { out += l.spec.script + "\n" }
+    if let outputs = session.outputs { out += "output " + Outputs.script(outputs) + "\n" }
     return out
   }
 
@@ -258,7 +261,8 @@ public struct Loader: Sendable {
     do throws(ParamCalcError) {
       guard let command = try CommandParser.parse(line) else { return true }
       switch command {
-      case .input, .namedInput, .add, .reuse, .insert, .remove, .set, .undo, .redo, .clear:
+      case .input, .namedInput, .add, .reuse, .output, .insert, .remove, .set, .undo, .redo,
+        .clear:
         _ = try fresh.execute(command, lineLength: line.utf8.count)
       case .save, .load, .play, .importFile:
         throw ParamCalcError.syntax(

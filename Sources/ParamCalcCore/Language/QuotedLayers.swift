@@ -62,7 +62,16 @@ enum QuotedLayers {
   {
     let end = Span(4 + text.utf8.count, 4 + text.utf8.count)
     do throws(ParamCalcError) {
-      return QuotedLayer(request: r, built: try catalog.build(r, end: end), shift: shift)
+      let built = try catalog.build(r, end: end)
+      // The states a layer returns are read in a graph (`NAME.h`): one inside another's argument
+      // has no name to read them by.
+      if built.model.returnsStates, let a = r.arguments.first(where: { $0.key == "return_state" }) {
+        throw ParamCalcError.invalidValue(
+          argument: "return_state",
+          message: "a layer inside another layer's argument cannot return its states",
+          at: a.valueSpan, hint: "leave return_state out here")
+      }
+      return QuotedLayer(request: r, built: built, shift: shift)
     } catch {
       throw error.shifted(by: shift)
     }

@@ -87,7 +87,8 @@ let cellRNNDescriptor = LayerDescriptor(
     let (text, span) = try r.text(CellRNNArguments.cell, example: cellRNNExample.add)
     let cells = try CellRNN.cells(text, at: span.start + 1)
     let seq = try r.bool(RecurrentArguments.returnSequences)
-    try r.refuseOneTensorOnly()
+    try r.refuseReturnState()
+    try r.refuseStateful()
     return CellRNN(cells: cells, returnSequences: seq)
   })
 

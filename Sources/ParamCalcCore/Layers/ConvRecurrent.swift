@@ -57,9 +57,11 @@ func convLSTMDescriptor(rank: Int) -> LayerDescriptor {
       let seq = try r.bool(RecurrentArguments.returnSequences)
       _ = try r.choice(kernelDataFormatArgument)
       try r.refuseStridesWithDilation(window)
-      try r.refuseOneTensorOnly()
+      let returnState = try r.bool(RecurrentArguments.returnState)
+      try r.refuseStateful()
       return ConvLSTM(
-        rank: rank, filters: filters, window: window, useBias: useBias, returnSequences: seq)
+        rank: rank, filters: filters, window: window, useBias: useBias, returnSequences: seq,
+        returnState: returnState)
     })
 }
 
@@ -69,7 +71,18 @@ struct ConvLSTM: LayerModel {
   let window: ConvWindow
   let useBias: Bool
   let returnSequences: Bool
+  var returnState = false
   var typeName: String { "ConvLSTM\(rank)D" }
+  var returnsStates: Bool { returnState }
+
+  /// conv_lstm.py: two states, h and c, each shaped as one step's output (spatial..., filters).
+  var stateNames: [String] { ["h", "c"] }
+  func states(on input: Shape) -> [LayerState] {
+    guard input.rank == rank + 2, let spatial = try? window.outputs(input, from: 1) else {
+      return []
+    }
+    return stateNames.map { LayerState($0, Shape(spatial + [filters])) }
+  }
 
   /// An LSTM's four blocks: the input, forget and output gates and the cell candidate.
   static let blocks = 4

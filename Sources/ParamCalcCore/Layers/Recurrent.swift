@@ -49,10 +49,11 @@ enum RecurrentArguments {
   static let resetAfter = ArgumentSpec(
     "reset_after", .bool, default: true, .count,
     "reset gate applied after the recurrent product (two biases)")
-  /// Keras returns the output and the last state(s) with true: several tensors, refused.
+  /// Keras returns the output and the last state(s) with true: several tensors, which a graph
+  /// reads as `NAME.h` (and `NAME.c`).
   static let returnState = ArgumentSpec(
     "return_state", .bool, default: false, .shape,
-    "also return the last state (true is refused: several tensors)")
+    "also return the last states, read in a graph as NAME.h (and NAME.c for an LSTM)")
   /// Keras needs a static batch size with true: paramcalc's batch is unknown, refused.
   static let stateful = ArgumentSpec(
     "stateful", .bool, default: false, .neither,
@@ -86,11 +87,12 @@ func rnnDescriptor(_ name: String, gates: Int, summary: String) -> LayerDescript
       let units = try r.int(RecurrentArguments.units, example: rnnExample(name).add)
       let useBias = try r.bool(RecurrentArguments.useBias)
       let seq = try r.bool(RecurrentArguments.returnSequences)
-      try r.refuseOneTensorOnly()
+      let returnState = try r.bool(RecurrentArguments.returnState)
+      try r.refuseStateful()
       let resetAfter = name == "GRU" ? try r.bool(RecurrentArguments.resetAfter) : false
       return Recurrent(
         name: name, gates: gates, units: units, useBias: useBias, returnSequences: seq,
-        resetAfter: resetAfter)
+        resetAfter: resetAfter, returnState: returnState)
     })
 }
 
@@ -101,7 +103,15 @@ struct Recurrent: LayerModel {
   let useBias: Bool
   let returnSequences: Bool
   let resetAfter: Bool
+  var returnState = false
   var typeName: String { name }
+  var returnsStates: Bool { returnState }
+
+  /// rnn.py: the cell's `state_size`, one state of `units` (an LSTM's two: h and c).
+  var stateNames: [String] { name == "LSTM" ? ["h", "c"] : ["h"] }
+  func states(on input: Shape) -> [LayerState] {
+    stateNames.map { LayerState($0, Shape([units])) }
+  }
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
     if input.rank != 2 {
@@ -209,16 +219,20 @@ struct Recurrent: LayerModel {
 }
 
 extension ArgumentReader {
-  /// Keras refuses `return_state=true` in a sequential model (the layer returns three tensors)
-  /// and `stateful=true` without a static batch size (rnn.py).
-  mutating func refuseOneTensorOnly() throws(ParamCalcError) {
+  /// `return_state=true` where paramcalc does not name the states yet (an RNN around cells).
+  mutating func refuseReturnState() throws(ParamCalcError) {
     if try bool(RecurrentArguments.returnState) {
       throw .invalidValue(
         argument: "return_state",
         message:
-          "return_state=true makes the layer return several tensors; paramcalc follows one tensor through the model",
-        at: arguments.first { $0.key == "return_state" }!.valueSpan)
+          "return_state=true makes the layer return several tensors; paramcalc reads the states of SimpleRNN, GRU, LSTM and ConvLSTM layers, not of an RNN around cells",
+        at: arguments.first { $0.key == "return_state" }!.valueSpan,
+        hint: "write the layer itself, e.g. 'add lstm units=8 return_state=true as enc'")
     }
+  }
+
+  /// Keras refuses `stateful=true` without a static batch size (rnn.py).
+  mutating func refuseStateful() throws(ParamCalcError) {
     if try bool(RecurrentArguments.stateful) {
       throw .invalidValue(
         argument: "stateful",

@@ -85,7 +85,7 @@ let timeDistributedDescriptor = LayerDescriptor(
       throw .invalidValue(
         argument: "TimeDistributed", message: "wraps one layer, not another wrapper", at: r.end)
     }
-    return TimeDistributed(inner: try inner.make(&r))
+    return TimeDistributed(inner: try refuseStates(inner.make(&r), in: "TimeDistributed", &r))
   })
 
 struct TimeDistributed: LayerModel {
@@ -163,7 +163,7 @@ let bidirectionalDescriptor = LayerDescriptor(
     let mode = try r.choice(RecurrentArguments.mergeMode)
     let given = r.arguments
     let backwardArgument = r.take(RecurrentArguments.backwardLayer.name)
-    let forward = try inner.make(&r)
+    let forward = try refuseStates(inner.make(&r), in: "Bidirectional", &r)
     // backward_layer=None is Keras's default: a copy of the forward layer.
     guard let b = backwardArgument, b.value != .none else {
       return Bidirectional(inner: forward, mergeMode: mode)
@@ -346,4 +346,17 @@ struct Bidirectional: LayerModel {
         detail: "its own weights, of the same shapes; reads the steps last to first"),
     ]
   }
+}
+
+/// A wrapped layer with `return_state=true`: the wrapper would return its states too (a
+/// Bidirectional, the two directions' four), which paramcalc does not name yet: refused.
+func refuseStates(_ m: any LayerModel, in wrapper: String, _ r: inout ArgumentReader)
+  throws(ParamCalcError) -> any LayerModel
+{
+  guard m.returnsStates else { return m }
+  throw .invalidValue(
+    argument: "return_state",
+    message:
+      "\(wrapper) around a layer with return_state=true returns several tensors; paramcalc reads the states of SimpleRNN, GRU, LSTM and ConvLSTM layers themselves, not through \(wrapper)",
+    at: r.arguments.first { $0.key == "return_state" }?.valueSpan ?? r.end)
 }

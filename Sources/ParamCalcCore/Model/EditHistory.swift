@@ -13,7 +13,10 @@ extension Session {
     indirect case replace(at: Int, old: Piece, new: Piece)
     case input(old: Shape?, new: Shape?)
     indirect case reset(
-      oldInput: Shape?, old: [Piece], newInput: Shape?, new: [Piece], kind: EditOutcome.Kind)
+      oldInput: Shape?, old: [Piece], newInput: Shape?, new: [Piece], kind: EditOutcome.Kind,
+      outputs: Outputs = Outputs())
+    /// The model's outputs declared (`output a,b`), or taken back to the last layer (nil).
+    case outputs(old: [LayerSource]?, new: [LayerSource]?)
     /// Only on the undo stack: the last `n` edits were layers inserted at the end, one after the
     /// other. Undoing one removes the last layer, which holds its definition: nothing else needs
     /// keeping, so a script of a million `add`s keeps a counter, not a million edits.
@@ -27,9 +30,11 @@ extension Session {
         return "replace \(i) \(old.spec.script) => \(new.spec.script)"
       case .input(let old, let new):
         return "input \(old?.description ?? "-") => \(new?.description ?? "-")"
-      case .reset(let oi, let o, let ni, let n, let k):
+      case .reset(let oi, let o, let ni, let n, let k, _):
         return
           "reset \(k) \(oi?.description ?? "-") \(o.count) => \(ni?.description ?? "-") \(n.count)"
+      case .outputs(let old, let new):
+        return "outputs \(Outputs.script(old)) => \(Outputs.script(new))"
       case .appends(let n): return "appends \(n)"
       }
     }
@@ -40,8 +45,11 @@ extension Session {
       case .remove(let i, let p): return .insert(at: i, p)
       case .replace(let i, let old, let new): return .replace(at: i, old: new, new: old)
       case .input(let old, let new): return .input(old: new, new: old)
-      case .reset(let oi, let o, let ni, let n, let k):
-        return .reset(oldInput: ni, old: n, newInput: oi, new: o, kind: k)
+      case .reset(let oi, let o, let ni, let n, let k, let outs):
+        return .reset(
+          oldInput: ni, old: n, newInput: oi, new: o, kind: k,
+          outputs: Outputs(old: outs.new, new: outs.old))
+      case .outputs(let old, let new): return .outputs(old: new, new: old)
       case .appends: preconditionFailure("a run of appends is expanded before it is undone")
       }
     }
@@ -111,5 +119,17 @@ extension Session {
       appendRun = 0
     }
     undoStack.append(e)
+  }
+}
+
+/// The outputs a whole-model edit (`clear`, `load`, `import`) finds and leaves: nil where they
+/// are the last layer.
+struct Outputs: Sendable {
+  var old: [LayerSource]? = nil
+  var new: [LayerSource]? = nil
+
+  /// As the `output` line writes them, `-` for the last layer.
+  static func script(_ o: [LayerSource]?) -> String {
+    o.map { $0.map(\.script).joined(separator: ",") } ?? "-"
   }
 }

@@ -1,7 +1,7 @@
 /// What an edit did, for reporting: the layer concerned and how.
 public struct EditOutcome: Sendable {
   public enum Kind: String, Sendable, Equatable {
-    case added, inserted, removed, changed, input, cleared, loaded
+    case added, inserted, removed, changed, input, cleared, loaded, outputs
   }
   public var kind: Kind
   /// 1-based index of the layer concerned, when there is one.

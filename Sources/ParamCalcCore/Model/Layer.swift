@@ -7,6 +7,32 @@ public protocol LayerModel: Sendable {
   func infer(_ input: Shape) throws(Refusal) -> Inference
   /// The formula of the count, substituted, and the meaning of every term.
   func explain(_ input: Shape, _ inference: Inference, _ given: Given) -> Explanation
+  /// Whether the layer returns its last states after its output (`return_state=true`): Keras
+  /// then gives a list, `[output, h]` or `[output, h, c]` (see `RecurrentStates.swift`).
+  var returnsStates: Bool { get }
+  /// The names of the states a recurrent layer keeps (`h`, and `c` for an LSTM); empty for a
+  /// layer without states.
+  var stateNames: [String] { get }
+  /// The states a recurrent layer keeps on `input`, each named as a graph reads it (`h`, `c`),
+  /// with its shape: what `return_state=true` returns and what `initial_state` must be. Empty
+  /// for a layer without states.
+  func states(on input: Shape) -> [LayerState]
+}
+
+extension LayerModel {
+  public var returnsStates: Bool { false }
+  public var stateNames: [String] { [] }
+  public func states(on input: Shape) -> [LayerState] { [] }
+}
+
+/// A state a recurrent layer keeps: its name in a graph (`h`, `c`) and its shape.
+public struct LayerState: Equatable, Sendable {
+  public var name: String
+  public var shape: Shape
+  public init(_ name: String, _ shape: Shape) {
+    self.name = name
+    self.shape = shape
+  }
 }
 
 /// Why Keras refuses a layer on an input (worded as Keras words it where it can).

@@ -8,6 +8,9 @@ final class Piece: Sendable {
   /// Whether the layer has `as` or `from`, or is a named input: the model is then a graph
   /// (worked out once here: `add` asks it of every layer).
   let isWired: Bool
+  /// Whether the layer returns its states after its output (`return_state=true`): it is then
+  /// read in a graph only (asked of every layer, so worked out once here).
+  let returnsStates: Bool
 
   init(spec: LayerSpec, model: any LayerModel, inert: [Argument]) {
     self.spec = spec
@@ -15,6 +18,7 @@ final class Piece: Sendable {
     self.inert = inert
     typeName = model.typeName
     isWired = spec.name != nil || spec.sources != nil || model is InputLayerModel
+    returnsStates = model.returnsStates
   }
 }
 
@@ -76,6 +80,17 @@ public struct ModelLayer: Sendable {
 
   public var typeName: String { piece.typeName }
   public var params: Int { trainable + nonTrainable }
+
+  /// The states the layer returns after its output (`return_state=true`), read as `NAME.h`.
+  public var states: [LayerState] { piece.returnsStates ? model.states(on: input) : [] }
+
+  /// Every tensor the layer returns, as Keras's summary shows them: its output, or
+  /// `[(None, 16), (None, 16), (None, 16)]` for an LSTM with its two states.
+  public var outputsDescription: String {
+    let states = self.states
+    guard !states.isEmpty else { return output.description }
+    return "[" + ([output] + states.map(\.shape)).map(\.description).joined(separator: ", ") + "]"
+  }
 
   /// The weight variables and counts. Only counts and shapes are kept per layer (a model can
   /// have millions of layers); the weights are inferred again, identically, when shown.

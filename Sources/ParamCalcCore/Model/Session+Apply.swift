@@ -5,6 +5,7 @@ extension Session {
   /// for the first time stays in the store: that changes no layer, only what numbers are taken.)
   mutating func apply(_ e: Edit, at span: Span) throws(ParamCalcError) -> EditOutcome {
     if graph || Session.wires(e) { return try applyGraph(e, at: span) }
+    try refuseStates(in: e, at: span)
     switch e {
     case .insert(let i, let p):
       guard let before = inputShape(i) else { throw .noInputShape(at: span) }
@@ -62,7 +63,7 @@ extension Session {
       inputShape = id
       write(chain, startingAt: 0, totals: totals)
       return EditOutcome(kind: .input, reinferred: chain.count, changed: changed)
-    case .reset(_, _, let newInput, let new, let kind):
+    case .reset(_, _, let newInput, let new, let kind, _):
       var rebuilt: [PlacementID] = []
       rebuilt.reserveCapacity(new.count)
       var totals = (0, 0)
@@ -84,8 +85,8 @@ extension Session {
       if let removed { return EditOutcome(kind: .removed, index: 1, layer: removed) }
       guard count > 0 else { return EditOutcome(kind: kind) }
       return EditOutcome(kind: kind, index: count, layer: store.layer(rows[count - 1]))
-    case .appends:
-      preconditionFailure("a run of appends is expanded before it is applied")
+    case .appends, .outputs:
+      preconditionFailure("a run of appends is expanded, and outputs make a graph, before")
     }
   }
 

@@ -13,7 +13,9 @@ extension Session {
     switch e {
     case .insert(_, let p): return p.isWired
     case .replace(_, _, let p): return p.isWired
-    case .reset(_, _, _, let new, _): return new.contains(where: \.isWired)
+    case .reset(_, _, _, let new, _, let outputs):
+      return outputs.new != nil || new.contains(where: \.isWired)
+    case .outputs: return true
     case .remove, .input, .appends: return false
     }
   }
@@ -25,13 +27,20 @@ extension Session {
     }
     var pieces = self.pieces
     var newInput = input
+    var newOutputs = outputs
     var edited: Int?
     switch e {
     case .insert(let i, let p):
       renumber(&pieces, after: i, by: 1)
+      newOutputs = newOutputs?.map { $0.renumbered(after: i, by: 1) }
       pieces.insert(p, at: i)
       edited = i
     case .remove(let i, _):
+      if let k = outputs?.firstIndex(where: { layerIndex(of: $0) == i }) {
+        throw .wiring(
+          "layer #\(i + 1) cannot be removed: it is an output of the model ('\(outputs![k].script)')",
+          at: span, hint: "declare the outputs without it first ('output ...')")
+      }
       if let reader = reader(of: i) {
         let how = row(reader).piece.spec.reuses == i + 1 ? "calls it again" : "reads it"
         throw .wiring(
@@ -42,26 +51,50 @@ extension Session {
         )
       }
       renumber(&pieces, after: i + 1, by: -1)
+      newOutputs = newOutputs?.map { $0.renumbered(after: i + 1, by: -1) }
       pieces.remove(at: i)
     case .replace(let i, _, let p):
       pieces[i] = p
       edited = i
     case .input(_, let new):
       newInput = new
-    case .reset(_, _, let ni, let new, _):
+    case .reset(_, _, let ni, let new, _, let outs):
       pieces = new
       newInput = ni
+      newOutputs = outs.new
+    case .outputs(_, let new):
+      newOutputs = new
     case .appends:
       preconditionFailure("a run of appends is expanded before it is applied")
     }
     let previousRows = rows
     let totalBefore = total
     let placed = try placeAll(pieces, input: newInput, edited: edited, at: span)
-    inputShape = newInput.map { store.intern($0) }
+    let inputID = newInput.map { store.intern($0) }
+    // Each output must still be a tensor of the model (a state still returned, say).
+    for o in newOutputs ?? [] {
+      do throws(ParamCalcError) {
+        _ = try tensor(
+          o, at: pieces.count, rows: placed.rows, names: placed.names,
+          modelInput: { () throws(ParamCalcError) -> ShapeID in
+            guard let inputID else { throw .noInputShape(at: span) }
+            return inputID
+          }, at: span)
+      } catch {
+        guard case .outputs = e else {
+          throw .wiring(
+            "this edit breaks the model's output '\(o.script)': \(error.message)", at: span,
+            hint: "declare other outputs first ('output ...')")
+        }
+        throw error
+      }
+    }
+    inputShape = inputID
     rows = placed.rows
     names = placed.names
-    (trainable, nonTrainable) = placed.totals
-    graph = pieces.contains(where: \.isWired)
+    outputs = newOutputs
+    (trainable, nonTrainable) = outputs == nil ? placed.totals : counted
+    graph = outputs != nil || pieces.contains(where: \.isWired)
     return outcome(of: e, previousRows: previousRows, totalBefore: totalBefore)
   }
 
@@ -74,7 +107,10 @@ extension Session {
     let id = try placeRow(
       p, at: count, original: original, rows: rows, names: names, input: input, at: span)
     if let name = p.spec.name { try checkFree(name, in: names, at: span) }
-    let totals = try sum((trainable, nonTrainable), store[id], sign: 1, at: span)
+    // With declared outputs, a layer added after them is on the way to none: it counts nothing.
+    let totals =
+      outputs != nil
+      ? (trainable, nonTrainable) : try sum((trainable, nonTrainable), store[id], sign: 1, at: span)
     if let name = p.spec.name { names[name] = count }
     rows.append(id)
     (trainable, nonTrainable) = totals
@@ -136,7 +172,9 @@ extension Session {
     case .input:
       compare(oldStart: 0, newStart: 0)
       result = EditOutcome(kind: .input)
-    case .reset(_, _, _, _, let kind):
+    case .outputs:
+      return EditOutcome(kind: .outputs)
+    case .reset(_, _, _, _, let kind, _):
       guard count > 0 else { return EditOutcome(kind: kind) }
       return EditOutcome(kind: kind, index: count, layer: store.layer(rows[count - 1]))
     case .appends:
@@ -224,30 +262,67 @@ extension Session {
     }
     var out: [ShapeID] = []
     for s in sources {
-      switch s {
-      case .number(let n):
-        guard n >= 1 && n <= j else {
-          throw .wiring(
-            "layer #\(j + 1) cannot read layer #\(n): a layer reads only layers before it",
-            at: span, hint: "read a layer numbered 1 to \(j), a name, or 'input'")
-        }
-        out.append(store[placed[n - 1]].output)
-      case .name(let name):
-        if let k = names[name] {
-          out.append(store[placed[k]].output)
-        } else if name == Session.inputName {
-          out.append(try modelInput())
-        } else {
-          let known = [Session.inputName] + names.keys.sorted()
-          let near = Suggestion.nearest(to: name, in: known)
-          throw .wiring(
-            "no tensor is named '\(name)' before layer #\(j + 1)", at: span,
-            hint: near.map { "did you mean '\($0)'? " } ?? ""
-              + "names are given with 'as NAME'; the model's input is 'input'")
-        }
-      }
+      out.append(
+        try tensor(s, at: j, rows: placed, names: names, modelInput: modelInput, at: span))
     }
     return out
+  }
+
+  /// The shape of the tensor `s` names, read by layer `j`: a layer's output, an input, or a
+  /// state a recurrent layer returns (`enc.h`).
+  mutating func tensor(
+    _ s: LayerSource, at j: Int, rows placed: [PlacementID], names: [String: Int],
+    modelInput: () throws(ParamCalcError) -> ShapeID, at span: Span
+  ) throws(ParamCalcError) -> ShapeID {
+    switch s {
+    case .number(let n):
+      guard n >= 1 && n <= j else {
+        throw .wiring(
+          "layer #\(j + 1) cannot read layer #\(n): a layer reads only layers before it",
+          at: span, hint: "read a layer numbered 1 to \(j), a name, or 'input'")
+      }
+      return store[placed[n - 1]].output
+    case .name(let name):
+      if let k = names[name] { return store[placed[k]].output }
+      if name == Session.inputName { return try modelInput() }
+      let known = [Session.inputName] + names.keys.sorted()
+      let near = Suggestion.nearest(to: name, in: known)
+      throw .wiring(
+        "no tensor is named '\(name)' before layer #\(j + 1)", at: span,
+        hint: near.map { "did you mean '\($0)'? " } ?? ""
+          + "names are given with 'as NAME'; the model's input is 'input'")
+    case .state(let base, let part):
+      // The layer whose state it is, found as its output would be.
+      _ = try tensor(base, at: j, rows: placed, names: names, modelInput: modelInput, at: span)
+      let k: Int? =
+        switch base {
+        case .number(let n): n - 1
+        case .name(let name): names[name]
+        case .state: nil
+        }
+      guard let k else {
+        throw .wiring(
+          "'\(base.script)' is not a layer: only a recurrent layer's states are read with '.'",
+          at: span, hint: "a recurrent layer's states are read as NAME.h (and NAME.c for an LSTM)")
+      }
+      let layer = store[placed[k]]
+      let states = layer.piece.model.states(on: store[shape: layer.input])
+      guard layer.piece.returnsStates, !states.isEmpty else {
+        throw .wiring(
+          "layer #\(k + 1) (\(layer.piece.typeName)) returns one tensor: '\(s.script)' reads a state it does not return",
+          at: span,
+          hint: states.isEmpty
+            ? "states are those of SimpleRNN, GRU, LSTM and ConvLSTM layers with return_state=true"
+            : "give layer #\(k + 1) return_state=true: 'set \(k + 1) return_state=true'")
+      }
+      guard let state = states.first(where: { $0.name == part }) else {
+        let names = states.map { "'\(base.script).\($0.name)'" }.joined(separator: ", ")
+        throw .wiring(
+          "layer #\(k + 1) (\(layer.piece.typeName)) has no state '\(part)'", at: span,
+          hint: "its states are \(names)")
+      }
+      return store.intern(state.shape)
+    }
   }
 
   /// Places a definition on the tensors it reads: a merge on all of them; any other layer on
@@ -257,6 +332,9 @@ extension Session {
   {
     let merge = p.model as? any MergeModel
     guard let merge, !(merge.readsOneAlone && reads.count == 1) else {
+      if reads.count > 1, !p.model.states(on: store[shape: reads[0]]).isEmpty {
+        return try place(p, startingFrom: reads, first: first, at: span)
+      }
       guard reads.count == 1 else {
         throw .refused(
           layer: p.typeName,
@@ -298,7 +376,7 @@ extension Session {
       if row(j).piece.spec.reuses == i + 1 { return j }
       guard let sources = row(j).piece.spec.sources else { continue }
       for s in sources {
-        switch s {
+        switch s.tensor {
         case .number(let n) where n == i + 1: return j
         case .name(let n) where n == name: return j
         default: continue
@@ -314,106 +392,16 @@ extension Session {
     guard after < pieces.count else { return }
     for j in after..<pieces.count {
       let sources = pieces[j].spec.sources ?? []
-      let moves = sources.contains { if case .number(let n) = $0 { n > after } else { false } }
+      let moves = sources.contains { $0.renumbered(after: after, by: delta) != $0 }
       let reuseMoves = (pieces[j].spec.reuses ?? 0) > after
       guard moves || reuseMoves else { continue }
       var spec = pieces[j].spec
       if moves {
-        spec.sources = sources.map {
-          if case .number(let n) = $0, n > after { .number(n + delta) } else { $0 }
-        }
+        spec.sources = sources.map { $0.renumbered(after: after, by: delta) }
       }
       if reuseMoves, let n = spec.reuses { spec.reuses = n + delta }
       pieces[j] = store.definition(
         Piece(spec: spec, model: pieces[j].model, inert: pieces[j].inert))
     }
-  }
-}
-
-extension Session {
-  /// Whether some layer has `as` or `from` (its summary then shows what each layer reads).
-  public var isGraph: Bool { graph }
-
-  /// Each layer's name as Keras would give it: the name given with `as`, or its class's name in
-  /// snake case, numbered among the layers of that class without a name (`conv2d`, `conv2d_1`).
-  public var layerNames: [String] {
-    var counters: [String: Int] = [:]
-    var out: [String] = []
-    for l in layers {
-      // A call of a layer again is that layer: it has its name.
-      if let n = l.spec.reuses, n - 1 < out.count {
-        out.append(out[n - 1])
-        continue
-      }
-      out.append(name(of: l, &counters))
-    }
-    return out
-  }
-
-  /// The name of a layer as Keras gives it, counting the unnamed layers of each class.
-  func name(of l: ModelLayer, _ counters: inout [String: Int]) -> String {
-    if let name = l.spec.name { return name }
-    let base = LayerDescriptor.snakeCase(String(l.typeName.prefix { $0 != "(" }))
-    let k = counters[base, default: 0]
-    counters[base] = k + 1
-    return k == 0 ? base : "\(base)_\(k)"
-  }
-
-  /// The names of the tensors layer `i` (0-based) reads (`input` for the model's input), given
-  /// the layers' names.
-  public func connections(of i: Int, names: [String]) -> [String] {
-    if row(i).piece.model is InputLayerModel { return [] }
-    // A layer called again: its output is the tensor named with `as`, or `dense (again)`.
-    func named(_ k: Int) -> String {
-      let spec = row(k).piece.spec
-      guard spec.reuses != nil else { return names[k] }
-      return spec.name ?? names[k] + " (again)"
-    }
-    guard let sources = row(i).piece.spec.sources else {
-      return [i == 0 ? Session.inputName : named(i - 1)]
-    }
-    return sources.map { s in
-      switch s {
-      case .number(let n): return named(n - 1)
-      case .name(let n): return self.names[n].map(named) ?? n
-      }
-    }
-  }
-}
-
-extension Session {
-  /// The layers (0-based) from which the last layer cannot be reached: Keras's
-  /// `Model(inputs, outputs)` with the last layer as its output would leave them out (a layer
-  /// called again is in the model when any of its calls is). Empty for a chain.
-  public var notLeadingToTheLast: [Int] {
-    guard graph, count > 0 else { return [] }
-    // The calls on the way (followed back through what they read), and the layers whose
-    // weights those calls use (a call again uses its layer's, wherever that first call is).
-    var reached = Array(repeating: false, count: count)
-    var used = Array(repeating: false, count: count)
-    var stack = [count - 1]
-    reached[count - 1] = true
-    while let j = stack.popLast() {
-      let spec = row(j).piece.spec
-      var reads: [Int] = []
-      if let n = spec.reuses, n >= 1, n <= count { used[n - 1] = true }
-      if row(j).piece.model is InputLayerModel {
-        // An input reads nothing.
-      } else if let sources = spec.sources {
-        for s in sources {
-          switch s {
-          case .number(let n): reads.append(n - 1)
-          case .name(let n): if let k = names[n] { reads.append(k) }
-          }
-        }
-      } else if j > 0 {
-        reads.append(j - 1)
-      }
-      for k in reads where k >= 0 && k < count && !reached[k] {
-        reached[k] = true
-        stack.append(k)
-      }
-    }
-    return reached.indices.filter { !reached[$0] && !used[$0] }
   }
 }

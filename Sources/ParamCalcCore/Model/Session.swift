@@ -27,6 +27,9 @@ public struct Session: Sendable {
   var graph = false
   /// In a graph, each name given with `as` and its layer (0-based).
   var names: [String: Int] = [:]
+  /// The model's outputs as `output a,b` declares them; nil: its last layer, and every layer
+  /// counts (`Session+Outputs.swift`).
+  public internal(set) var outputs: [LayerSource]?
 
   public init(catalog: LayerCatalog = .standard) { self.catalog = catalog }
 
@@ -91,7 +94,8 @@ public struct Session: Sendable {
 
   public mutating func add(_ built: BuiltLayer, at span: Span) throws(ParamCalcError) -> EditOutcome
   {
-    guard !graph, built.inputShape == nil, !built.piece.isWired, let before = inputShape(count)
+    guard !graph, built.inputShape == nil, !built.piece.isWired, !built.piece.returnsStates,
+      let before = inputShape(count)
     else {
       return try insert(built, at: count + 1, span: span, indexSpan: span)
     }
@@ -133,7 +137,9 @@ public struct Session: Sendable {
       }
       if input == nil {
         return try commit(
-          .reset(oldInput: input, old: [], newInput: shape, new: [piece], kind: .added), at: span)
+          .reset(
+            oldInput: input, old: [], newInput: shape, new: [piece], kind: .added,
+            outputs: Outputs(old: outputs, new: outputs)), at: span)
       }
     }
     // (In a graph, a layer that needs the model's input finds it missing where it reads it.)
@@ -208,7 +214,9 @@ public struct Session: Sendable {
 
   public mutating func clear(at span: Span) throws(ParamCalcError) -> EditOutcome {
     try commit(
-      .reset(oldInput: input, old: pieces, newInput: nil, new: [], kind: .cleared), at: span)
+      .reset(
+        oldInput: input, old: pieces, newInput: nil, new: [], kind: .cleared,
+        outputs: Outputs(old: outputs, new: nil)), at: span)
   }
 
   /// Replaces the whole model with another (after `load`), as one undoable step.
@@ -216,7 +224,9 @@ public struct Session: Sendable {
     -> EditOutcome
   {
     try commit(
-      .reset(oldInput: input, old: pieces, newInput: other.input, new: other.pieces, kind: .loaded),
+      .reset(
+        oldInput: input, old: pieces, newInput: other.input, new: other.pieces, kind: .loaded,
+        outputs: Outputs(old: outputs, new: other.outputs)),
       at: span)
   }
 

@@ -19,11 +19,37 @@ public enum JSONRenderer {
     }
     o.add("input_shape", l.input)
     o.add("output_shape", l.output)
+    let states = l.states
+    if !states.isEmpty {
+      o.add(
+        "states",
+        raw: JSONObject.array(
+          states.map { s in
+            var one = JSONObject()
+            one.add("name", s.name)
+            one.add("shape", s.shape)
+            return one.string
+          }))
+    }
     o.add("params", l.params)
     o.add("trainable", l.trainable)
     o.add("non_trainable", l.nonTrainable)
     o.add("weights", raw: JSONObject.array(l.inference.weights.map(weight)))
     return String(o.string.dropFirst())
+  }
+
+  /// A graph's outputs and the layers on the way to none of them:
+  /// `,"outputs":[{"name":"out","shape":[null,3]}],"declared_outputs":true,"left_out":[4]`.
+  static func outputs(_ s: Session) -> String {
+    let list = s.outputTensors.map { t in
+      var one = JSONObject()
+      one.add("name", t.name)
+      one.add("shape", t.shape)
+      return one.string
+    }
+    return ",\"outputs\":" + JSONObject.array(list) + ",\"declared_outputs\":"
+      + (s.outputs == nil ? "false" : "true") + ",\"left_out\":"
+      + JSONObject.array(s.notOnTheWay.map { String($0 + 1) })
   }
 
   static func weight(_ w: Weight) -> String {
@@ -220,6 +246,7 @@ public struct JSONStream {
         if out.count >= 1 << 16, !drain(&out) { return }
       }
       out.append(UInt8(ascii: "]"))
+      if s.isGraph { out.append(text: JSONRenderer.outputs(s)) }
       if refusedCount > 0 { JSONStream.refused(refusedLines, count: refusedCount, into: &out) }
       totals(s, into: &out)
       return
@@ -262,6 +289,7 @@ public struct JSONStream {
       out.append(ascii: ",\"shape\":")
       out.append(text: JSONObject.shape(input))
     }
+    if outcome.kind == .outputs { out.append(text: JSONRenderer.outputs(s)) }
     if let l = outcome.layer, let index = outcome.index {
       out.append(ascii: ",\"layer\":")
       layer(index, l, into: &out)

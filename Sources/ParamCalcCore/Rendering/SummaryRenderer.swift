@@ -57,7 +57,7 @@ extension TextRenderer {
         return Cells(
           base: base,
           type: Array(" (\(l.typeName)\(l.spec.reuses == nil ? "" : ", again"))".utf8),
-          shape: Array(l.output.description.utf8),
+          shape: Array(l.outputsDescription.utf8),
           params: Array(Format.thousands(l.params).utf8),
           share: Array(Format.share(l.params, of: total).utf8),
           trainable: l.spec.trainable ? UInt8(ascii: "Y") : UInt8(ascii: "N"))
@@ -201,20 +201,26 @@ extension TextRenderer {
         + " Trainable params: \(Format.thousands(s.trainable)) (\(Format.memory(params: s.trainable)))\n"
         + " Non-trainable params: \(Format.thousands(s.nonTrainable)) (\(Format.memory(params: s.nonTrainable)))\n"
     )
+    if s.outputs != nil {
+      let list = s.outputTensors.map { "\($0.name) \($0.shape.description)" }
+      out.append(text: " Outputs: " + list.joined(separator: ", ") + "\n")
+    }
     if graphNames != nil { out.append(text: Self.deadFooter(s)) }
   }
 
-  /// In a graph, the layers the last layer does not read, directly or through others: counted
-  /// here, and left out of a Keras model whose output is the last layer.
+  /// In a graph, the layers on the way to no output, directly or through others: without
+  /// `output`, counted here and left out of a Keras model whose output is the last layer; with
+  /// it, left out of the totals as Keras leaves them out.
   static func deadFooter(_ s: Session) -> String {
-    let dead = s.notLeadingToTheLast
+    let dead = s.notOnTheWay
     guard !dead.isEmpty else { return "" }
     let shown = dead.prefix(8).map { "#\($0 + 1)" }.joined(separator: ", ")
     let more = dead.count > 8 ? " and \(dead.count - 8) more" : ""
-    return String(
-      Format.wrap(
-        "Not read on the way to the last layer: \(shown)\(more). They are counted here; Keras's Model(inputs, outputs) with the last layer as its output would leave them out.",
-        lead: " ", leadWidth: 1, hanging: 1))
+    let text =
+      s.outputs == nil
+      ? "Not read on the way to the last layer: \(shown)\(more). They are counted here; Keras's Model(inputs, outputs) with the last layer as its output would leave them out ('output NAME,...' names other outputs)."
+      : "On the way to no output: \(shown)\(more). Left out of the totals, as Keras's Model(inputs, outputs) leaves them out."
+    return String(Format.wrap(text, lead: " ", leadWidth: 1, hanging: 1))
   }
 
   /// The footer of a summary after lines in error: the table is then not the model the script

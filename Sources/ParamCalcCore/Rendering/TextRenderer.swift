@@ -190,6 +190,10 @@ public struct TextRenderer: Sendable {
     }
     bytes.append(ascii: "  out ")
     bytes.append(shape: l.output)
+    for (k, state) in l.states.enumerated() {
+      bytes.append(text: (k == 0 ? ", states " : ", ") + state.name + " ")
+      bytes.append(shape: state.shape)
+    }
     bytes.append(ascii: "   ")
     counts(l, into: &bytes)
     bytes.append(text: Self.totalLabel)
@@ -269,6 +273,8 @@ public struct TextRenderer: Sendable {
         "   (\(was)\(o.reinferred) later layer\(o.reinferred == 1 ? "" : "s") re-inferred)")
     } else if let before = o.totalBefore, before != s.total {
       tail = style.dim("   (was " + Format.thousands(before) + ")")
+    } else if o.kind == .added, s.outputs != nil {
+      tail = style.dim("   (on the way to no output: not in the total)")
     }
     switch o.kind {
     case .added, .inserted, .changed:
@@ -316,6 +322,19 @@ public struct TextRenderer: Sendable {
       }
       out.append(ascii: "   ")
       total(s, into: &out)
+    case .outputs:
+      out.append(ascii: s.outputs == nil ? "output: the last layer, " : "outputs ")
+      for (k, t) in s.outputTensors.enumerated() {
+        if k > 0 { out.append(ascii: ", ") }
+        out.append(text: t.name + " ")
+        out.append(shape: t.shape)
+      }
+      out.append(ascii: "   ")
+      total(s, into: &out)
+      out.append(text: tail + "\n")
+      let left = Self.deadFooter(s)
+      if !left.isEmpty { out.append(text: left) }
+      return
     }
     out.append(text: tail)
     out.append(UInt8(ascii: "\n"))
