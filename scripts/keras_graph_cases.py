@@ -415,11 +415,15 @@ def run(text):
             continue
         if as_name:
             names[as_name] = y
+        own_states = states.get("#" + str(len(tensors)), {})
         t = int(sum(np.prod(w.shape) for w in layer.trainable_weights))
         nt = int(sum(np.prod(w.shape) for w in layer.non_trainable_weights))
         rows.append({"type": type(layer).__name__, "params": layer.count_params(), "trainable": t,
                      "non_trainable": nt, "output_shape": [None if d is None else int(d) for d in y.shape],
                      "weights": weights(layer)})
+        if own_states:
+            rows[-1]["states"] = {k: [None if d is None else int(d) for d in v.shape]
+                                  for k, v in own_states.items()}
     total = sum(r["params"] for r in rows)
     trainable = sum(r["trainable"] for r in rows)
     non_trainable = sum(r["non_trainable"] for r in rows)

@@ -57,9 +57,15 @@ struct GraphExampleTests {
           let sources = words[f + 1].split(separator: ",")
           let shapes: [JSON] = try sources.map { source in
             if source == "input" { return modelInput }
+            // `encoder.h`: a state of the row named before the dot, as Keras returned it.
+            let parts = source.split(separator: ".", maxSplits: 1)
+            let base = parts[0]
             let n = try #require(
-              source.hasPrefix("#") ? Int(source.dropFirst()) : named[source],
+              base.hasPrefix("#") ? Int(base.dropFirst()) : named[base],
               "\(name): \(source) names no row before line \(row)")
+            if parts.count == 2 {
+              return keras[n - 1]["states"]?[String(parts[1])] ?? .null
+            }
             return keras[n - 1]["output_shape"] ?? .null
           }
           #expect(
@@ -75,8 +81,8 @@ struct GraphExampleTests {
         }
       }
     }
-    // The ResNet, U-Net, Siamese and transformer examples, and the lines with `from` in them.
-    #expect(graphs >= 4)
+    // The ResNet, U-Net, Siamese, transformer and seq2seq examples, and their lines with `from`.
+    #expect(graphs >= 5)
     #expect(checked >= 10)
   }
 }

@@ -58,7 +58,7 @@ public enum CommandTable {
       ),
       CommandInfo(
         .add, "add", usage: "add TYPE key=value ... [as NAME] [from A,B]", editsModel: true,
-        "Adds a layer at the end: 'add conv1d filters=64 kernel_size=5'. Wrappers: 'add bidirectional lstm units=8 merge_mode=sum'. trainable=false freezes it; input_shape=(None,25) on a first layer sets the input. A layer reads the layer before it; 'as NAME' names its output, and 'from A,B' makes it read other tensors: a name, #N for layer N, or 'input' (the model's input), as in 'add add from c1,#5' or 'add concatenate from a,b'."
+        "Adds a layer at the end: 'add conv1d filters=64 kernel_size=5'. Wrappers: 'add bidirectional lstm units=8 merge_mode=sum'. trainable=false freezes it; input_shape=(None,25) on a first layer sets the input. A layer reads the layer before it; 'as NAME' names its output, and 'from A,B' makes it read other tensors: a name, #N for layer N, or 'input' (the model's input), as in 'add add from c1,#5' or 'add concatenate from a,b'. A recurrent layer with return_state=true returns its states too, read as NAME.h (and NAME.c for an LSTM): 'add lstm units=32 from dec_in,enc.h,enc.c' starts from them."
       ),
       CommandInfo(
         .reuse, "reuse", usage: "reuse N [from A,B] [as NAME]", editsModel: true,
