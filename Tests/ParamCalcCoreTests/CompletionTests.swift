@@ -44,6 +44,26 @@ struct CompletionTests {
     #expect(complete("reuse ", "", session: s) == ["1", "2", "3", "4"])
   }
 
+  @Test func statesAndOutputs() throws {
+    var i = Interpreter()
+    for line in [
+      "input (10,8)", "add lstm units=4 return_state=true as enc",
+      "add gru units=4 from input as g",
+    ] {
+      _ = try i.run(line: line)
+    }
+    let s = i.session
+    // A layer that returns its states offers them after its name; one that does not, none.
+    #expect(
+      complete("add lstm units=4 from input,", "enc", session: s) == [
+        "input,enc", "input,enc.h", "input,enc.c",
+      ])
+    #expect(complete("add dense units=2 from ", "g", session: s) == ["g"])
+    // `output` takes the same tensors, after it and after a comma.
+    #expect(complete("output ", "e", session: s) == ["enc", "enc.h", "enc.c"])
+    #expect(complete("output g, ", "enc.", session: s) == ["enc.h", "enc.c"])
+  }
+
   @Test func argumentsOfTheType() {
     #expect(complete("add dense ", "u") == ["units=", "use_bias="])
     // Given already: not offered again.

@@ -147,6 +147,10 @@ public enum Completion {
     {
       return .entries(tensors(word: word, session: session))
     }
+    // `output A,B`: the same tensors.
+    if command.kind == .output, tokens.count == 1 || tokens.last?.hasSuffix(",") == true {
+      return .entries(tensors(word: word, session: session))
+    }
     switch command.kind {
     case .help where tokens.count == 1:
       return plain(CommandTable.all.map(\.name) + types)
@@ -205,7 +209,11 @@ public enum Completion {
     let piece = String(word.dropFirst(head.count))
     var names = session?.input == nil ? [] : [Session.inputName]
     if let session {
-      names += session.names.sorted { $0.value < $1.value }.map(\.key)
+      // Each name, and after it the states its layer returns (`enc.h`, `enc.c`).
+      for (name, k) in session.names.sorted(by: { $0.value < $1.value }) {
+        names.append(name)
+        names += session.layers[k].states.map { name + "." + $0.name }
+      }
     }
     return names.filter { $0.hasPrefix(piece) }.map { Entry(head + $0, display: $0) }
   }
