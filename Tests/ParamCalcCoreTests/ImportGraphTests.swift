@@ -37,6 +37,10 @@ struct ImportGraphTests {
     "MobileNetV3Small", "MobileNetV3Large",
     // CustomScaleLayer (x + scale × residual), a class of keras.applications.
     "InceptionResNetV2",
+    // The other keras.applications models (ConvNeXt's are below: they nest a model).
+    "ResNet152", "ResNet101V2", "DenseNet201", "NASNetLarge", "EfficientNetB1", "EfficientNetB2",
+    "EfficientNetB4", "EfficientNetB5", "EfficientNetB6", "EfficientNetB7", "EfficientNetV2B1",
+    "EfficientNetV2B2", "EfficientNetV2B3", "EfficientNetV2M", "EfficientNetV2L",
   ])
   func everyLayerAndTheTotalsAreKeras(_ name: String) throws {
     let session = try Self.imported(name).get()
@@ -75,7 +79,9 @@ struct ImportGraphTests {
   /// What is left out, each refused whole with what stops it (the model is then unchanged).
   @Test(arguments: [
     // A nested Sequential (its stem); its LayerScale layers are checked in KerasModelFileTests.
-    ("ConvNeXtTiny", "model used as a layer")
+    ("ConvNeXtTiny", "model used as a layer"), ("ConvNeXtSmall", "model used as a layer"),
+    ("ConvNeXtBase", "model used as a layer"), ("ConvNeXtLarge", "model used as a layer"),
+    ("ConvNeXtXLarge", "model used as a layer"),
   ])
   func theModelsLeftOutAreRefusedWithTheReason(_ name: String, _ reason: String) throws {
     guard case .failure(let error) = try Self.imported(name) else {

@@ -142,19 +142,26 @@ struct KerasModelFileTests {
     #expect(outcome.refused == [:])
   }
 
-  /// ConvNeXtTiny: a nested Sequential (its stem), checked whole; its 18 LayerScale layers (a
-  /// class of keras.applications that keras.layers does not export), each built on its input
-  /// and checked against Keras's count; the residual sums are operations (`x + y`), not layers.
-  @Test func convNeXt() throws {
-    let model = try KerasModelFile.read(json: try Self.text("applications/ConvNeXtTiny.json"))
-    let expected = try Self.expected("applications/ConvNeXtTiny.expected.json")
-    let outcome = try Self.check(model, expected, file: "ConvNeXtTiny")
+  /// ConvNeXt: a nested Sequential (its stem), checked whole; its LayerScale layers (a class of
+  /// keras.applications that keras.layers does not export), one per block, each built on its
+  /// input and checked against Keras's count; the residual sums are operations (`x + y`), one
+  /// per block, not layers. Blocks (convnext.py's depths): Tiny 3+3+9+3, the others 3+3+27+3.
+  @Test(arguments: [
+    ("ConvNeXtTiny", 3 + 3 + 9 + 3), ("ConvNeXtSmall", 3 + 3 + 27 + 3),
+    ("ConvNeXtBase", 3 + 3 + 27 + 3), ("ConvNeXtLarge", 3 + 3 + 27 + 3),
+    ("ConvNeXtXLarge", 3 + 3 + 27 + 3),
+  ])
+  func convNeXt(_ name: String, blocks: Int) throws {
+    let model = try KerasModelFile.read(json: try Self.text("applications/\(name).json"))
+    let expected = try Self.expected("applications/\(name).expected.json")
+    let outcome = try Self.check(model, expected, file: name)
     #expect(outcome.skipped == [:])
     // (Its Normalization has a mean and a variance per channel, lists, read as Keras reads them.)
     #expect(outcome.refused == [:])
-    #expect(outcome.checked == 134)
-    #expect(model.layers.filter(\.isOperation).count == 18)
-    #expect(model.layers.filter { $0.className == "LayerScale" }.count == 18)
+    // Every layer of Keras's model.layers but the input.
+    #expect(outcome.checked == expected.layers.count - 1)
+    #expect(model.layers.filter(\.isOperation).count == blocks)
+    #expect(model.layers.filter { $0.className == "LayerScale" }.count == blocks)
   }
 }
 

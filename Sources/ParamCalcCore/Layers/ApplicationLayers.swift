@@ -132,7 +132,7 @@ struct LayerScale: LayerModel {
       shapeRule:
         "output shape \(inference.output.description): the input \(input.description) times gamma \(Format.pythonShape([projectionDim])), aligned from the last axis (its last size must be projection_dim, or 1)",
       notes: [
-        "gamma is made with shape (projection_dim,) whatever the input: each element of the last axis is multiplied by its own learned factor, which starts at init_values."
+        "gamma (Keras lists it as `variable`: the layer makes it without a name) has shape (projection_dim,) whatever the input: each element of the last axis is multiplied by its own learned factor, which starts at init_values."
       ])
   }
 }

@@ -11,7 +11,7 @@ let tensorOperationExamples = [
 ]
 
 let tensorOperationFamily = LayerFamily(
-  "Tensor operations",
+  "Operations",
   note: """
     An operation on tensors (keras.ops.add, x * y, keras.ops.relu6) is no layer, but Keras \
     keeps it in a model's graph under its class (Add, Multiply, Relu6) and shows it in the \
@@ -85,7 +85,7 @@ struct TensorOperationKind: Sendable {
 
 let tensorOperationLayers: [LayerDescriptor] = [
   LayerDescriptor(
-    name: "Operation", family: "Tensor operations",
+    name: "Operation", family: "Operations",
     summary:
       "an operation of keras.ops on tensors (x + y, x * 3.0, relu6(x)) as Keras keeps it in a graph; no weights",
     source: "ops/numpy.py",
