@@ -194,7 +194,7 @@ struct TranscriptTests {
         "<stdin>:14:5: error: Concatenate cannot be applied here: A `Concatenate` layer should be called on a list of at least 1 input. Received: input_shape=(None, None, 64)",
         "  add concatenate axis=-1",
         "      ^~~~~~~~~~~",
-        "help: name the tensors it merges with 'from', e.g. 'add concatenate from a,b'",
+        "help: name the tensors it merges with 'from', e.g. 'add concatenate axis=-1 from a,b'",
         "<stdin>:15:1: error: unknown command 'frobnicate'",
         "  frobnicate",
         "  ^~~~~~~~~~",

@@ -103,11 +103,12 @@ let tensorOperationLayers: [LayerDescriptor] = [
         }
         throw .invalidValue(argument: "op", message: message, at: span)
       }
+      let constantSpan = r.arguments.first { $0.key == "constant" }?.span ?? span
       let constant = try r.optionalNumber(TensorOperationArguments.constant)
       if constant != nil && kind.operands == 1 {
         throw .invalidValue(
           argument: "constant",
-          message: "keras.ops.\(kind.op) takes one tensor and no second operand", at: span,
+          message: "keras.ops.\(kind.op) takes one tensor and no second operand", at: constantSpan,
           hint: "leave constant out: 'add operation op=\(kind.op)'")
       }
       return TensorOperation(kind: kind, constant: constant)
