@@ -112,9 +112,13 @@ extension KerasModelFile {
       case .double(let d) where constant == nil && kind.operands == 2 && d.isFinite:
         constant = .float(d)
       default:
-        let what =
-          arg.array != nil
-          ? "a list (an array constant)" : arg.string.map { "'\($0)'" } ?? "a second number"
+        let what: String
+        switch arg {
+        case .array: what = "a list (an array constant)"
+        case .int, .double:
+          what = "\(arg.kindName), an operand more than keras.ops.\(kind.op) takes in paramcalc"
+        default: what = arg.kindName
+        }
         throw .unreadableValue(layer: name, className: className, key: "args", found: what)
       }
     }
