@@ -741,8 +741,56 @@ QUOTED = [
     ("(10,)", 'add pipeline layers="dense units=4; conv1d filters=2 kernel_size=3"'),
 ]
 
+# Operations on tensors and the applications' own layers (CustomScaleLayer, LayerScale), which
+# the oracle does not read: built by scripts/keras_operations.py, the row made as the oracle
+# makes it. Two operands are the input twice (`from input,input`); broadcasting between two
+# shapes is in keras_graph_cases.py.
+OPERATIONS = [
+    ("(4,8)", "add operation op=multiply from input,input"),
+    ("(4,8)", "add operation op=add from input,input"),
+    ("(None,1,1,16)", "add operation op=add constant=3.0"),
+    ("(1,1,16)", "add operation op=multiply constant=0.16666666666666666"),
+    ("(4,8)", "add operation op=subtract constant=1"),
+    ("(4,8)", "add operation op=true_divide constant=2.0"),
+    ("(4,8)", "add operation op=divide from input,input"),
+    ("(4,8)", "add operation op=power constant=2"),
+    ("(4,8)", "add operation op=maximum constant=0.0"),
+    ("(4,8)", "add operation op=minimum from input,input"),
+    ("(4,8)", "add operation op=negative"),
+    ("(4,8)", "add operation op=abs"),
+    ("(4,8)", "add operation op=square"),
+    ("(4,8)", "add operation op=sqrt"),
+    ("(4,8)", "add operation op=exp"),
+    ("(4,8)", "add operation op=tanh"),
+    ("(4,8)", "add operation op=relu"),
+    ("(7,3)", "add operation op=relu6"),
+    ("(4,8)", "add operation op=sigmoid"),
+    ("(4,8)", "add operation op=hard_sigmoid"),
+    ("(4,8)", "add operation op=hard_silu"),
+    ("(4,8)", "add operation op=silu"),
+    ("(4,8)", "add operation op=softplus"),
+    # Refused: a second operand missing, one too many, an operation keras.ops does not have.
+    ("(4,8)", "add operation op=multiply"),
+    ("(4,8)", "add operation op=negative constant=2"),
+    ("(4,8)", "add operation op=add from input,input,input"),
+    ("(4,8)", "add operation op=mutliply from input,input"),
+    ("(4,8)", "add operation"),
+    ("(35,35,320)", "add customscalelayer scale=0.17 from input,input"),
+    ("(4,8)", "add customscalelayer scale=1 from input,input,input"),
+    ("(4,8)", "add customscalelayer from input,input"),
+    ("(56,56,96)", "add layerscale init_values=1e-6 projection_dim=96"),
+    ("(5,1)", "add layerscale init_values=0.1 projection_dim=8"),
+    ("(None,8)", "add layerscale init_values=0.1 projection_dim=8"),
+    ("(8,)", "add layerscale init_values=0.1 projection_dim=8 trainable=false"),
+    ("(5,3)", "add layerscale init_values=0.1 projection_dim=8"),
+    ("(None,)", "add layerscale init_values=0.1 projection_dim=8"),
+    ("(5,8)", "add layerscale projection_dim=8"),
+    ("(5,8)", "add layerscale init_values=0.1"),
+]
+
 import keras  # noqa: E402
 from keras_quoted_layers import case as quoted_case  # noqa: E402
+from keras_operations import case as operation_case  # noqa: E402
 
 out = []
 for inp, add in CASES:
@@ -754,6 +802,7 @@ for inp, add in CASES:
 out += [backward_case(inp, add) for inp, add in BACKWARD]
 out += [nested_case(inp, add) for inp, add in NESTED]
 out += [quoted_case(inp, add) for inp, add in QUOTED]
+out += [operation_case(inp, add) for inp, add in OPERATIONS]
 target = pathlib.Path(__file__).resolve().parent.parent / "Tests/ParamCalcEndToEndTests/Fixtures/keras-exactness.jsonl"
 target.write_text("".join(json.dumps(c) + "\n" for c in out))
 print(f"{len(out)} cases, {sum(c['rejected'] is not None for c in out)} refused by Keras", file=sys.stderr)

@@ -21,6 +21,9 @@ import numpy as np  # noqa: E402
 import keras  # noqa: E402
 from keras import layers as L  # noqa: E402
 from keras_run import CLASSES, SHORT, value, dims, weights  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# Operations on tensors and the applications' layers, which keras_run.CLASSES does not hold.
+from keras_operations import KINDS as OPS_KINDS, call as ops_call, row as ops_row  # noqa: E402
 
 MERGES = (L.Add, L.Subtract, L.Multiply, L.Average, L.Maximum, L.Minimum, L.Concatenate, L.Dot,
           L.Attention, L.AdditiveAttention)
@@ -28,6 +31,39 @@ MERGES = (L.Add, L.Subtract, L.Multiply, L.Average, L.Maximum, L.Minimum, L.Conc
 CROSS = (L.MultiHeadAttention, L.GroupQueryAttention)
 
 CASES = {
+    # Operations on tensors (keras.ops) and the applications' layers: broadcasting between two
+    # shapes, MobileNetV3's hard swish written with operations, and what Keras refuses.
+    "operations-broadcast": """input (4,1)
+input b (1,6)
+add operation op=add from input,b
+add operation op=multiply constant=0.5
+add operation op=subtract from b,input
+add operation op=maximum from #3,b
+add customscalelayer scale=0.17 from input,b
+add layerscale init_values=1e-6 projection_dim=6 from input
+summary
+""",
+    "operations-hard-swish": """input (8,8,16)
+add conv2d filters=16 kernel_size=1 as c
+add operation op=add constant=3.0
+add relu max_value=6.0
+add operation op=multiply constant=0.16666666666666666
+add operation op=multiply from c,#4
+add globalaveragepooling2d
+summary
+""",
+    "operations-refused": """input (4,3)
+input b (4,5)
+input n (None,6)
+input k (4,1)
+add operation op=add from input,b
+add operation op=add from n,k
+add customscalelayer scale=0.5 from n,k
+add customscalelayer scale=0.5 from input,b
+add layerscale init_values=0.1 projection_dim=8 from b
+add operation op=multiply from input,input,input
+summary
+""",
     "residual-block": """input (32,32,16)
 add conv2d filters=16 kernel_size=3 padding=same
 add batchnormalization
@@ -366,14 +402,16 @@ def run(text):
                 reads = tensors[-1] if tensors else x_in
             else:
                 reads = [tensor(s) for s in sources]
-            if kind == "inputlayer":
+            if kind in OPS_KINDS and reused is None:
+                layer, y = ops_call(kind, args | ({"name": as_name} if as_name and kind != "operation" else {}), reads)
+            elif kind == "inputlayer":
                 # An input added as a layer: Keras makes its InputLayer with the tensor.
                 y = keras.Input(shape=args["shape"], **({"name": as_name} if as_name else {}))
                 layer = y._keras_history[0]
                 inputs.append(y)
             else:
                 layer = reused or CLASSES[kind](**args, **({"name": as_name} if as_name else {}))
-            if kind == "inputlayer":
+            if kind == "inputlayer" or (kind in OPS_KINDS and reused is None):
                 pass
             elif isinstance(layer, MERGES):
                 y = layer(reads)
@@ -416,6 +454,9 @@ def run(text):
         if as_name:
             names[as_name] = y
         own_states = states.get("#" + str(len(tensors)), {})
+        if kind in OPS_KINDS:
+            rows.append(ops_row(layer, y))
+            continue
         t = int(sum(np.prod(w.shape) for w in layer.trainable_weights))
         nt = int(sum(np.prod(w.shape) for w in layer.non_trainable_weights))
         rows.append({"type": type(layer).__name__, "params": layer.count_params(), "trainable": t,

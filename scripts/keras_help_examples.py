@@ -17,6 +17,7 @@ from keras_run import run  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from keras_graph_cases import run as run_graph  # noqa: E402  (examples that read tensors with `from`)
 from keras_quoted_layers import case as quoted_case  # noqa: E402
+from keras_operations import KINDS as OPS_KINDS  # noqa: E402
 
 # The types whose example writes layers in quotes (RNN's cell=, Pipeline's layers=).
 QUOTED = ("rnn", "pipeline")
@@ -38,7 +39,9 @@ for entry in layers["layers"]:
         c = quoted_case(m.group(1)[len("input "):], m.group(2))
         k = {"rejected_lines": [] if c["layer"] else [2],
              "rejected_reasons": {2: c["rejected"]}, "total": c["layer"] and c["layer"]["params"]}
-    elif " from " in m.group(2) or " as " in m.group(2):  # tensors named, which it does not read
+    elif " from " in m.group(2) or " as " in m.group(2) or name in OPS_KINDS:
+        # Tensors named, which the oracle does not read (nor the operations and the
+        # applications' layers: keras_graph_cases builds them with keras_operations.py).
         k = run_graph(script)
     else:
         k = run(script)

@@ -35,7 +35,11 @@ SHARED = pathlib.Path(os.environ.get("PARAMCALC_APPLICATIONS",
 COPIED = ["VGG16", "ResNet50", "MobileNetV2", "DenseNet121", "EfficientNetB0"]
 MADE = ["VGG19", "ResNet101", "ResNet50V2", "Xception", "InceptionV3", "MobileNet",
         "MobileNetV3Small", "DenseNet169", "NASNetMobile", "EfficientNetV2B0", "ConvNeXtTiny",
-        "MobileNetV3Large", "ResNet152V2", "InceptionResNetV2", "EfficientNetB3", "EfficientNetV2S"]
+        "MobileNetV3Large", "ResNet152V2", "InceptionResNetV2", "EfficientNetB3", "EfficientNetV2S",
+        "ResNet152", "ResNet101V2", "DenseNet201", "NASNetLarge", "EfficientNetB1",
+        "EfficientNetB2", "EfficientNetB4", "EfficientNetB5", "EfficientNetB6", "EfficientNetB7",
+        "EfficientNetV2B1", "EfficientNetV2B2", "EfficientNetV2B3", "EfficientNetV2M",
+        "EfficientNetV2L", "ConvNeXtSmall", "ConvNeXtBase", "ConvNeXtLarge", "ConvNeXtXLarge"]
 
 
 def count(ws):

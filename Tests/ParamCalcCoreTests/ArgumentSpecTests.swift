@@ -50,6 +50,15 @@ struct ArgumentSpecTests {
     d["RNN.return_state"] = "false"
     d["RNN.stateful"] = "false"
     d["Pipeline.layers"] = "required"
+    // keras.ops.add(x1, x2) and the others: the operation and its second operand are both
+    // required (paramcalc's `op`, and `constant` when the second operand is a number, not a
+    // tensor). CustomScaleLayer(scale), LayerScale(init_values, projection_dim): no defaults
+    // (keras/src/applications/inception_resnet_v2.py, convnext.py).
+    d["Operation.op"] = "required"
+    d["Operation.constant"] = "None"
+    d["CustomScaleLayer.scale"] = "required"
+    d["LayerScale.init_values"] = "required"
+    d["LayerScale.projection_dim"] = "required"
     d["LayerNormalization.rms_scaling"] = "false"
     // RMSNormalization(axis=-1, epsilon=1e-06), Normalization(axis=-1, mean=None,
     // variance=None, invert=False), Masking(mask_value=0.0), AlphaDropout(rate, ...),

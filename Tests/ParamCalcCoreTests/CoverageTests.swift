@@ -53,7 +53,8 @@ struct CoverageTests {
           listed == [reason], "\(row.keras): the table says '\(reason)', the catalog \(listed)")
       }
     }
-    for d in catalog.descriptors {
+    // (Operations on tensors and the applications' own layers are not classes of keras.layers.)
+    for d in catalog.descriptors where d.source.hasPrefix("layers/") {
       let inTable = computed.contains(d.name)
       #expect(inTable, "\(d.name) is in the catalog but not computed in the table")
     }

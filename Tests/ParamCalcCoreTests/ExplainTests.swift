@@ -438,6 +438,20 @@ let explainCases: [String: [(String, String)]] = {
     ("(4,8)", "add concatenate axis=1 from input,input,input"),
     ("(None,8)", "add concatenate axis=1 from input,input"),
   ]
+  // Operations on tensors: two tensors, one and a number, one alone.
+  c["Operation"] = [
+    ("(4,8)", "add operation op=multiply from input,input"),
+    ("(None,1)", "add operation op=add constant=3.0"),
+    ("(4,8)", "add operation op=relu6"),
+  ]
+  c["CustomScaleLayer"] = [
+    ("(4,8)", "add customscalelayer scale=0.17 from input,input"),
+    ("(1,8)", "add customscalelayer scale=0.5 from input,input,input"),
+  ]
+  c["LayerScale"] = [
+    ("(56,56,96)", "add layerscale init_values=1e-6 projection_dim=96"),
+    ("(5,1)", "add layerscale init_values=0.1 projection_dim=8"),
+  ]
   c["InputLayer"] = [
     ("(4,)", "add inputlayer shape=(28,28,1) as image"), ("(4,)", "add inputlayer shape=(None,16)"),
   ]

@@ -33,14 +33,38 @@ struct ImportGraphTests {
     "VGG16", "ResNet50", "MobileNetV2", "DenseNet121", "EfficientNetB0", "VGG19", "ResNet101",
     "ResNet50V2", "Xception", "InceptionV3", "MobileNet", "DenseNet169",
     "NASNetMobile", "ResNet152V2", "EfficientNetB3", "EfficientNetV2S", "EfficientNetV2B0",
+    // Operations on tensors (hard_sigmoid and hard_swish written as x + 3, x * (1/6), x * y).
+    "MobileNetV3Small", "MobileNetV3Large",
+    // CustomScaleLayer (x + scale × residual), a class of keras.applications.
+    "InceptionResNetV2",
+    // The other keras.applications models (ConvNeXt's are below: they nest a model).
+    "ResNet152", "ResNet101V2", "DenseNet201", "NASNetLarge", "EfficientNetB1", "EfficientNetB2",
+    "EfficientNetB4", "EfficientNetB5", "EfficientNetB6", "EfficientNetB7", "EfficientNetV2B1",
+    "EfficientNetV2B2", "EfficientNetV2B3", "EfficientNetV2M", "EfficientNetV2L",
   ])
   func everyLayerAndTheTotalsAreKeras(_ name: String) throws {
     let session = try Self.imported(name).get()
     let keras = try Self.expected(name)
     let layers = try #require(keras["layers"] as? [[String: Any]])
+    // The operations on tensors of the file: Keras's summary shows them, model.layers does not.
+    let file = try KerasModelFile.read(
+      json: try KerasModelFileTests.text("applications/\(name).json"))
+    let operations = Dictionary(
+      uniqueKeysWithValues: file.layers.filter(\.isOperation).map { ($0.name, $0.className) })
+    var rows: [ModelLayer] = []
+    var names: [String] = []
+    for (l, n) in zip(session.layers, session.layerNames) {
+      if let cls = operations[n] {
+        #expect(l.typeName == cls && l.params == 0, "\(name): \(n) is \(l.typeName)")
+      } else {
+        rows.append(l)
+        names.append(n)
+      }
+    }
+    #expect(session.count == layers.count + operations.count, "\(name)")
     // Keras's model.layers, in order: the inputs first, then each layer once.
-    #expect(session.layerNames == layers.compactMap { $0["name"] as? String }, "\(name)")
-    for (l, k) in zip(session.layers, layers) {
+    #expect(names == layers.compactMap { $0["name"] as? String }, "\(name)")
+    for (l, k) in zip(rows, layers) {
       #expect(l.typeName == k["type"] as? String, "\(name): \(k["name"] ?? "?")")
       #expect(
         l.trainable == k["trainable"] as? Int && l.nonTrainable == k["non_trainable"] as? Int,
@@ -54,12 +78,10 @@ struct ImportGraphTests {
 
   /// What is left out, each refused whole with what stops it (the model is then unchanged).
   @Test(arguments: [
-    // CustomScaleLayer (x + scale × residual): a class of keras.applications, not keras.layers.
-    ("InceptionResNetV2", "CustomScaleLayer"),
-    // A nested Sequential (its stem) and the residual sums as operations on tensors.
-    ("ConvNeXtTiny", "model used as a layer"),
-    // hard_sigmoid and hard_swish written as operations on tensors (x + 3, x * y).
-    ("MobileNetV3Small", "operation on tensors"), ("MobileNetV3Large", "operation on tensors"),
+    // A nested Sequential (its stem); its LayerScale layers are checked in KerasModelFileTests.
+    ("ConvNeXtTiny", "model used as a layer"), ("ConvNeXtSmall", "model used as a layer"),
+    ("ConvNeXtBase", "model used as a layer"), ("ConvNeXtLarge", "model used as a layer"),
+    ("ConvNeXtXLarge", "model used as a layer"),
   ])
   func theModelsLeftOutAreRefusedWithTheReason(_ name: String, _ reason: String) throws {
     guard case .failure(let error) = try Self.imported(name) else {

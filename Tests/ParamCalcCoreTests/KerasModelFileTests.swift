@@ -71,7 +71,7 @@ struct KerasModelFileTests {
   static func check(_ model: KerasModelFile, _ expected: Expected, file: String) throws -> Outcome {
     var out = Outcome()
     for layer in model.layers {
-      if case .operation = layer.content {
+      if layer.isOperation {
         // An operation is no layer of Keras's `model.layers`.
         #expect(expected.layers[layer.name] == nil, "\(file): \(layer.name)")
         continue
@@ -142,18 +142,37 @@ struct KerasModelFileTests {
     #expect(outcome.refused == [:])
   }
 
-  /// ConvNeXtTiny: a nested Sequential (its stem), checked whole; its LayerScale is a Keras class
-  /// of keras.applications that keras.layers does not export (paramcalc does not know it), and
-  /// the residual sums are operations (`x + y`), not layers.
-  @Test func convNeXt() throws {
-    let model = try KerasModelFile.read(json: try Self.text("applications/ConvNeXtTiny.json"))
-    let expected = try Self.expected("applications/ConvNeXtTiny.expected.json")
-    let outcome = try Self.check(model, expected, file: "ConvNeXtTiny")
-    #expect(outcome.skipped == ["LayerScale": 18])
+  /// ConvNeXt: a nested Sequential (its stem), checked whole; its LayerScale layers (a class of
+  /// keras.applications that keras.layers does not export), one per block, each built on its
+  /// input and checked against Keras's count; the residual sums are operations (`x + y`), one
+  /// per block, not layers. Blocks (convnext.py's depths): Tiny 3+3+9+3, the others 3+3+27+3.
+  @Test(arguments: [
+    ("ConvNeXtTiny", 3 + 3 + 9 + 3), ("ConvNeXtSmall", 3 + 3 + 27 + 3),
+    ("ConvNeXtBase", 3 + 3 + 27 + 3), ("ConvNeXtLarge", 3 + 3 + 27 + 3),
+    ("ConvNeXtXLarge", 3 + 3 + 27 + 3),
+  ])
+  func convNeXt(_ name: String, blocks: Int) throws {
+    let model = try KerasModelFile.read(json: try Self.text("applications/\(name).json"))
+    let expected = try Self.expected("applications/\(name).expected.json")
+    let outcome = try Self.check(model, expected, file: name)
+    #expect(outcome.skipped == [:])
     // (Its Normalization has a mean and a variance per channel, lists, read as Keras reads them.)
     #expect(outcome.refused == [:])
-    #expect(outcome.checked == 134 - 18)
-    #expect(model.layers.filter { $0.content == .operation }.count == 18)
+    // Every layer of Keras's model.layers but the input.
+    #expect(outcome.checked == expected.layers.count - 1)
+    #expect(model.layers.filter(\.isOperation).count == blocks)
+    #expect(model.layers.filter { $0.className == "LayerScale" }.count == blocks)
+  }
+}
+
+extension KerasModelFile.Layer {
+  /// An operation on tensors (`add operation`, or one paramcalc does not place).
+  var isOperation: Bool {
+    switch content {
+    case .operation: return true
+    case .request(let r, _): return r.type == "operation"
+    default: return false
+    }
   }
 }
 

@@ -49,7 +49,7 @@ enum RefusalHint {
       piece.spec.sources == nil
     {
       return
-        "name the tensors it merges with 'from', e.g. 'add \(piece.typeName.lowercased()) from a,b'"
+        "name the tensors it merges with 'from', e.g. '\(piece.spec.script) from a,b'"
     }
     return rank(piece, input, first: first, catalog: catalog)
       ?? window(piece, input, catalog: catalog)

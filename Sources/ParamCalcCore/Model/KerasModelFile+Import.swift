@@ -122,7 +122,10 @@ extension KerasModelFile {
       case .nested(let m):
         throw .branches("layer '\(l.name)' is a \(m.className) model used as a layer")
       case .operation:
-        throw .branches("'\(l.name)' is an operation on tensors (\(l.className)), not a layer")
+        throw .branches(
+          "'\(l.name)' is an operation on tensors (\(l.className)) that paramcalc does not "
+            + "place: it places " + TensorOperationKind.all.map(\.className).joined(separator: ", ")
+        )
       case .problem(let p): throw p
       case .request: break
       }

@@ -86,6 +86,47 @@ extension KerasModelFile {
       arguments: arguments)
   }
 
+  /// The request and the `add operation` line of an operation on tensors (module
+  /// keras.src.ops.*) paramcalc places, or nil for one it does not: its class says which, the
+  /// tensors its call reads are its operands (`from`), and a number among its arguments is the
+  /// constant (`x + 3.0`).
+  static func operation(_ entry: JSONValue, name: String, className: String, module: String)
+    throws(ModelFileProblem) -> (LayerRequest, String)?
+  {
+    guard let kind = TensorOperationKind.of(module: module, className: className) else {
+      return nil
+    }
+    for m in entry["config"]?.members ?? [] where m.key != "name" {
+      throw .unknownKey(layer: name, className: className, key: m.key, suggestion: nil)
+    }
+    var constant: Value?
+    let node = entry["inbound_nodes"]?.array?.first
+    if let kwargs = node?["kwargs"]?.members, let k = kwargs.first {
+      throw .unreadableValue(
+        layer: name, className: className, key: k.key, found: "a keyword argument of the call")
+    }
+    for arg in node?["args"]?.array ?? [] {
+      if arg["class_name"]?.string == "__keras_tensor__" { continue }
+      switch arg {
+      case .int(let n) where constant == nil && kind.operands == 2: constant = .int(n)
+      case .double(let d) where constant == nil && kind.operands == 2 && d.isFinite:
+        constant = .float(d)
+      default:
+        let what: String
+        switch arg {
+        case .array: what = "a list (an array constant)"
+        case .int, .double:
+          what = "\(arg.kindName), an operand more than keras.ops.\(kind.op) takes in paramcalc"
+        default: what = arg.kindName
+        }
+        throw .unreadableValue(layer: name, className: className, key: "args", found: what)
+      }
+    }
+    var arguments: [(key: String, value: Value)] = [("op", .string(kind.op))]
+    if let constant { arguments.append(("constant", constant)) }
+    return request(type: "Operation", inner: nil, arguments: arguments)
+  }
+
   /// The request for `add TYPE [INNER] key=value ...` and its line, with spans into the line.
   static func request(type: String, inner: [String]?, arguments: [(key: String, value: Value)])
     -> (LayerRequest, String)
@@ -283,8 +324,8 @@ public enum ModelFileProblem: Error, Equatable, Sendable {
     case .unreadableValue: return nil
     case .branches:
       return "paramcalc imports Sequential and Functional models of the layers it knows, with "
-        + "branches, merges and shared layers; not yet a model used as a layer, an operation on "
-        + "tensors (x + y) or a layer's second output"
+        + "branches, merges, shared layers and operations on tensors (x + y); not yet a model used "
+        + "as a layer, an operation 'add operation' does not place, or a layer's second output"
     case .archive:
       return "Keras 3 writes .keras archives with model.save('model.keras'), members stored "
         + "uncompressed"

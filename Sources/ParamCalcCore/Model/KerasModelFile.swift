@@ -60,7 +60,8 @@ public struct KerasModelFile: Equatable, Sendable {
     /// A model used as a layer.
     case nested(KerasModelFile)
     /// An operation on tensors (`x + y`, `keras.ops.multiply`) that Keras keeps in the graph as
-    /// a node of its own (module `keras.src.ops...`): no layer, no weights.
+    /// a node of its own (module `keras.src.ops...`), of a class `add operation` does not place
+    /// (those it places are requests): no layer, no weights.
     case operation
     /// A layer paramcalc cannot build, and why.
     case problem(ModelFileProblem)
@@ -180,7 +181,15 @@ public struct KerasModelFile: Equatable, Sendable {
       do throws(ModelFileProblem) {
         try checkKeras(entry, layer: layerName, className: cls)
         if let module = entry["module"]?.string, module.hasPrefix("keras.src.ops") {
-          layer.content = .operation
+          // An operation paramcalc places becomes `add operation op=...`; any other stays an
+          // operation, refused by name.
+          if let (request, line) = try operation(
+            entry, name: layerName, className: cls, module: module)
+          {
+            layer.content = .request(request, line: line)
+          } else {
+            layer.content = .operation
+          }
         } else if modelClasses.contains(cls) {
           layer.content = .nested(
             try model(entry, className: cls, catalog: catalog, frozen: frozen))

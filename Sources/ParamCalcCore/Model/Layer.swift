@@ -271,7 +271,7 @@ public struct LayerExample: Sendable {
     + wrapperExamples + adaptivePoolingExamples + preprocessingExamples + augmentationExamples
     + encodingExamples + [reversibleEmbeddingExample] + einsumExamples + audioExamples
     + mergingExamples + [inputLayerExample] + [cellRNNExample] + pipelineExamples
-    + dotAttentionExamples
+    + dotAttentionExamples + tensorOperationExamples + applicationLayerExamples
 
   /// The example of a layer type, if it has one.
   public static func of(_ d: LayerDescriptor) -> LayerExample? {
@@ -312,6 +312,7 @@ public struct LayerFamily: Sendable {
     recurrentFamily, convRecurrentFamily, reshapingFamily, regularizationFamily, attentionFamily,
     wrapperFamily,
     preprocessingFamily, einsumFamily, audioFamily, mergingFamily, pipelineFamily,
+    tensorOperationFamily, applicationLayerFamily,
   ]
 
   public static func named(_ name: String) -> LayerFamily? { all.first { $0.name == name } }
