@@ -132,6 +132,24 @@ def small_models():
     a = L.Dense(8, name="left")(x)
     b = L.Dense(8, name="right")(x)
     write(MODELS, "branches", keras.Model(x, L.Add(name="sum")([a, b]), name="branches"))
+    state_models()
+
+
+def state_models():
+    """Models whose layers read a recurrent layer's states, and models with several outputs."""
+    # A seq2seq translator: the decoder starts from the encoder's two states (initial_state).
+    enc_in = keras.Input((None, 71), name="encoder_in")
+    dec_in = keras.Input((None, 93), name="decoder_in")
+    _, h, c = L.LSTM(256, return_state=True, name="encoder")(enc_in)
+    seq = L.LSTM(256, return_sequences=True, name="decoder")(dec_in, initial_state=[h, c])
+    out = L.Dense(93, activation="softmax", name="next_char")(seq)
+    write(MODELS, "seq2seq", keras.Model([enc_in, dec_in], out, name="seq2seq"))
+    # Two heads on one trunk, and a GRU's state as a third output.
+    x = keras.Input((10, 8), name="steps")
+    o, s = L.GRU(16, return_state=True, name="gru")(x)
+    label = L.Dense(5, name="label")(o)
+    score = L.Dense(1, name="score")(s)
+    write(MODELS, "two-heads", keras.Model(x, [label, score, s], name="two_heads"))
 
 
 def main(only):

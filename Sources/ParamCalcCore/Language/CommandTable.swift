@@ -119,7 +119,7 @@ public enum CommandTable {
         "Replaces the model with the one a script builds (one undo step)."),
       CommandInfo(
         .importFile, "import", usage: "import FILE", editsModel: true,
-        "Replaces the model with the one a Keras model file describes (one undo step). FILE is the JSON that Keras's model.to_json() writes, or a .keras archive from model.save(); each layer is translated to the line 'add' would take for it, and shown with its name in the file. A Functional model comes in as a graph: its inputs as 'input NAME DIMS', each layer with 'as NAME from A,B' and a layer called twice with 'reuse', in Keras's order of model.layers; a model used as a layer, an operation on tensors (x + y) or a layer's second output is not read yet."
+        "Replaces the model with the one a Keras model file describes (one undo step). FILE is the JSON that Keras's model.to_json() writes, or a .keras archive from model.save(); each layer is translated to the line 'add' would take for it, and shown with its name in the file. A Functional model comes in as a graph: its inputs as 'input NAME DIMS', each layer with 'as NAME from A,B', a layer called twice with 'reuse', an operation on tensors (x + 3) as 'add operation', a recurrent layer's states as NAME.h and NAME.c, and outputs other than the last layer with 'output', in Keras's order of model.layers; a model used as a layer is not read yet."
       ),
       CommandInfo(
         .play, "play", usage: "play FILE", editsModel: true,

@@ -82,6 +82,8 @@ public struct ImportStep: Sendable {
     case add
     /// Called again: the name of the layer whose first call this repeats.
     case again(String)
+    /// `output A,B`: the model's outputs, when they are not its last layer alone.
+    case outputs
   }
   public var kind: Kind
   /// The layer in the file (for an error's note), and the name of the tensor the step makes.
@@ -91,6 +93,12 @@ public struct ImportStep: Sendable {
   /// The request (with `as` and `from`) and the line it is, its spans pointing into it.
   public var request: LayerRequest
   public var line: String
+
+  /// The tensor a source names: a layer's output, or a state after a dot (`encoder.h`).
+  static func tensor(_ name: String) -> LayerSource {
+    guard let dot = name.lastIndex(of: ".") else { return .name(name) }
+    return .state(.name(String(name[..<dot])), String(name[name.index(after: dot)...]))
+  }
 }
 
 extension KerasModelFile {
@@ -135,21 +143,17 @@ extension KerasModelFile {
       var left: [(layer: Layer, call: Int)] = []
       for (l, k) in pending {
         let reads = l.calls[k]
-        guard reads.allSatisfy(made.contains) else {
+        // (A layer's states are made with its output.)
+        guard reads.allSatisfy({ made.contains(TensorName(layer: $0.layer, node: $0.node)) }) else {
           left.append((l, k))
           continue
         }
-        if let other = reads.first(where: { $0.tensor != 0 }) {
-          throw .branches(
-            "layer '\(l.name)' reads output \(other.tensor) of '\(other.layer)' (a layer with several outputs)"
-          )
-        }
         guard case .request(var request, var line) = l.content else { continue }
         let tensor = k == 0 ? l.name : "\(l.name)_call\(k)"
-        let sources = reads.map { $0.node == 0 ? $0.layer : "\($0.layer)_call\($0.node)" }
+        let sources = try reads.map(source)
         line += " as \(tensor) from " + sources.joined(separator: ",")
         request.name = tensor
-        request.sources = sources.map { SourceRef(.name($0), at: .none) }
+        request.sources = sources.map { SourceRef(ImportStep.tensor($0), at: .none) }
         if k > 0 {
           line = "reuse " + l.name + line.drop { $0 != " " }.dropFirst().drop { $0 != " " }
         }
@@ -166,7 +170,30 @@ extension KerasModelFile {
       }
       pending = left
     }
+    // The outputs, declared when they are not the last layer's output alone.
+    let outputs = try self.outputs.map(source)
+    if let last = out.last, outputs != [last.tensor] {
+      var request = LayerRequest(type: "output", typeSpan: .none, arguments: [])
+      request.sources = outputs.map { SourceRef(ImportStep.tensor($0), at: .none) }
+      out.append(
+        ImportStep(
+          kind: .outputs, layer: name, className: className, tensor: "",
+          request: request, line: "output " + outputs.joined(separator: ",")))
+    }
     return out
+  }
+
+  /// A tensor as a graph reads it: the layer's name (`_callK` after its first call), and a
+  /// state after a dot (`encoder.h`: output 1 of a layer with return_state=true).
+  func source(_ t: TensorName) throws(ModelFileProblem) -> String {
+    let call = t.node == 0 ? t.layer : "\(t.layer)_call\(t.node)"
+    guard t.tensor != 0 else { return call }
+    let states = layers.first { $0.name == t.layer }?.stateNames ?? []
+    guard t.tensor <= states.count else {
+      throw .branches(
+        "'\(t.layer)' has no output \(t.tensor) paramcalc reads (a layer with several outputs)")
+    }
+    return call + "." + states[t.tensor - 1]
   }
 }
 
@@ -240,6 +267,8 @@ extension Interpreter {
           row[step.layer] = fresh.count
         case .again(let layer):
           _ = try fresh.reuse(row[layer] ?? 0, step.request, indexSpan: step.request.typeSpan)
+        case .outputs:
+          _ = try fresh.setOutputs(step.request.sources, at: step.request.typeSpan)
         }
       } catch {
         throw .inModelFile(

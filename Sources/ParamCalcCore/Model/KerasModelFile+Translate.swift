@@ -280,7 +280,7 @@ public enum ModelFileProblem: Error, Equatable, Sendable {
   /// A config value paramcalc's language cannot say (a nested object where a value belongs).
   case unreadableValue(layer: String, className: String, key: String, found: String)
   /// The model holds what paramcalc does not import yet (a nested model, an operation on
-  /// tensors, a layer's second output read, a Sequential that is not a chain): what.
+  /// tensors, an output of a layer other than its states, a Sequential that is not a chain): what.
   case branches(String)
   /// A `.keras` archive that cannot be read: why.
   case archive(String)
@@ -325,7 +325,7 @@ public enum ModelFileProblem: Error, Equatable, Sendable {
     case .branches:
       return "paramcalc imports Sequential and Functional models of the layers it knows, with "
         + "branches, merges, shared layers and operations on tensors (x + y); not yet a model used "
-        + "as a layer, an operation 'add operation' does not place, or a layer's second output"
+        + "as a layer, an operation 'add operation' does not place, or an output of a layer other than its states"
     case .archive:
       return "Keras 3 writes .keras archives with model.save('model.keras'), members stored "
         + "uncompressed"

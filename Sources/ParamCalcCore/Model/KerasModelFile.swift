@@ -50,6 +50,9 @@ public struct KerasModelFile: Equatable, Sendable {
     /// The shapes of the tensors the first call reads, batch axis included (a merge layer reads
     /// several); empty in a Sequential model, where a layer reads the one before it.
     public var inputShapes: [[Int?]] = []
+    /// The states the layer returns after its output (`return_state=true`), by name (`h`,
+    /// `c`): its outputs 1, 2, ... as `keras_history` numbers them.
+    public var stateNames: [String] = []
   }
 
   /// What a layer is in paramcalc's terms.
@@ -197,6 +200,15 @@ public struct KerasModelFile: Equatable, Sendable {
           let (request, line) = try translate(
             entry, name: layerName, className: cls, catalog: catalog, frozen: frozen)
           layer.content = .request(request, line: line)
+          // A layer that returns its states: their names, for the layers that read them.
+          if request.arguments.contains(where: {
+            $0.key == "return_state" && $0.value == .bool(true)
+          }),
+            let built = try? catalog.catalog.build(
+              request, end: Span(line.utf8.count, line.utf8.count))
+          {
+            layer.stateNames = built.model.stateNames
+          }
         }
       } catch {
         // A custom object or a malformed nested model stops the reading: nothing about it can

@@ -289,7 +289,7 @@ extension Session {
       let near = Suggestion.nearest(to: name, in: known)
       throw .wiring(
         "no tensor is named '\(name)' before layer #\(j + 1)", at: span,
-        hint: near.map { "did you mean '\($0)'? " } ?? ""
+        hint: (near.map { "did you mean '\($0)'? " } ?? "")
           + "names are given with 'as NAME'; the model's input is 'input'")
     case .state(let base, let part):
       // The layer whose state it is, found as its output would be.
