@@ -245,7 +245,7 @@ public struct LayerExample: Sendable {
     + wrapperExamples + adaptivePoolingExamples + preprocessingExamples + augmentationExamples
     + encodingExamples + [reversibleEmbeddingExample] + einsumExamples + audioExamples
     + mergingExamples + [inputLayerExample] + [cellRNNExample] + pipelineExamples
-    + dotAttentionExamples
+    + dotAttentionExamples + nestedModelExamples
 
   /// The example of a layer type, if it has one.
   public static func of(_ d: LayerDescriptor) -> LayerExample? {
@@ -286,6 +286,7 @@ public struct LayerFamily: Sendable {
     recurrentFamily, convRecurrentFamily, reshapingFamily, regularizationFamily, attentionFamily,
     wrapperFamily,
     preprocessingFamily, einsumFamily, audioFamily, mergingFamily, pipelineFamily,
+    nestedModelFamily,
   ]
 
   public static func named(_ name: String) -> LayerFamily? { all.first { $0.name == name } }
