@@ -50,6 +50,10 @@ struct ArgumentSpecTests {
     d["RNN.return_state"] = "false"
     d["RNN.stateful"] = "false"
     d["Pipeline.layers"] = "required"
+    // Sequential(layers=None, ...) and Functional(inputs, outputs, ...): a model used as a layer
+    // is written as its script (its input and its layers), which a model cannot be without.
+    d["Sequential.script"] = "required"
+    d["Functional.script"] = "required"
     d["LayerNormalization.rms_scaling"] = "false"
     // RMSNormalization(axis=-1, epsilon=1e-06), Normalization(axis=-1, mean=None,
     // variance=None, invert=False), Masking(mask_value=0.0), AlphaDropout(rate, ...),

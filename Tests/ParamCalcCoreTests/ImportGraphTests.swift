@@ -56,8 +56,10 @@ struct ImportGraphTests {
   @Test(arguments: [
     // CustomScaleLayer (x + scale × residual): a class of keras.applications, not keras.layers.
     ("InceptionResNetV2", "CustomScaleLayer"),
-    // A nested Sequential (its stem) and the residual sums as operations on tensors.
-    ("ConvNeXtTiny", "model used as a layer"),
+    // Its nested Sequential (the stem) is imported; LayerScale, a class of keras.applications
+    // that keras.layers does not export, is not known yet (then its residual sums, operations
+    // on tensors).
+    ("ConvNeXtTiny", "LayerScale"),
     // hard_sigmoid and hard_swish written as operations on tensors (x + 3, x * y).
     ("MobileNetV3Small", "operation on tensors"), ("MobileNetV3Large", "operation on tensors"),
   ])

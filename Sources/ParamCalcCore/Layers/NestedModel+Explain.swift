@@ -13,13 +13,12 @@ extension NestedModel {
       let symbol = NestedModel.symbol(name, taken: symbols)
       symbols.insert(symbol)
       let count = Format.thousands(l.params)
-      let how =
-        l.params == 0
-        ? "no weights" : "\(Format.pretty(e.substituted)) = \(count)"
+      // (Its arithmetic is in its part below: a line this long would wrap.)
+      let what = l.params == 0 ? "no weights" : "its count (its part below)"
       terms.append(
         Term(
           symbol, l.params, .derived,
-          "layer '\(name)' (\(l.typeName)) of the model, on \(l.input.description): \(how)"))
+          "layer '\(name)' (\(l.typeName)) of the model, on \(l.input.description): \(what)"))
       if l.params > 0 {
         let own =
           e.parts.isEmpty

@@ -119,9 +119,12 @@ struct NestedModel: LayerModel {
     guard let shape, let last = inner.layers.last, !(last.model is InputLayerModel) else {
       throw refuse("the model has no layers: a model used as a layer has at least one")
     }
-    if className == "Sequential" && inner.isGraph {
+    let wired = inner.layers.contains {
+      $0.spec.sources != nil || $0.spec.reuses != nil || $0.model is InputLayerModel
+    }
+    if className == "Sequential" && wired {
       throw refuse(
-        "a Sequential model is a chain: 'as', 'from', a named input or 'reuse' make a graph",
+        "a Sequential model is a chain: 'from', a named input or 'reuse' make a graph",
         hint: "write the graph as 'add functional script=...'")
     }
     let unused = inner.notLeadingToTheLast.filter { !(inner.layers[$0].model is InputLayerModel) }

@@ -1,6 +1,7 @@
 // `import FILE`: a Keras model that is a straight chain (one input, every layer reading the one
-// before it, one output) replaces the session's model as one undoable step, as `load` does. A
-// model with branches, shared layers or nested models is refused for now.
+// before it, one output) replaces the session's model as one undoable step, as `load` does; a
+// Functional model as a graph. A model used as a layer becomes one layer: `add sequential
+// script=...` or `add functional script=...`, its script written from its own layers.
 
 /// What `import` read, besides the model it built: the model's and the layers' names in the file.
 public struct ImportedModel: Sendable, Equatable {
@@ -32,9 +33,6 @@ extension KerasModelFile {
     var out: [(Layer, LayerRequest, String)] = []
     var previous = TensorName(layer: inputs[0].name)
     for l in layers {
-      if case .nested(let m) = l.content {
-        throw .branches("layer '\(l.name)' is a \(m.className) model used as a layer")
-      }
       if case .operation = l.content {
         throw .branches(
           "'\(l.name)' is an operation on tensors (\(l.className)), not a layer")
@@ -56,7 +54,7 @@ extension KerasModelFile {
           "layer '\(l.name)' reads '\(reads[0].layer)', not the layer before it "
             + "('\(previous.layer)')")
       }
-      guard case .request(let r, let line) = l.content else {
+      guard let (r, line) = try l.layerRequest() else {
         if case .problem(let p) = l.content { throw p }
         continue
       }
@@ -119,8 +117,7 @@ extension KerasModelFile {
     var pending: [(layer: Layer, call: Int)] = []
     for l in layers {
       switch l.content {
-      case .nested(let m):
-        throw .branches("layer '\(l.name)' is a \(m.className) model used as a layer")
+      case .nested: break
       case .operation:
         throw .branches("'\(l.name)' is an operation on tensors (\(l.className)), not a layer")
       case .problem(let p): throw p
@@ -141,7 +138,7 @@ extension KerasModelFile {
             "layer '\(l.name)' reads output \(other.tensor) of '\(other.layer)' (a layer with several outputs)"
           )
         }
-        guard case .request(var request, var line) = l.content else { continue }
+        guard var (request, line) = try l.layerRequest() else { continue }
         let tensor = k == 0 ? l.name : "\(l.name)_call\(k)"
         let sources = reads.map { $0.node == 0 ? $0.layer : "\($0.layer)_call\($0.node)" }
         line += " as \(tensor) from " + sources.joined(separator: ",")
@@ -245,5 +242,73 @@ extension Interpreter {
       }
     }
     return (fresh, steps.map(\.layer))
+  }
+}
+
+extension KerasModelFile.Layer {
+  /// The request that builds the layer and the `add` line it is: the layer's own, or for a model
+  /// used as a layer `add sequential|functional script=...` with the model's script; nil for
+  /// an operation or a layer paramcalc cannot build.
+  func layerRequest() throws(ModelFileProblem) -> (LayerRequest, String)? {
+    switch content {
+    case .request(let r, let line): return (r, line)
+    case .nested(let m):
+      do throws(ModelFileProblem) { return try m.asLayer() } catch {
+        throw .inNestedModel(model: name, className: className, error)
+      }
+    case .operation, .problem: return nil
+    }
+  }
+}
+
+extension KerasModelFile {
+  /// This model as one layer of another: `add sequential script=...` (or `functional`), and the
+  /// request it parses to.
+  public func asLayer() throws(ModelFileProblem) -> (LayerRequest, String) {
+    let kind = className == "Sequential" ? "sequential" : "functional"
+    let line = "add \(kind) script=" + Value.quoted(try script())
+    guard case .add(let request)? = try? CommandParser.parse(line) else {
+      throw .branches("model '\(name)' could not be written as a layer")
+    }
+    return (request, line)
+  }
+
+  /// The paramcalc script that builds this model, its lines separated by `; `: a Sequential as
+  /// its input and its chain, a Functional as its graph (named inputs, `as`, `from`, `reuse`).
+  /// A model used as a layer reads one tensor and gives one: its output is its last layer.
+  public func script() throws(ModelFileProblem) -> String {
+    guard inputs.count == 1 else {
+      throw .branches(
+        "model '\(name)' has \(inputs.count) inputs: a model used as a layer reads one tensor")
+    }
+    if className == "Sequential" {
+      let steps = try chain()
+      // Each layer with its name in the file (`as NAME`: a Sequential's layers are named too).
+      let lines = steps.map { $0.line + " as " + $0.layer.name }
+      return (["input " + Format.scriptDims(inputs[0].shape)] + lines).joined(separator: "; ")
+    }
+    let steps = try graphSteps()
+    var lines: [String] = []
+    var row: [String: Int] = [:]
+    for step in steps {
+      switch step.kind {
+      case .input, .add:
+        lines.append(step.line)
+        row[step.layer] = lines.count
+      case .again(let layer):
+        let sources = (step.request.sources ?? []).map(\.source.script)
+        lines.append(
+          "reuse \(row[layer] ?? 0) as \(step.tensor) from " + sources.joined(separator: ","))
+      }
+    }
+    // The tensor the last step makes, named as `graphSteps` names a call's output.
+    let last = steps.last?.tensor
+    let output = outputs.first.map { $0.node == 0 ? $0.layer : "\($0.layer)_call\($0.node)" }
+    guard outputs.count == 1, output == last else {
+      throw .branches(
+        "model '\(name)' gives \(outputs.count == 1 ? "'\(outputs[0].layer)'" : "\(outputs.count) outputs")"
+          + ", not its last layer: a model used as a layer gives its last layer's output")
+    }
+    return lines.joined(separator: "; ")
   }
 }

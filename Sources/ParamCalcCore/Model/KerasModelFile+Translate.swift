@@ -243,6 +243,8 @@ public enum ModelFileProblem: Error, Equatable, Sendable {
   case branches(String)
   /// A `.keras` archive that cannot be read: why.
   case archive(String)
+  /// What stops a model used as a layer (`model`, of class `className`) from being imported.
+  indirect case inNestedModel(model: String, className: String, ModelFileProblem)
 
   public var message: String {
     switch self {
@@ -263,6 +265,8 @@ public enum ModelFileProblem: Error, Equatable, Sendable {
     case .branches(let what):
       return "this model cannot be imported yet: \(what)"
     case .archive(let why): return "not a Keras archive paramcalc can read: \(why)"
+    case .inNestedModel(let model, let cls, let inner):
+      return "in model '\(model)' (\(cls), used as a layer): \(inner.message)"
     }
   }
 
@@ -283,11 +287,12 @@ public enum ModelFileProblem: Error, Equatable, Sendable {
     case .unreadableValue: return nil
     case .branches:
       return "paramcalc imports Sequential and Functional models of the layers it knows, with "
-        + "branches, merges and shared layers; not yet a model used as a layer, an operation on "
+        + "branches, merges, shared layers and models used as layers; not yet an operation on "
         + "tensors (x + y) or a layer's second output"
     case .archive:
       return "Keras 3 writes .keras archives with model.save('model.keras'), members stored "
         + "uncompressed"
+    case .inNestedModel(_, _, let inner): return inner.hint
     }
   }
 }
