@@ -215,4 +215,60 @@ struct NestedModelTests {
     #expect(error.message.contains("'frob' is a Frobnicate"), "\(error.message)")
     #expect(interpreter.session.fingerprint == before)
   }
+
+  // MARK: summary depth=N
+
+  static func imported(_ name: String) throws -> Interpreter {
+    var interpreter = Interpreter()
+    var text = try T.text("models/\(name).json")
+    _ = try text.withUTF8 { b in try interpreter.importModel(json: b, path: name, at: .none) }
+    return interpreter
+  }
+
+  /// The nested model in one row, then its layers beneath it level by level; the totals the
+  /// same at every depth.
+  @Test func summaryDepth() throws {
+    let s = try Self.imported("nested-deep").session
+    let tables = (0...3).map { TextRenderer(style: .plain).summary(s, depth: $0) }
+    func totals(_ t: String) -> [Substring] {
+      t.split(separator: "\n").filter { $0.contains("params:") }
+    }
+    for t in tables { #expect(totals(t) == totals(tables[0]) && totals(t).count == 3) }
+    #expect(totals(tables[0]).first?.contains("115") == true)
+    #expect(tables[0].contains("middle (Sequential)") && !tables[0].contains("└ "))
+    #expect(
+      tables[1].contains("│    └ deep (Sequential) ") && tables[1].contains("└ mid_dense (Dense)"))
+    #expect(!tables[1].contains("deep_dense"))
+    #expect(tables[2].contains("│       └ deep_dense (Dense) "))
+    #expect(tables[3] == tables[2], "nothing deeper than two levels")
+  }
+
+  /// `summary depth=N` parses; a depth that is not a whole number is refused.
+  @Test func summaryDepthParses() throws {
+    #expect(try CommandParser.parse("summary") == .summary(depth: 0))
+    #expect(try CommandParser.parse("summary depth=2") == .summary(depth: 2))
+    for bad in ["summary depth=-1", "summary depth=x", "summary deep=1"] {
+      #expect(throws: ParamCalcError.self, "\(bad)") { try CommandParser.parse(bad) }
+    }
+  }
+
+  /// In --json, `depth` and each nested model's `layers`, with their counts adding up to its own.
+  @Test func summaryDepthJSON() throws {
+    let i = try Self.imported("nested-deep")
+    var r = JSONStream()
+    var out: [UInt8] = []
+    r.render(Response.summary(depth: 2), line: 2, session: i.session, into: &out)
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(out)) as? [String: Any])
+    #expect(json["depth"] as? Int == 2 && json["total"] as? Int == 115)
+    let layers = try #require(json["layers"] as? [[String: Any]])
+    let middle = try #require(layers.first { $0["type"] as? String == "Sequential" })
+    let inner = try #require(middle["layers"] as? [[String: Any]])
+    #expect(inner.map { $0["name"] as? String } == ["deep", "mid_dense"])
+    #expect(inner.map { $0["params"] as? Int ?? 0 }.reduce(0, +) == middle["params"] as? Int)
+    let deep = try #require(inner[0]["layers"] as? [[String: Any]])
+    #expect(deep.map { $0["name"] as? String } == ["deep_dense"])
+    // Dense(4) on 8: 8×4+4.
+    #expect(deep[0]["params"] as? Int == 8 * 4 + 4)
+  }
 }

@@ -12,7 +12,8 @@ public enum Command: Equatable, Sendable {
   case undo
   case redo
   case clear
-  case summary
+  /// `summary [depth=N]`: each model used as a layer shown with its layers, N levels deep.
+  case summary(depth: Int)
   case total
   case explain(ExplainTarget)
   case layers

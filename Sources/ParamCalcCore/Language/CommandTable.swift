@@ -83,8 +83,9 @@ public enum CommandTable {
         .clear, "clear", usage: "clear", editsModel: true,
         "Empties the model: no input, no layers (undo brings it back)."),
       CommandInfo(
-        .summary, "summary", usage: "summary", editsModel: false,
-        "Keras-style table of the layers, their output shapes and counts, and the totals."),
+        .summary, "summary", usage: "summary [depth=N]", editsModel: false,
+        "Keras-style table of the layers, their output shapes and counts, and the totals. A model used as a layer is one row; with depth=N its layers are shown beneath it, indented, N levels deep (Keras's expand_nested); the totals are the same."
+      ),
       CommandInfo(
         .total, "total", usage: "total", editsModel: false,
         "The total parameter count, trainable and non-trainable."),

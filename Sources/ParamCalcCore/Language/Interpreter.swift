@@ -1,7 +1,8 @@
 /// What a command produced, for a renderer to show.
 public enum Response: Sendable {
   case edit(command: String, EditOutcome)
-  case summary
+  /// The summary, each model used as a layer expanded `depth` levels (0: one row each).
+  case summary(depth: Int)
   case total
   /// The layers to explain (1-based); `all` when every layer was asked for.
   case explain([Int], all: Bool)
@@ -148,7 +149,7 @@ public struct Interpreter: Sendable {
       return .edit(command: "redo", try session.redo(at: whole))
     case .clear:
       return .edit(command: "clear", try session.clear(at: whole))
-    case .summary: return .summary
+    case .summary(let depth): return .summary(depth: depth)
     case .total: return .total
     case .explain(let target):
       switch target {

@@ -266,7 +266,8 @@ extension KerasModelFile {
   /// request it parses to.
   public func asLayer() throws(ModelFileProblem) -> (LayerRequest, String) {
     let kind = className == "Sequential" ? "sequential" : "functional"
-    let line = "add \(kind) script=" + Value.quoted(try script())
+    let line =
+      "add \(kind) script=" + Value.quoted(try script()) + (trainable ? "" : " trainable=false")
     guard case .add(let request)? = try? CommandParser.parse(line) else {
       throw .branches("model '\(name)' could not be written as a layer")
     }

@@ -82,7 +82,7 @@ public struct TextRenderer: Sendable {
   ) {
     switch response {
     case .edit(let name, let outcome): edit(name, outcome, session, into: &out)
-    case .summary: summary(session, into: &out, drain: drain)
+    case .summary(let depth): summary(session, depth: depth, into: &out, drain: drain)
     case .total:
       out.append(ascii: "  total ")
       number(session.total, into: &out)
