@@ -114,8 +114,8 @@ public enum CommandTable {
         .load, "load", usage: "load FILE", editsModel: true,
         "Replaces the model with the one a script builds (one undo step)."),
       CommandInfo(
-        .importFile, "import", usage: "import FILE", editsModel: true,
-        "Replaces the model with the one a Keras model file describes (one undo step). FILE is the JSON that Keras's model.to_json() writes, or a .keras archive from model.save(); each layer is translated to the line 'add' would take for it, and shown with its name in the file. A Functional model comes in as a graph: its inputs as 'input NAME DIMS', each layer with 'as NAME from A,B' and a layer called twice with 'reuse', in Keras's order of model.layers; a model used as a layer, an operation on tensors (x + y) or a layer's second output is not read yet."
+        .importFile, "import", usage: "import FILE [as NAME [from A]]", editsModel: true,
+        "Replaces the model with the one a Keras model file describes (one undo step). FILE is the JSON that Keras's model.to_json() writes, or a .keras archive from model.save(); each layer is translated to the line 'add' would take for it, and shown with its name in the file. A Functional model comes in as a graph: its inputs as 'input NAME DIMS', each layer with 'as NAME from A,B' and a layer called twice with 'reuse', in Keras's order of model.layers; a model used as a layer comes in as one layer ('add sequential script=...' or 'add functional script=...'); an operation on tensors (x + y) or a layer's second output is not read yet. 'import FILE as NAME [from A]' keeps the model and adds the model of FILE (a Keras file, or a paramcalc script) at the end as one layer named NAME, reading the previous layer's output or A's: 'reuse N' calls it again with the same weights, 'undo' removes it, 'save' writes it as 'add sequential script=...' (or functional), with the script of its layers in quotes."
       ),
       CommandInfo(
         .play, "play", usage: "play FILE", editsModel: true,

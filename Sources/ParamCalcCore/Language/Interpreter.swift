@@ -18,6 +18,9 @@ public enum Response: Sendable {
   case load(path: FileName, at: Span)
   /// The executable reads the Keras model file `path` and calls `Interpreter.importModel`.
   case importFile(path: FileName, at: Span)
+  /// The executable reads the file `path` and calls `Interpreter.importLayer` with `request`
+  /// (`as NAME`, `from A`).
+  case importLayer(path: FileName, at: Span, LayerRequest)
   /// A Keras model file imported: the edit, and the model's names from the file.
   case imported(EditOutcome, ImportedModel)
   /// The executable steps through the lesson in `path` at the prompt.
@@ -36,7 +39,7 @@ public enum Response: Sendable {
     case .setting(let setting): return setting.kind.name
     case .save: return CommandKind.save.name
     case .load: return CommandKind.load.name
-    case .importFile, .imported: return CommandKind.importFile.name
+    case .importFile, .imported, .importLayer: return CommandKind.importFile.name
     case .play: return CommandKind.play.name
     case .quit: return CommandKind.quit.name
     }
@@ -186,6 +189,8 @@ public struct Interpreter: Sendable {
       return .load(path: path, at: span)
     case .importFile(let path, let span):
       return .importFile(path: path, at: span)
+    case .importLayer(let path, let span, let request):
+      return .importLayer(path: path, at: span, request)
     case .play(let path, let span):
       guard atTerminal else { throw .needsTerminal("play", at: span) }
       return .play(path: path, at: span)
@@ -261,7 +266,7 @@ public struct Loader: Sendable {
       switch command {
       case .input, .namedInput, .add, .reuse, .insert, .remove, .set, .undo, .redo, .clear:
         _ = try fresh.execute(command, lineLength: line.utf8.count)
-      case .save, .load, .play, .importFile:
+      case .save, .load, .play, .importFile, .importLayer:
         throw ParamCalcError.syntax(
           "'\(command.name)' cannot be used inside a loaded file", at: Span(0, line.utf8.count))
       case .quit:

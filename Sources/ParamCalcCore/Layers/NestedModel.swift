@@ -154,9 +154,9 @@ struct NestedModel: LayerModel {
       && zip(found.dims, input.dims).allSatisfy { a, b in a == nil || b == nil || a == b }
     if !fits {
       throw .reason(
-        "the \(className) model's input is incompatible with it: expected shape="
-          + "\(input.description), found shape=\(found.description) (its weights were made "
-          + "for its input)")
+        "the tensor is incompatible with the \(className) model's input: expected shape="
+          + "\(input.description), found shape=\(found.description) (the model's weights were "
+          + "made for its input)")
     }
   }
 

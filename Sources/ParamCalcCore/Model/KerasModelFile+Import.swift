@@ -313,3 +313,75 @@ extension KerasModelFile {
     return lines.joined(separator: "; ")
   }
 }
+
+extension Interpreter {
+  /// `import FILE as NAME [from A]` of a Keras model file (its JSON is `bytes`): the model added
+  /// as one layer at the end, named as `request` says and reading what it says; on any error
+  /// nothing changes.
+  public mutating func importLayer(
+    json bytes: UnsafeBufferPointer<UInt8>, path: String, _ request: LayerRequest, at span: Span
+  ) throws(ParamCalcError) -> Response {
+    let layer: (LayerRequest, String)
+    let file: KerasModelFile
+    do throws(ModelFileProblem) {
+      file = try KerasModelFile.read(json: bytes, catalog: session.catalog)
+      layer = try file.asLayer()
+    } catch {
+      throw .modelFile(path: path, error, at: span)
+    }
+    return try addModel(
+      layer, path: path, name: file.name, className: file.className, request, at: span)
+  }
+
+  /// `import FILE as NAME [from A]` of a paramcalc script (`text`, its lines): the model it
+  /// builds as one layer (a Functional model where it names inputs, reads with `from` or calls
+  /// a layer again; otherwise a Sequential one).
+  public mutating func importLayer(
+    script text: String, path: String, _ request: LayerRequest, at span: Span
+  ) throws(ParamCalcError) -> Response {
+    var lines: [String] = []
+    var graph = false
+    for (k, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      let line = String(line.hasSuffix("\r") ? line.dropLast() : line)
+      let command: Command?
+      do { command = try CommandParser.parse(line) } catch {
+        throw .inLoadedFile(path: path, line: k + 1, text: line, underlying: error)
+      }
+      guard let command else { continue }
+      switch command {
+      case .namedInput, .reuse: graph = true
+      case .add(let r) where r.sources != nil: graph = true
+      default: break
+      }
+      lines.append(line)
+    }
+    let kind = graph ? "functional" : "sequential"
+    let line = "add \(kind) script=" + Value.quoted(lines.joined(separator: "; "))
+    guard case .add(let r)? = try? CommandParser.parse(line) else {
+      throw .file(path: path, reason: "cannot be written as one layer", at: span)
+    }
+    return try addModel(
+      (r, line), path: path, name: path, className: graph ? "Functional" : "Sequential", request,
+      at: span)
+  }
+
+  /// Adds the model `layer` (its request and line) at the end, with the name and sources of
+  /// `request`.
+  mutating func addModel(
+    _ layer: (LayerRequest, String), path: String, name: String, className: String,
+    _ request: LayerRequest, at span: Span
+  ) throws(ParamCalcError) -> Response {
+    var (r, line) = layer
+    r.name = request.name
+    r.nameSpan = request.nameSpan
+    r.sources = request.sources
+    let built: BuiltLayer
+    do throws(ParamCalcError) {
+      built = try session.build(r, end: Span(line.utf8.count, line.utf8.count + 1))
+    } catch {
+      throw .inModelFile(
+        path: path, layer: name, className: className, text: line, underlying: error)
+    }
+    return .edit(command: "import", try session.add(built, at: span))
+  }
+}

@@ -83,7 +83,7 @@ public enum JSONRenderer {
     case .save(let path, _):
       o.add("path", path)
       o.add("layers", s.count)
-    case .load, .importFile, .play, .quit:
+    case .load, .importFile, .importLayer, .play, .quit:
       break
     }
     return o.string

@@ -104,7 +104,7 @@ public struct TextRenderer: Sendable {
     case .save(let path, _):
       out.append(text: "  saved " + layers(session.count) + " to \(path)\n")
     case .imported(_, let model): imported(model, session, into: &out)
-    case .load, .importFile, .play, .quit: break
+    case .load, .importFile, .importLayer, .play, .quit: break
     }
   }
 
