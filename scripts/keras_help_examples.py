@@ -18,8 +18,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from keras_graph_cases import run as run_graph  # noqa: E402  (examples that read tensors with `from`)
 from keras_quoted_layers import case as quoted_case  # noqa: E402
 
-# The types whose example writes layers in quotes (RNN's cell=, Pipeline's layers=).
-QUOTED = ("rnn", "pipeline")
+# The types whose example writes layers in quotes (RNN's cell=, Pipeline's layers=, a model's
+# script=).
+QUOTED = ("rnn", "pipeline", "sequential", "functional")
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BIN = ROOT / ".build/debug/paramcalc"

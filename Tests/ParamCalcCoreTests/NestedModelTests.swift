@@ -36,7 +36,7 @@ struct NestedModelTests {
     #expect(s.layers[0].typeName == "Sequential" && s.layers[0].output == Shape([8]))
     #expect(s.layerNames == ["sequential"])
     let w = s.layers[0].inference.weights
-    #expect(w.map(\.name) == ["dense/kernel", "dense/bias"] && w.map(\.shape) == [[8, 8], [8]])
+    #expect(w.map(\.name) == ["kernel", "bias"] && w.map(\.shape) == [[8, 8], [8]])
   }
 
   @Test func nestedTwoDeepAndNonTrainableWeights() throws {

@@ -352,6 +352,7 @@ struct TranscriptTests {
         "  Audio           STFTSpectrogram, MelSpectrogram",
         "  Merging         Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot",
         "  Pipeline        Pipeline",
+        "  Model           Sequential, Functional",
         "Type names are case-insensitive ('add conv2d ...'); 'help LAYER' shows arguments and formula.",
         "",
       ].joined(separator: "\n"),

@@ -18,10 +18,10 @@ enum NestedModelArguments {
 }
 
 let sequentialModelExample = LayerExample(
-  "(8,)", "add sequential script=\"input (8,); add dense units=8 activation=relu\"")
+  "(5,3)", "add sequential script=\"input (None,3); add dense units=4 activation=relu\"")
 let functionalModelExample = LayerExample(
-  "(8,)",
-  "add functional script=\"input a (8,); add dense units=4 as h from a; add dense units=2 from h\""
+  "(5,3)",
+  "add functional script=\"input a (None,3); add dense units=4 as h from a; add dense units=2 from h\""
 )
 
 /// The two kinds of model, each a layer type of its own (Keras shows the class in a summary:
@@ -59,7 +59,8 @@ struct NestedModel: LayerModel {
   /// The input the model's weights were made for (batch axis left out).
   let input: Shape
   let output: Shape
-  /// The weights of all its layers, in order, each named `layer/weight`.
+  /// The weights of all its layers, in order, with Keras's names (`kernel`: its explanation's
+  /// parts say whose).
   let weights: [Weight]
 
   var typeName: String { className }
@@ -135,34 +136,35 @@ struct NestedModel: LayerModel {
         hint: "remove it, or make a later layer read it")
     }
     var weights: [Weight] = []
-    for (l, name) in zip(inner.layers, inner.layerNames) where l.spec.reuses == nil {
-      for var w in l.inference.weights {
-        w.name = name + "/" + w.name
-        weights.append(w)
-      }
+    for l in inner.layers where l.spec.reuses == nil {
+      weights += l.inference.weights
     }
     return NestedModel(
       className: className, inner: inner, lines: lines, inputLine: inputLine,
       inputName: inputName, input: shape, output: last.output, weights: weights)
   }
 
-  /// Keras's check of a tensor against the model's input (`InputSpec`): the same rank, and the
-  /// same size on every axis where both have one.
-  func check(_ found: Shape) throws(Refusal) {
-    let fits =
-      found.rank == input.rank
-      && zip(found.dims, input.dims).allSatisfy { a, b in a == nil || b == nil || a == b }
-    if !fits {
+  /// Keras's check of a tensor against the model's input (`functional.py`: an `InputSpec` of
+  /// the input's shape with `allow_last_axis_squeeze`): a last axis of size 1 left out of
+  /// either, the sizes both fix on the axes they share must agree. (Called on a tensor, Keras
+  /// then runs the model's layers on it as it is, with the weights they have.)
+  func adjusted(_ found: Shape) throws(Refusal) -> Shape {
+    var spec: [Int?] = [nil] + input.dims
+    var shape: [Int?] = [nil] + found.dims
+    if shape.last == 1 { shape.removeLast() }
+    if spec.last == 1 { spec.removeLast() }
+    for (a, b) in zip(spec, shape) where a != nil && b != nil && a != b {
       throw .reason(
         "the tensor is incompatible with the \(className) model's input: expected shape="
           + "\(input.description), found shape=\(found.description) (the model's weights were "
           + "made for its input)")
     }
+    return found
   }
 
   func infer(_ input: Shape) throws(Refusal) -> Inference {
-    try check(input)
-    let out = input == self.input ? output : try output(on: input)
+    let shape = try adjusted(input)
+    let out = shape == self.input ? output : try output(on: shape)
     return try Inference(output: out, weights: weights)
   }
 
@@ -199,8 +201,9 @@ let nestedModelFamily = LayerFamily(
     layers' weights (a layer it calls twice counted once), trainable or not as each layer's \
     are: its count is the sum of its layers' counts. Its output is its output layer's (here: \
     its last layer's). Its weights are made once, for its own input: Keras refuses a tensor of \
-    another rank, or of another size on an axis the model's input fixes (an axis it leaves \
-    free, `None`, takes any size). Called twice (`reuse N`), its weights count once. The model \
-    is written as paramcalc writes one, in quotes, its lines separated by `;`; `import FILE as \
-    NAME` writes it from a Keras file.
+    another size on an axis the model's input fixes (a last axis of size 1 left out of either, \
+    the axes both have compared; an axis the input leaves free, `None`, takes any size); its \
+    layers then read that tensor as it is, with the weights they have. Called twice \
+    (`reuse N`), its weights count once. The model is written as paramcalc writes one, in \
+    quotes, its lines separated by `;`; `import FILE as NAME` writes it from a Keras file.
     """)
