@@ -29,6 +29,11 @@ for name in sorted(dir(keras.layers)):
     obj = getattr(keras.layers, name)
     if not name.startswith("_") and inspect.isclass(obj):
         classes.setdefault(obj, []).append(name)
+# And the two classes of a model used as a layer: keras.Sequential, and the Functional model
+# that keras.Model(inputs, outputs) makes.
+from keras.src.models.functional import Functional  # noqa: E402
+classes[keras.Sequential] = ["Sequential"]
+classes[Functional] = ["Functional"]
 
 rows, unaccounted, counts = [], [], {"computed": 0, "left out": 0}
 for cls, names in sorted(classes.items(), key=lambda kv: kv[0].__name__.lower()):
@@ -48,7 +53,8 @@ if unaccounted:
     sys.exit("neither computed nor left out (add each to the catalog or to LayerCatalog.leftOut): "
              + ", ".join(unaccounted))
 
-intro = (f"Every class that `keras.layers` exports in Keras {keras.__version__}: {len(rows)} classes, of "
+intro = (f"Every class that `keras.layers` exports in Keras {keras.__version__}, and the two classes of a "
+         f"model used as a layer (`Sequential`, `Functional`): {len(rows)} classes, of "
          f"which paramcalc computes {counts['computed']} and leaves {counts['left out']} out, each with its "
          "reason (the message `add` gives for it). Written by `scripts/keras_coverage.py`, which asks "
          "Keras for the classes and paramcalc (`layers` with `--json`) for what it computes; "

@@ -15,8 +15,9 @@ interpolation and fill_mode, adaptive pooling, ConvLSTM1D/2D/3D, CategoryEncodin
 ReversibleEmbedding, EinsumDense and its equations, GroupQueryAttention, STFTSpectrogram and its
 windows, MelSpectrogram, Attention and AdditiveAttention on one tensor, quantization_config),
 choices in upper case, data_format=channels_first on every family that takes it, with what Keras
-refuses of them; RNN around cells and stacks of cells, and Pipeline around layers (built by
-keras_quoted_layers.py, as the oracle reads no layer in quotes).
+refuses of them; RNN around cells and stacks of cells, Pipeline around layers, and models used
+as layers, Sequential and Functional (built by keras_quoted_layers.py, as the oracle reads no
+layer in quotes).
 
 usage: KERAS_BACKEND=jax ~/keras/bin/python scripts/keras_exactness_cases.py
 The oracle is looked for in $PARAMCALC_ORACLE (default ../shared/oracle beside the repository).
@@ -739,6 +740,27 @@ QUOTED = [
     ("(10,)", 'add pipeline layers="dense units=4" dtype=float32'),
     ("(10,)", 'add pipeline layers="centercrop height=2 width=2"'),
     ("(10,)", 'add pipeline layers="dense units=4; conv1d filters=2 kernel_size=3"'),
+    # Models used as layers: a keras.Sequential or keras.Model built from the script in quotes.
+    ("(8,)", 'add sequential script="input (8,); add dense units=8 activation=relu"'),
+    ("(10,)", 'add sequential script="input (10,); add dense units=6; add batchnormalization" trainable=false'),
+    ("(6,)", "add sequential script=\"input (6,); add sequential script='input (6,); add dense units=4'; add dense units=3\""),
+    ("(5,8)", 'add sequential script="input (None,8); add lstm units=4"'),
+    ("(10,10,3)", 'add sequential script="input (None,None,3); add conv2d filters=4 kernel_size=3; add globalaveragepooling2d"'),
+    ("(5,3)", 'add functional script="input a (None,3); add dense units=4 as h from a; add dense units=2 from h"'),
+    ("(16,)", 'add functional script="input e (16,); add dense units=8 as h from e; add batchnormalization from h; add dense units=4"'),
+    ("(4,)", 'add functional script="input a (4,); add dense units=4 as h from a; reuse 2 from h"'),
+    ("(4,)", 'add functional script="input a (4,); add dense units=4 as h from a; add dense units=4 as g from a; add add from h,g"'),
+    ("(4,)", 'add functional script="input a (4,); add dense units=3 from a" trainable=false'),
+    # Keras refuses a tensor that does not fit the model's input.
+    ("(9,)", 'add sequential script="input (8,); add dense units=2"'),
+    ("(3,8)", 'add sequential script="input (8,); add dense units=2"'),
+    ("(5,4)", 'add functional script="input a (None,3); add dense units=2 from a"'),
+    # ... but not another size on an axis a last axis of 1 left out (its layers read the
+    # tensor with their weights), and a last axis of 1 squeezed or added.
+    ("(8,8,3)", 'add sequential script="input (None,None,1); add conv2d filters=2 kernel_size=3"'),
+    ("(8,1)", 'add sequential script="input (8,); add dense units=2"'),
+    ("(8,)", 'add sequential script="input (8,1); add conv1d filters=2 kernel_size=3"'),
+    ("(8,2)", 'add functional script="input a (8,); add dense units=2 from a"'),
 ]
 
 # Operations on tensors and the applications' own layers (CustomScaleLayer, LayerScale), which

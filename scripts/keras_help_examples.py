@@ -19,8 +19,9 @@ from keras_graph_cases import run as run_graph  # noqa: E402  (examples that rea
 from keras_quoted_layers import case as quoted_case  # noqa: E402
 from keras_operations import KINDS as OPS_KINDS  # noqa: E402
 
-# The types whose example writes layers in quotes (RNN's cell=, Pipeline's layers=).
-QUOTED = ("rnn", "pipeline")
+# The types whose example writes layers in quotes (RNN's cell=, Pipeline's layers=, a model's
+# script=).
+QUOTED = ("rnn", "pipeline", "sequential", "functional")
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BIN = ROOT / ".build/debug/paramcalc"

@@ -12,7 +12,8 @@
 - .../Fixtures/models/: small models made here for the other cases: a `.keras` archive saved by
   Keras, the same archive with its members compressed, a model calling a nested Sequential twice,
   a model with a custom (registered) layer, one with a Lambda layer, and a Functional model that
-  branches.
+  branches; and models used as layers (`nested_models`): a Functional encoder called twice in a
+  Siamese model, a Sequential nested two deep, and a frozen model inside a Sequential.
 
 usage: KERAS_BACKEND=jax ~/keras/bin/python scripts/keras_model_files.py [--only NAME ...]
 """
@@ -133,6 +134,7 @@ def small_models():
     b = L.Dense(8, name="right")(x)
     write(MODELS, "branches", keras.Model(x, L.Add(name="sum")([a, b]), name="branches"))
     state_models()
+    nested_models()
 
 
 def state_models():
@@ -150,6 +152,35 @@ def state_models():
     label = L.Dense(5, name="label")(o)
     score = L.Dense(1, name="score")(s)
     write(MODELS, "two-heads", keras.Model(x, [label, score, s], name="two_heads"))
+
+
+def nested_models():
+    """Models used as layers, nested at several depths, shared, frozen."""
+    MODELS.mkdir(parents=True, exist_ok=True)
+    # A Functional encoder called on two inputs (its weights shared), the two codes compared.
+    e_in = keras.Input((16,), name="e_in")
+    h = L.Dense(8, activation="relu", name="e_dense")(e_in)
+    h = L.BatchNormalization(name="e_norm")(h)
+    encoder = keras.Model(e_in, L.Dense(4, name="e_code")(h), name="encoder")
+    a = keras.Input((16,), name="left")
+    b = keras.Input((16,), name="right")
+    d = L.Subtract(name="diff")([encoder(a), encoder(b)])
+    write(MODELS, "siamese", keras.Model([a, b], L.Dense(1, name="score")(d), name="siamese"))
+    # A Sequential inside a Sequential inside a Functional model.
+    inner = keras.Sequential([keras.Input((8,)), L.Dense(4, name="deep_dense")], name="deep")
+    middle = keras.Sequential([keras.Input((8,)), inner, L.Dense(3, name="mid_dense")],
+                              name="middle")
+    x = keras.Input((6,), name="x")
+    y = L.Dense(2, name="out")(middle(L.Dense(8, name="first")(x)))
+    write(MODELS, "nested-deep", keras.Model(x, y, name="two_deep"))
+    # A frozen Functional model (`trainable = False`) inside a Sequential model.
+    f_in = keras.Input((10,), name="f_in")
+    g = L.Dense(6, name="f_dense")(f_in)
+    frozen = keras.Model(f_in, L.BatchNormalization(name="f_norm")(g), name="frozen_block")
+    frozen.trainable = False
+    write(MODELS, "nested-frozen",
+          keras.Sequential([keras.Input((10,)), frozen, L.Dense(3, name="head")],
+                           name="with_frozen"))
 
 
 def main(only):

@@ -2,7 +2,10 @@
 oracle's keras_run.py does not read): `rnn cell="lstmcell units=8; grucell units=4"` (an RNN
 around a cell, or around the StackedRNNCells Keras makes of a list) and `pipeline
 layers="rescaling scale=0.5; dense units=4"` (each layer as `add` writes it, wrappers included),
-and makes each case's row as the oracle makes one: {"input", "add", "layer", "rejected"}.
+and models used as layers, `sequential script="input (8,); add dense units=4"` and `functional
+script="input a (8,); add dense units=4 as h from a; reuse 2 from h"` (a keras.Sequential or a
+keras.Model built from the script's lines: inputs, layers, `as`, `from`, `reuse`), and makes each
+case's row as the oracle makes one: {"input", "add", "layer", "rejected"}.
 
 Used by scripts/keras_exactness_cases.py and scripts/keras_help_examples.py.
 """
@@ -54,9 +57,59 @@ def cell(text):
     return CELLS.get(name, CLASSES.get(toks[0].lower()))(**args)
 
 
+def model(kind, script):
+    """The keras.Sequential or keras.Model (Functional) a paramcalc script builds: `input DIMS`
+    or `input NAME DIMS`, `add LAYER [as NAME] [from A,B]`, `reuse N [from A] [as NAME]`."""
+    rows, named, inputs, last = [], {}, [], None   # rows: (layer, output), as paramcalc numbers
+    for piece in split(script):
+        toks = shlex.split(piece)
+        if not toks:
+            continue
+        if toks[0] == "input":
+            x = keras.Input(shape=dims(toks[-1]), name=toks[1] if len(toks) == 3 else None)
+            inputs.append(x)
+            if len(toks) == 3:
+                named[toks[1]] = x
+                rows.append((None, x))
+            named.setdefault("input", x)
+            last = x
+            continue
+        clauses = {}
+        for k in ("from", "as"):
+            if k in toks:
+                i = toks.index(k)
+                clauses[k] = toks[i + 1]
+                del toks[i:i + 2]
+        if "from" in clauses:
+            srcs = [rows[int(s[1:]) - 1][1] if s.startswith("#") else named[s]
+                    for s in clauses["from"].split(",")]
+            arg = srcs[0] if len(srcs) == 1 else srcs
+        else:
+            arg = last
+        if toks[0] == "reuse":
+            layer = rows[int(toks[1]) - 1][0]
+        else:
+            layer = build(" ".join(shlex.quote(t) for t in toks[1:]))
+        y = layer(arg)
+        rows.append((layer, y))
+        if "as" in clauses:
+            named[clauses["as"]] = y
+        last = y
+    if kind == "sequential":
+        return keras.Sequential([keras.Input(shape=inputs[0].shape[1:])]
+                                + [l for l, _ in rows if l is not None])
+    return keras.Model(inputs[0] if len(inputs) == 1 else inputs, last)
+
+
 def build(text):
     """The layer an `add` line (without `add `) describes."""
     toks = shlex.split(text)
+    if toks[0].lower() in ("sequential", "functional"):
+        raw = arguments(toks[1:])
+        layer = model(toks[0].lower(), raw.pop("script"))
+        if not value(raw.pop("trainable", "true")):
+            layer.trainable = False
+        return layer
     chain = []
     while toks[0].lower() in WRAPPERS:
         chain.append(toks.pop(0).lower())

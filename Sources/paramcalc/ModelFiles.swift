@@ -30,6 +30,38 @@ enum ModelFiles {
     return try result.get()
   }
 
+  /// `import FILE as NAME [from A]`: the model of a Keras file (JSON or `.keras` archive), or
+  /// of a paramcalc script (a file that is neither: its first character is not `{`), added as
+  /// one layer.
+  static func importLayer(
+    _ name: FileName, _ request: LayerRequest, into interpreter: inout Interpreter, at span: Span
+  ) throws(ParamCalcError) -> Response {
+    let path = name.description
+    let bytes = try contents(of: name, at: span)
+    var json: ArraySlice<UInt8>? = nil
+    if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+      do throws(ModelFileProblem) {
+        json = try ZipArchive(bytes).member("config.json")
+      } catch {
+        throw .modelFile(path: path, error, at: span)
+      }
+    } else if bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "{") {
+      json = bytes[...]
+    }
+    guard let json else {
+      guard let text = String(validating: bytes, as: UTF8.self) else {
+        throw .file(path: path, reason: "is not UTF-8 text, a Keras file or a script", at: span)
+      }
+      return try interpreter.importLayer(script: text, path: path, request, at: span)
+    }
+    let result = json.withUnsafeBufferPointer { b in
+      Result { () throws(ParamCalcError) in
+        try interpreter.importLayer(json: b, path: path, request, at: span)
+      }
+    }
+    return try result.get()
+  }
+
   /// The whole file: a clear error when it is missing, unreadable, not a regular file or too big.
   static func contents(of name: FileName, at span: Span) throws(ParamCalcError) -> [UInt8] {
     let shown = name.description

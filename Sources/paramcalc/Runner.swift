@@ -79,6 +79,8 @@ struct Runner {
           try Files.load(path, into: &interpreter, at: span, memoryLimit: memoryLimit))
       case .importFile(let path, let span):
         response = try ModelFiles.importModel(path, into: &interpreter, at: span)
+      case .importLayer(let path, let span, let request):
+        response = try ModelFiles.importLayer(path, request, into: &interpreter, at: span)
       case .play(let path, let span):
         try play(path, at: span)
       case .quit:

@@ -59,6 +59,10 @@ struct ArgumentSpecTests {
     d["CustomScaleLayer.scale"] = "required"
     d["LayerScale.init_values"] = "required"
     d["LayerScale.projection_dim"] = "required"
+    // Sequential(layers=None, ...) and Functional(inputs, outputs, ...): a model used as a layer
+    // is written as its script (its input and its layers), which a model cannot be without.
+    d["Sequential.script"] = "required"
+    d["Functional.script"] = "required"
     d["LayerNormalization.rms_scaling"] = "false"
     // RMSNormalization(axis=-1, epsilon=1e-06), Normalization(axis=-1, mean=None,
     // variance=None, invert=False), Masking(mask_value=0.0), AlphaDropout(rate, ...),

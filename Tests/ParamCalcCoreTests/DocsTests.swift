@@ -26,10 +26,11 @@ struct DocsTests {
     for d in LayerCatalog.standard.descriptors {
       #expect(page.contains("\n### \(d.name)\n"), "\(d.name) has no section")
       #expect(page.contains("Keras source: `keras/src/\(d.source)`"), "\(d.name)")
-      // (keras/src/layers/, or for an operation on tensors keras/src/ops/ and for the
-      // applications' own layers keras/src/applications/.)
+      // (keras/src/layers/, or for an operation on tensors keras/src/ops/, for the
+      // applications' own layers keras/src/applications/, for a model used as a layer
+      // keras/src/models/.)
       #expect(
-        ["layers/", "ops/", "applications/"].contains { d.source.hasPrefix($0) }
+        ["layers/", "ops/", "applications/", "models/"].contains { d.source.hasPrefix($0) }
           && d.source.contains(".py"), "\(d.name): \(d.source)")
       #expect(LayerFamily.named(d.family) != nil, "\(d.name): family \(d.family) has no note")
     }

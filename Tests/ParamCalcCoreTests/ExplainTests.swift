@@ -364,6 +364,33 @@ let explainCases: [String: [(String, String)]] = {
       ),
       ("(10,)", "add pipeline layers=\"pipeline layers='dense units=2'; batchnormalization\""),
     ],
+    "Sequential": [
+      ("(8,)", "add sequential script=\"input (8,); add dense units=8 activation=relu\""),
+      (
+        "(10,)",
+        "add sequential script=\"input (10,); add dense units=6; add batchnormalization\""
+          + " trainable=false"
+      ),
+      (
+        "(6,)",
+        "add sequential script=\"input (6,); add sequential script='input (6,); add dense"
+          + " units=4 as deep'; add dense units=3 as top\""
+      ),
+      ("(None,8)", "add sequential script=\"input (None,8); add lstm units=4\""),
+    ],
+    "Functional": [
+      (
+        "(16,)",
+        "add functional script=\"input e (16,); add dense units=8 as h from e;"
+          + " add batchnormalization from h\""
+      ),
+      (
+        "(5,8)",
+        "add functional script=\"input a (None,8); add dense units=4 as h from a;"
+          + " add dense units=4 as g from h; reuse 3 from g\""
+      ),
+      ("(8,)", "add functional script=\"input a (8,); add dropout rate=0.5 from a\""),
+    ],
     "TimeDistributed": [
       ("(5,10,4)", "add timedistributed dense units=8"),
       ("(5,10,4)", "add timedistributed conv1d filters=2 kernel_size=3 dilation_rate=2"),

@@ -56,15 +56,11 @@ struct KerasModelFileTests {
     return (session.trainable, session.nonTrainable)
   }
 
-  /// A nested model's counts: its chain built on its input.
+  /// A nested model's counts: the model as one layer (`add sequential|functional script=...`),
+  /// built on its input.
   static func build(_ model: KerasModelFile) throws -> (Int, Int) {
-    var session = Session()
-    _ = try session.setInput(model.inputs[0].shape, at: .none)
-    for step in try model.chain() {
-      let end = Span(step.line.utf8.count, step.line.utf8.count + 1)
-      _ = try session.add(try session.build(step.request, end: end), at: .none)
-    }
-    return (session.trainable, session.nonTrainable)
+    let (request, line) = try model.asLayer()
+    return try build(request, line: line, on: [nil] + model.inputs[0].shape.dims)
   }
 
   /// Builds each translated layer on its input shape and compares its counts with Keras's.

@@ -356,6 +356,7 @@ struct TranscriptTests {
         "  Pipeline        Pipeline",
         "  Operations      Operation",
         "  Applications    CustomScaleLayer, LayerScale",
+        "  Model           Sequential, Functional",
         "Type names are case-insensitive ('add conv2d ...'); 'help LAYER' shows arguments and formula.",
         "",
       ].joined(separator: "\n"),

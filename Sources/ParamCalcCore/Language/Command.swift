@@ -14,7 +14,8 @@ public enum Command: Equatable, Sendable {
   case undo
   case redo
   case clear
-  case summary
+  /// `summary [depth=N]`: each model used as a layer shown with its layers, N levels deep.
+  case summary(depth: Int)
   case total
   case explain(ExplainTarget)
   case layers
@@ -26,6 +27,9 @@ public enum Command: Equatable, Sendable {
   case load(path: FileName, at: Span)
   /// `import FILE`: a Keras model file (JSON, or a .keras archive).
   case importFile(path: FileName, at: Span)
+  /// `import FILE as NAME [from A]`: the model of FILE added as one layer named NAME
+  /// (`request` holds the clauses).
+  case importLayer(path: FileName, at: Span, LayerRequest)
   case play(path: FileName, at: Span)
   case quit
 
@@ -50,7 +54,7 @@ public enum Command: Equatable, Sendable {
     case .setting(let setting, _): return setting.kind
     case .save: return .save
     case .load: return .load
-    case .importFile: return .importFile
+    case .importFile, .importLayer: return .importFile
     case .play: return .play
     case .quit: return .quit
     }

@@ -155,8 +155,7 @@ public struct CommandParser {
       try noMore()
       return .clear
     case .summary:
-      try noMore()
-      return .summary
+      return .summary(depth: try summaryDepth(Array(rest)))
     case .total:
       try noMore()
       return .total
@@ -206,6 +205,11 @@ public struct CommandParser {
         throw .missingOperand(
           command: word, what: "a file name, e.g. '\(word) \(example)'", at: end)
       }
+      // `import FILE as NAME [from A]`: the model of FILE as one layer; the name ends before
+      // `as`.
+      if kind == .importFile, let k = rest.dropFirst().firstIndex(where: { equals($0, "as") }) {
+        return try importLayer(Array(rest[..<k]), clauses: Array(rest[k...]), end: end)
+      }
       // The name is the bytes written (a file name need not be UTF-8): the rest of the line, or
       // one quoted string, read as values are (`save 'my model.pc'`, `load 'it''s.pc'`).
       let span = Span(t.start, tokens.last!.end)
@@ -227,5 +231,43 @@ public struct CommandParser {
       default: return .play(path: path, at: span)
       }
     }
+  }
+}
+
+extension CommandParser {
+  /// `depth=N` after `summary`: how many levels of models used as layers to show beneath their
+  /// rows (0 when absent: each in one row).
+  func summaryDepth(_ toks: [Span]) throws(ParamCalcError) -> Int {
+    guard let t = toks.first else { return 0 }
+    if toks.count > 1 {
+      throw .extraTokens(at: Span(toks[1].start, toks.last!.end), command: "summary")
+    }
+    let args = try arguments([t], command: "summary")
+    guard let a = args.first, a.key == "depth", case .int(let n) = a.value, n >= 0 else {
+      throw .invalidValue(
+        argument: "depth",
+        message: "summary takes depth=N, N a whole number of levels (0: each model used as a "
+          + "layer in one row)",
+        at: t, hint: "e.g. 'summary depth=1'")
+    }
+    return n
+  }
+}
+
+extension CommandParser {
+  /// `import FILE as NAME [from A]`: the file named by `toks` (one quoted string, or the words
+  /// as written), and the clauses.
+  func importLayer(_ toks: [Span], clauses: [Span], end: Span) throws(ParamCalcError) -> Command {
+    let span = Span(toks[0].start, toks[toks.count - 1].end)
+    let path: FileName
+    if toks.count == 1, b[span.start] == UInt8(ascii: "'") || b[span.start] == UInt8(ascii: "\"") {
+      let (inner, _) = try quoted(span)
+      path = FileName(bytes: unquoted(inner, quote: b[span.start]))
+    } else {
+      path = FileName(bytes: Array(b[span.start..<span.end]))
+    }
+    var request = LayerRequest(type: "import", typeSpan: span, arguments: [])
+    try wiring(clauses, into: &request, end: end)
+    return .importLayer(path: path, at: span, request)
   }
 }

@@ -88,8 +88,9 @@ public enum CommandTable {
         .clear, "clear", usage: "clear", editsModel: true,
         "Empties the model: no input, no layers (undo brings it back)."),
       CommandInfo(
-        .summary, "summary", usage: "summary", editsModel: false,
-        "Keras-style table of the layers, their output shapes and counts, and the totals."),
+        .summary, "summary", usage: "summary [depth=N]", editsModel: false,
+        "Keras-style table of the layers, their output shapes and counts, and the totals. A model used as a layer is one row; with depth=N its layers are shown beneath it, indented, N levels deep (Keras's expand_nested); the totals are the same."
+      ),
       CommandInfo(
         .total, "total", usage: "total", editsModel: false,
         "The total parameter count, trainable and non-trainable."),
@@ -118,8 +119,8 @@ public enum CommandTable {
         .load, "load", usage: "load FILE", editsModel: true,
         "Replaces the model with the one a script builds (one undo step)."),
       CommandInfo(
-        .importFile, "import", usage: "import FILE", editsModel: true,
-        "Replaces the model with the one a Keras model file describes (one undo step). FILE is the JSON that Keras's model.to_json() writes, or a .keras archive from model.save(); each layer is translated to the line 'add' would take for it, and shown with its name in the file. A Functional model comes in as a graph: its inputs as 'input NAME DIMS', each layer with 'as NAME from A,B', a layer called twice with 'reuse', an operation on tensors (x + 3) as 'add operation', a recurrent layer's states as NAME.h and NAME.c, and outputs other than the last layer with 'output', in Keras's order of model.layers; a model used as a layer is not read yet."
+        .importFile, "import", usage: "import FILE [as NAME [from A]]", editsModel: true,
+        "Replaces the model with the one a Keras model file describes (one undo step). FILE is the JSON that Keras's model.to_json() writes, or a .keras archive from model.save(); each layer is translated to the line 'add' would take for it, and shown with its name in the file. A Functional model comes in as a graph: its inputs as 'input NAME DIMS', each layer with 'as NAME from A,B', a layer called twice with 'reuse', an operation on tensors (x + 3) as 'add operation', a recurrent layer's states as NAME.h and NAME.c, and outputs other than the last layer with 'output', in Keras's order of model.layers; a model used as a layer comes in as one layer ('add sequential script=...' or 'add functional script=...'). 'import FILE as NAME [from A]' keeps the model and adds the model of FILE (a Keras file, or a paramcalc script) at the end as one layer named NAME, reading the previous layer's output or A's: 'reuse N' calls it again with the same weights, 'undo' removes it, 'save' writes it as 'add sequential script=...' (or functional), with the script of its layers in quotes."
       ),
       CommandInfo(
         .play, "play", usage: "play FILE", editsModel: true,

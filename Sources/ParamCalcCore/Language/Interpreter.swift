@@ -1,7 +1,8 @@
 /// What a command produced, for a renderer to show.
 public enum Response: Sendable {
   case edit(command: String, EditOutcome)
-  case summary
+  /// The summary, each model used as a layer expanded `depth` levels (0: one row each).
+  case summary(depth: Int)
   case total
   /// The layers to explain (1-based); `all` when every layer was asked for.
   case explain([Int], all: Bool)
@@ -17,6 +18,9 @@ public enum Response: Sendable {
   case load(path: FileName, at: Span)
   /// The executable reads the Keras model file `path` and calls `Interpreter.importModel`.
   case importFile(path: FileName, at: Span)
+  /// The executable reads the file `path` and calls `Interpreter.importLayer` with `request`
+  /// (`as NAME`, `from A`).
+  case importLayer(path: FileName, at: Span, LayerRequest)
   /// A Keras model file imported: the edit, and the model's names from the file.
   case imported(EditOutcome, ImportedModel)
   /// The executable steps through the lesson in `path` at the prompt.
@@ -35,7 +39,7 @@ public enum Response: Sendable {
     case .setting(let setting): return setting.kind.name
     case .save: return CommandKind.save.name
     case .load: return CommandKind.load.name
-    case .importFile, .imported: return CommandKind.importFile.name
+    case .importFile, .imported, .importLayer: return CommandKind.importFile.name
     case .play: return CommandKind.play.name
     case .quit: return CommandKind.quit.name
     }
@@ -150,7 +154,7 @@ public struct Interpreter: Sendable {
       return .edit(command: "redo", try session.redo(at: whole))
     case .clear:
       return .edit(command: "clear", try session.clear(at: whole))
-    case .summary: return .summary
+    case .summary(let depth): return .summary(depth: depth)
     case .total: return .total
     case .explain(let target):
       switch target {
@@ -187,6 +191,8 @@ public struct Interpreter: Sendable {
       return .load(path: path, at: span)
     case .importFile(let path, let span):
       return .importFile(path: path, at: span)
+    case .importLayer(let path, let span, let request):
+      return .importLayer(path: path, at: span, request)
     case .play(let path, let span):
       guard atTerminal else { throw .needsTerminal("play", at: span) }
       return .play(path: path, at: span)
@@ -264,7 +270,7 @@ public struct Loader: Sendable {
       case .input, .namedInput, .add, .reuse, .output, .insert, .remove, .set, .undo, .redo,
         .clear:
         _ = try fresh.execute(command, lineLength: line.utf8.count)
-      case .save, .load, .play, .importFile:
+      case .save, .load, .play, .importFile, .importLayer:
         throw ParamCalcError.syntax(
           "'\(command.name)' cannot be used inside a loaded file", at: Span(0, line.utf8.count))
       case .quit:

@@ -1,6 +1,7 @@
 // `import FILE`: a Keras model that is a straight chain (one input, every layer reading the one
-// before it, one output) replaces the session's model as one undoable step, as `load` does. A
-// model with branches, shared layers or nested models is refused for now.
+// before it, one output) replaces the session's model as one undoable step, as `load` does; a
+// Functional model as a graph. A model used as a layer becomes one layer: `add sequential
+// script=...` or `add functional script=...`, its script written from its own layers.
 
 /// What `import` read, besides the model it built: the model's and the layers' names in the file.
 public struct ImportedModel: Sendable, Equatable {
@@ -32,9 +33,6 @@ extension KerasModelFile {
     var out: [(Layer, LayerRequest, String)] = []
     var previous = TensorName(layer: inputs[0].name)
     for l in layers {
-      if case .nested(let m) = l.content {
-        throw .branches("layer '\(l.name)' is a \(m.className) model used as a layer")
-      }
       if case .operation = l.content {
         throw .branches(
           "'\(l.name)' is an operation on tensors (\(l.className)), not a layer")
@@ -56,7 +54,7 @@ extension KerasModelFile {
           "layer '\(l.name)' reads '\(reads[0].layer)', not the layer before it "
             + "('\(previous.layer)')")
       }
-      guard case .request(let r, let line) = l.content else {
+      guard let (r, line) = try l.layerRequest() else {
         if case .problem(let p) = l.content { throw p }
         continue
       }
@@ -127,8 +125,7 @@ extension KerasModelFile {
     var pending: [(layer: Layer, call: Int)] = []
     for l in layers {
       switch l.content {
-      case .nested(let m):
-        throw .branches("layer '\(l.name)' is a \(m.className) model used as a layer")
+      case .nested: break
       case .operation:
         throw .branches(
           "'\(l.name)' is an operation on tensors (\(l.className)) that paramcalc does not "
@@ -148,7 +145,7 @@ extension KerasModelFile {
           left.append((l, k))
           continue
         }
-        guard case .request(var request, var line) = l.content else { continue }
+        guard var (request, line) = try l.layerRequest() else { continue }
         let tensor = k == 0 ? l.name : "\(l.name)_call\(k)"
         let sources = try reads.map(source)
         line += " as \(tensor) from " + sources.joined(separator: ",")

@@ -284,6 +284,8 @@ public enum ModelFileProblem: Error, Equatable, Sendable {
   case branches(String)
   /// A `.keras` archive that cannot be read: why.
   case archive(String)
+  /// What stops a model used as a layer (`model`, of class `className`) from being imported.
+  indirect case inNestedModel(model: String, className: String, ModelFileProblem)
 
   public var message: String {
     switch self {
@@ -304,6 +306,8 @@ public enum ModelFileProblem: Error, Equatable, Sendable {
     case .branches(let what):
       return "this model cannot be imported yet: \(what)"
     case .archive(let why): return "not a Keras archive paramcalc can read: \(why)"
+    case .inNestedModel(let model, let cls, let inner):
+      return "in model '\(model)' (\(cls), used as a layer): \(inner.message)"
     }
   }
 
@@ -324,11 +328,13 @@ public enum ModelFileProblem: Error, Equatable, Sendable {
     case .unreadableValue: return nil
     case .branches:
       return "paramcalc imports Sequential and Functional models of the layers it knows, with "
-        + "branches, merges, shared layers and operations on tensors (x + y); not yet a model used "
-        + "as a layer, an operation 'add operation' does not place, or an output of a layer other than its states"
+        + "branches, merges, shared layers, operations on tensors (x + y), models used as layers "
+        + "and recurrent states; not yet an operation 'add operation' does not place, or an output "
+        + "of a layer other than its states"
     case .archive:
       return "Keras 3 writes .keras archives with model.save('model.keras'), members stored "
         + "uncompressed"
+    case .inNestedModel(_, _, let inner): return inner.hint
     }
   }
 }

@@ -15,6 +15,9 @@ public struct KerasModelFile: Equatable, Sendable {
   public var layers: [Layer]
   /// The tensors the model gives back.
   public var outputs: [TensorName]
+  /// Whether the model itself is trainable (`config.trainable`): a model used as a layer that
+  /// is not is written with `trainable=false`.
+  public var trainable = true
 
   /// An input of the model: its name and its shape without the batch axis.
   public struct Input: Equatable, Sendable {
@@ -142,6 +145,7 @@ public struct KerasModelFile: Equatable, Sendable {
     // A model with trainable false freezes every layer in it, as Keras does.
     let frozen = frozen || config["trainable"] == .bool(false)
     var out = KerasModelFile(name: name, className: className, inputs: [], layers: [], outputs: [])
+    out.trainable = config["trainable"] != .bool(false)
     let sequential = className == "Sequential"
     var previous: TensorName?
     for entry in entries {

@@ -272,6 +272,7 @@ public struct LayerExample: Sendable {
     + encodingExamples + [reversibleEmbeddingExample] + einsumExamples + audioExamples
     + mergingExamples + [inputLayerExample] + [cellRNNExample] + pipelineExamples
     + dotAttentionExamples + tensorOperationExamples + applicationLayerExamples
+    + nestedModelExamples
 
   /// The example of a layer type, if it has one.
   public static func of(_ d: LayerDescriptor) -> LayerExample? {
@@ -312,7 +313,7 @@ public struct LayerFamily: Sendable {
     recurrentFamily, convRecurrentFamily, reshapingFamily, regularizationFamily, attentionFamily,
     wrapperFamily,
     preprocessingFamily, einsumFamily, audioFamily, mergingFamily, pipelineFamily,
-    tensorOperationFamily, applicationLayerFamily,
+    tensorOperationFamily, applicationLayerFamily, nestedModelFamily,
   ]
 
   public static func named(_ name: String) -> LayerFamily? { all.first { $0.name == name } }

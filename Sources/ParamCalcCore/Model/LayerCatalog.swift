@@ -247,7 +247,8 @@ public struct LayerCatalog: Sendable {
       + attentionLayers + groupQueryAttentionLayers + dotAttentionLayers
       + wrapperLayers + adaptivePoolingLayers + preprocessingLayers + augmentationLayers
       + encodingLayers + einsumLayers + audioLayers + mergingLayers + inputLayers
-      + [cellRNNDescriptor] + pipelineLayers + tensorOperationLayers + applicationLayers)
+      + [cellRNNDescriptor] + pipelineLayers + tensorOperationLayers + applicationLayers
+      + nestedModelLayers)
 
   /// The classes `keras.layers` exports that paramcalc does not compute, each with the reason
   /// (refused as "not supported: REASON" rather than "unknown"). `scripts/keras_coverage.py`

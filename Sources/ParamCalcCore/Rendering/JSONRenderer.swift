@@ -109,7 +109,7 @@ public enum JSONRenderer {
     case .save(let path, _):
       o.add("path", path)
       o.add("layers", s.count)
-    case .load, .importFile, .play, .quit:
+    case .load, .importFile, .importLayer, .play, .quit:
       break
     }
     return o.string
@@ -222,10 +222,11 @@ public struct JSONStream {
       edit(name, outcome, line: line, s, into: &out)
     case .imported(let outcome, let model):
       imported(outcome, model, line: line, s, into: &out)
-    case .summary:
+    case .summary(let depth):
       var o = JSONObject()
       o.add("command", "summary")
       o.add("line", line)
+      if depth > 0 { o.add("depth", depth) }
       if let input = s.input { o.add("input_shape", input) }
       out.append(text: o.text)
       out.append(ascii: ",\"layers\":[")
@@ -242,6 +243,13 @@ public struct JSONStream {
           named(i + 1, l, graph.text.dropFirst() + ",", into: &out)
         } else {
           layer(i + 1, l, into: &out)
+        }
+        if depth > 0, l.spec.reuses == nil, let m = l.model as? NestedModel {
+          // A model used as a layer: its layers, `depth` levels deep, before the object closes.
+          out.removeLast()
+          out.append(ascii: ",\"layers\":")
+          out.append(
+            text: NestedRow.json(m, level: 1, depth: depth, trainable: l.spec.trainable) + "}")
         }
         if out.count >= 1 << 16, !drain(&out) { return }
       }

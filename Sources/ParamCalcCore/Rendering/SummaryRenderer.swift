@@ -1,9 +1,10 @@
 /// The summary table: Keras's, with each layer's share and a trainable column.
 extension TextRenderer {
   /// Keras-style summary table with a trainable column, then the totals.
-  public func summary(_ s: Session) -> String {
+  /// (`depth`: how many levels of models used as layers to show beneath their rows.)
+  public func summary(_ s: Session, depth: Int = 0) -> String {
     var out: [UInt8] = []
-    summary(s, into: &out)
+    summary(s, depth: depth, into: &out)
     return String(decoding: out, as: UTF8.self)
   }
 
@@ -14,7 +15,8 @@ extension TextRenderer {
   /// text. The cells of a definition on an input (type, shape, count, share) are made once, for
   /// the first 65,536.
   public func summary(
-    _ s: Session, into out: inout [UInt8], drain: (inout [UInt8]) -> Bool = { _ in true }
+    _ s: Session, depth: Int = 0, into out: inout [UInt8],
+    drain: (inout [UInt8]) -> Bool = { _ in true }
   ) {
     /// The cells of one definition on an input, and the number of its Keras name's base in `bases`.
     struct Cells {
@@ -64,6 +66,8 @@ extension TextRenderer {
       }
     }
     func digits(_ n: Int) -> Int { n < 10 ? 1 : 1 + digits(n / 10) }
+    // The layers of each model used as a layer, beneath its row, `depth` levels deep.
+    let expanded = depth > 0 ? NestedRow.rows(of: s, depth: depth) : [:]
     // Pass 1: the widths.
     let header =
       ["#", "Layer (type)", "Output Shape", "Param #", "Share", "Trainable"]
@@ -90,6 +94,12 @@ extension TextRenderer {
       widths[2] = max(widths[2], c.shape.count)
       widths[3] = max(widths[3], c.params.count)
       widths[4] = max(widths[4], c.share.count)
+    }
+    for r in expanded.values.joined() {
+      widths[1] = max(widths[1], r.nameWidth)
+      widths[2] = max(widths[2], r.shape.count)
+      widths[3] = max(widths[3], r.params.count)
+      widths[4] = max(widths[4], r.share.count)
     }
     // At the prompt the table fits the terminal: the Share column goes first, then Trainable,
     // then the names are cut (with `…`) down to the header's width; shapes are never cut.
@@ -192,6 +202,49 @@ extension TextRenderer {
         out.append(contentsOf: edge)
       }
       out.append(UInt8(ascii: "\n"))
+      for r in expanded[i] ?? [] {
+        // A layer of a model used as a layer: no number, its name indented beneath the model.
+        out.append(contentsOf: between)
+        out.append(text: "│ ")
+        pad(widths[0])
+        out.append(contentsOf: edge)
+        out.append(UInt8(ascii: " "))
+        if r.nameWidth > widths[1] {
+          // A terminal too narrow for the name: cut, `…` where it is cut.
+          let scalars = String(decoding: r.name, as: UTF8.self).unicodeScalars
+          out.append(text: String(String.UnicodeScalarView(scalars.prefix(widths[1] - 1))) + "…")
+        } else {
+          out.append(contentsOf: r.name)
+          pad(widths[1] - r.nameWidth)
+        }
+        out.append(contentsOf: edge)
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: r.shape)
+        pad(widths[2] - r.shape.count)
+        out.append(contentsOf: edge)
+        out.append(UInt8(ascii: " "))
+        pad(widths[3] - r.params.count)
+        out.append(contentsOf: r.params)
+        out.append(contentsOf: edge)
+        if showShare {
+          out.append(UInt8(ascii: " "))
+          pad(widths[4] - r.share.count)
+          out.append(contentsOf: r.share)
+          out.append(contentsOf: edge)
+        }
+        if showTrainable {
+          out.append(UInt8(ascii: " "))
+          out.append(r.trainable ? UInt8(ascii: "Y") : UInt8(ascii: "N"))
+          pad(widths[5] - 1)
+          out.append(contentsOf: edge)
+        }
+        if graphNames != nil {
+          out.append(UInt8(ascii: " "))
+          pad(widths[6])
+          out.append(contentsOf: edge)
+        }
+        out.append(UInt8(ascii: "\n"))
+      }
       if out.count >= 1 << 16, !drain(&out) { return }
     }
     out.append(contentsOf: rule("└", "─", "┴", "┘"))
@@ -235,5 +288,79 @@ extension TextRenderer {
     }
     let which = count == 1 ? "line \(list) was" : "lines \(list) were"
     return " Not the script's model: \(which) refused and changed nothing.\n"
+  }
+}
+
+/// A row of `summary depth=N` for a layer inside a model used as a layer: its name indented
+/// beneath the model's (`   └ dense (Dense)`, as Keras's `summary(expand_nested=True)` shows
+/// it), its output shape in the model, its count, share and whether it is trained.
+struct NestedRow {
+  let name: [UInt8]
+  /// The name's width in columns (`└` is one column, three bytes).
+  let nameWidth: Int
+  let shape: [UInt8]
+  let params: [UInt8]
+  let share: [UInt8]
+  let trainable: Bool
+  /// The layers of a model used as a layer, `level` deep (1: the model's own layers).
+  let level: Int
+  let layer: ModelLayer
+  let layerName: String
+
+  /// For each layer of `s` (0-based) that is a model used as a layer (its first call), the rows
+  /// of its layers, `depth` levels deep, in order.
+  static func rows(of s: Session, depth: Int) -> [Int: [NestedRow]] {
+    var out: [Int: [NestedRow]] = [:]
+    for (i, l) in s.layers.enumerated() where l.spec.reuses == nil {
+      guard let m = l.model as? NestedModel else { continue }
+      var rows: [NestedRow] = []
+      add(m, level: 1, depth: depth, trainable: l.spec.trainable, total: s.total, into: &rows)
+      out[i] = rows
+    }
+    return out
+  }
+
+  static func add(
+    _ m: NestedModel, level: Int, depth: Int, trainable: Bool, total: Int,
+    into rows: inout [NestedRow]
+  ) {
+    for (name, l) in m.layers {
+      let text = String(repeating: "   ", count: level) + "└ " + name + " (\(l.typeName))"
+      let trained = trainable && l.spec.trainable
+      rows.append(
+        NestedRow(
+          name: Array(text.utf8), nameWidth: text.unicodeScalars.count,
+          shape: Array(l.output.description.utf8), params: Array(Format.thousands(l.params).utf8),
+          share: Array(Format.share(l.params, of: total).utf8), trainable: trained, level: level,
+          layer: l, layerName: name))
+      if level < depth, let inner = l.model as? NestedModel {
+        add(inner, level: level + 1, depth: depth, trainable: trained, total: total, into: &rows)
+      }
+    }
+  }
+}
+
+extension NestedRow {
+  /// The layers of a model used as a layer as `summary depth=N` writes them in --json: each
+  /// layer's `name`, `type`, `output_shape`, counts, and for a model used as a layer inside it,
+  /// its own `layers`, while `level` is below `depth`.
+  static func json(_ m: NestedModel, level: Int, depth: Int, trainable: Bool) -> String {
+    JSONObject.array(
+      m.layers.map { name, l in
+        var o = JSONObject()
+        o.add("name", name)
+        o.add("type", l.typeName)
+        o.add("output_shape", l.output)
+        o.add("params", l.params)
+        // (Its counts as the model holds it: a frozen model makes them all non-trainable.)
+        let trained = trainable && l.spec.trainable
+        o.add("trainable", trained ? l.trainable : 0)
+        o.add("non_trainable", trained ? l.nonTrainable : l.params)
+        if level < depth, let inner = l.model as? NestedModel {
+          o.add(
+            "layers", raw: json(inner, level: level + 1, depth: depth, trainable: trained))
+        }
+        return o.string
+      })
   }
 }

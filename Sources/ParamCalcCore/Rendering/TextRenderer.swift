@@ -82,7 +82,7 @@ public struct TextRenderer: Sendable {
   ) {
     switch response {
     case .edit(let name, let outcome): edit(name, outcome, session, into: &out)
-    case .summary: summary(session, into: &out, drain: drain)
+    case .summary(let depth): summary(session, depth: depth, into: &out, drain: drain)
     case .total:
       out.append(ascii: "  total ")
       number(session.total, into: &out)
@@ -104,7 +104,7 @@ public struct TextRenderer: Sendable {
     case .save(let path, _):
       out.append(text: "  saved " + layers(session.count) + " to \(path)\n")
     case .imported(_, let model): imported(model, session, into: &out)
-    case .load, .importFile, .play, .quit: break
+    case .load, .importFile, .importLayer, .play, .quit: break
     }
   }
 
