@@ -29,7 +29,7 @@ public enum Command: Equatable, Sendable {
   case importFile(path: FileName, at: Span)
   /// `import FILE as NAME [from A]`: the model of FILE added as one layer named NAME
   /// (`request` holds the clauses).
-  case importLayer(path: FileName, at: Span, LayerRequest)
+  indirect case importLayer(path: FileName, at: Span, LayerRequest)
   case play(path: FileName, at: Span)
   case quit
 

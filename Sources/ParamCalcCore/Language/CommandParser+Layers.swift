@@ -123,7 +123,7 @@ extension CommandParser {
         guard s.start < s.end else {
           throw .syntax(
             "missing a name between commas", at: Span(max(start, k - 1), k + 1),
-            hint: "write 'from a,b'")
+            hint: "the names are separated by commas, e.g. 'a,b'")
         }
         refs.append(try source(s))
         start = k + 1

@@ -20,7 +20,7 @@ public enum Response: Sendable {
   case importFile(path: FileName, at: Span)
   /// The executable reads the file `path` and calls `Interpreter.importLayer` with `request`
   /// (`as NAME`, `from A`).
-  case importLayer(path: FileName, at: Span, LayerRequest)
+  indirect case importLayer(path: FileName, at: Span, LayerRequest)
   /// A Keras model file imported: the edit, and the model's names from the file.
   case imported(EditOutcome, ImportedModel)
   /// The executable steps through the lesson in `path` at the prompt.
@@ -225,7 +225,15 @@ public struct Interpreter: Sendable {
     var out =
       "# paramcalc model: \(session.count) layer\(session.count == 1 ? "" : "s"), \(Format.thousands(session.total)) params\n"
     if let input = session.input { out += "input " + Format.scriptDims(input) + "\n" }
-    for l in session.layers { out += l.spec.script + "\n" }
+    for (i, l) in session.layers.enumerated() {
+      out += l.spec.script
+      // A layer that returns its states is read in a graph only: one that reads the layer
+      // before it says so, so that its line makes the model a graph when the script is loaded.
+      if session.isGraph, l.piece.returnsStates, l.spec.sources == nil {
+        out += " from " + (i == 0 ? Session.inputName : "#\(i)")
+      }
+      out += "\n"
+    }
     if let outputs = session.outputs { out += "output " + Outputs.script(outputs) + "\n" }
     return out
   }

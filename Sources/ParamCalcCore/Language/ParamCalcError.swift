@@ -156,7 +156,9 @@ public enum ParamCalcError: Error, Equatable, Sendable {
     case .missingArgument(_, _, _, let example): return "for example: \(example)"
     case .invalidValue(_, _, _, let h): return h
     case .extraTokens(_, let c): return "'help \(c)' shows how to write it"
-    case .missingOperand(let c, _, _): return "'help \(c)' shows how to write it"
+    case .missingOperand(let c, _, _):
+      // `as` and `from` are clauses of `add` (and of `reuse`), not commands.
+      return "'help \(c == "as" || c == "from" ? "add" : c)' shows how to write it"
     case .indexOutOfRange: return "'summary' shows the layers and their numbers"
     case .noInputShape:
       return

@@ -132,7 +132,13 @@ public struct KerasModelFile: Equatable, Sendable {
   }
 
   /// `frozen`: the model is used as a layer of a model that is not trainable.
-  static func model(_ v: JSONValue, className: String, catalog: Lookup, frozen: Bool)
+  /// How deep models used as layers may nest: each level is written inside the quotes of the
+  /// one around it, and the text of a model nested deeper grows past what a line holds.
+  static let deepestNesting = 16
+
+  static func model(
+    _ v: JSONValue, className: String, catalog: Lookup, frozen: Bool, depth: Int = 0
+  )
     throws(ModelFileProblem) -> KerasModelFile
   {
     guard let config = v["config"], case .object = config else {
@@ -199,7 +205,7 @@ public struct KerasModelFile: Equatable, Sendable {
           }
         } else if modelClasses.contains(cls) {
           layer.content = .nested(
-            try model(entry, className: cls, catalog: catalog, frozen: frozen))
+            try nestedModel(entry, className: cls, catalog: catalog, frozen: frozen, depth: depth))
         } else {
           let (request, line) = try translate(
             entry, name: layerName, className: cls, catalog: catalog, frozen: frozen)
@@ -335,5 +341,20 @@ public struct KerasModelFile: Equatable, Sendable {
     }
     if let single = one(items) { return [single] }
     return items.compactMap { $0.array.flatMap(one) }
+  }
+}
+
+extension KerasModelFile {
+  /// A model used as a layer, read as a model of its own one level deeper; refused past
+  /// `deepestNesting` levels.
+  static func nestedModel(
+    _ v: JSONValue, className: String, catalog: Lookup, frozen: Bool, depth: Int
+  ) throws(ModelFileProblem) -> KerasModelFile {
+    guard depth < deepestNesting else {
+      throw .branches(
+        "models used as layers are nested more than \(deepestNesting) deep: paramcalc writes each inside the quotes of the one around it, and deeper ones do not fit a line"
+      )
+    }
+    return try model(v, className: className, catalog: catalog, frozen: frozen, depth: depth + 1)
   }
 }

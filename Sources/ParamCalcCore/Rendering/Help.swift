@@ -51,8 +51,15 @@ public enum Help {
     return out
   }
 
+  /// Up to the first full stop that ends a sentence (followed by a space or the end: the dot
+  /// of `enc.h` or `e.g.,` is not one).
   static func firstSentence(_ s: String) -> String {
-    if let i = s.firstIndex(of: ".") { return String(s[...i]) }
+    var i = s.startIndex
+    while let dot = s[i...].firstIndex(of: ".") {
+      let next = s.index(after: dot)
+      if next == s.endIndex || s[next] == " " { return String(s[...dot]) }
+      i = next
+    }
     return s
   }
 

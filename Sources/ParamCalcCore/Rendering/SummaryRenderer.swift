@@ -34,6 +34,8 @@ extension TextRenderer {
     var bases: [[UInt8]] = []
     let layers = s.layers
     let total = s.total
+    // With declared outputs, the layers left out of the totals (and of the shares).
+    let leftOut: Set<Int> = s.outputs == nil ? [] : Set(s.notOnTheWay)
     // A graph's layers are named as Keras names them (a name given with `as` kept), and each
     // row says what the layer reads.
     let graphNames: [String]? = s.isGraph ? s.layerNames : nil
@@ -184,9 +186,11 @@ extension TextRenderer {
       out.append(contentsOf: c.params)
       out.append(contentsOf: edge)
       if showShare {
+        // A layer on the way to none of the declared outputs has no share of their total.
+        let share = leftOut.contains(i) ? [UInt8(ascii: "-")] : c.share
         out.append(UInt8(ascii: " "))
-        pad(widths[4] - c.share.count)
-        out.append(contentsOf: c.share)
+        pad(widths[4] - share.count)
+        out.append(contentsOf: share)
         out.append(contentsOf: edge)
       }
       if showTrainable {
