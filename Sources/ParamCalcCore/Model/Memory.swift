@@ -237,12 +237,13 @@ public struct MemoryReport: Equatable, Sendable {
     return (copy, inputs)
   }
 
-  /// The activation rows of the layers on the way to the outputs (an input read by the model is
-  /// data, not an activation: left out).
+  /// The activation rows of the layers the totals count (an input read by the model is data, not
+  /// an activation: left out).
   static func rows(
     _ s: Session, depth: Int, prefix: String, _ o: MemoryOptions, at whole: Span
   ) throws(ParamCalcError) -> [ActivationRow] {
-    let on = s.graph ? s.onTheWay : Array(repeating: true, count: s.count)
+    // As the totals count: every layer, or with `output` declared the layers on the way to it.
+    let on = s.outputs != nil ? s.onTheWay : Array(repeating: true, count: s.count)
     var out: [ActivationRow] = []
     for (i, l) in s.layers.enumerated() where on[i] && !(l.model is InputLayerModel) {
       let label = prefix + String(i + 1)
