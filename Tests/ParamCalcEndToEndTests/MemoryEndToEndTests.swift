@@ -49,4 +49,32 @@ struct MemoryEndToEndTests {
     let empty = try Binary.run(stdin: "memory\n")
     #expect(empty.stderr.contains("nothing to estimate: the model has no layers"))
   }
+  /// What Keras 3 itself holds for the same models (Fixtures/keras-memory.json, from
+  /// scripts/keras_memory.py): its variables' bytes, its optimizer's slots once built, and its
+  /// layers' outputs in their dtype.
+  @Test func matchesKerasVariablesAndOutputs() throws {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("Fixtures/keras-memory.json")
+    let fixture = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    let cases = try #require(fixture["cases"] as? [[String: Any]])
+    #expect(cases.count >= 9)
+    for c in cases {
+      let name = c["name"] as? String ?? "?"
+      let script = (c["script"] as? [String] ?? []) + [c["memory"] as? String ?? ""]
+      let r = try Binary.run(["--json"], stdin: script.joined(separator: "\n") + "\n")
+      #expect(r.status == 0, "\(name): \(r.stderr)")
+      let last = try #require(r.stdout.split(separator: "\n").last, "\(name)")
+      let o = try #require(
+        try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any], "\(name)")
+      #expect(o["batch"] as? Int == 1, "\(name)")
+      for (mine, keras) in [
+        ("weights_bytes", "weights_bytes"), ("gradients_bytes", "gradients_bytes"),
+        ("optimizer_bytes", "optimizer_bytes"),
+        ("activations_bytes", "activation_bytes_per_sample"),
+      ] {
+        #expect(o[mine] as? Int == c[keras] as? Int, "\(name): \(mine)")
+      }
+    }
+  }
 }
