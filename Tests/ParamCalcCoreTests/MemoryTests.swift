@@ -184,6 +184,10 @@ struct MemoryTests {
     #expect(r.elementsPerSample == 4 + 4 + 8)
     #expect(r.activations == (4 + 4 + 8) * 4 * 10)
     #expect(r.rows.map(\.label) == ["#3", "#5", "#6"])
+    // Without 'output', every layer counts, in the totals and in the activations alike.
+    let all = try report(Array(setup.dropLast()), "memory optimizer=sgd batch=10")
+    #expect(all.params == (8 * 4 + 4) + (8 * 5 + 5))
+    #expect(all.elementsPerSample == 4 + 5 + 4 + 8)
   }
 
   @Test func aModelUsedAsALayerCountsItsLayersOutputs() throws {
