@@ -278,8 +278,8 @@ public struct MemoryReport: Equatable, Sendable {
       }
       out.append(
         ActivationRow(
-          label: label, type: l.typeName, shapes: shapes, elements: elements, depth: depth,
-          isGroup: false))
+          label: label, type: l.spec.reuses.map { "\(l.typeName) (#\($0) again)" } ?? l.typeName,
+          shapes: shapes, elements: elements, depth: depth, isGroup: false))
     }
     return out
   }

@@ -44,8 +44,8 @@ public enum MemoryRenderer {
         + "takes the gradient with respect to each trainable weight"
       if r.nonTrainable > 0 {
         g +=
-          "; the \(t(r.nonTrainable)) non-trainable parameters (a frozen layer's, "
-          + "BatchNormalization's moving mean and variance) have none"
+          "; the \(t(r.nonTrainable)) non-trainable parameters (frozen, or never "
+          + "trained, such as BatchNormalization's moving mean and variance) have none"
       }
       note(g)
       line(
