@@ -9,12 +9,15 @@ struct CommandTableTests {
   static let documented = [
     "input", "add", "reuse", "output", "insert", "remove", "set", "undo", "redo", "clear",
     "summary", "total",
-    "explain", "layers", "help", "prompt", "quiz", "save", "load", "import", "play", "quit",
+    "explain", "layers",
+    "memory",
+    "help", "prompt", "quiz", "save", "load", "import", "play", "quit",
   ]
   /// The commands that only show or save the model, or leave: a failed line of one of them is not a
   /// refused line of the model.
   static let notEditing: Set<String> = [
     "summary", "total", "explain", "layers", "help", "prompt", "quiz", "save", "quit",
+    "memory",
   ]
 
   /// What parsing a line gives: the command's kind, or the error.
@@ -65,6 +68,7 @@ struct CommandTableTests {
       ("remove 1", .remove), ("set 1 units=8", .set), ("undo", .undo), ("redo", .redo),
       ("clear", .clear), ("summary", .summary), ("total", .total), ("explain all", .explain),
       ("layers", .layers), ("help dense", .help), ("prompt total", .prompt), ("quiz on", .quiz),
+      ("memory dtype=bfloat16 batch=32 optimizer=adam mixed=true", .memory),
       ("save m.pc", .save), ("load m.pc", .load), ("import m.json", .importFile),
       ("play m.pc", .play),
       ("quit", .quit), ("exit", .quit),
@@ -183,6 +187,7 @@ struct CommandTableTests {
     for (line, name) in [
       ("input (None,25)", "input"), ("add dense units=4", "add"), ("summary", "summary"),
       ("total", "total"), ("explain", "explain"), ("layers", "layers"), ("help", "help"),
+      ("memory length=5", "memory"),
       ("save m.pc", "save"), ("load m.pc", "load"), ("undo", "undo"), ("exit", "quit"),
     ] {
       let (_, response) = try #require(try interpreter.run(line: line), "\(line)")

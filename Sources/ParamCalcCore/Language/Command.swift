@@ -19,6 +19,9 @@ public enum Command: Equatable, Sendable {
   case total
   case explain(ExplainTarget)
   case layers
+  /// `memory [dtype=...] [batch=N] [optimizer=...] [mixed=true] [length=N]`: the estimate of the
+  /// memory to train the model.
+  case memory(MemoryOptions)
   case help(topic: String?, at: Span)
   /// `explain on|off`, `prompt total|plain`, `quiz on|off`: a setting of the session, not of
   /// the model.
@@ -50,6 +53,7 @@ public enum Command: Equatable, Sendable {
     case .total: return .total
     case .explain: return .explain
     case .layers: return .layers
+    case .memory: return .memory
     case .help: return .help
     case .setting(let setting, _): return setting.kind
     case .save: return .save

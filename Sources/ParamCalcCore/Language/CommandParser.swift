@@ -162,6 +162,8 @@ public struct CommandParser {
     case .layers:
       try noMore()
       return .layers
+    case .memory:
+      return .memory(try MemoryOptions.read(try arguments(Array(rest), command: word)))
     case .quit:
       try noMore()
       return .quit

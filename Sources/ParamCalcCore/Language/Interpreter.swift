@@ -7,6 +7,8 @@ public enum Response: Sendable {
   /// The layers to explain (1-based); `all` when every layer was asked for.
   case explain([Int], all: Bool)
   case layers
+  /// The memory estimate of the model (`memory`).
+  case memory(MemoryReport)
   /// The help text, and the layer type it is about when it is about one.
   case help(String, layer: LayerDescriptor? = nil)
   /// A setting of the session changed (`explain on`, `prompt total`, `quiz on`).
@@ -35,6 +37,7 @@ public enum Response: Sendable {
     case .total: return CommandKind.total.name
     case .explain: return CommandKind.explain.name
     case .layers: return CommandKind.layers.name
+    case .memory: return CommandKind.memory.name
     case .help: return CommandKind.help.name
     case .setting(let setting): return setting.kind.name
     case .save: return CommandKind.save.name
@@ -172,6 +175,11 @@ public struct Interpreter: Sendable {
         return .explain([i], all: false)
       }
     case .layers: return .layers
+    case .memory(let options):
+      guard session.count > 0 else {
+        throw .nothingTo("estimate: the model has no layers", at: whole)
+      }
+      return .memory(try MemoryReport(session, options, at: whole))
     case .help(let topic, let span):
       let text = try Help.text(topic: topic, catalog: session.catalog, at: span)
       let layer = topic.flatMap { session.catalog[$0] }

@@ -23,8 +23,13 @@ public enum Format {
   }
 
   /// Size of `params` float32 numbers as Keras's summary writes it: `31.50 KB` (1 KB = 1024 B).
-  public static func memory(params: Int) -> String {
-    var size = Double(params) * 4
+  public static func memory(params: Int) -> String { memory(size: Double(params) * 4) }
+
+  /// `bytes` as Keras's summary writes a size: `30.66 KB`, `40.00 B`.
+  public static func memory(bytes: Int) -> String { memory(size: Double(bytes)) }
+
+  static func memory(size bytes: Double) -> String {
+    var size = bytes
     for unit in ["B", "KB", "MB", "GB", "TB"] {
       if size / 1024 < 1 { return twoDecimals(size) + " " + unit }
       size /= 1024

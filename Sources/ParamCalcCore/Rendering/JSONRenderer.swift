@@ -80,6 +80,8 @@ public enum JSONRenderer {
       return String(decoding: out.dropLast(), as: UTF8.self)
     case .total:
       totals(&o, s)
+    case .memory(let report):
+      return MemoryRenderer.json(report, line: line)
     case .explain(let indices, _):
       return explain(indices[0], s, line: line)
     case .layers:
