@@ -21,7 +21,7 @@ public enum Command: Equatable, Sendable {
   case layers
   /// `memory [dtype=...] [batch=N] [optimizer=...] [mixed=true] [length=N]`: the estimate of the
   /// memory to train the model.
-  case memory(MemoryOptions)
+  indirect case memory(MemoryOptions)
   case help(topic: String?, at: Span)
   /// `explain on|off`, `prompt total|plain`, `quiz on|off`: a setting of the session, not of
   /// the model.

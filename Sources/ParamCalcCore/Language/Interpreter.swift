@@ -8,7 +8,7 @@ public enum Response: Sendable {
   case explain([Int], all: Bool)
   case layers
   /// The memory estimate of the model (`memory`).
-  case memory(MemoryReport)
+  indirect case memory(MemoryReport)
   /// The help text, and the layer type it is about when it is about one.
   case help(String, layer: LayerDescriptor? = nil)
   /// A setting of the session changed (`explain on`, `prompt total`, `quiz on`).
