@@ -175,10 +175,18 @@ struct Recurrent: LayerModel {
       returnSequences
       ? "return_sequences=true: one output of \(Format.thousands(units)) per step: \(input.description) -> \(inference.output.description)"
       : "return_sequences=false: only the last step's output of \(Format.thousands(units)): \(input.description) -> \(inference.output.description)"
-    let notes =
+    var notes =
       useBias
       ? []
       : ["use_bias=false: the bias is left out; only the kernel and the recurrent_kernel remain"]
+    if returnState {
+      let states = states(on: input).map { "\($0.name) \($0.shape.description)" }
+      notes.append(
+        "return_state=true: it also returns its last states, "
+          + states.joined(separator: " and ")
+          + ", read in a graph as NAME.\(stateNames.joined(separator: ", NAME.")); they add no weights"
+      )
+    }
     return Explanation(
       formula: formula, terms: terms, shapeRule: rule, notes: notes,
       parts: parts(input, inference.weights))

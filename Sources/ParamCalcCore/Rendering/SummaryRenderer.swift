@@ -60,7 +60,10 @@ extension TextRenderer {
         }
         return Cells(
           base: base,
-          type: Array(" (\(l.typeName)\(l.spec.reuses == nil ? "" : ", again"))".utf8),
+          // A call again: the layer's name, and the name given to this call's output.
+          type: Array(
+            " (\(l.typeName)\(l.spec.reuses == nil ? "" : ", again"))".utf8
+              + (l.spec.reuses == nil ? [] : l.spec.name.map { Array(" as \($0)".utf8) } ?? [])),
           shape: Array(l.outputsDescription.utf8),
           params: Array(Format.thousands(l.params).utf8),
           share: Array(Format.share(l.params, of: total).utf8),
