@@ -9,12 +9,13 @@ struct CommandTableTests {
   static let documented = [
     "input", "add", "reuse", "output", "insert", "remove", "set", "undo", "redo", "clear",
     "summary", "total",
-    "explain", "layers", "help", "prompt", "quiz", "save", "load", "import", "play", "quit",
+    "explain", "layers", "help", "prompt", "quiz", "save", "export", "load", "import", "play",
+    "quit",
   ]
   /// The commands that only show or save the model, or leave: a failed line of one of them is not a
   /// refused line of the model.
   static let notEditing: Set<String> = [
-    "summary", "total", "explain", "layers", "help", "prompt", "quiz", "save", "quit",
+    "summary", "total", "explain", "layers", "help", "prompt", "quiz", "save", "export", "quit",
   ]
 
   /// What parsing a line gives: the command's kind, or the error.
@@ -32,8 +33,8 @@ struct CommandTableTests {
   @Test func everyTableWordParsesAsItsCommand() {
     // Commands that need an operand are refused without one, naming the word; the others parse.
     let needOperand: Set<CommandKind> = [
-      .input, .add, .reuse, .output, .insert, .remove, .set, .prompt, .quiz, .save, .load,
-      .importFile,
+      .input, .add, .reuse, .output, .insert, .remove, .set, .prompt, .quiz, .save, .export,
+      .load, .importFile,
       .play,
     ]
     for info in CommandTable.all {
@@ -65,7 +66,8 @@ struct CommandTableTests {
       ("remove 1", .remove), ("set 1 units=8", .set), ("undo", .undo), ("redo", .redo),
       ("clear", .clear), ("summary", .summary), ("total", .total), ("explain all", .explain),
       ("layers", .layers), ("help dense", .help), ("prompt total", .prompt), ("quiz on", .quiz),
-      ("save m.pc", .save), ("load m.pc", .load), ("import m.json", .importFile),
+      ("save m.pc", .save), ("export csv m.csv", .export), ("load m.pc", .load),
+      ("import m.json", .importFile),
       ("play m.pc", .play),
       ("quit", .quit), ("exit", .quit),
     ]

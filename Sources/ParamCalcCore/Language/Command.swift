@@ -16,6 +16,8 @@ public enum Command: Equatable, Sendable {
   case clear
   /// `summary [depth=N]`: each model used as a layer shown with its layers, N levels deep.
   case summary(depth: Int)
+  /// `summary chart`: each layer's share of the parameters as a bar.
+  case chart
   case total
   case explain(ExplainTarget)
   case layers
@@ -24,6 +26,8 @@ public enum Command: Equatable, Sendable {
   /// the model.
   case setting(Setting, at: Span)
   case save(path: FileName, at: Span)
+  /// `export markdown|csv|dot FILE`: the summary as a table, or the model as a Graphviz graph.
+  case export(ExportFormat, path: FileName, at: Span)
   case load(path: FileName, at: Span)
   /// `import FILE`: a Keras model file (JSON, or a .keras archive).
   case importFile(path: FileName, at: Span)
@@ -46,13 +50,14 @@ public enum Command: Equatable, Sendable {
     case .undo: return .undo
     case .redo: return .redo
     case .clear: return .clear
-    case .summary: return .summary
+    case .summary, .chart: return .summary
     case .total: return .total
     case .explain: return .explain
     case .layers: return .layers
     case .help: return .help
     case .setting(let setting, _): return setting.kind
     case .save: return .save
+    case .export: return .export
     case .load: return .load
     case .importFile, .importLayer: return .importFile
     case .play: return .play
