@@ -104,7 +104,7 @@ struct Runner {
           textRenderer.render(response, session: interpreter.session, into: &out.buffer) {
             Runner.drain(&$0, to: fd, failure: &failure)
           }
-          if case .summary = response, refusedCount > 0 {
+          if response.command == CommandKind.summary.name, refusedCount > 0 {
             out.buffer.append(
               text: TextRenderer.refusedFooter(refusedLines, count: refusedCount))
           }

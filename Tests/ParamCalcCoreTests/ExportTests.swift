@@ -253,6 +253,16 @@ struct ExportTests {
     }
   }
 
+  @Test func chartBarsAreColouredWithColourAndStillFit() throws {
+    let s = try session(Self.chain)
+    let text = TextRenderer(style: .ansi).chart(s)
+    #expect(text.contains("\u{1B}[1;36m█"))
+    for line in text.split(separator: "\n") {
+      #expect(Format.columns(line.utf8) <= 100, "\(line)")
+    }
+    #expect(!TextRenderer().chart(s).contains("\u{1B}"))
+  }
+
   @Test func chartCutsLongNamesToFitAndListsEveryLayer() throws {
     let long = String(repeating: "x", count: 150)
     var lines = ["input (4,)", "add dense units=4 as \(long)"]
