@@ -315,6 +315,8 @@ struct ExportTests {
     #expect(try CommandParser.parse("export markdown notes/model one.md")?.kind == .export)
     #expect(try CommandParser.parse("summary chart") == .chart)
     #expect(try CommandParser.parse("summary depth=1") == .summary(depth: 1))
+    #expect(throws: ParamCalcError.self) { try CommandParser.parse("summary chart depth=1") }
+    #expect(throws: ParamCalcError.self) { try CommandParser.parse("summary depth=1 chart") }
   }
 
   @Test func exportRefusesAnUnknownFormatAMissingFileAndAnEmptyModel() {

@@ -155,7 +155,14 @@ public struct CommandParser {
       try noMore()
       return .clear
     case .summary:
-      if rest.count == 1, equals(rest[rest.startIndex], "chart") { return .chart }
+      if rest.contains(where: { equals($0, "chart") }) {
+        if rest.count == 1 { return .chart }
+        throw .syntax(
+          "'summary chart' takes nothing more: it draws one bar per row of the model",
+          at: Span(rest[rest.startIndex].start, tokens.last!.end),
+          hint:
+            "'summary chart' alone; 'summary depth=N' shows the layers of a model used as a layer")
+      }
       return .summary(depth: try summaryDepth(Array(rest)))
     case .export:
       return try export(Array(rest), end: end)
