@@ -22,6 +22,17 @@ public enum ExportFormat: String, CaseIterable, Sendable {
   }
 }
 
+extension TextRenderer {
+  /// What `export` says once the file is written:
+  /// `  exported 3 layers to model.dot (Graphviz DOT, 812 bytes)`.
+  static func exported(
+    _ format: ExportFormat, _ path: String, _ request: SaveRequest, _ s: Session
+  ) -> String {
+    "  exported \(s.count) layer\(s.count == 1 ? "" : "s") to \(path) (\(format.title), "
+      + "\(Format.thousands(request.script.utf8.count)) bytes)\n"
+  }
+}
+
 public enum ExportRenderer {
   /// The text of the model in `format`.
   public static func text(_ format: ExportFormat, _ s: Session) -> String {

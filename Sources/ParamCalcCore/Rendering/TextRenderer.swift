@@ -105,9 +105,7 @@ public struct TextRenderer: Sendable {
     case .save(let path, _):
       out.append(text: "  saved " + layers(session.count) + " to \(path)\n")
     case .export(let format, let path, let request):
-      out.append(
-        text: "  exported " + layers(session.count) + " to \(path) (\(format.title), "
-          + "\(Format.thousands(request.script.utf8.count)) bytes)\n")
+      out.append(text: Self.exported(format, path, request, session))
     case .imported(_, let model): imported(model, session, into: &out)
     case .load, .importFile, .importLayer, .play, .quit: break
     }
