@@ -99,13 +99,25 @@ enum Files {
           + "long, over the \(Format.thousands(LineReader.limit))-byte limit that load reads",
         at: span)
     }
+    try write(text, to: name, at: span, by: "save")
+  }
+
+  /// Writes `text` to the file `name` atomically, as `save` does (see `save`); `command` names
+  /// the command in the refusal of a file that is not a regular one.
+  static func write(_ text: String, to name: FileName, at span: Span, by command: String)
+    throws(ParamCalcError)
+  {
+    let shown = name.description
+    func fail(_ what: String, _ code: Int32) -> ParamCalcError {
+      .file(path: shown, reason: what + reason(code), at: span)
+    }
     let (path, existing, lookError) = target(of: name.bytes)
     if lookError != 0 { throw fail("cannot write: ", lookError) }
     if let existing, existing.st_mode & S_IFMT != S_IFREG {
       var what = "is " + kind(existing.st_mode)
       if path != name.bytes { what = "leads to \(FileName.display(path)), which " + what }
       throw .file(
-        path: shown, reason: what + ", not a regular file: save writes only regular files",
+        path: shown, reason: what + ", not a regular file: \(command) writes only regular files",
         at: span)
     }
     let (dir, base) = split(path)

@@ -73,6 +73,8 @@ struct Runner {
       switch response {
       case .save(_, let request):
         try Files.save(request.script, to: request.file, at: Span(0, bytes.count))
+      case .export(_, _, let request):
+        try Files.write(request.script, to: request.file, at: Span(0, bytes.count), by: "export")
       case .load(let path, let span):
         response = .edit(
           command: "load",
@@ -91,7 +93,7 @@ struct Runner {
       // the others (an edit's line, most of a long script) are rendered without that machinery.
       var failure: Int32 = 0
       switch response {
-      case .summary, .explain:
+      case .summary, .chart, .explain:
         let fd = out.fd
         if json {
           jsonStream.render(
@@ -102,7 +104,7 @@ struct Runner {
           textRenderer.render(response, session: interpreter.session, into: &out.buffer) {
             Runner.drain(&$0, to: fd, failure: &failure)
           }
-          if case .summary = response, refusedCount > 0 {
+          if response.command == CommandKind.summary.name, refusedCount > 0 {
             out.buffer.append(
               text: TextRenderer.refusedFooter(refusedLines, count: refusedCount))
           }

@@ -11,12 +11,12 @@ struct CommandTableTests {
     "summary", "total",
     "explain", "layers",
     "memory",
-    "help", "prompt", "quiz", "save", "load", "import", "play", "quit",
+    "help", "prompt", "quiz", "save", "export", "load", "import", "play", "quit",
   ]
   /// The commands that only show or save the model, or leave: a failed line of one of them is not a
   /// refused line of the model.
   static let notEditing: Set<String> = [
-    "summary", "total", "explain", "layers", "help", "prompt", "quiz", "save", "quit",
+    "summary", "total", "explain", "layers", "help", "prompt", "quiz", "save", "export", "quit",
     "memory",
   ]
 
@@ -35,8 +35,8 @@ struct CommandTableTests {
   @Test func everyTableWordParsesAsItsCommand() {
     // Commands that need an operand are refused without one, naming the word; the others parse.
     let needOperand: Set<CommandKind> = [
-      .input, .add, .reuse, .output, .insert, .remove, .set, .prompt, .quiz, .save, .load,
-      .importFile,
+      .input, .add, .reuse, .output, .insert, .remove, .set, .prompt, .quiz, .save, .export,
+      .load, .importFile,
       .play,
     ]
     for info in CommandTable.all {
@@ -69,7 +69,8 @@ struct CommandTableTests {
       ("clear", .clear), ("summary", .summary), ("total", .total), ("explain all", .explain),
       ("layers", .layers), ("help dense", .help), ("prompt total", .prompt), ("quiz on", .quiz),
       ("memory dtype=bfloat16 batch=32 optimizer=adam mixed=true", .memory),
-      ("save m.pc", .save), ("load m.pc", .load), ("import m.json", .importFile),
+      ("save m.pc", .save), ("export csv m.csv", .export), ("load m.pc", .load),
+      ("import m.json", .importFile),
       ("play m.pc", .play),
       ("quit", .quit), ("exit", .quit),
     ]

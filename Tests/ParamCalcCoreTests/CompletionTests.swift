@@ -10,7 +10,7 @@ struct CompletionTests {
   }
 
   @Test func commandWordsFirst() {
-    #expect(complete("", "ex") == ["explain", "exit"])
+    #expect(complete("", "ex") == ["explain", "export", "exit"])
     #expect(complete("", "") == CommandTable.words)
   }
 
@@ -117,9 +117,9 @@ struct CompletionTests {
 
   /// Prefixes are case-insensitive; aliases are words of their own (`exit` for `quit`).
   @Test func caseInsensitiveWithAliases() {
-    #expect(answer("EXP").shown.map(\.text) == ["explain"])
-    #expect(answer("EXP").insertion == "explain ")
-    #expect(answer("Ex").shown.map(\.text) == ["explain", "exit"])
+    #expect(answer("EXPL").shown.map(\.text) == ["explain"])
+    #expect(answer("EXPL").insertion == "explain ")
+    #expect(answer("Ex").shown.map(\.text) == ["explain", "export", "exit"])
     #expect(answer("EXI").insertion == "exit ")
     #expect(answer("PRO").insertion == "prompt ")
     #expect(answer("ADD CONV1").shown.map(\.text) == ["conv1d", "conv1dtranspose"])

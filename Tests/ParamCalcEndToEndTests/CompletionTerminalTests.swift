@@ -39,10 +39,10 @@ struct CompletionTerminalTests {
   @Test func commandWordsCaseInsensitiveAndAliases() throws {
     let t = try started()
     // One match: inserted whole in its own case, with a space.
-    tab(t, "EXP\t", shows: ["paramcalc> explain "])
+    tab(t, "EXPL\t", shows: ["paramcalc> explain "])
     tab(t, "pro\t", shows: ["paramcalc> prompt "])
     // Two: listed (an alias among them), the line drawn again under the list.
-    tab(t, "ex\t", shows: ["explain  exit\r\n", "paramcalc> ex"])
+    tab(t, "ex\t", shows: ["explain  export   exit\r\n", "paramcalc> ex"])
     finish(t)
   }
 

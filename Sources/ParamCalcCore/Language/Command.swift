@@ -16,6 +16,8 @@ public enum Command: Equatable, Sendable {
   case clear
   /// `summary [depth=N]`: each model used as a layer shown with its layers, N levels deep.
   case summary(depth: Int)
+  /// `summary chart`: each layer's share of the parameters as a bar.
+  case chart
   case total
   case explain(ExplainTarget)
   case layers
@@ -27,6 +29,8 @@ public enum Command: Equatable, Sendable {
   /// the model.
   case setting(Setting, at: Span)
   case save(path: FileName, at: Span)
+  /// `export markdown|csv|dot FILE`: the summary as a table, or the model as a Graphviz graph.
+  case export(ExportFormat, path: FileName, at: Span)
   case load(path: FileName, at: Span)
   /// `import FILE`: a Keras model file (JSON, or a .keras archive).
   case importFile(path: FileName, at: Span)
@@ -49,7 +53,7 @@ public enum Command: Equatable, Sendable {
     case .undo: return .undo
     case .redo: return .redo
     case .clear: return .clear
-    case .summary: return .summary
+    case .summary, .chart: return .summary
     case .total: return .total
     case .explain: return .explain
     case .layers: return .layers
@@ -57,6 +61,7 @@ public enum Command: Equatable, Sendable {
     case .help: return .help
     case .setting(let setting, _): return setting.kind
     case .save: return .save
+    case .export: return .export
     case .load: return .load
     case .importFile, .importLayer: return .importFile
     case .play: return .play

@@ -56,7 +56,7 @@ public struct CommandParser {
     // A file name may be any bytes: invalid UTF-8 is refused on a line of another command.
     if let i = invalidUTF8,
       named?.0 != .save && named?.0 != .load && named?.0 != .play
-        && named?.0 != .importFile
+        && named?.0 != .importFile && named?.0 != .export
     {
       throw .syntax(
         "invalid UTF-8 (byte 0x\(String(b[i], radix: 16, uppercase: true)))", at: Span(i, i + 1),
@@ -155,7 +155,17 @@ public struct CommandParser {
       try noMore()
       return .clear
     case .summary:
+      if rest.contains(where: { equals($0, "chart") }) {
+        if rest.count == 1 { return .chart }
+        throw .syntax(
+          "'summary chart' takes nothing more: it draws one bar per row of the model",
+          at: Span(rest[rest.startIndex].start, tokens.last!.end),
+          hint:
+            "'summary chart' alone; 'summary depth=N' shows the layers of a model used as a layer")
+      }
       return .summary(depth: try summaryDepth(Array(rest)))
+    case .export:
+      return try export(Array(rest), end: end)
     case .total:
       try noMore()
       return .total
@@ -253,6 +263,41 @@ extension CommandParser {
         at: t, hint: "e.g. 'summary depth=1'")
     }
     return n
+  }
+}
+
+extension CommandParser {
+  /// `export markdown|csv|dot FILE`: the format, then the file named as `save` names it (one
+  /// quoted string, or the rest of the line as written).
+  func export(_ toks: [Span], end: Span) throws(ParamCalcError) -> Command {
+    let formats = ExportFormat.allCases.map(\.rawValue)
+    guard let f = toks.first else {
+      throw .missingOperand(
+        command: "export", what: "a format and a file name, e.g. 'export markdown model.md'",
+        at: end)
+    }
+    guard let format = ExportFormat(rawValue: lower(f)) else {
+      let near = Suggestion.nearest(to: lower(f), in: formats)
+      throw .syntax(
+        "'export' writes markdown, csv or dot, not '\(text(f))'", at: f,
+        hint: near.map { "did you mean '\($0)'?" } ?? "for example 'export csv model.csv'")
+    }
+    guard toks.count > 1 else {
+      throw .missingOperand(
+        command: "export",
+        what: "a file name, e.g. 'export \(format.rawValue) model.\(format.fileExtension)'",
+        at: end)
+    }
+    let span = Span(toks[1].start, toks[toks.count - 1].end)
+    var path = FileName(bytes: Array(b[span.start..<span.end]))
+    if toks.count == 2, b[span.start] == UInt8(ascii: "'") || b[span.start] == UInt8(ascii: "\"") {
+      let (inner, _) = try quoted(span)
+      path = FileName(bytes: unquoted(inner, quote: b[span.start]))
+    }
+    if path.bytes.isEmpty {
+      throw .missingOperand(command: "export", what: "a file name", at: toks[1])
+    }
+    return .export(format, path: path, at: span)
   }
 }
 

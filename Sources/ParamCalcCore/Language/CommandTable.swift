@@ -4,7 +4,7 @@ public enum CommandKind: Int, CaseIterable, Sendable {
   case input, add, reuse, output, insert, remove, set, undo, redo, clear, summary, total, explain,
     layers
   case memory
-  case help, prompt, quiz, save, load, importFile, play, quit
+  case help, prompt, quiz, save, export, load, importFile, play, quit
 
   /// The command's entry in `CommandTable`.
   public var info: CommandInfo { CommandTable.all[rawValue] }
@@ -89,8 +89,8 @@ public enum CommandTable {
         .clear, "clear", usage: "clear", editsModel: true,
         "Empties the model: no input, no layers (undo brings it back)."),
       CommandInfo(
-        .summary, "summary", usage: "summary [depth=N]", editsModel: false,
-        "Keras-style table of the layers, their output shapes and counts, and the totals. A model used as a layer is one row; with depth=N its layers are shown beneath it, indented, N levels deep (Keras's expand_nested); the totals are the same."
+        .summary, "summary", usage: "summary [depth=N|chart]", editsModel: false,
+        "Keras-style table of the layers, their output shapes and counts, and the totals. A model used as a layer is one row; with depth=N its layers are shown beneath it, indented, N levels deep (Keras's expand_nested); the totals are the same. 'summary chart' draws each layer's share of the parameters as a bar (a full bar is 100%), so you see where the weights are."
       ),
       CommandInfo(
         .total, "total", usage: "total", editsModel: false,
@@ -123,6 +123,10 @@ public enum CommandTable {
       CommandInfo(
         .save, "save", usage: "save FILE", editsModel: false,
         "Writes a script that rebuilds the model exactly."),
+      CommandInfo(
+        .export, "export", usage: "export markdown|csv|dot FILE", editsModel: false,
+        "Writes the model for other tools: 'markdown' the summary as a pipe table with the totals (course notes), 'csv' the same as CSV (spreadsheets), 'dot' the model as a Graphviz digraph, one node per layer with its name, type, output shape and count and an edge from each tensor it reads, as Keras's plot_model draws it ('dot -Tpng model.dot -o model.png'). An existing file is replaced, as save replaces it."
+      ),
       CommandInfo(
         .load, "load", usage: "load FILE", editsModel: true,
         "Replaces the model with the one a script builds (one undo step)."),

@@ -3,6 +3,8 @@ public enum Response: Sendable {
   case edit(command: String, EditOutcome)
   /// The summary, each model used as a layer expanded `depth` levels (0: one row each).
   case summary(depth: Int)
+  /// `summary chart`: each layer's share of the parameters as a bar.
+  case chart
   case total
   /// The layers to explain (1-based); `all` when every layer was asked for.
   case explain([Int], all: Bool)
@@ -16,6 +18,8 @@ public enum Response: Sendable {
   /// The executable writes `request.script` to `request.file` (paramcalc's core does no I/O);
   /// `path` is the file's name as shown.
   case save(path: String, request: SaveRequest)
+  /// The executable writes `request.script` (the export's text) to `request.file`, as `save`.
+  case export(ExportFormat, path: String, request: SaveRequest)
   /// The executable reads `path` and calls `Interpreter.load`.
   case load(path: FileName, at: Span)
   /// The executable reads the Keras model file `path` and calls `Interpreter.importModel`.
@@ -33,7 +37,7 @@ public enum Response: Sendable {
   public var command: String {
     switch self {
     case .edit(let name, _): return name
-    case .summary: return CommandKind.summary.name
+    case .summary, .chart: return CommandKind.summary.name
     case .total: return CommandKind.total.name
     case .explain: return CommandKind.explain.name
     case .layers: return CommandKind.layers.name
@@ -41,6 +45,7 @@ public enum Response: Sendable {
     case .help: return CommandKind.help.name
     case .setting(let setting): return setting.kind.name
     case .save: return CommandKind.save.name
+    case .export: return CommandKind.export.name
     case .load: return CommandKind.load.name
     case .importFile, .imported, .importLayer: return CommandKind.importFile.name
     case .play: return CommandKind.play.name
@@ -158,6 +163,7 @@ public struct Interpreter: Sendable {
     case .clear:
       return .edit(command: "clear", try session.clear(at: whole))
     case .summary(let depth): return .summary(depth: depth)
+    case .chart: return .chart
     case .total: return .total
     case .explain(let target):
       switch target {
@@ -195,6 +201,12 @@ public struct Interpreter: Sendable {
       return .setting(setting)
     case .save(let path, _):
       return .save(path: path.description, request: SaveRequest(file: path, script: script))
+    case .export(let format, let path, _):
+      guard session.count > 0 else {
+        throw .nothingTo("export: the model has no layers", at: whole)
+      }
+      let text = ExportRenderer.text(format, session)
+      return .export(format, path: path.description, request: SaveRequest(file: path, script: text))
     case .load(let path, let span):
       return .load(path: path, at: span)
     case .importFile(let path, let span):
@@ -286,7 +298,7 @@ public struct Loader: Sendable {
       case .input, .namedInput, .add, .reuse, .output, .insert, .remove, .set, .undo, .redo,
         .clear:
         _ = try fresh.execute(command, lineLength: line.utf8.count)
-      case .save, .load, .play, .importFile, .importLayer:
+      case .save, .export, .load, .play, .importFile, .importLayer:
         throw ParamCalcError.syntax(
           "'\(command.name)' cannot be used inside a loaded file", at: Span(0, line.utf8.count))
       case .quit:

@@ -72,7 +72,7 @@ public enum JSONRenderer {
     o.add("command", response.command)
     o.add("line", line)
     switch response {
-    case .edit, .summary, .explain(_, all: true), .imported:
+    case .edit, .summary, .chart, .explain(_, all: true), .imported:
       // One writer for these objects: the byte stream the binary uses.
       var stream = JSONStream()
       var out: [UInt8] = []
@@ -111,6 +111,10 @@ public enum JSONRenderer {
     case .save(let path, _):
       o.add("path", path)
       o.add("layers", s.count)
+    case .export(let format, let path, let request):
+      o.add("format", format.rawValue)
+      o.add("path", path)
+      o.add("bytes", request.script.utf8.count)
     case .load, .importFile, .importLayer, .play, .quit:
       break
     }
@@ -260,6 +264,10 @@ public struct JSONStream {
       if refusedCount > 0 { JSONStream.refused(refusedLines, count: refusedCount, into: &out) }
       totals(s, into: &out)
       return
+    case .chart:
+      chart(
+        line: line, s, refusedLines: refusedLines, refusedCount: refusedCount, into: &out,
+        drain: drain)
     case .explain(let indices, all: true):
       out.append(ascii: "{\"command\":\"explain\",\"line\":")
       out.append(decimal: line, grouped: false)

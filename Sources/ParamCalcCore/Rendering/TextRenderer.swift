@@ -83,6 +83,7 @@ public struct TextRenderer: Sendable {
     switch response {
     case .edit(let name, let outcome): edit(name, outcome, session, into: &out)
     case .summary(let depth): summary(session, depth: depth, into: &out, drain: drain)
+    case .chart: chart(session, into: &out, drain: drain)
     case .total:
       out.append(ascii: "  total ")
       number(session.total, into: &out)
@@ -104,6 +105,8 @@ public struct TextRenderer: Sendable {
     case .setting(let setting): out.append(text: Self.settingLine(setting))
     case .save(let path, _):
       out.append(text: "  saved " + layers(session.count) + " to \(path)\n")
+    case .export(let format, let path, let request):
+      out.append(text: Self.exported(format, path, request, session))
     case .imported(_, let model): imported(model, session, into: &out)
     case .load, .importFile, .importLayer, .play, .quit: break
     }
