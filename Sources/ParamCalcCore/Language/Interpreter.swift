@@ -122,6 +122,7 @@ public struct Interpreter: Sendable {
     case .input(let shape, _):
       return .edit(command: "input", try session.setInput(shape, at: whole))
     case .add(let request):
+      if let sources = request.sources { try session.checkReads(sources) }
       let layer = try session.build(request, end: end)
       built = layer
       return .edit(command: "add", try session.add(layer, at: request.typeSpan))
@@ -148,6 +149,7 @@ public struct Interpreter: Sendable {
         command: "insert",
         try session.insert(layer, at: index, span: request.typeSpan, indexSpan: indexSpan))
     case .reuse(let index, let indexSpan, let request):
+      if let sources = request.sources { try session.checkReads(sources) }
       return .edit(command: "reuse", try session.reuse(index, request, indexSpan: indexSpan))
     case .output(let refs, let span):
       return .edit(command: "output", try session.setOutputs(refs, at: span))

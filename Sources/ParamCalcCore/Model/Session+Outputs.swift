@@ -17,24 +17,34 @@ extension Session {
         throw .wiring(
           "'\(r.source.script)' is named twice", at: r.span, hint: "name each output once")
       }
-      // Each error points at the output it is about.
-      let (rows, names, input) = (self.rows, self.names, inputShape)
-      for r in refs {
-        if case .number(let n) = r.source.tensor, n > count {
-          throw .wiring(
-            "there is no layer #\(n): the model has \(count) layer\(count == 1 ? "" : "s")",
-            at: r.span, hint: "'summary' shows the layers and their numbers")
-        }
-        _ = try tensor(
-          r.source, at: count, rows: rows, names: names,
-          modelInput: { () throws(ParamCalcError) -> ShapeID in
-            guard let input else { throw .noInputShape(at: r.span) }
-            return input
-          }, at: r.span)
-      }
+      try checkReads(refs, byALayer: false)
     }
     let new = refs?.map(\.source)
     return try commit(.outputs(old: outputs, new: new), at: span)
+  }
+
+  /// Checks that each tensor a line names (with `from`, or `output`) is one the model has now,
+  /// the error pointing at the name it is about.
+  /// (`byALayer`: read by a layer added at the end, which cannot read itself, #count+1.)
+  public mutating func checkReads(_ refs: [SourceRef], byALayer: Bool = true)
+    throws(ParamCalcError)
+  {
+    let (rows, names, input) = (self.rows, self.names, inputShape)
+    for r in refs {
+      if case .number(let n) = r.source.tensor, n > count + (byALayer ? 1 : 0) {
+        throw .wiring(
+          count == 0
+            ? "there is no layer #\(n): the model has no layers yet"
+            : "there is no layer #\(n): the model has \(count) layer\(count == 1 ? "" : "s")",
+          at: r.span, hint: "'summary' shows the layers and their numbers")
+      }
+      _ = try tensor(
+        r.source, at: count, rows: rows, names: names,
+        modelInput: { () throws(ParamCalcError) -> ShapeID in
+          guard let input else { throw .noInputShape(at: r.span) }
+          return input
+        }, at: r.span)
+    }
   }
 
   /// The layer (0-based) whose output, or state, `s` reads; nil for an input of the model not
