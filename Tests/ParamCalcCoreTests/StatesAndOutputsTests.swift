@@ -139,4 +139,14 @@ struct StatesAndOutputsTests {
     #expect(i.session.outputs == [.name("a"), .number(3)])
     #expect(i.session.total == (4 * 3 + 3) + (4 * 2 + 2))
   }
+
+  @Test func anUnknownTensorIsPointedAtWhereItIsWritten() throws {
+    let setup = ["input (4,)", "add dense units=2 as a"]
+    for line in ["add concatenate axis=-1 from a,zzz", "reuse 2 from zzz", "output a,zzz"] {
+      let e = try #require(error(after: setup, line))
+      // The span covers `zzz` itself (three bytes from its first column).
+      let at = try #require(line.range(of: "zzz")).lowerBound.utf16Offset(in: line)
+      #expect(e.span == Span(at, at + 3), "\(line): \(e.message)")
+    }
+  }
 }
