@@ -298,7 +298,8 @@ struct GraphTests {
       "add dot axes=2 from input,input", "add add from a,#2")
     #expect(m.notOnTheWay == [2])
     let text = TextRenderer().summary(m)
-    #expect(oneLine(text).contains("Not read on the way to the last layer: #3."), "\(text)")
+    #expect(
+      oneLine(text).contains("Not read on the way to the last layer: #3 (counted here"), "\(text)")
     // A shared layer's first call is in the model when a later call is read.
     let shared = try model(
       "input left (4,)", "input right (4,)", "add dense units=3 from left",

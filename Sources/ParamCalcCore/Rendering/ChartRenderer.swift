@@ -74,16 +74,7 @@ extension TextRenderer {
       out.append(text: line + "\n")
       if out.count >= 1 << 16, !drain(&out) { return }
     }
-    out.append(
-      text:
-        " Total params: \(style.number(Format.thousands(s.total))) (\(Format.memory(params: s.total)))\n"
-        + " Trainable params: \(Format.thousands(s.trainable)) (\(Format.memory(params: s.trainable)))\n"
-        + " Non-trainable params: \(Format.thousands(s.nonTrainable)) (\(Format.memory(params: s.nonTrainable)))\n"
-    )
-    if s.outputs != nil {
-      let list = s.outputTensors.map { "\($0.name) \($0.shape.description)" }
-      out.append(text: " Outputs: " + list.joined(separator: ", ") + "\n")
-    }
+    out.append(text: totals(s))
     let note = ExportRenderer.deadNote(s)
     if !note.isEmpty {
       out.append(text: Format.wrap(note, lead: " ", leadWidth: 1, hanging: 1, width: lineWidth))

@@ -74,15 +74,20 @@ public enum ExportRenderer {
   static func modelName(_ s: Session) -> String { s.isGraph ? "functional" : "sequential" }
 
   /// What a graph's totals leave out or count beyond Keras's model (the summary's footer, in
-  /// one sentence); empty for a chain or when every layer is on the way to an output.
-  static func deadNote(_ s: Session) -> String {
+  /// one sentence, naming the first `listing` layers or all); empty for a chain or when every
+  /// layer is on the way to an output.
+  static func deadNote(_ s: Session, listing: Int = .max) -> String {
     let dead = s.notOnTheWay
     guard !dead.isEmpty else { return "" }
-    let list = dead.map { "#\($0 + 1)" }.joined(separator: ", ")
+    let list =
+      dead.prefix(listing).map { "#\($0 + 1)" }.joined(separator: ", ")
+      + (dead.count > listing ? " and \(dead.count - listing) more" : "")
     return s.outputs == nil
       ? "Not read on the way to the last layer: \(list) (counted here; Keras's "
-        + "Model(inputs, outputs) with the last layer as its output would leave them out)."
-      : "On the way to no output: \(list) (left out of the totals, as Keras leaves them out)."
+        + "Model(inputs, outputs) with the last layer as its output would leave them out; "
+        + "'output NAME,...' names other outputs)."
+      : "On the way to no output: \(list) (left out of the totals, as Keras's "
+        + "Model(inputs, outputs) leaves them out)."
   }
 
   // MARK: Markdown

@@ -255,32 +255,29 @@ extension TextRenderer {
       if out.count >= 1 << 16, !drain(&out) { return }
     }
     out.append(contentsOf: rule("└", "─", "┴", "┘"))
-    out.append(
-      text:
-        " Total params: \(style.number(Format.thousands(s.total))) (\(Format.memory(params: s.total)))\n"
-        + " Trainable params: \(Format.thousands(s.trainable)) (\(Format.memory(params: s.trainable)))\n"
-        + " Non-trainable params: \(Format.thousands(s.nonTrainable)) (\(Format.memory(params: s.nonTrainable)))\n"
-    )
+    out.append(text: totals(s))
+    if graphNames != nil { out.append(text: Self.deadFooter(s)) }
+  }
+
+  /// The totals under a summary (Keras's three lines), and the outputs `output` declared.
+  func totals(_ s: Session) -> String {
+    var out =
+      " Total params: \(style.number(Format.thousands(s.total))) (\(Format.memory(params: s.total)))\n"
+      + " Trainable params: \(Format.thousands(s.trainable)) (\(Format.memory(params: s.trainable)))\n"
+      + " Non-trainable params: \(Format.thousands(s.nonTrainable)) (\(Format.memory(params: s.nonTrainable)))\n"
     if s.outputs != nil {
       let list = s.outputTensors.map { "\($0.name) \($0.shape.description)" }
-      out.append(text: " Outputs: " + list.joined(separator: ", ") + "\n")
+      out += " Outputs: " + list.joined(separator: ", ") + "\n"
     }
-    if graphNames != nil { out.append(text: Self.deadFooter(s)) }
+    return out
   }
 
   /// In a graph, the layers on the way to no output, directly or through others: without
   /// `output`, counted here and left out of a Keras model whose output is the last layer; with
   /// it, left out of the totals as Keras leaves them out.
   static func deadFooter(_ s: Session) -> String {
-    let dead = s.notOnTheWay
-    guard !dead.isEmpty else { return "" }
-    let shown = dead.prefix(8).map { "#\($0 + 1)" }.joined(separator: ", ")
-    let more = dead.count > 8 ? " and \(dead.count - 8) more" : ""
-    let text =
-      s.outputs == nil
-      ? "Not read on the way to the last layer: \(shown)\(more). They are counted here; Keras's Model(inputs, outputs) with the last layer as its output would leave them out ('output NAME,...' names other outputs)."
-      : "On the way to no output: \(shown)\(more). Left out of the totals, as Keras's Model(inputs, outputs) leaves them out."
-    return String(Format.wrap(text, lead: " ", leadWidth: 1, hanging: 1))
+    let text = ExportRenderer.deadNote(s, listing: 8)
+    return text.isEmpty ? "" : String(Format.wrap(text, lead: " ", leadWidth: 1, hanging: 1))
   }
 
   /// The footer of a summary after lines in error: the table is then not the model the script
