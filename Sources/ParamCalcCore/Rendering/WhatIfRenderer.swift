@@ -174,8 +174,8 @@ public enum WhatIfRenderer {
     o.add("trainable_after", d.trainableAfter)
     o.add("non_trainable_before", d.nonTrainableBefore)
     o.add("non_trainable_after", d.nonTrainableAfter)
-    o.add("memory_before", raw: d.memoryBefore.map(String.init) ?? "null")
-    o.add("memory_after", raw: d.memoryAfter.map(String.init) ?? "null")
+    o.add("memory_bytes_before", raw: d.memoryBefore.map(String.init) ?? "null")
+    o.add("memory_bytes_after", raw: d.memoryAfter.map(String.init) ?? "null")
   }
 
   static func side(_ s: LayerSide) -> String {
