@@ -276,4 +276,24 @@ struct WhatIfTests {
     #expect(text.contains("#4 (was #3) Dense  650 → 330 params (-320)"))
     #expect(text.split(separator: "\n").allSatisfy { $0.count <= 100 })
   }
+
+  @Test func theShortcutAgreesAfterKeep() throws {
+    // Lines run by bytes (the shortcut remembers what they built) before and after a keep give
+    // the model that lines parsed one by one give.
+    let lines =
+      Self.setup + [
+        "add dense units=10", "try insert 2 dense units=32", "keep", "add dense units=10",
+        "add dropout rate=0.5", "try remove 1", "keep", "add dense units=10", "undo", "redo",
+      ]
+    var fast = Interpreter()
+    var plain = Interpreter()
+    for line in lines {
+      var copy = line
+      _ = try copy.withUTF8 { b in
+        Result { () throws(ParamCalcError) -> Response? in try fast.run(bytes: b) }
+      }.get()
+      _ = try plain.run(line: line)
+    }
+    #expect(fast.session.fingerprint == plain.session.fingerprint)
+  }
 }

@@ -215,8 +215,8 @@ extension Interpreter {
   mutating func keep(at span: Span) throws(ParamCalcError) -> Response {
     guard let tried = whatIf.tried else {
       throw .nothingTo(
-        "keep: no edit was tried ('try 2 units=64', 'try insert 2 dropout rate=0.5' or "
-          + "'try remove 2' first)", at: span)
+        "keep: no edit was tried, or the last one tried was refused ('try 2 units=64', "
+          + "'try insert 2 dropout rate=0.5' or 'try remove 2' first)", at: span)
     }
     guard tried.fingerprint == session.fingerprint else {
       whatIf.tried = nil
