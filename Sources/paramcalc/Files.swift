@@ -192,11 +192,32 @@ enum Files {
   static func load(
     _ name: FileName, into interpreter: inout Interpreter, at span: Span, memoryLimit: Int?
   ) throws(ParamCalcError) -> EditOutcome {
+    let loader = try read(
+      name, into: interpreter.beginLoad(path: name.description), at: span,
+      memoryLimit: memoryLimit)
+    return try interpreter.finishLoad(loader, at: span)
+  }
+
+  /// `compare FILE`: the model the script builds (read as `load` reads it) compared with the
+  /// model now, which is unchanged.
+  static func compare(
+    _ name: FileName, with interpreter: Interpreter, at span: Span, memoryLimit: Int?
+  ) throws(ParamCalcError) -> Response {
+    let loader = try read(
+      name, into: interpreter.beginLoad(path: name.description), at: span,
+      memoryLimit: memoryLimit)
+    return interpreter.compare(with: loader)
+  }
+
+  /// Runs a script's lines through `loader`, to its end or its `quit`.
+  static func read(_ name: FileName, into start: Loader, at span: Span, memoryLimit: Int?)
+    throws(ParamCalcError) -> Loader
+  {
     let fd = try open(forReading: name, at: span)
     defer { close(fd) }
     let path = name.description
     var reader = LineReader(fd: fd, measuresLongLines: false)
-    var loader = interpreter.beginLoad(path: path)
+    var loader = start
     var lines = 0
     while let line = reader.nextChecked() {
       lines += 1
@@ -210,7 +231,7 @@ enum Files {
       }
       switch line {
       case .text(let s):
-        if try !loader.feed(s) { return try interpreter.finishLoad(loader, at: span) }
+        if try !loader.feed(s) { return loader }
       case .binary(let why):
         throw loader.refuse(why, at: span)
       }
@@ -221,7 +242,7 @@ enum Files {
     if reader.failure != 0 {
       throw .file(path: path, reason: "cannot read: " + reason(reader.failure), at: span)
     }
-    return try interpreter.finishLoad(loader, at: span)
+    return loader
   }
 
   /// The script arguments as the bytes the command line gave (a file name need not be UTF-8;

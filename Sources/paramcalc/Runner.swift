@@ -85,6 +85,8 @@ struct Runner {
         response = try ModelFiles.importLayer(path, request, into: &interpreter, at: span)
       case .play(let path, let span):
         try play(path, at: span)
+      case .compareFile(let path, let span):
+        response = try Files.compare(path, with: interpreter, at: span, memoryLimit: memoryLimit)
       case .quit:
         quit = true
       default: break

@@ -11,6 +11,7 @@ struct CommandTableTests {
     "summary", "total",
     "explain", "layers",
     "memory",
+    "try", "keep", "snapshot", "compare",
     "help", "prompt", "quiz", "save", "export", "load", "import", "play", "quit",
   ]
   /// The commands that only show or save the model, or leave: a failed line of one of them is not a
@@ -18,6 +19,7 @@ struct CommandTableTests {
   static let notEditing: Set<String> = [
     "summary", "total", "explain", "layers", "help", "prompt", "quiz", "save", "export", "quit",
     "memory",
+    "try", "snapshot", "compare",
   ]
 
   /// What parsing a line gives: the command's kind, or the error.
@@ -38,6 +40,7 @@ struct CommandTableTests {
       .input, .add, .reuse, .output, .insert, .remove, .set, .prompt, .quiz, .save, .export,
       .load, .importFile,
       .play,
+      .tryEdit, .snapshot, .compare,
     ]
     for info in CommandTable.all {
       for word in info.words {
@@ -73,6 +76,8 @@ struct CommandTableTests {
       ("import m.json", .importFile),
       ("play m.pc", .play),
       ("quit", .quit), ("exit", .quit),
+      ("try 1 units=8", .tryEdit), ("keep", .keep), ("snapshot base", .snapshot),
+      ("compare base", .compare),
     ]
     #expect(Set(lines.map(\.1)) == Set(CommandKind.allCases))
     for (line, kind) in lines {

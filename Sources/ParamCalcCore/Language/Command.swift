@@ -39,6 +39,14 @@ public enum Command: Equatable, Sendable {
   indirect case importLayer(path: FileName, at: Span, LayerRequest)
   case play(path: FileName, at: Span)
   case quit
+  /// `try N key=value`, `try insert N TYPE ...`, `try remove N`: the edit's effect, not applied.
+  indirect case tryEdit(Command)
+  /// `keep`: the last tried edit, applied.
+  case keep
+  /// `snapshot NAME`: the model kept under NAME.
+  case snapshot(name: String, at: Span)
+  /// `compare NAME|FILE`: a snapshot's name or a saved script (quoted: a file).
+  case compare(FileName, quoted: Bool, at: Span)
 
   /// Which command this is.
   public var kind: CommandKind {
@@ -66,6 +74,10 @@ public enum Command: Equatable, Sendable {
     case .importFile, .importLayer: return .importFile
     case .play: return .play
     case .quit: return .quit
+    case .tryEdit: return .tryEdit
+    case .keep: return .keep
+    case .snapshot: return .snapshot
+    case .compare: return .compare
     }
   }
 

@@ -56,7 +56,7 @@ public struct CommandParser {
     // A file name may be any bytes: invalid UTF-8 is refused on a line of another command.
     if let i = invalidUTF8,
       named?.0 != .save && named?.0 != .load && named?.0 != .play
-        && named?.0 != .importFile && named?.0 != .export
+        && named?.0 != .importFile && named?.0 != .export && named?.0 != .compare
     {
       throw .syntax(
         "invalid UTF-8 (byte 0x\(String(b[i], radix: 16, uppercase: true)))", at: Span(i, i + 1),
@@ -174,6 +174,20 @@ public struct CommandParser {
       return .layers
     case .memory:
       return .memory(try MemoryOptions.read(try arguments(Array(rest), command: word)))
+    case .tryEdit:
+      return .tryEdit(try triedEdit(Array(rest), end: end))
+    case .keep:
+      try noMore()
+      return .keep
+    case .snapshot:
+      guard let t = rest.first else {
+        throw .missingOperand(command: word, what: "a name, e.g. 'snapshot before'", at: end)
+      }
+      try noMore1(rest, word)
+      try checkName(t)
+      return .snapshot(name: text(t), at: t)
+    case .compare:
+      return try compare(Array(rest), end: end)
     case .quit:
       try noMore()
       return .quit
@@ -316,5 +330,80 @@ extension CommandParser {
     var request = LayerRequest(type: "import", typeSpan: span, arguments: [])
     try wiring(clauses, into: &request, end: end)
     return .importLayer(path: path, at: span, request)
+  }
+}
+
+extension CommandParser {
+  /// Refuses anything after the first operand.
+  func noMore1(_ rest: ArraySlice<Span>, _ word: String) throws(ParamCalcError) {
+    if rest.count > 1 {
+      throw .extraTokens(at: Span(rest[rest.startIndex + 1].start, tokens.last!.end), command: word)
+    }
+  }
+
+  /// The edit after `try`: `N key=value ...` (or `set N ...`), `insert N TYPE ...`,
+  /// `remove N`, `add TYPE ...`, read as those commands read it.
+  func triedEdit(_ rest: [Span], end: Span) throws(ParamCalcError) -> Command {
+    guard let first = rest.first else {
+      throw .missingOperand(
+        command: "try",
+        what: "an edit, e.g. 'try 2 units=64', 'try insert 2 dropout rate=0.5' or 'try remove 2'",
+        at: end)
+    }
+    let word = commandWord(first)?.0
+    var toks = rest
+    if word == .insert || word == .remove || word == .set || word == .add { toks.removeFirst() }
+    switch word {
+    case .insert:
+      try spacedEquals()
+      let (n, span) = try index(toks.first, command: "try insert", end: end)
+      return .insert(
+        index: n, indexSpan: span,
+        try layerRequest(Array(toks.dropFirst()), command: "try insert", end: end))
+    case .add:
+      try spacedEquals()
+      return .add(try layerRequest(toks, command: "try add", end: end))
+    case .remove:
+      let (n, span) = try index(toks.first, command: "try remove", end: end)
+      if toks.count > 1 {
+        throw .extraTokens(at: Span(toks[1].start, toks.last!.end), command: "try remove")
+      }
+      return .remove(index: n, indexSpan: span)
+    case .set, nil:
+      try spacedEquals()
+      let (n, span) = try index(toks.first, command: "try", end: end)
+      let args = try arguments(Array(toks.dropFirst()), command: "try")
+      if args.isEmpty {
+        throw .missingOperand(
+          command: "try", what: "at least one key=value to change, e.g. 'try 2 units=64'",
+          at: end)
+      }
+      return .set(index: n, indexSpan: span, arguments: args)
+    default:
+      throw .syntax(
+        "'try' tries an edit of a layer, not '\(text(first))'", at: first,
+        hint: "'try N key=value', 'try insert N TYPE ...', 'try remove N' or 'try add TYPE ...'")
+    }
+  }
+
+  /// `compare NAME|FILE`: a snapshot's name, or a file named as `load` names it (one quoted
+  /// string, or the rest of the line as written).
+  func compare(_ toks: [Span], end: Span) throws(ParamCalcError) -> Command {
+    guard let t = toks.first, let last = toks.last else {
+      throw .missingOperand(
+        command: "compare",
+        what: "a snapshot's name or a saved script, e.g. 'compare before' or 'compare model.pc'",
+        at: end)
+    }
+    let span = Span(t.start, last.end)
+    if toks.count == 1, b[t.start] == UInt8(ascii: "'") || b[t.start] == UInt8(ascii: "\"") {
+      let (inner, _) = try quoted(t)
+      let path = FileName(bytes: unquoted(inner, quote: b[t.start]))
+      if path.bytes.isEmpty {
+        throw .missingOperand(command: "compare", what: "a file name", at: t)
+      }
+      return .compare(path, quoted: true, at: span)
+    }
+    return .compare(FileName(bytes: Array(b[span.start..<span.end])), quoted: false, at: span)
   }
 }

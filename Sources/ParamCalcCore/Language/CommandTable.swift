@@ -4,6 +4,7 @@ public enum CommandKind: Int, CaseIterable, Sendable {
   case input, add, reuse, output, insert, remove, set, undo, redo, clear, summary, total, explain,
     layers
   case memory
+  case tryEdit, keep, snapshot, compare
   case help, prompt, quiz, save, export, load, importFile, play, quit
 
   /// The command's entry in `CommandTable`.
@@ -108,6 +109,23 @@ public enum CommandTable {
           "memory [dtype=float32|bfloat16|float16|int8] [batch=N] [optimizer=O] [mixed=true] [length=N]",
         editsModel: false,
         "Estimates the memory to train the model: its weights, their gradients, the optimizer's state (optimizer=O: sgd, momentum, rmsprop, or adam, the default) and the forward activations kept for the backward pass, each with its formula, and their total. dtype sets the bytes of a number (float32 4, bfloat16 and float16 2, int8 1: int8 weights are not trained, so only weights and activations count); mixed=true keeps the weights, gradients and optimizer state in float32 and computes in dtype, as Keras's mixed_float16 and mixed_bfloat16 do. Activations are every layer's outputs per sample times batch (default 1); an input axis of unknown size needs length=N. An estimate: no framework workspace, no fusion."
+      ),
+      CommandInfo(
+        .tryEdit, "try", usage: "try N key=value ... | try insert N TYPE ... | try remove N",
+        editsModel: false,
+        "Shows what an edit would do without doing it: each layer it changes, before and after (count and output shape), and the totals (and the memory estimate) before and after. The model is unchanged; 'keep' applies the edit. An edit Keras would refuse is refused as the edit itself is."
+      ),
+      CommandInfo(
+        .keep, "keep", usage: "keep", editsModel: true,
+        "Applies the edit 'try' showed last, as if it had been typed (undo takes it back). Refused when nothing was tried, or when the model changed after the try."
+      ),
+      CommandInfo(
+        .snapshot, "snapshot", usage: "snapshot NAME", editsModel: false,
+        "Keeps the model as it is now under NAME, for 'compare NAME' (in this session; 'save' writes a file)."
+      ),
+      CommandInfo(
+        .compare, "compare", usage: "compare NAME|FILE", editsModel: false,
+        "Shows the differences between the model now and the snapshot NAME, or the model a saved script FILE builds (read as 'load' reads it, without loading it): layer by layer, matched by index (layer N with layer N), each count and output shape before and after, layers past the end of the other model as added or removed, and the totals."
       ),
       CommandInfo(
         .help, "help", usage: "help [COMMAND|LAYER]", editsModel: false,

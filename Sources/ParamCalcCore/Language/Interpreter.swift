@@ -32,6 +32,11 @@ public enum Response: Sendable {
   /// The executable steps through the lesson in `path` at the prompt.
   case play(path: FileName, at: Span)
   case quit
+  /// `try`, `snapshot`, `compare`: what a what-if shows (`WhatIf.swift`).
+  indirect case whatIf(WhatIfReport)
+  /// The executable reads the script `path` as `load` reads it and calls
+  /// `Interpreter.compare(with:)`.
+  case compareFile(path: FileName, at: Span)
 
   /// The name of the command that gave this response, as written in the language.
   public var command: String {
@@ -50,6 +55,8 @@ public enum Response: Sendable {
     case .importFile, .imported, .importLayer: return CommandKind.importFile.name
     case .play: return CommandKind.play.name
     case .quit: return CommandKind.quit.name
+    case .whatIf(let report): return report.command
+    case .compareFile: return CommandKind.compare.name
     }
   }
 }
@@ -77,6 +84,8 @@ public struct Interpreter: Sendable {
   public var quizzes = false
   /// Whether a person types the lines at a terminal (the prompt), not a script: `quiz` needs one.
   public var atTerminal = false
+  /// The snapshots and the last tried edit (`try`, `keep`, `snapshot`, `compare`).
+  var whatIf = WhatIf()
 
   public init(session: Session = Session()) { self.session = session }
 
@@ -219,6 +228,14 @@ public struct Interpreter: Sendable {
       guard atTerminal else { throw .needsTerminal("play", at: span) }
       return .play(path: path, at: span)
     case .quit: return .quit
+    case .tryEdit(let edit):
+      return .whatIf(try tryEdit(edit, lineLength: lineLength))
+    case .keep:
+      return try keep(at: whole)
+    case .snapshot(let name, _):
+      return .whatIf(snapshot(name))
+    case .compare(let target, let quoted, let span):
+      return try compare(target, quoted: quoted, at: span)
     }
   }
 
@@ -298,7 +315,7 @@ public struct Loader: Sendable {
       guard let command = try CommandParser.parse(line) else { return true }
       switch command {
       case .input, .namedInput, .add, .reuse, .output, .insert, .remove, .set, .undo, .redo,
-        .clear:
+        .clear, .tryEdit, .keep:
         _ = try fresh.execute(command, lineLength: line.utf8.count)
       case .save, .export, .load, .play, .importFile, .importLayer:
         throw ParamCalcError.syntax(

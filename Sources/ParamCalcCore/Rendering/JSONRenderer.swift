@@ -117,6 +117,8 @@ public enum JSONRenderer {
       o.add("bytes", request.script.utf8.count)
     case .load, .importFile, .importLayer, .play, .quit:
       break
+    case .whatIf(let report): return WhatIfRenderer.json(report, line: line)
+    case .compareFile: break
     }
     return o.string
   }

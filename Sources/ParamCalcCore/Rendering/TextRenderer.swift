@@ -108,7 +108,8 @@ public struct TextRenderer: Sendable {
     case .export(let format, let path, let request):
       out.append(text: Self.exported(format, path, request, session))
     case .imported(_, let model): imported(model, session, into: &out)
-    case .load, .importFile, .importLayer, .play, .quit: break
+    case .load, .importFile, .importLayer, .play, .quit, .compareFile: break
+    case .whatIf(let report): out.append(text: WhatIfRenderer.text(report, width: lineWidth))
     }
   }
 
