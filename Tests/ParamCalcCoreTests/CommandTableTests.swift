@@ -11,6 +11,7 @@ struct CommandTableTests {
     "summary", "total",
     "explain", "layers",
     "memory",
+    "flops",
     "help", "prompt", "quiz", "save", "export", "load", "import", "play", "quit",
   ]
   /// The commands that only show or save the model, or leave: a failed line of one of them is not a
@@ -18,6 +19,7 @@ struct CommandTableTests {
   static let notEditing: Set<String> = [
     "summary", "total", "explain", "layers", "help", "prompt", "quiz", "save", "export", "quit",
     "memory",
+    "flops",
   ]
 
   /// What parsing a line gives: the command's kind, or the error.
@@ -69,6 +71,7 @@ struct CommandTableTests {
       ("clear", .clear), ("summary", .summary), ("total", .total), ("explain all", .explain),
       ("layers", .layers), ("help dense", .help), ("prompt total", .prompt), ("quiz on", .quiz),
       ("memory dtype=bfloat16 batch=32 optimizer=adam mixed=true", .memory),
+      ("flops batch=32 length=10", .flops), ("explain 1 flops", .flops),
       ("save m.pc", .save), ("export csv m.csv", .export), ("load m.pc", .load),
       ("import m.json", .importFile),
       ("play m.pc", .play),
@@ -189,6 +192,7 @@ struct CommandTableTests {
       ("input (None,25)", "input"), ("add dense units=4", "add"), ("summary", "summary"),
       ("total", "total"), ("explain", "explain"), ("layers", "layers"), ("help", "help"),
       ("memory length=5", "memory"),
+      ("flops length=5", "flops"),
       ("save m.pc", "save"), ("load m.pc", "load"), ("undo", "undo"), ("exit", "quit"),
     ] {
       let (_, response) = try #require(try interpreter.run(line: line), "\(line)")
