@@ -71,7 +71,7 @@ struct CommandTableTests {
       ("clear", .clear), ("summary", .summary), ("total", .total), ("explain all", .explain),
       ("layers", .layers), ("help dense", .help), ("prompt total", .prompt), ("quiz on", .quiz),
       ("memory dtype=bfloat16 batch=32 optimizer=adam mixed=true", .memory),
-      ("flops batch=32 length=10", .flops), ("explain 1 flops", .flops),
+      ("flops batch=32 length=10", .flops),
       ("save m.pc", .save), ("export csv m.csv", .export), ("load m.pc", .load),
       ("import m.json", .importFile),
       ("play m.pc", .play),
