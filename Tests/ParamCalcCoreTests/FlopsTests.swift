@@ -117,6 +117,16 @@ struct FlopsTests {
     #expect(longer.rows[0].parts.first { $0.name == "scores QKᵀ" }?.value == 4 * scores)
   }
 
+  @Test func wrappersCountTheirLayerAtEverySliceOrInBothDirections() throws {
+    let t = try report(["input (128,64)", "add timedistributed dense units=256 use_bias=false"])
+    #expect(t.macs == 128 * 64 * 256)
+    let b = try report(["input (10,8)", "add bidirectional simplernn units=4 merge_mode=sum"])
+    // Two SimpleRNNs over 10 steps: (8 × 4 + 4 × 4) MACs a step each; per step and direction
+    // 4 FLOPs to add the two products, 4 for the bias, 4 for tanh; the sum merges 4 outputs.
+    #expect(b.macs == 2 * 10 * (8 * 4 + 4 * 4))
+    #expect(b.flops == 2 * b.macs + 2 * 10 * 12 + 4)
+  }
+
   @Test func aSharedLayerCountsOnEveryCall() throws {
     let setup = [
       "input a (8,)", "input b (8,)", "add dense units=4 as left from a",

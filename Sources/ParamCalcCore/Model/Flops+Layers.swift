@@ -57,21 +57,74 @@ struct FlopsFormula {
       output = cf.channelsLast(layer.output, inputRank: layer.input.rank)
       model = cf.inner
     }
+    return try f.compute(model, input, output, layer.inputs) ? f : nil
+  }
+
+  /// Adds the parts of `model` on `input`; false when paramcalc has no formula for it.
+  mutating func compute(_ model: any LayerModel, _ input: Shape, _ output: Shape, _ inputs: [Shape])
+    throws(Overflow) -> Bool
+  {
+    var f = self
+    defer { self = f }
     let done: Bool
     switch model {
+    case let m as TimeDistributed: done = try f.timeDistributed(m, input, output)
+    case let m as Bidirectional: done = try f.bidirectional(m, input, output)
     case let m as Dense: done = try f.dense(m, input, output)
     case let m as EinsumDense: done = try f.einsum(m, input, output)
     case let m as Convolution: done = try f.convolution(m, input, output)
     case let m as ConvolutionVariant: done = try f.variant(m, input, output)
     case let m as Recurrent: done = try f.recurrent(m, input, output)
-    case let m as MultiHeadAttention: done = try f.attention(m, layer.inputs)
+    case let m as MultiHeadAttention: done = try f.attention(m, inputs)
     case let m as Normalization: done = try f.normalization(m, output)
     case let m as Pooling: done = try f.pooling(m, output)
     case let m as GlobalPooling: done = try f.globalPooling(m, input)
-    case let m as ElementwiseMerge: done = try f.merge(m.typeName, layer.inputs, output)
+    case let m as ElementwiseMerge: done = try f.merge(m.typeName, inputs, output)
     default: done = try f.elementwise(model.typeName, output)
     }
-    return done ? f : nil
+    return done
+  }
+
+  /// Takes the terms and parts of `inner`, each part times the extra factors `by`, its name
+  /// after `prefix`.
+  mutating func adopt(_ inner: FlopsFormula, by: [String], prefix: String) throws(Overflow) {
+    for t in inner.terms { term(t.symbol, t.value, t.source, t.meaning) }
+    for p in inner.parts { try part(prefix + p.name, p.kind, by + p.symbols) }
+  }
+
+  mutating func timeDistributed(_ m: TimeDistributed, _ input: Shape, _ output: Shape)
+    throws(Overflow) -> Bool
+  {
+    var inner = FlopsFormula(layer)
+    let step = m.step(input)
+    let out = Shape(Array(output.dims.dropFirst()))
+    guard try inner.compute(m.inner, step, out, [step]) else { return false }
+    term(
+      "t", input.dims[0] ?? 0, "input shape \(input.description)",
+      "the slices along axis 1: the wrapped layer runs on each")
+    try adopt(inner, by: ["t"], prefix: "")
+    return true
+  }
+
+  mutating func bidirectional(_ m: Bidirectional, _ input: Shape, _ output: Shape)
+    throws(Overflow) -> Bool
+  {
+    guard m.backward == nil, let one = try? m.inner.infer(input) else { return false }
+    var inner = FlopsFormula(layer)
+    guard try inner.compute(m.inner, input, one.output, [input]) else { return false }
+    try adopt(inner, by: [], prefix: "forward ")
+    try adopt(inner, by: [], prefix: "backward ")
+    let per: Int
+    switch m.mergeMode {
+    case "concat": return true
+    case "sum", "mul": per = 1
+    case "ave": per = 2
+    default: return m.mergeMode == "None" || m.mergeMode == "none"
+    }
+    try elements("E", output, "output shape")
+    term("m", per, "argument merge_mode=\(m.mergeMode)", "FLOPs per element to merge the two")
+    try part("merge", .flops, ["E", "m"])
+    return true
   }
 
   /// `E`: the elements of a shape per sample.
@@ -82,12 +135,14 @@ struct FlopsFormula {
   }
 
   /// `P`: the positions of a shape (every axis but the last, the channels).
-  mutating func positions(_ symbol: String, _ shape: Shape, _ what: String) throws(Overflow) {
+  mutating func positions(
+    _ symbol: String, _ shape: Shape, _ what: String, last: String = "the channels"
+  ) throws(Overflow) {
     let n = try Checked.product(shape.dims.dropLast().map { $0 ?? 0 })
     let axes = shape.dims.dropLast().map { String($0 ?? 0) }.joined(separator: " × ")
     term(
       symbol, n, "\(what) \(shape.description)",
-      "positions: \(axes.isEmpty ? "1" : axes), every axis but the channels")
+      "positions: \(axes.isEmpty ? "1" : axes), every axis but \(last)")
   }
 
   mutating func bias(_ on: Bool, _ output: Shape) throws(Overflow) {
@@ -103,7 +158,7 @@ struct FlopsFormula {
   }
 
   mutating func dense(_ m: Dense, _ input: Shape, _ output: Shape) throws(Overflow) -> Bool {
-    try positions("P", input, "input shape")
+    try positions("P", input, "input shape", last: "the features")
     term("n", input.last ?? 0, "input shape \(input.description)", "the features each unit reads")
     term("u", m.units, source("units", String(m.units)), "the units, one output each")
     try part("kernel", .macs, ["P", "n", "u"])
@@ -229,15 +284,19 @@ struct FlopsFormula {
     guard !m.useGate, let (q, v, k) = try? attentionRoles(inputs, "MultiHeadAttention") else {
       return false
     }
-    try positions("Tq", q, "query shape")
-    try positions("Tk", k, "key shape")
-    try positions("Tv", v, "value shape")
+    try positions("Tq", q, "query shape", last: "the features")
+    try positions("Tk", k, "key shape", last: "the features")
+    try positions("Tv", v, "value shape", last: "the features")
     term("dq", q.last ?? 0, "query shape \(q.description)", "the query's features")
     term("dk_in", k.last ?? 0, "key shape \(k.description)", "the key's features")
     term("dv_in", v.last ?? 0, "value shape \(v.description)", "the value's features")
     term("h", m.heads, source("num_heads", String(m.heads)), "the heads")
     term("dk", m.keyDim, source("key_dim", String(m.keyDim)), "the size of a query or key head")
-    term("dv", m.valueDim, source("value_dim", String(m.valueDim)), "the size of a value head")
+    term(
+      "dv", m.valueDim,
+      layer.spec.arguments.contains { $0.key == "value_dim" }
+        ? "argument value_dim=\(m.valueDim)" : "default: value_dim is key_dim",
+      "the size of a value head")
     let o = m.outputShape.map { $0.reduce(1, *) } ?? (q.last ?? 0)
     term(
       "O", o, m.outputShape == nil ? "query shape \(q.description)" : "argument output_shape",
