@@ -127,6 +127,18 @@ struct FlopsTests {
     #expect(b.flops == 2 * b.macs + 2 * 10 * 12 + 4)
   }
 
+  @Test func aModelUsedAsALayerCountsItsLayers() throws {
+    let r = try report([
+      "input (8,)", "add sequential script=\"input (8,); add dense units=4; add dense units=2\"",
+      "add dense units=3",
+    ])
+    // Inside: 8 × 4 and 4 × 2 MACs with 4 and 2 biases; outside: 2 × 3 MACs and 3 biases.
+    #expect(r.macs == 32 + 8 + 6)
+    #expect(r.flops == (64 + 4) + (16 + 2) + (12 + 3))
+    #expect(r.rows.map(\.label) == ["#1", "#1.1", "#1.2", "#2"])
+    #expect(r.rows[0].isGroup && r.rows[0].macs == 40)
+  }
+
   @Test func aSharedLayerCountsOnEveryCall() throws {
     let setup = [
       "input a (8,)", "input b (8,)", "add dense units=4 as left from a",

@@ -17,7 +17,7 @@ struct FlopsEndToEndTests {
     let r = try Binary.run(stdin: "input (784,)\nadd dense units=10\nflops batch=4\n")
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("per sample: 7,840 MACs, 15,690 FLOPs\n"), "\(r.stdout)")
-    #expect(r.stdout.contains("FLOPs × batch = 15,690 × 4 = 62,760"), "\(r.stdout)")
+    #expect(r.stdout.contains("FLOPs × batch = 15,690 × 4 = 62,760\n"), "\(r.stdout)")
     let e = try Binary.run(stdin: "input (784,)\nadd dense units=10\nexplain 1 flops\n")
     #expect(e.stdout.contains("kernel: P × n × u = 1 × 784 × 10 = 7,840 MACs"), "\(e.stdout)")
   }

@@ -35,9 +35,8 @@ public enum FlopsRenderer {
     }
     out += "  per sample: \(t(r.macs)) MACs, \(t(r.flops)) FLOPs\n"
     let b = r.options.batch
-    out +=
-      "  batch \(t(b)): MACs × batch = \(t(r.macs)) × \(t(b)) = \(t(r.batchMacs)); "
-      + "FLOPs × batch = \(t(r.flops)) × \(t(b)) = \(t(r.batchFlops))\n"
+    out += "  batch \(t(b)): MACs × batch = \(t(r.macs)) × \(t(b)) = \(t(r.batchMacs))\n"
+    out += "           FLOPs × batch = \(t(r.flops)) × \(t(b)) = \(t(r.batchFlops))\n"
     let missing = r.notCounted
     if !missing.isEmpty {
       out += Format.wrap(
