@@ -62,6 +62,15 @@ struct FlopsTests {
     #expect(r.flops == 2 * macs + 26 * 26 * 32)
   }
 
+  @Test func channelsFirstAndFrozenLayersAreCountedAlike() throws {
+    let r = try report([
+      "input (3,10,10)", "add conv2d filters=4 kernel_size=3 data_format=channels_first",
+      "add dense units=2 trainable=false use_bias=false",
+    ])
+    // 8 × 8 positions × 3 × 3 × 3 channels × 4 filters; the Dense reads the last axis (8).
+    #expect(r.macs == 8 * 8 * 9 * 3 * 4 + 4 * 8 * 8 * 2)
+  }
+
   @Test func groupedConvReadsAShareOfTheChannels() throws {
     let r = try report([
       "input 10x10x8", "add conv2d filters=4 kernel_size=3 groups=2 use_bias=false",
