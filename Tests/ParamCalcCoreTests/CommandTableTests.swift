@@ -11,6 +11,7 @@ struct CommandTableTests {
     "summary", "total",
     "explain", "layers",
     "memory",
+    "flops",
     "try", "keep", "snapshot", "compare",
     "help", "prompt", "quiz", "save", "export", "load", "import", "play", "quit",
   ]
@@ -19,6 +20,7 @@ struct CommandTableTests {
   static let notEditing: Set<String> = [
     "summary", "total", "explain", "layers", "help", "prompt", "quiz", "save", "export", "quit",
     "memory",
+    "flops",
     "try", "snapshot", "compare",
   ]
 
@@ -72,6 +74,7 @@ struct CommandTableTests {
       ("clear", .clear), ("summary", .summary), ("total", .total), ("explain all", .explain),
       ("layers", .layers), ("help dense", .help), ("prompt total", .prompt), ("quiz on", .quiz),
       ("memory dtype=bfloat16 batch=32 optimizer=adam mixed=true", .memory),
+      ("flops batch=32 length=10", .flops),
       ("save m.pc", .save), ("export csv m.csv", .export), ("load m.pc", .load),
       ("import m.json", .importFile),
       ("play m.pc", .play),
@@ -194,6 +197,7 @@ struct CommandTableTests {
       ("input (None,25)", "input"), ("add dense units=4", "add"), ("summary", "summary"),
       ("total", "total"), ("explain", "explain"), ("layers", "layers"), ("help", "help"),
       ("memory length=5", "memory"),
+      ("flops length=5", "flops"),
       ("save m.pc", "save"), ("load m.pc", "load"), ("undo", "undo"), ("exit", "quit"),
     ] {
       let (_, response) = try #require(try interpreter.run(line: line), "\(line)")

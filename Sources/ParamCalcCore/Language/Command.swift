@@ -24,6 +24,8 @@ public enum Command: Equatable, Sendable {
   /// `memory [dtype=...] [batch=N] [optimizer=...] [mixed=true] [length=N]`: the estimate of the
   /// memory to train the model.
   indirect case memory(MemoryOptions)
+  /// `flops [batch=N] [length=N]`, or `explain N flops`: the compute of a forward pass.
+  indirect case flops(FlopsOptions)
   case help(topic: String?, at: Span)
   /// `explain on|off`, `prompt total|plain`, `quiz on|off`: a setting of the session, not of
   /// the model.
@@ -66,6 +68,7 @@ public enum Command: Equatable, Sendable {
     case .explain: return .explain
     case .layers: return .layers
     case .memory: return .memory
+    case .flops: return .flops
     case .help: return .help
     case .setting(let setting, _): return setting.kind
     case .save: return .save

@@ -188,11 +188,21 @@ public struct CommandParser {
       return .snapshot(name: text(t), at: t)
     case .compare:
       return try compare(Array(rest), end: end)
+    case .flops:
+      return .flops(try FlopsOptions.read(try arguments(Array(rest), command: word)))
     case .quit:
       try noMore()
       return .quit
     case .explain:
       guard let t = rest.first else { return .explain(.last) }
+      if rest.count >= 2, equals(rest[rest.startIndex + 1], "flops") {
+        let (n, span) = try index(t, command: word, end: end)
+        var o = try FlopsOptions.read(
+          try arguments(Array(rest.dropFirst(2)), command: word))
+        o.layer = n
+        o.layerSpan = span
+        return .flops(o)
+      }
       if rest.count > 1 {
         throw .extraTokens(
           at: Span(rest[rest.startIndex + 1].start, tokens.last!.end), command: word)

@@ -11,6 +11,8 @@ public enum Response: Sendable {
   case layers
   /// The memory estimate of the model (`memory`).
   indirect case memory(MemoryReport)
+  /// The compute of the model (`flops`, `explain N flops`).
+  indirect case flops(FlopsReport)
   /// The help text, and the layer type it is about when it is about one.
   case help(String, layer: LayerDescriptor? = nil)
   /// A setting of the session changed (`explain on`, `prompt total`, `quiz on`).
@@ -47,6 +49,7 @@ public enum Response: Sendable {
     case .explain: return CommandKind.explain.name
     case .layers: return CommandKind.layers.name
     case .memory: return CommandKind.memory.name
+    case .flops: return CommandKind.flops.name
     case .help: return CommandKind.help.name
     case .setting(let setting): return setting.kind.name
     case .save: return CommandKind.save.name
@@ -197,6 +200,15 @@ public struct Interpreter: Sendable {
         throw .nothingTo("estimate: the model has no layers", at: whole)
       }
       return .memory(try MemoryReport(session, options, at: whole))
+    case .flops(let options):
+      guard session.count > 0 else {
+        throw .nothingTo("count: the model has no layers", at: whole)
+      }
+      if let n = options.layer, n < 1 || n > session.count {
+        throw .indexOutOfRange(
+          n, count: session.count, at: options.layerSpan ?? whole, allowsOnePast: false)
+      }
+      return .flops(try FlopsReport(session, options, at: whole))
     case .help(let topic, let span):
       let text = try Help.text(topic: topic, catalog: session.catalog, at: span)
       let layer = topic.flatMap { session.catalog[$0] }

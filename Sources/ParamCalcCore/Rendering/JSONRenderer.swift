@@ -82,6 +82,8 @@ public enum JSONRenderer {
       totals(&o, s)
     case .memory(let report):
       return MemoryRenderer.json(report, line: line)
+    case .flops(let report):
+      return FlopsRenderer.json(report, line: line)
     case .explain(let indices, _):
       return explain(indices[0], s, line: line)
     case .layers:

@@ -101,6 +101,7 @@ public struct TextRenderer: Sendable {
       }
     case .layers: out.append(text: Help.layerList(session.catalog) + "\n")
     case .memory(let report): out.append(text: MemoryRenderer.text(report, width: lineWidth))
+    case .flops(let report): out.append(text: FlopsRenderer.text(report, width: lineWidth))
     case .help(let text, _): out.append(text: text + "\n")
     case .setting(let setting): out.append(text: Self.settingLine(setting))
     case .save(let path, _):

@@ -1,0 +1,162 @@
+/// `flops`: the compute of a forward pass as text (a line per layer call, the totals) and as
+/// JSON; `explain N flops`: one layer's formula, each term named, valued and sourced. Every
+/// printed expression evaluates to the number after it.
+public enum FlopsRenderer {
+  public static func text(_ r: FlopsReport, width: Int = Format.lineWidth) -> String {
+    if let n = r.options.layer { return explain(r, layer: n, width: width) }
+    let t = Format.thousands
+    var out = "  compute of one forward pass: MACs (multiply-accumulates) and FLOPs, "
+    out += "1 MAC = 2 FLOPs\n"
+    for shape in r.filledInputs {
+      out += "  length=\(t(r.options.length ?? 0)): the input is \(shape.description) here\n"
+    }
+    let names = r.rows.map { String(repeating: "  ", count: $0.depth) + $0.label + " " + $0.type }
+    let nameWidth = max(names.map(\.count).max() ?? 0, 5)
+    let macWidth = max(r.rows.map { t($0.macs).count }.max() ?? 0, t(r.macs).count, 4)
+    let flopWidth = max(r.rows.map { t($0.flops).count }.max() ?? 0, t(r.flops).count, 5)
+    out +=
+      "    " + Format.pad("layer", nameWidth) + "  " + Format.pad("MACs", macWidth, right: true)
+      + "  " + Format.pad("FLOPs", flopWidth, right: true) + "\n"
+    for (k, row) in r.rows.enumerated() {
+      out += "    " + Format.pad(names[k], nameWidth) + "  "
+      if row.notCounted != nil {
+        out += "not counted (no compute formula for this layer type)\n"
+        continue
+      }
+      out +=
+        Format.pad(t(row.macs), macWidth, right: true) + "  "
+        + Format.pad(t(row.flops), flopWidth, right: true)
+      if row.isGroup {
+        out += "  (its layers' sum)"
+      } else if row.parts.isEmpty {
+        out += "  (moves or selects data: no arithmetic)"
+      }
+      out += "\n"
+    }
+    out += "  per sample: \(t(r.macs)) MACs, \(t(r.flops)) FLOPs\n"
+    let b = r.options.batch
+    out += "  batch \(t(b)): MACs × batch = \(t(r.macs)) × \(t(b)) = \(t(r.batchMacs))\n"
+    out += "           FLOPs × batch = \(t(r.flops)) × \(t(b)) = \(t(r.batchFlops))\n"
+    let missing = r.notCounted
+    if !missing.isEmpty {
+      out += Format.wrap(
+        "not counted (no compute formula, left out of the totals): "
+          + missing.map { "\($0.label) \($0.type)" }.joined(separator: ", "),
+        lead: "  ", leadWidth: 2, hanging: 4, width: width)
+    }
+    return out
+  }
+
+  /// `explain N flops`: the formula of layer N (a model used as a layer: its layers' lines).
+  static func explain(_ r: FlopsReport, layer n: Int, width: Int) -> String {
+    let t = Format.thousands
+    let label = "#\(n)"
+    guard let row = r.rows.first(where: { $0.label == label }) else {
+      return "  \(label) is not on the way to the model's outputs: it is not computed\n"
+    }
+    var out = "  \(label) \(row.type): compute of one call, per sample\n"
+    func note(_ text: String) {
+      out += Format.wrap(text, lead: "    ", leadWidth: 4, hanging: 6, width: width)
+    }
+    if row.notCounted != nil {
+      note("not counted: paramcalc has no compute formula for \(row.type) (see docs/flops.md)")
+      return out
+    }
+    if row.isGroup {
+      let inner = r.rows.filter { $0.label.hasPrefix(label + ".") && $0.depth == row.depth + 1 }
+      for i in inner { note("\(i.label) \(i.type): \(t(i.macs)) MACs, \(t(i.flops)) FLOPs") }
+      note("a model used as a layer: the sum of its layers' (each explained in its own model)")
+      note(
+        "MACs = " + inner.map { t($0.macs) }.joined(separator: " + ") + " = \(t(row.macs))")
+      note(
+        "FLOPs = " + inner.map { t($0.flops) }.joined(separator: " + ") + " = \(t(row.flops))")
+      return out
+    }
+    if row.parts.isEmpty {
+      note("0 MACs, 0 FLOPs: \(row.type) moves, copies or selects data; it does no arithmetic")
+      return out
+    }
+    out += "  terms\n"
+    let symWidth = row.terms.map(\.symbol.count).max() ?? 1
+    for term in row.terms {
+      out += Format.wrap(
+        Format.pad(term.symbol, symWidth) + " = \(t(term.value))   \(term.meaning) "
+          + "(\(term.source))",
+        lead: "    ", leadWidth: 4, hanging: 6 + symWidth, width: width)
+    }
+    out += "  parts\n"
+    for p in row.parts {
+      let unit = p.kind == .macs ? "MACs" : "FLOPs"
+      let expression =
+        p.symbols.count == 1
+        ? p.symbols[0]
+        : p.symbols.joined(separator: " × ") + " = " + p.numbers.map(t).joined(separator: " × ")
+      note("\(p.name): " + expression + " = \(t(p.value)) \(unit)")
+    }
+    let macs = row.parts.filter { $0.kind == .macs }
+    let other = row.parts.filter { $0.kind == .flops }
+    if macs.count > 1 {
+      note("MACs = " + macs.map { t($0.value) }.joined(separator: " + ") + " = \(t(row.macs))")
+    } else if macs.isEmpty {
+      note("MACs = 0 (no multiply-accumulate)")
+    }
+    let flopTerms = (macs.isEmpty ? [] : ["2 × \(t(row.macs))"]) + other.map { t($0.value) }
+    note("FLOPs = " + flopTerms.joined(separator: " + ") + " = \(t(row.flops))")
+    note(
+      "a MAC is a multiply and an add: 2 FLOPs; the other parts are FLOPs as docs/flops.md "
+        + "counts them. Times batch \(t(r.options.batch)): \(t(row.flops)) × "
+        + "\(t(r.options.batch)) = \(t(row.flops * r.options.batch)) FLOPs")
+    return out
+  }
+
+  /// `{"command":"flops","line":3,"batch":1,...}`.
+  public static func json(_ r: FlopsReport, line: Int) -> String {
+    var j = JSONObject()
+    j.add("command", "flops")
+    j.add("line", line)
+    j.add("batch", r.options.batch)
+    if let n = r.options.length { j.add("length", n) }
+    if let n = r.options.layer { j.add("explain_layer", n) }
+    j.add("macs_per_sample", r.macs)
+    j.add("flops_per_sample", r.flops)
+    j.add("macs", r.batchMacs)
+    j.add("flops", r.batchFlops)
+    j.add("flops_per_mac", 2)
+    let rows = r.rows.map { row -> String in
+      var e = JSONObject()
+      e.add("layer", row.label)
+      e.add("type", row.type)
+      if row.notCounted != nil {
+        e.add("counted", false)
+        return e.string
+      }
+      e.add("macs", row.macs)
+      e.add("flops", row.flops)
+      if row.isGroup { e.add("sum_of_its_layers", true) }
+      if r.options.layer.map({ "#\($0)" == row.label }) ?? false {
+        let terms = row.terms.map { term -> String in
+          var o = JSONObject()
+          o.add("symbol", term.symbol)
+          o.add("value", term.value)
+          o.add("source", term.source)
+          o.add("meaning", term.meaning)
+          return o.string
+        }
+        e.add("terms", raw: JSONObject.array(terms))
+        let parts = row.parts.map { p -> String in
+          var o = JSONObject()
+          o.add("name", p.name)
+          o.add("kind", p.kind.rawValue)
+          o.add("factors", raw: JSONObject.array(p.symbols.map { "\"\($0)\"" }))
+          o.add("value", p.value)
+          return o.string
+        }
+        e.add("parts", raw: JSONObject.array(parts))
+      }
+      return e.string
+    }
+    j.add("layers", raw: JSONObject.array(rows))
+    j.add("not_counted", raw: JSONObject.array(r.notCounted.map { "\"\($0.label)\"" }))
+    return j.string
+  }
+}
