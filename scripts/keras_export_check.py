@@ -23,7 +23,8 @@ FIXTURE = ROOT / "Tests" / "ParamCalcEndToEndTests" / "Fixtures" / "keras-export
 
 # Cases of what the examples and graph cases do not show: a model used as a layer, a frozen
 # layer, the wrappers with their own arguments, cross-attention on three tensors, two outputs,
-# a branch left dead (no `output`: every layer no other reads is an output), token ids.
+# a branch left dead (no `output`: every layer no other reads is an output), token ids,
+# operations on tensors (keras.ops), and a layer that keras.layers does not export.
 EXTRA = {
     "nested-sequential-and-functional": """input (5,3)
 add sequential script="input (None,3); add dense units=4 activation=relu"
@@ -62,9 +63,20 @@ add gru units=8 return_sequences=true
 add globalmaxpooling1d
 add dense units=2 activation=softmax
 """,
-    "refused-operation": """input (4,)
+    "operations-on-tensors": """input (8,8,16)
+input scale (1,1,16)
+add conv2d filters=16 kernel_size=1 from input as c
+add operation op=add constant=3.0
+add relu max_value=6.0
+add operation op=multiply constant=0.16666666666666666
+add operation op=multiply from c,#5
+add operation op=multiply from #6,scale
+add operation op=relu6
+add globalaveragepooling2d
+""",
+    "refused-application-layer": """input (4,)
 add dense units=4
-add operation op=multiply constant=0.5
+add layerscale init_values=0.1 projection_dim=4
 """,
 }
 

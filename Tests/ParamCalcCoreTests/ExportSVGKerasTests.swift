@@ -254,12 +254,24 @@ struct ExportSVGKerasTests {
     #expect(KerasScriptRenderer.python(Value.string("a\"b\\c")) == "\"a\\\"b\\\\c\"")
   }
 
-  @Test func kerasExportRefusesAnOperationByName() {
+  @Test func kerasScriptCallsAnOperationOfKerasOps() throws {
+    let s = try session([
+      "input (4,)", "add dense units=4 as d", "add operation op=multiply constant=0.5",
+      "add operation op=add from d,#2", "add operation op=relu6",
+    ])
+    let text = try KerasScriptRenderer.script(s, at: .none)
+    #expect(text.contains("x2 = keras.ops.multiply(x1, 0.5)\n"))
+    #expect(text.contains("x3 = keras.ops.add(x1, x2)\n"))
+    #expect(text.contains("x4 = keras.ops.relu6(x3)\n"))
+    #expect(text.contains("outputs=x4,"))
+  }
+
+  @Test func kerasExportRefusesALayerKerasLayersDoesNotExportByName() {
+    let setup = [
+      "input (4,)", "add dense units=4", "add layerscale init_values=0.1 projection_dim=4",
+    ]
     expectRefusal(
-      after: ["input (4,)", "add dense units=4", "add operation op=multiply constant=0.5"],
-      "export keras m.py", .wiring, "export keras cannot write layer #2 (Multiply)")
-    expectRefusal(
-      after: ["input (4,)", "add dense units=4", "add operation op=multiply constant=0.5"],
-      "export keras m.py", .wiring, "keras.ops")
+      after: setup, "export keras m.py", .wiring, "export keras cannot write layer #2 (LayerScale)")
+    expectRefusal(after: setup, "export keras m.py", .wiring, "not in keras.layers")
   }
 }

@@ -48,9 +48,10 @@ struct ExportSVGKerasFileTests {
     defer { try? FileManager.default.removeItem(at: dir) }
     let r = try Binary.spawn(
       Binary.url, [], in: dir,
-      stdin: Array("input (4,)\nadd operation op=add constant=1.0\nexport keras m.py\n".utf8))
+      stdin: Array(
+        "input (4,)\nadd layerscale init_values=0.1 projection_dim=4\nexport keras m.py\n".utf8))
     #expect(r.status == 1)
-    #expect(r.stderr.contains("export keras cannot write layer #1 (Add)"))
+    #expect(r.stderr.contains("export keras cannot write layer #1 (LayerScale)"))
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("m.py").path))
   }
 

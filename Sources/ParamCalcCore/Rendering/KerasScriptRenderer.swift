@@ -2,9 +2,9 @@
 /// API. `keras.Input` for the model's input and for each named input; each layer its class with
 /// its arguments as Keras names them, called on the tensors it reads (a merge on the list of
 /// them, attention as `layer(query, value[, key])`, a recurrent layer started from states with
-/// `initial_state=`); a layer that returns its states unpacked into its output and states; `reuse`
-/// as a call of the same layer object; the model's outputs those of `output`, or every layer that
-/// no other reads. A model used as a layer is built first, by a function of its own. The script
+/// `initial_state=`), an operation on tensors as its `keras.ops` call; a layer that returns its
+/// states unpacked into its output and states; `reuse` as a call of the same layer object; the
+/// model's outputs those of `output`, or every layer that no other reads. A model used as a layer is built first, by a function of its own. The script
 /// ends with `model.summary()` and prints `model.count_params()`.
 public enum KerasScriptRenderer {
   /// The script, or a refusal naming the first layer that has no Keras translation here.
@@ -50,8 +50,6 @@ public enum KerasScriptRenderer {
   /// Why a type has no translation here.
   static func untranslatable(_ spec: LayerSpec) -> String? {
     switch spec.type {
-    case "Operation":
-      return "an operation on tensors (keras.ops) is no layer class to call; write it by hand"
     case "CustomScaleLayer", "LayerScale":
       return "keras.applications defines \(spec.type) inside its own models, not in keras.layers"
     case "RNN":
@@ -104,6 +102,12 @@ public enum KerasScriptRenderer {
       // The definition: this layer's own, or the one it calls again.
       let owner = spec.reuses.map { $0 - 1 } ?? i
       let def = layers[owner].spec
+      // An operation on tensors is a call of keras.ops, with its number as second operand.
+      if let op = layers[owner].model as? TensorOperation {
+        let operands = reads(i) + (op.constant.map { [python(Value.float($0))] } ?? [])
+        out.append("\(tensor(i)) = keras.ops.\(op.kind.op)(\(operands.joined(separator: ", ")))")
+        continue
+      }
       if spec.reuses == nil {
         if let reason = untranslatable(spec) {
           throw .wiring(

@@ -54,7 +54,7 @@ public enum SVGRenderer {
   }
 
   // Geometry, in SVG user units (pixels).
-  static let charWidth = 7
+  static let charWidth = 8
   static let lineHeight = 15
   static let padding = 8
   static let rowGap = 40
@@ -112,10 +112,13 @@ public enum SVGRenderer {
     var edges = ""
     for i in layers.indices {
       let to = layerOrigin(i)
-      for r in reads(s, i) {
+      // A layer's arrows end spread along its top, in the order it reads them, so that two
+      // tensors of the same layer (its output and a state) are two arrows.
+      let sources = reads(s, i)
+      for (k, r) in sources.enumerated() {
         let from = layerOrigin(r.layer)
         let (x1, y1) = (from.x + boxWidth / 2, from.y + boxHeight)
-        let (x2, y2) = (to.x + boxWidth / 2, to.y)
+        let (x2, y2) = (to.x + boxWidth * (k + 1) / (sources.count + 1), to.y)
         edges +=
           "  <path class=\"edge\" d=\"M \(x1) \(y1) C \(x1) \(y1 + rowGap), \(x2) \(y2 - rowGap), "
           + "\(x2) \(y2)\" fill=\"none\" stroke=\"#333\" marker-end=\"url(#arrow)\"/>\n"
