@@ -320,7 +320,8 @@ struct ExportTests {
   }
 
   @Test func exportRefusesAnUnknownFormatAMissingFileAndAnEmptyModel() {
-    expectRefusal(after: Self.chain, "export dott m.dot", .syntax, "markdown, csv or dot")
+    expectRefusal(
+      after: Self.chain, "export dott m.dot", .syntax, "markdown, csv, dot, svg or keras")
     #expect(error(after: Self.chain, "export dott m.dot")?.hint == "did you mean 'dot'?")
     expectRefusal(after: Self.chain, "export csv", .missingOperand, "a file name")
     expectRefusal(after: Self.chain, "export", .missingOperand, "a format and a file name")

@@ -31,7 +31,8 @@ public enum Command: Equatable, Sendable {
   /// the model.
   case setting(Setting, at: Span)
   case save(path: FileName, at: Span)
-  /// `export markdown|csv|dot FILE`: the summary as a table, or the model as a Graphviz graph.
+  /// `export markdown|csv|dot|svg|keras FILE`: the summary as a table, the model as a graph or
+  /// a drawing, or a Keras script that rebuilds it.
   case export(ExportFormat, path: FileName, at: Span)
   case load(path: FileName, at: Span)
   /// `import FILE`: a Keras model file (JSON, or a .keras archive).

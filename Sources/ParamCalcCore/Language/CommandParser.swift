@@ -291,7 +291,7 @@ extension CommandParser {
 }
 
 extension CommandParser {
-  /// `export markdown|csv|dot FILE`: the format, then the file named as `save` names it (one
+  /// `export markdown|csv|dot|svg|keras FILE`: the format, then the file named as `save` names it (one
   /// quoted string, or the rest of the line as written).
   func export(_ toks: [Span], end: Span) throws(ParamCalcError) -> Command {
     let formats = ExportFormat.allCases.map(\.rawValue)
@@ -303,7 +303,7 @@ extension CommandParser {
     guard let format = ExportFormat(rawValue: lower(f)) else {
       let near = Suggestion.nearest(to: lower(f), in: formats)
       throw .syntax(
-        "'export' writes markdown, csv or dot, not '\(text(f))'", at: f,
+        "'export' writes markdown, csv, dot, svg or keras, not '\(text(f))'", at: f,
         hint: near.map { "did you mean '\($0)'?" } ?? "for example 'export csv model.csv'")
     }
     guard toks.count > 1 else {

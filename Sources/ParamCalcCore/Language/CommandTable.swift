@@ -147,8 +147,8 @@ public enum CommandTable {
         .save, "save", usage: "save FILE", editsModel: false,
         "Writes a script that rebuilds the model exactly."),
       CommandInfo(
-        .export, "export", usage: "export markdown|csv|dot FILE", editsModel: false,
-        "Writes the model for other tools: 'markdown' the summary as a pipe table with the totals (course notes), 'csv' the same as CSV (spreadsheets), 'dot' the model as a Graphviz digraph, one node per layer with its name, type, output shape and count and an edge from each tensor it reads, as Keras's plot_model draws it ('dot -Tpng model.dot -o model.png'). An existing file is replaced, as save replaces it."
+        .export, "export", usage: "export markdown|csv|dot|svg|keras FILE", editsModel: false,
+        "Writes the model for other tools: 'markdown' the summary as a pipe table with the totals (course notes), 'csv' the same as CSV (spreadsheets), 'dot' the model as a Graphviz digraph, one node per layer with its name, type, output shape and count and an edge from each tensor it reads, as Keras's plot_model draws it ('dot -Tpng model.dot -o model.png'), 'svg' the model drawn by paramcalc itself (a box per layer, in rows by depth, an arrow from each tensor it reads), 'keras' a Python script that rebuilds the model with Keras 3's functional API and prints its count_params() (a layer it cannot write is refused by name). An existing file is replaced, as save replaces it."
       ),
       CommandInfo(
         .load, "load", usage: "load FILE", editsModel: true,

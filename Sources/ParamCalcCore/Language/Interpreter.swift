@@ -228,7 +228,7 @@ public struct Interpreter: Sendable {
       guard session.count > 0 else {
         throw .nothingTo("export: the model has no layers", at: whole)
       }
-      let text = ExportRenderer.text(format, session)
+      let text = try ExportRenderer.text(format, session, at: whole)
       return .export(format, path: path.description, request: SaveRequest(file: path, script: text))
     case .load(let path, let span):
       return .load(path: path, at: span)

@@ -1,7 +1,8 @@
 /// What `export` writes: the summary as a Markdown pipe table or as CSV, or the model as a
-/// Graphviz digraph. The text only: the executable writes it to the file, as `save` writes.
+/// Graphviz digraph, drawn as SVG by paramcalc itself, or rebuilt by a Keras 3 Python script. The
+/// text only: the executable writes it to the file, as `save` writes.
 public enum ExportFormat: String, CaseIterable, Sendable {
-  case markdown, csv, dot
+  case markdown, csv, dot, svg, keras
 
   /// The format's name, as the line that reports the export says it.
   public var title: String {
@@ -9,6 +10,8 @@ public enum ExportFormat: String, CaseIterable, Sendable {
     case .markdown: return "Markdown"
     case .csv: return "CSV"
     case .dot: return "Graphviz DOT"
+    case .svg: return "SVG"
+    case .keras: return "Keras Python script"
     }
   }
 
@@ -18,6 +21,8 @@ public enum ExportFormat: String, CaseIterable, Sendable {
     case .markdown: return "md"
     case .csv: return "csv"
     case .dot: return "dot"
+    case .svg: return "svg"
+    case .keras: return "py"
     }
   }
 }
@@ -34,12 +39,16 @@ extension TextRenderer {
 }
 
 public enum ExportRenderer {
-  /// The text of the model in `format`.
-  public static func text(_ format: ExportFormat, _ s: Session) -> String {
+  /// The text of the model in `format`; a Keras script refuses a layer it cannot write.
+  public static func text(
+    _ format: ExportFormat, _ s: Session, at span: Span = .none
+  ) throws(ParamCalcError) -> String {
     switch format {
     case .markdown: return markdown(s)
     case .csv: return csv(s)
     case .dot: return dot(s)
+    case .svg: return SVGRenderer.svg(s)
+    case .keras: return try KerasScriptRenderer.script(s, at: span)
     }
   }
 
