@@ -175,16 +175,9 @@ public struct FlopsReport: Equatable, Sendable {
   static func unknownAxis(
     _ label: String, _ type: String, _ shape: Shape, _ o: FlopsOptions, at whole: Span
   ) -> ParamCalcError {
-    let what =
+    unknownAxisRefusal(
       "layer \(label) (\(type)) reads or writes \(shape.description), an axis of unknown size "
-      + "(None): its compute depends on it"
-    if o.length != nil {
-      return .invalidValue(
-        argument: "length", message: what + ", and length= sizes only the model's inputs",
-        at: o.lengthSpan ?? whole, hint: "give the model an input of known sizes ('input DIMS')")
-    }
-    return .invalidValue(
-      argument: "length", message: what, at: whole,
-      hint: "give the unknown input axes a size, e.g. 'flops length=100' (a sequence of 100 steps)")
+        + "(None): its compute depends on it", command: "flops", length: o.length,
+      lengthSpan: o.lengthSpan, at: whole)
   }
 }

@@ -287,17 +287,10 @@ public struct MemoryReport: Equatable, Sendable {
   static func unknownAxis(
     _ label: String, _ type: String, _ shape: Shape, _ o: MemoryOptions, at whole: Span
   ) -> ParamCalcError {
-    let what =
+    unknownAxisRefusal(
       "layer \(label) (\(type)) outputs \(shape.description), an axis of unknown size (None): "
-      + "its activations per sample depend on it"
-    if o.length != nil {
-      return .invalidValue(
-        argument: "length", message: what + ", and length= sizes only the model's inputs",
-        at: o.lengthSpan ?? whole, hint: "give the model an input of known sizes ('input DIMS')")
-    }
-    return .invalidValue(
-      argument: "length", message: what, at: whole,
-      hint: "give the unknown input axes a size, e.g. 'memory length=100' (a sequence of 100 steps)"
+        + "its activations per sample depend on it", command: "memory", length: o.length,
+      lengthSpan: o.lengthSpan, at: whole
     )
   }
 }
@@ -315,4 +308,20 @@ extension NestedModel {
     }
     return interpreter.session
   }
+}
+
+/// The refusal of `memory` or `flops` (`command`) on an axis of unknown size (`what`: which
+/// layer, and why the answer depends on it): `length=N` sizes the model's inputs, and only them.
+func unknownAxisRefusal(
+  _ what: String, command: String, length: Int?, lengthSpan: Span?, at whole: Span
+) -> ParamCalcError {
+  if length != nil {
+    return .invalidValue(
+      argument: "length", message: what + ", and length= sizes only the model's inputs",
+      at: lengthSpan ?? whole, hint: "give the model an input of known sizes ('input DIMS')")
+  }
+  return .invalidValue(
+    argument: "length", message: what, at: whole,
+    hint:
+      "give the unknown input axes a size, e.g. '\(command) length=100' (a sequence of 100 steps)")
 }
