@@ -145,6 +145,40 @@ extension TextRenderer {
     // Pass 2: the rows.
     let between = rule("├", "─", "┼", "┤")
     let edge = Array(" │".utf8)
+    /// A row's cells after its name, to the end of the line: shape, count, share, trainable and
+    /// what it reads (the columns shown).
+    func rowEnd(
+      _ shape: [UInt8], _ params: [UInt8], _ share: [UInt8], _ trainable: UInt8, _ reads: [UInt8]
+    ) {
+      out.append(contentsOf: edge)
+      out.append(UInt8(ascii: " "))
+      out.append(contentsOf: shape)
+      pad(widths[2] - shape.count)
+      out.append(contentsOf: edge)
+      out.append(UInt8(ascii: " "))
+      pad(widths[3] - params.count)
+      out.append(contentsOf: params)
+      out.append(contentsOf: edge)
+      if showShare {
+        out.append(UInt8(ascii: " "))
+        pad(widths[4] - share.count)
+        out.append(contentsOf: share)
+        out.append(contentsOf: edge)
+      }
+      if showTrainable {
+        out.append(UInt8(ascii: " "))
+        out.append(trainable)
+        pad(widths[5] - 1)
+        out.append(contentsOf: edge)
+      }
+      if graphNames != nil {
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: reads)
+        pad(widths[6] - reads.count)
+        out.append(contentsOf: edge)
+      }
+      out.append(UInt8(ascii: "\n"))
+    }
     for k in counters.indices { counters[k] = 0 }
     for (i, l) in layers.enumerated() {
       let c = cell(l)
@@ -179,36 +213,10 @@ extension TextRenderer {
         out.append(contentsOf: c.type)
         pad(widths[1] - name)
       }
-      out.append(contentsOf: edge)
-      out.append(UInt8(ascii: " "))
-      out.append(contentsOf: c.shape)
-      pad(widths[2] - c.shape.count)
-      out.append(contentsOf: edge)
-      out.append(UInt8(ascii: " "))
-      pad(widths[3] - c.params.count)
-      out.append(contentsOf: c.params)
-      out.append(contentsOf: edge)
-      if showShare {
-        // A layer on the way to none of the declared outputs has no share of their total.
-        let share = leftOut.contains(i) ? [UInt8(ascii: "-")] : c.share
-        out.append(UInt8(ascii: " "))
-        pad(widths[4] - share.count)
-        out.append(contentsOf: share)
-        out.append(contentsOf: edge)
-      }
-      if showTrainable {
-        out.append(UInt8(ascii: " "))
-        out.append(c.trainable)
-        pad(widths[5] - 1)
-        out.append(contentsOf: edge)
-      }
-      if graphNames != nil {
-        out.append(UInt8(ascii: " "))
-        out.append(contentsOf: connected[i])
-        pad(widths[6] - connected[i].count)
-        out.append(contentsOf: edge)
-      }
-      out.append(UInt8(ascii: "\n"))
+      // A layer on the way to none of the declared outputs has no share of their total.
+      rowEnd(
+        c.shape, c.params, leftOut.contains(i) ? [UInt8(ascii: "-")] : c.share, c.trainable,
+        graphNames == nil ? [] : connected[i])
       for r in expanded[i] ?? [] {
         // A layer of a model used as a layer: no number, its name indented beneath the model.
         out.append(contentsOf: between)
@@ -224,33 +232,7 @@ extension TextRenderer {
           out.append(contentsOf: r.name)
           pad(widths[1] - r.nameWidth)
         }
-        out.append(contentsOf: edge)
-        out.append(UInt8(ascii: " "))
-        out.append(contentsOf: r.shape)
-        pad(widths[2] - r.shape.count)
-        out.append(contentsOf: edge)
-        out.append(UInt8(ascii: " "))
-        pad(widths[3] - r.params.count)
-        out.append(contentsOf: r.params)
-        out.append(contentsOf: edge)
-        if showShare {
-          out.append(UInt8(ascii: " "))
-          pad(widths[4] - r.share.count)
-          out.append(contentsOf: r.share)
-          out.append(contentsOf: edge)
-        }
-        if showTrainable {
-          out.append(UInt8(ascii: " "))
-          out.append(r.trainable ? UInt8(ascii: "Y") : UInt8(ascii: "N"))
-          pad(widths[5] - 1)
-          out.append(contentsOf: edge)
-        }
-        if graphNames != nil {
-          out.append(UInt8(ascii: " "))
-          pad(widths[6])
-          out.append(contentsOf: edge)
-        }
-        out.append(UInt8(ascii: "\n"))
+        rowEnd(r.shape, r.params, r.share, r.trainable ? UInt8(ascii: "Y") : UInt8(ascii: "N"), [])
       }
       if out.count >= 1 << 16, !drain(&out) { return }
     }
