@@ -62,17 +62,17 @@ extension Session {
     guard let outputs else {
       return count == 0 ? [] : [("#\(count)", store[shape: row(count - 1).output])]
     }
-    var copy = self
-    let input = inputShape
-    return outputs.map { o in
-      let shape = try? copy.tensor(
-        o, at: count, rows: rows, names: names,
-        modelInput: { () throws(ParamCalcError) -> ShapeID in
-          guard let input else { throw .noInputShape(at: .none) }
-          return input
-        }, at: .none)
-      return (o.script, shape.map { store[shape: $0] } ?? Shape([]))
+    return outputs.map { ($0.script, shape(of: $0) ?? Shape([])) }
+  }
+
+  /// The shape of a tensor of the model (an output, checked when it was declared and after
+  /// every edit): a layer's output, one of its states, or the model's input.
+  func shape(of s: LayerSource) -> Shape? {
+    guard let k = layerIndex(of: s) else { return input }
+    if case .state(_, let part) = s {
+      return store.layer(rows[k]).states.first { $0.name == part }?.shape
     }
+    return store[shape: row(k).output]
   }
 
   /// The layers (0-based) on the way to none of the outputs (the declared ones, or the last
