@@ -10,7 +10,7 @@ Measures (wall time, best of REPEAT runs; peak memory from the kernel's rusage):
   5. Tab completion on a 100,000-layer model (scripts/completion_bench.swift, compiled with the
      core's sources): the slowest of its contexts, median and 99th percentile of 200 answers.
   6. Import of keras.applications.DenseNet121's model JSON (../shared/applications): paramcalc's
-     `import` to its total, the median of 20 runs; with KERAS_PYTHON, Keras loading the same JSON
+     `import` to its total, the median of 20 runs, and the same followed by `flops` and `memory`; with KERAS_PYTHON, Keras loading the same JSON
      (model_from_json) and counting it.
   4. Long lines: comment lines of 10, 20 and 40 MB (refused at the 1 MiB line limit, each byte
      read once) and an `add` line of 100,000 arguments just under the limit: linear, not quadratic.
@@ -179,11 +179,20 @@ def import_table():
     if not model.exists():
         model = ROOT / "Tests/ParamCalcEndToEndTests/Fixtures/applications/DenseNet121.json"
     path = write("import.pc", f"import {model}\ntotal\n")
-    times = [spawn_time([str(BIN), str(path)]) for _ in range(20)]
+    # The same import, then its compute and its memory for a batch, timed in turns with the import
+    # alone (a busy machine slows both alike): the difference of the medians is their time.
+    asks = write("import-flops.pc", f"import {model}\nflops batch=32\nmemory batch=32 optimizer=adam\n")
+    times, with_asks = [], []
+    for _ in range(20):
+        times.append(spawn_time([str(BIN), str(path)]))
+        with_asks.append(spawn_time([str(BIN), str(asks)]))
     mem = run([str(BIN), str(path)])[1]
     median = statistics.median(times)
+    both = statistics.median(with_asks)
     rows = ["| DenseNet121 (429 layers) imported and counted | median | peak memory |", "|---|---:|---:|",
             f"| paramcalc `import` | {median * 1000:.1f} ms | {mem / 1024:.1f} MB |"]
+    rows.append(f"| + `flops batch=32` and `memory batch=32 optimizer=adam` | {both * 1000:.1f} ms "
+                f"({(both - median) * 1000:+.1f} ms) | {run([str(BIN), str(asks)])[1] / 1024:.1f} MB |")
     keras = os.environ.get("KERAS_PYTHON")
     if keras:
         code = ("import sys, keras; m = keras.models.model_from_json(open(sys.argv[1]).read()); "
