@@ -5,12 +5,14 @@
 // are counted in FLOPs (0 MACs) as docs/flops.md says. A layer whose compute is not described
 // here is listed as not counted, never as 0.
 
-/// The options of `flops`, as written (`batch=32 length=100`).
+/// The options of `flops`, as written (`batch=32 length=100 training=true`).
 public struct FlopsOptions: Equatable, Sendable {
   public var batch = 1
   /// The size given to every axis of unknown size of the model's inputs (`length=N`).
   public var length: Int?
   public var lengthSpan: Span?
+  /// `training=true`: the backward pass too (a training step), docs/flops.md's factor.
+  public var training = false
   /// `explain N flops`: the layer whose formula is shown (1-based), and where N was written.
   public var layer: Int?
   public var layerSpan: Span?
@@ -18,7 +20,7 @@ public struct FlopsOptions: Equatable, Sendable {
   public init() {}
 
   /// The option names, as `help flops` and did-you-mean offer them.
-  public static let names = ["batch", "length"]
+  public static let names = ["batch", "length", "training"]
 
   /// Reads the options of a `flops` line.
   public static func read(_ args: [Argument]) throws(ParamCalcError) -> FlopsOptions {
@@ -27,6 +29,15 @@ public struct FlopsOptions: Equatable, Sendable {
       guard names.contains(a.key) else {
         throw .unknownArgument(
           a.key, layer: "flops", at: a.span, suggestion: Suggestion.nearest(to: a.key, in: names))
+      }
+      if a.key == "training" {
+        guard case .bool(let b) = a.value else {
+          throw .invalidValue(
+            argument: a.key, message: "training is true or false, not \(a.value.script)",
+            at: a.valueSpan, hint: "e.g. 'flops training=true'")
+        }
+        o.training = b
+        continue
       }
       guard case .int(let n) = a.value, n >= 1 else {
         throw .invalidValue(
@@ -88,6 +99,10 @@ public struct LayerFlops: Equatable, Sendable {
   public var flops: Int
   /// The FLOPs not part of a MAC (bias, activations, normalization, ...).
   public var otherFlops: Int { flops - 2 * macs }
+  /// The backward pass (docs/flops.md): each MAC's two factors get a gradient, a MAC each; each
+  /// other FLOP's derivative is applied once. (Within the totals' overflow check: at most 2×.)
+  public var backwardMacs: Int { 2 * macs }
+  public var backwardFlops: Int { 2 * backwardMacs + otherFlops }
 }
 
 /// What `flops` shows: every layer call's MACs and FLOPs per sample, and the totals.
@@ -98,10 +113,17 @@ public struct FlopsReport: Equatable, Sendable {
   public var flops: Int
   public var batchMacs: Int
   public var batchFlops: Int
+  /// With `training=true`: a training step's FLOPs (forward and backward), per sample and for
+  /// the batch; 0 without it.
+  public var stepFlops = 0
+  public var batchStepFlops = 0
   /// The inputs whose unknown axes `length=N` filled, as they became (empty when none).
   public var filledInputs: [Shape]
 
   public var notCounted: [LayerFlops] { rows.filter { $0.notCounted != nil } }
+  /// With `training=true`, the backward pass per sample (the step less the forward pass).
+  public var backwardMacs: Int { 2 * macs }
+  public var backwardFlops: Int { stepFlops - flops }
 
   public init(_ session: Session, _ options: FlopsOptions, at whole: Span) throws(ParamCalcError) {
     self.options = options
@@ -119,6 +141,11 @@ public struct FlopsReport: Equatable, Sendable {
       flops = f
       batchMacs = try Checked.multiply(m, options.batch)
       batchFlops = try Checked.multiply(f, options.batch)
+      if options.training {
+        // forward + backward = (2M + O) + (4M + O) = 2 × forward + 2M, at most 3 × forward.
+        stepFlops = try Checked.add(try Checked.multiply(f, 2), try Checked.multiply(m, 2))
+        batchStepFlops = try Checked.multiply(stepFlops, options.batch)
+      }
     } catch {
       throw .overflow("the FLOPs count", at: whole)
     }

@@ -5,8 +5,12 @@ public enum FlopsRenderer {
   public static func text(_ r: FlopsReport, width: Int = Format.lineWidth) -> String {
     if let n = r.options.layer { return explain(r, layer: n, width: width) }
     let t = Format.thousands
-    var out = "  compute of one forward pass: MACs (multiply-accumulates) and FLOPs, "
-    out += "1 MAC = 2 FLOPs\n"
+    let training = r.options.training
+    var out = Format.wrap(
+      "compute of one "
+        + (training ? "training step (forward and backward pass)" : "forward pass")
+        + ": MACs (multiply-accumulates) and FLOPs, 1 MAC = 2 FLOPs",
+      lead: "  ", leadWidth: 2, hanging: 4, width: width)
     for shape in r.filledInputs {
       out += "  length=\(t(r.options.length ?? 0)): the input is \(shape.description) here\n"
     }
@@ -14,9 +18,14 @@ public enum FlopsRenderer {
     let nameWidth = max(names.map(\.count).max() ?? 0, 5)
     let macWidth = max(r.rows.map { t($0.macs).count }.max() ?? 0, t(r.macs).count, 4)
     let flopWidth = max(r.rows.map { t($0.flops).count }.max() ?? 0, t(r.flops).count, 5)
+    let backWidth = max(r.rows.map { t($0.backwardFlops).count }.max() ?? 0, 14)
+    let stepWidth = max(t(r.stepFlops).count, 10)
     out +=
       "    " + Format.pad("layer", nameWidth) + "  " + Format.pad("MACs", macWidth, right: true)
-      + "  " + Format.pad("FLOPs", flopWidth, right: true) + "\n"
+      + "  " + Format.pad("FLOPs", flopWidth, right: true)
+      + (training
+        ? "  " + Format.pad("backward FLOPs", backWidth, right: true) + "  "
+          + Format.pad("step FLOPs", stepWidth, right: true) : "") + "\n"
     for (k, row) in r.rows.enumerated() {
       out += "    " + Format.pad(names[k], nameWidth) + "  "
       if row.notCounted != nil {
@@ -26,6 +35,11 @@ public enum FlopsRenderer {
       out +=
         Format.pad(t(row.macs), macWidth, right: true) + "  "
         + Format.pad(t(row.flops), flopWidth, right: true)
+      if training {
+        out +=
+          "  " + Format.pad(t(row.backwardFlops), backWidth, right: true) + "  "
+          + Format.pad(t(row.flops + row.backwardFlops), stepWidth, right: true)
+      }
       if row.isGroup {
         out += "  (its layers' sum)"
       } else if row.parts.isEmpty {
@@ -34,9 +48,26 @@ public enum FlopsRenderer {
       out += "\n"
     }
     out += "  per sample: \(t(r.macs)) MACs, \(t(r.flops)) FLOPs\n"
+    if training {
+      let other = r.flops - 2 * r.macs
+      out += Format.wrap(
+        "backward: 2 × MACs = 2 × \(t(r.macs)) = \(t(r.backwardMacs)) MACs (a gradient for each "
+          + "factor of each MAC)", lead: "  ", leadWidth: 2, hanging: 4, width: width)
+      out += Format.wrap(
+        "backward FLOPs = 2 × \(t(r.backwardMacs)) + \(t(other)) (the other FLOPs once more) = "
+          + "\(t(r.backwardFlops))", lead: "  ", leadWidth: 2, hanging: 4, width: width)
+      out += Format.wrap(
+        "training step: forward + backward = \(t(r.flops)) + \(t(r.backwardFlops)) = "
+          + "\(t(r.stepFlops)) FLOPs per sample",
+        lead: "  ", leadWidth: 2, hanging: 4, width: width)
+    }
     let b = r.options.batch
     out += "  batch \(t(b)): MACs × batch = \(t(r.macs)) × \(t(b)) = \(t(r.batchMacs))\n"
     out += "           FLOPs × batch = \(t(r.flops)) × \(t(b)) = \(t(r.batchFlops))\n"
+    if training {
+      out +=
+        "           step FLOPs × batch = \(t(r.stepFlops)) × \(t(b)) = \(t(r.batchStepFlops))\n"
+    }
     let missing = r.notCounted
     if !missing.isEmpty {
       out += Format.wrap(
@@ -70,10 +101,17 @@ public enum FlopsRenderer {
         "MACs = " + inner.map { t($0.macs) }.joined(separator: " + ") + " = \(t(row.macs))")
       note(
         "FLOPs = " + inner.map { t($0.flops) }.joined(separator: " + ") + " = \(t(row.flops))")
+      if r.options.training {
+        note(
+          "backward FLOPs (training=true) = "
+            + inner.map { t($0.backwardFlops) }.joined(separator: " + ")
+            + " = \(t(row.backwardFlops))")
+      }
       return out
     }
     if row.parts.isEmpty {
       note("0 MACs, 0 FLOPs: \(row.type) moves, copies or selects data; it does no arithmetic")
+      if r.options.training { note("backward: it moves the gradient back the same way: 0 FLOPs") }
       return out
     }
     out += "  terms\n"
@@ -106,6 +144,43 @@ public enum FlopsRenderer {
       "a MAC is a multiply and an add: 2 FLOPs; the other parts are FLOPs as docs/flops.md "
         + "counts them. Times batch \(t(r.options.batch)): \(t(row.flops)) × "
         + "\(t(r.options.batch)) = \(t(row.flops * r.options.batch)) FLOPs")
+    if r.options.training { out += backward(row, width: width) }
+    return out
+  }
+
+  /// `explain N flops training=true`: the backward pass of one layer, and its training step.
+  static func backward(_ row: LayerFlops, width: Int) -> String {
+    let t = Format.thousands
+    var out = "  backward pass (training=true)\n"
+    func note(_ text: String) {
+      out += Format.wrap(text, lead: "    ", leadWidth: 4, hanging: 6, width: width)
+    }
+    if row.macs > 0 {
+      note(
+        "each MAC multiplies two factors (an input and a weight, or two inputs as in attention's "
+          + "QKᵀ): the gradient of each factor takes one MAC, counted even where none is needed "
+          + "(the model's own input, frozen weights): 2 × \(t(row.macs)) = "
+          + "\(t(row.backwardMacs)) MACs")
+    }
+    let other = row.parts.filter { $0.kind == .flops }
+    if !other.isEmpty {
+      note(
+        "each other FLOP's derivative is applied once: "
+          + (other.count == 1
+            ? "" : other.map { t($0.value) }.joined(separator: " + ") + " = ")
+          + "\(t(row.otherFlops)) FLOPs")
+    }
+    let terms =
+      (row.macs > 0 ? ["2 × \(t(row.backwardMacs))"] : [])
+      + (other.isEmpty ? [] : [t(row.otherFlops)])
+    note("backward FLOPs = " + terms.joined(separator: " + ") + " = \(t(row.backwardFlops))")
+    note(
+      "backward / forward = \(t(row.backwardFlops)) / \(t(row.flops)) ≈ "
+        + Format.ratio(row.backwardFlops, row.flops)
+        + " (2 where all FLOPs are MACs, as in a Dense or convolution without bias)")
+    note(
+      "training step = forward + backward = \(t(row.flops)) + \(t(row.backwardFlops)) = "
+        + "\(t(row.flops + row.backwardFlops)) FLOPs")
     return out
   }
 
@@ -116,12 +191,19 @@ public enum FlopsRenderer {
     j.add("line", line)
     j.add("batch", r.options.batch)
     if let n = r.options.length { j.add("length", n) }
+    if r.options.training { j.add("training", true) }
     if let n = r.options.layer { j.add("explain_layer", n) }
     j.add("macs_per_sample", r.macs)
     j.add("flops_per_sample", r.flops)
     j.add("macs", r.batchMacs)
     j.add("flops", r.batchFlops)
     j.add("flops_per_mac", 2)
+    if r.options.training {
+      j.add("backward_macs_per_sample", r.backwardMacs)
+      j.add("backward_flops_per_sample", r.backwardFlops)
+      j.add("step_flops_per_sample", r.stepFlops)
+      j.add("step_flops", r.batchStepFlops)
+    }
     let rows = r.rows.map { row -> String in
       var e = JSONObject()
       e.add("layer", row.label)
@@ -132,6 +214,7 @@ public enum FlopsRenderer {
       }
       e.add("macs", row.macs)
       e.add("flops", row.flops)
+      if r.options.training { e.add("backward_flops", row.backwardFlops) }
       if row.isGroup { e.add("sum_of_its_layers", true) }
       if r.options.layer.map({ "#\($0)" == row.label }) ?? false {
         let terms = row.terms.map { term -> String in

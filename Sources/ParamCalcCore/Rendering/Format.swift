@@ -1,6 +1,5 @@
 /// Number and text formatting shared by the renderers.
 public enum Format {
-  /// `8064` as `8,064`.
   /// A layer's share of the model's parameters, to a tenth of a percent (`12.5%`); `-` for a
   /// model of none.
   public static func share(_ params: Int, of total: Int) -> String {
@@ -9,6 +8,12 @@ public enum Format {
     return "\(tenths / 10).\(tenths % 10)%"
   }
 
+  /// `a / b` to two decimals (`1.90`); `-` when b is 0.
+  public static func ratio(_ a: Int, _ b: Int) -> String {
+    b == 0 ? "-" : twoDecimals(Double(a) / Double(b))
+  }
+
+  /// `8064` as `8,064`.
   public static func thousands(_ n: Int) -> String {
     let digits = String(n.magnitude)
     var out = ""

@@ -1,0 +1,68 @@
+import Testing
+
+@testable import ParamCalcCore
+
+/// `flops training=true`: the backward pass as docs/flops.md counts it (each MAC's two factors
+/// get a gradient, one MAC each; every other FLOP once more), worked out here by hand.
+extension FlopsTests {
+  @Test func trainingAddsTheBackwardPass() throws {
+    let setup = ["input (784,)", "add dense units=10"]
+    let r = try report(setup, "flops training=true batch=4")
+    // forward: 7,840 MACs = 15,680 FLOPs + 10 bias; backward: 2 × 7,840 MACs + the 10 again.
+    #expect(r.flops == 15_690)
+    #expect(r.backwardMacs == 15_680)
+    #expect(r.backwardFlops == 2 * 15_680 + 10)
+    #expect(r.stepFlops == 15_690 + 31_370)
+    #expect(r.batchStepFlops == 4 * 47_060)
+    #expect(r.rows[0].backwardFlops == 31_370)
+    // Without it, nothing of the backward pass is reported.
+    let plain = try report(setup, "flops")
+    #expect(plain.stepFlops == 0)
+    #expect(!FlopsRenderer.text(plain).contains("backward"))
+  }
+
+  @Test func trainingOfALayerWithoutMACsIsItsOtherFLOPsOnceMore() throws {
+    let r = try report(["input (10,)", "add batchnormalization"], "flops training=true")
+    // BatchNormalization at inference: 2 FLOPs per element, no MACs; its backward: the same.
+    #expect(r.macs == 0)
+    #expect(r.backwardFlops == 20)
+    #expect(r.stepFlops == 40)
+  }
+
+  @Test func trainingTextEvaluates() throws {
+    let setup = ["input 28x28x1", "add conv2d filters=8 kernel_size=3 activation=relu"]
+    let text = FlopsRenderer.text(try report(setup, "flops training=true batch=2"))
+    // 26 × 26 × 9 × 8 = 48,672 MACs; bias and relu: 5,408 each.
+    #expect(text.contains("backward: 2 × MACs = 2 × 48,672 = 97,344 MACs"), "\(text)")
+    #expect(
+      text.contains("backward FLOPs = 2 × 97,344 + 10,816 (the other FLOPs once more) = 205,504"))
+    #expect(text.contains("forward + backward = 108,160 + 205,504 = 313,664 FLOPs per sample"))
+    #expect(text.contains("step FLOPs × batch = 313,664 × 2 = 627,328"))
+    let explain = FlopsRenderer.text(try report(setup, "explain 1 flops training=true"))
+    #expect(explain.contains("2 × 48,672 = 97,344 MACs"), "\(explain)")
+    #expect(explain.contains("5,408 + 5,408 = 10,816 FLOPs"))
+    #expect(explain.contains("backward / forward = 205,504 / 108,160 ≈ 1.90"))
+    for line in (text + explain).split(separator: "\n") { #expect(line.count <= 100, "\(line)") }
+  }
+
+  @Test func trainingJSON() throws {
+    let r = try report(["input (784,)", "add dense units=10"], "flops training=true")
+    let j = FlopsRenderer.json(r, line: 3)
+    #expect(j.contains("\"training\":true"))
+    #expect(j.contains("\"backward_flops_per_sample\":31370"))
+    #expect(j.contains("\"step_flops_per_sample\":47060"))
+    #expect(j.contains("\"backward_flops\":31370"))
+  }
+
+  @Test func trainingTakesTrueOrFalse() throws {
+    let setup = ["input (784,)", "add dense units=10"]
+    guard
+      case .invalidValue(let argument, _, _, _) = try #require(
+        try refusal(setup, "flops training=3"))
+    else {
+      Issue.record("not an invalid value")
+      return
+    }
+    #expect(argument == "training")
+  }
+}
