@@ -95,7 +95,7 @@ struct Runner {
       // the others (an edit's line, most of a long script) are rendered without that machinery.
       var failure: Int32 = 0
       switch response {
-      case .summary, .chart, .explain:
+      case .summary, .chart, .summaryFlops, .explain:
         let fd = out.fd
         if json {
           jsonStream.render(

@@ -18,6 +18,9 @@ public enum Command: Equatable, Sendable {
   case summary(depth: Int)
   /// `summary chart`: each layer's share of the parameters as a bar.
   case chart
+  /// `summary flops [length=N]`: the summary with each layer's MACs and FLOPs; `summary chart
+  /// flops`: each layer's share of the FLOPs as a bar.
+  indirect case summaryFlops(FlopsOptions, chart: Bool)
   case total
   case explain(ExplainTarget)
   case layers
@@ -64,7 +67,7 @@ public enum Command: Equatable, Sendable {
     case .undo: return .undo
     case .redo: return .redo
     case .clear: return .clear
-    case .summary, .chart: return .summary
+    case .summary, .chart, .summaryFlops: return .summary
     case .total: return .total
     case .explain: return .explain
     case .layers: return .layers

@@ -155,15 +155,7 @@ public struct CommandParser {
       try noMore()
       return .clear
     case .summary:
-      if rest.contains(where: { equals($0, "chart") }) {
-        if rest.count == 1 { return .chart }
-        throw .syntax(
-          "'summary chart' takes nothing more: it draws one bar per row of the model",
-          at: Span(rest[rest.startIndex].start, tokens.last!.end),
-          hint:
-            "'summary chart' alone; 'summary depth=N' shows the layers of a model used as a layer")
-      }
-      return .summary(depth: try summaryDepth(Array(rest)))
+      return try summary(Array(rest))
     case .export:
       return try export(Array(rest), end: end)
     case .total:
@@ -267,26 +259,6 @@ public struct CommandParser {
       default: return .play(path: path, at: span)
       }
     }
-  }
-}
-
-extension CommandParser {
-  /// `depth=N` after `summary`: how many levels of models used as layers to show beneath their
-  /// rows (0 when absent: each in one row).
-  func summaryDepth(_ toks: [Span]) throws(ParamCalcError) -> Int {
-    guard let t = toks.first else { return 0 }
-    if toks.count > 1 {
-      throw .extraTokens(at: Span(toks[1].start, toks.last!.end), command: "summary")
-    }
-    let args = try arguments([t], command: "summary")
-    guard let a = args.first, a.key == "depth", case .int(let n) = a.value, n >= 0 else {
-      throw .invalidValue(
-        argument: "depth",
-        message: "summary takes depth=N, N a whole number of levels (0: each model used as a "
-          + "layer in one row)",
-        at: t, hint: "e.g. 'summary depth=1'")
-    }
-    return n
   }
 }
 

@@ -91,8 +91,9 @@ public enum CommandTable {
         .clear, "clear", usage: "clear", editsModel: true,
         "Empties the model: no input, no layers (undo brings it back)."),
       CommandInfo(
-        .summary, "summary", usage: "summary [depth=N|chart]", editsModel: false,
-        "Keras-style table of the layers, their output shapes and counts, and the totals. A model used as a layer is one row; with depth=N its layers are shown beneath it, indented, N levels deep (Keras's expand_nested); the totals are the same. 'summary chart' draws each layer's share of the parameters as a bar (a full bar is 100%), so you see where the weights are."
+        .summary, "summary", usage: "summary [depth=N|chart|flops|chart flops] [length=N]",
+        editsModel: false,
+        "Keras-style table of the layers, their output shapes and counts, and the totals. A model used as a layer is one row; with depth=N its layers are shown beneath it, indented, N levels deep (Keras's expand_nested); the totals are the same. 'summary chart' draws each layer's share of the parameters as a bar (a full bar is 100%), so you see where the weights are. 'summary flops' adds each layer's MACs and FLOPs per sample (as 'flops' counts them; length=N gives unknown axes a size) and their totals; 'summary chart flops' draws each layer's share of the FLOPs."
       ),
       CommandInfo(
         .total, "total", usage: "total", editsModel: false,

@@ -5,6 +5,8 @@ public enum Response: Sendable {
   case summary(depth: Int)
   /// `summary chart`: each layer's share of the parameters as a bar.
   case chart
+  /// `summary flops`, `summary chart flops`: the summary or the chart with the compute.
+  indirect case summaryFlops(FlopsReport, chart: Bool)
   case total
   /// The layers to explain (1-based); `all` when every layer was asked for.
   case explain([Int], all: Bool)
@@ -44,7 +46,7 @@ public enum Response: Sendable {
   public var command: String {
     switch self {
     case .edit(let name, _): return name
-    case .summary, .chart: return CommandKind.summary.name
+    case .summary, .chart, .summaryFlops: return CommandKind.summary.name
     case .total: return CommandKind.total.name
     case .explain: return CommandKind.explain.name
     case .layers: return CommandKind.layers.name
@@ -178,6 +180,8 @@ public struct Interpreter: Sendable {
       return .edit(command: "clear", try session.clear(at: whole))
     case .summary(let depth): return .summary(depth: depth)
     case .chart: return .chart
+    case .summaryFlops(let options, let chart):
+      return .summaryFlops(try FlopsReport(session, options, at: whole), chart: chart)
     case .total: return .total
     case .explain(let target):
       switch target {

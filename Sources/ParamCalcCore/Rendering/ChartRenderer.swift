@@ -7,9 +7,9 @@ extension TextRenderer {
   static let minimumBar = 20
 
   /// The chart as text (see `chart(_:into:drain:)`).
-  public func chart(_ s: Session) -> String {
+  public func chart(_ s: Session, flops: FlopsReport? = nil) -> String {
     var out: [UInt8] = []
-    chart(s, into: &out)
+    chart(s, flops: flops, into: &out)
     return String(decoding: out, as: UTF8.self)
   }
 
@@ -17,24 +17,31 @@ extension TextRenderer {
   /// count, share, bar; a full bar is 100%, a layer of no parameters an empty one, a layer of a
   /// few at least an eighth), then the totals as the summary gives them. Every line fits
   /// `lineWidth` (the terminal's, or 100 columns) as far as the numbers allow: the names are
-  /// cut first, with `…`. A long output is handed to `drain` every 64 KB.
+  /// cut first, with `…`. A long output is handed to `drain` every 64 KB. With `flops`
+  /// (`summary chart flops`) the bars are each layer's share of the FLOPs of a forward pass.
   public func chart(
-    _ s: Session, into out: inout [UInt8], drain: (inout [UInt8]) -> Bool = { _ in true }
+    _ s: Session, flops: FlopsReport? = nil, into out: inout [UInt8],
+    drain: (inout [UInt8]) -> Bool = { _ in true }
   ) {
     let layers = s.layers
     let names = s.layerNames
-    let total = s.total
+    let total = flops?.flops ?? s.total
+    // Each layer's number: its parameters, or its FLOPs (nil: no compute formula).
+    let compute = flops.map { FlopsCells.values($0, layers: layers.count) }
+    func value(_ i: Int) -> Int? { compute.map { $0[i] } ?? layers[i].params }
+    func count(_ i: Int) -> String { value(i).map(Format.thousands) ?? "?" }
+    func share(_ i: Int) -> String { value(i).map { Format.share($0, of: total) } ?? "?" }
     func label(_ i: Int) -> String {
       "\(names[i]) (\(layers[i].typeName)\(layers[i].spec.reuses == nil ? "" : ", again"))"
     }
     func columns(_ t: String) -> Int { t.unicodeScalars.count }
-    let header = ["#", "Layer (type)", "Params", "Share"]
+    let header = ["#", "Layer (type)", flops == nil ? "Params" : "FLOPs", "Share"]
     var widths = header.map(columns)
     for (i, l) in layers.enumerated() {
       widths[0] = max(widths[0], String(i + 1).utf8.count)
       widths[1] = max(widths[1], columns(label(i)))
-      widths[2] = max(widths[2], Format.thousands(l.params).utf8.count)
-      widths[3] = max(widths[3], Format.share(l.params, of: total).utf8.count)
+      widths[2] = max(widths[2], count(i).utf8.count)
+      widths[3] = max(widths[3], share(i).utf8.count)
     }
     // Two spaces before each column and before the bars.
     func fixed() -> Int { widths.reduce(0) { $0 + $1 + 2 } + 2 }
@@ -61,20 +68,22 @@ extension TextRenderer {
       return line
     }
     let scale =
-      "Each layer's share of the \(Format.thousands(total)) params: a full bar is 100%, "
-      + "an empty one a layer without weights."
+      flops == nil
+      ? "Each layer's share of the \(Format.thousands(total)) params: a full bar is 100%, "
+        + "an empty one a layer without weights."
+      : "Each layer's share of the \(Format.thousands(total)) FLOPs of a forward pass (per "
+        + "sample): a full bar is 100%, an empty one a layer without arithmetic."
     out.append(text: Format.wrap(scale, lead: " ", leadWidth: 1, hanging: 1, width: lineWidth))
     out.append(text: row(header) + "\n")
     for (i, l) in layers.enumerated() {
-      var line = row([
-        String(i + 1), label(i), Format.thousands(l.params), Format.share(l.params, of: total),
-      ])
-      let blocks = Self.bar(l.params, of: total, columns: bar)
+      var line = row([String(i + 1), label(i), count(i), share(i)])
+      let blocks = Self.bar(value(i) ?? 0, of: total, columns: bar)
       if !blocks.isEmpty { line += "  " + style.type(blocks) }
       out.append(text: line + "\n")
       if out.count >= 1 << 16, !drain(&out) { return }
     }
     out.append(text: totals(s))
+    if let flops { out.append(text: computeFooter(flops)) }
     let note = ExportRenderer.deadNote(s)
     if !note.isEmpty {
       out.append(text: Format.wrap(note, lead: " ", leadWidth: 1, hanging: 1, width: lineWidth))
@@ -94,15 +103,22 @@ extension TextRenderer {
 extension JSONStream {
   /// `summary chart` in --json: the summary's object with `"chart":true` and each layer's
   /// `share` (its parameters over the total, a fraction to six decimals; null for a model of
-  /// none).
+  /// none). With `flops` (`summary flops`, `summary chart flops`): `"flops":true`, each layer's
+  /// `macs` and `flops` per sample (`"counted":false` without a formula), the share of the FLOPs,
+  /// and the totals `macs_per_sample`, `flops_per_sample` and `not_counted`.
   mutating func chart(
-    line: Int, _ s: Session, refusedLines: [Int], refusedCount: Int, into out: inout [UInt8],
-    drain: (inout [UInt8]) -> Bool
+    line: Int, _ s: Session, flops: FlopsReport? = nil, chart: Bool = true, refusedLines: [Int],
+    refusedCount: Int, into out: inout [UInt8], drain: (inout [UInt8]) -> Bool
   ) {
     var o = JSONObject()
     o.add("command", "summary")
     o.add("line", line)
-    o.add("chart", true)
+    if chart { o.add("chart", true) }
+    if let flops {
+      o.add("flops", true)
+      if let n = flops.options.length { o.add("length", n) }
+    }
+    let rows = flops.map { FlopsCells.rows($0, layers: s.count) }
     if let input = s.input { o.add("input_shape", input) }
     out.append(text: o.text)
     out.append(ascii: ",\"layers\":[")
@@ -116,12 +132,30 @@ extension JSONStream {
           "connected_to",
           raw: JSONObject.array(s.connections(of: i, names: names).map(JSONObject.string)))
       }
-      fields.add("share", raw: Self.share(l.params, of: s.total))
+      if let rows, let row = rows[i] {
+        if row.notCounted == nil {
+          fields.add("macs", row.macs)
+          fields.add("flops", row.flops)
+        } else {
+          fields.add("counted", false)
+        }
+      }
+      if chart {
+        let value = rows.map { $0[i].map { $0.notCounted == nil ? $0.flops : 0 } ?? 0 } ?? l.params
+        fields.add("share", raw: Self.share(value, of: flops?.flops ?? s.total))
+      }
       named(i + 1, l, fields.text.dropFirst() + ",", into: &out)
       if out.count >= 1 << 16, !drain(&out) { return }
     }
     out.append(UInt8(ascii: "]"))
     if s.isGraph { out.append(text: JSONRenderer.outputs(s)) }
+    if let flops {
+      var c = JSONObject()
+      c.add("macs_per_sample", flops.macs)
+      c.add("flops_per_sample", flops.flops)
+      c.add("not_counted", raw: JSONObject.array(flops.notCounted.map { "\"\($0.label)\"" }))
+      out.append(text: "," + c.text.dropFirst())
+    }
     if refusedCount > 0 { JSONStream.refused(refusedLines, count: refusedCount, into: &out) }
     totals(s, into: &out)
   }

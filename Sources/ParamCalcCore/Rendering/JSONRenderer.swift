@@ -72,7 +72,7 @@ public enum JSONRenderer {
     o.add("command", response.command)
     o.add("line", line)
     switch response {
-    case .edit, .summary, .chart, .explain(_, all: true), .imported:
+    case .edit, .summary, .chart, .summaryFlops, .explain(_, all: true), .imported:
       // One writer for these objects: the byte stream the binary uses.
       var stream = JSONStream()
       var out: [UInt8] = []
@@ -272,6 +272,10 @@ public struct JSONStream {
       chart(
         line: line, s, refusedLines: refusedLines, refusedCount: refusedCount, into: &out,
         drain: drain)
+    case .summaryFlops(let report, let chart):
+      self.chart(
+        line: line, s, flops: report, chart: chart, refusedLines: refusedLines,
+        refusedCount: refusedCount, into: &out, drain: drain)
     case .explain(let indices, all: true):
       out.append(ascii: "{\"command\":\"explain\",\"line\":")
       out.append(decimal: line, grouped: false)

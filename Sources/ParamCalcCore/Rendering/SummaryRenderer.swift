@@ -2,9 +2,9 @@
 extension TextRenderer {
   /// Keras-style summary table with a trainable column, then the totals.
   /// (`depth`: how many levels of models used as layers to show beneath their rows.)
-  public func summary(_ s: Session, depth: Int = 0) -> String {
+  public func summary(_ s: Session, depth: Int = 0, flops: FlopsReport? = nil) -> String {
     var out: [UInt8] = []
-    summary(s, depth: depth, into: &out)
+    summary(s, depth: depth, flops: flops, into: &out)
     return String(decoding: out, as: UTF8.self)
   }
 
@@ -13,9 +13,10 @@ extension TextRenderer {
   /// made in two passes over the layers, the first for the column widths, the second writing
   /// the rows, handing full buffers to `drain`: a model of a million layers is never held as
   /// text. The cells of a definition on an input (type, shape, count, share) are made once, for
-  /// the first 65,536.
+  /// the first 65,536. With `flops` (`summary flops`), each layer's MACs and FLOPs per sample
+  /// follow its count, and their totals the model's.
   public func summary(
-    _ s: Session, depth: Int = 0, into out: inout [UInt8],
+    _ s: Session, depth: Int = 0, flops: FlopsReport? = nil, into out: inout [UInt8],
     drain: (inout [UInt8]) -> Bool = { _ in true }
   ) {
     /// The cells of one definition on an input, and the number of its Keras name's base in `bases`.
@@ -73,12 +74,20 @@ extension TextRenderer {
     func digits(_ n: Int) -> Int { n < 10 ? 1 : 1 + digits(n / 10) }
     // The layers of each model used as a layer, beneath its row, `depth` levels deep.
     let expanded = depth > 0 ? NestedRow.rows(of: s, depth: depth) : [:]
+    // `summary flops`: each layer's MACs and FLOPs cells (`-` for an input or a layer left out,
+    // `?` for one without a formula).
+    let compute = flops.map { FlopsCells($0, layers: layers.count) }
     // Pass 1: the widths.
-    let header =
-      ["#", "Layer (type)", "Output Shape", "Param #", "Share", "Trainable"]
-      + (graphNames == nil ? [] : ["Connected to"])
-    let rightAligned: Set = [0, 3, 4]
+    let header = [
+      "#", "Layer (type)", "Output Shape", "Param #", "Share", "Trainable", "Connected to", "MACs",
+      "FLOPs",
+    ]
+    let rightAligned: Set = [0, 3, 4, 7, 8]
     var widths = header.map(\.utf8.count)
+    if let compute {
+      widths[7] = max(widths[7], compute.widths.macs)
+      widths[8] = max(widths[8], compute.widths.flops)
+    }
     widths[0] = max(widths[0], digits(layers.count))
     var counters: [Int] = []
     for (i, l) in layers.enumerated() {
@@ -108,7 +117,8 @@ extension TextRenderer {
     }
     // At the prompt the table fits the terminal: the Share column goes first, then Trainable,
     // then the names are cut (with `…`) down to the header's width; shapes are never cut.
-    var shown = Array(header.indices)
+    var shown = [0, 1, 2, 3] + (compute == nil ? [] : [7, 8]) + [4, 5]
+    if graphNames != nil { shown.append(6) }
     let fullName = widths[1]
     if let limit = width.map({ max($0, Self.minimumWidth) }) {
       func tableWidth() -> Int { shown.reduce(1) { $0 + widths[$1] + 3 } }
@@ -148,7 +158,8 @@ extension TextRenderer {
     /// A row's cells after its name, to the end of the line: shape, count, share, trainable and
     /// what it reads (the columns shown).
     func rowEnd(
-      _ shape: [UInt8], _ params: [UInt8], _ share: [UInt8], _ trainable: UInt8, _ reads: [UInt8]
+      _ shape: [UInt8], _ params: [UInt8], _ share: [UInt8], _ trainable: UInt8, _ reads: [UInt8],
+      compute: (macs: [UInt8], flops: [UInt8])? = nil
     ) {
       out.append(contentsOf: edge)
       out.append(UInt8(ascii: " "))
@@ -159,6 +170,16 @@ extension TextRenderer {
       pad(widths[3] - params.count)
       out.append(contentsOf: params)
       out.append(contentsOf: edge)
+      if let compute {
+        out.append(UInt8(ascii: " "))
+        pad(widths[7] - compute.macs.count)
+        out.append(contentsOf: compute.macs)
+        out.append(contentsOf: edge)
+        out.append(UInt8(ascii: " "))
+        pad(widths[8] - compute.flops.count)
+        out.append(contentsOf: compute.flops)
+        out.append(contentsOf: edge)
+      }
       if showShare {
         out.append(UInt8(ascii: " "))
         pad(widths[4] - share.count)
@@ -216,7 +237,7 @@ extension TextRenderer {
       // A layer on the way to none of the declared outputs has no share of their total.
       rowEnd(
         c.shape, c.params, leftOut.contains(i) ? [UInt8(ascii: "-")] : c.share, c.trainable,
-        graphNames == nil ? [] : connected[i])
+        graphNames == nil ? [] : connected[i], compute: compute?.cells[i])
       for r in expanded[i] ?? [] {
         // A layer of a model used as a layer: no number, its name indented beneath the model.
         out.append(contentsOf: between)
@@ -238,6 +259,7 @@ extension TextRenderer {
     }
     out.append(contentsOf: rule("└", "─", "┴", "┘"))
     out.append(text: totals(s))
+    if let flops { out.append(text: computeFooter(flops)) }
     if graphNames != nil { out.append(text: Self.deadFooter(s)) }
   }
 

@@ -84,6 +84,12 @@ public struct TextRenderer: Sendable {
     case .edit(let name, let outcome): edit(name, outcome, session, into: &out)
     case .summary(let depth): summary(session, depth: depth, into: &out, drain: drain)
     case .chart: chart(session, into: &out, drain: drain)
+    case .summaryFlops(let report, let chart):
+      if chart {
+        self.chart(session, flops: report, into: &out, drain: drain)
+      } else {
+        summary(session, flops: report, into: &out, drain: drain)
+      }
     case .total:
       out.append(ascii: "  total ")
       number(session.total, into: &out)
