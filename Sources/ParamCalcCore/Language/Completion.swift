@@ -8,7 +8,8 @@
 /// `play`, `export FORMAT` and `compare` (listed by the caller: the core does no I/O).
 ///
 /// Prefixes are case-insensitive (command words, aliases, types, names and values are
-/// lowercase); file names are matched as written (file systems tell case apart).
+/// lowercase); file names and snapshot names are matched as written (file systems tell case
+/// apart, and `compare` looks a snapshot up by its name as written).
 public enum Completion {
   /// One match: `text` replaces the word; `display` is how a list shows it (`3 Dense`,
   /// `units=64`: the value layer 3 has now).
