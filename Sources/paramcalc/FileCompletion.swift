@@ -6,8 +6,8 @@ import ParamCalcCore
   import Darwin
 #endif
 
-/// File names for Tab after `save` and `load`: the entries of a directory as typed (the core
-/// matches and orders them; it does no I/O).
+/// File names for Tab where a file name goes (`load`, `export svg`, `compare`, ...): the entries
+/// of a directory as typed (the core matches and orders them; it does no I/O).
 enum FileCompletion {
   /// The entries of `directory` (`""`: the current directory), each marked when it is a
   /// directory (a symbolic link to one counts); none when it cannot be read.

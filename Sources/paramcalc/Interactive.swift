@@ -3,6 +3,8 @@ import ParamCalcCore
 
 /// The model Tab completes against (`set N` offers layer N's arguments), as of the last prompt.
 nonisolated(unsafe) private var completionSession = Session()
+/// The snapshot names Tab offers after `compare` and `snapshot`, as of the last prompt.
+nonisolated(unsafe) private var completionSnapshots: [String] = []
 
 /// Tab: what `Completion` answers for the line and the cursor, handed to the shim, which edits
 /// the line and lists the matches as they are shown (`3 Dense`, `units=64`).
@@ -10,7 +12,7 @@ private let complete: pc_completer = { line, point, columns, start, insertion, l
   let text = line.map { String(cString: $0) } ?? ""
   let answer = Completion.complete(
     line: text, point: Int(point), catalog: completionSession.catalog,
-    session: completionSession, files: FileCompletion.list)
+    session: completionSession, snapshots: completionSnapshots, files: FileCompletion.list)
   start?.pointee = Int32(answer.start)
   if let s = answer.insertion { insertion?.pointee = strdup(s) }
   if answer.count > 1 {
@@ -41,6 +43,7 @@ extension Runner {
       _ = pc_take_interrupt()
       var interrupted: Int32 = 0
       completionSession = interpreter.session
+      completionSnapshots = interpreter.whatIf.names
       guard let raw = pc_editline_read(promptText, &interrupted) else {
         if interrupted != 0 {
           // Ctrl-C: drop the line being typed, keep the model.

@@ -109,10 +109,12 @@ struct CompletionTests {
     return i.session
   }
 
-  func answer(_ line: String, _ session: Session? = nil, files: Completion.Lister? = nil)
-    -> Completion.Answer
-  {
-    Completion.complete(line: line, catalog: .standard, session: session, files: files)
+  func answer(
+    _ line: String, _ session: Session? = nil, snapshots: [String] = [],
+    files: Completion.Lister? = nil
+  ) -> Completion.Answer {
+    Completion.complete(
+      line: line, catalog: .standard, session: session, snapshots: snapshots, files: files)
   }
 
   /// Prefixes are case-insensitive; aliases are words of their own (`exit` for `quit`).
@@ -253,5 +255,123 @@ struct CompletionTests {
     #expect(Completion.candidates(before: "quiz ", word: "of", catalog: .standard) == ["off"])
     #expect(
       Completion.candidates(before: "explain ", word: "o", catalog: .standard) == ["on", "off"])
+  }
+
+  /// `flops` and `explain N flops`: the option names, each once.
+  @Test func flopsOptions() {
+    let all = complete("flops ", "")
+    #expect(Set(["batch=", "length="]).isSubset(of: all))
+    #expect(all.allSatisfy { $0.hasSuffix("=") })
+    #expect(complete("flops ", "b") == ["batch="])
+    #expect(complete("flops ", "le") == ["length="])
+    // Given already: not offered again.
+    #expect(complete("flops batch=8 ", "b") == [])
+    #expect(answer("FLOPS LEN").insertion == "length=")
+    // `explain N flops`, then its options.
+    #expect(complete("explain 2 ", "") == ["flops"])
+    #expect(answer("explain 12 fl").insertion == "flops ")
+    #expect(complete("explain all ", "") == [])
+    #expect(complete("explain 2 flops ", "ba") == ["batch="])
+    #expect(complete("explain 2 flops batch=4 ", "ba") == [])
+  }
+
+  /// `memory`: its options, and the values of those that take a word.
+  @Test func memoryOptionsAndValues() {
+    #expect(complete("memory ", "") == ["dtype=", "batch=", "optimizer=", "mixed=", "length="])
+    #expect(complete("memory dtype=int8 ", "") == ["batch=", "optimizer=", "mixed=", "length="])
+    #expect(
+      complete("memory ", "dtype=")
+        == ["dtype=float32", "dtype=bfloat16", "dtype=float16", "dtype=int8"])
+    #expect(complete("memory ", "dtype=f") == ["dtype=float32", "dtype=float16"])
+    #expect(
+      complete("memory batch=32 ", "optimizer=")
+        == ["optimizer=sgd", "optimizer=momentum", "optimizer=rmsprop", "optimizer=adam"])
+    #expect(complete("memory ", "mixed=") == ["mixed=true", "mixed=false"])
+    #expect(complete("memory ", "batch=") == [])
+    #expect(answer("memory OPT").insertion == "optimizer=")
+    #expect(answer("memory optimizer=RM").insertion == "optimizer=rmsprop ")
+  }
+
+  /// `summary`: the words its usage names; nothing after one.
+  @Test func summaryWords() {
+    #expect(Set(["depth=", "chart"]).isSubset(of: complete("summary ", "")))
+    #expect(complete("summary ", "c") == ["chart"])
+    #expect(answer("summary de").insertion == "depth=")
+    #expect(complete("summary chart ", "") == [])
+  }
+
+  /// `export`: the formats, then a file name (the rest of the line).
+  @Test func exportFormatsThenFileName() {
+    let files: Completion.Lister = { dir in
+      dir == ""
+        ? [
+          .init("model.svg", isDirectory: false), .init("my net.svg", isDirectory: false),
+          .init("models", isDirectory: true), .init("notes.md", isDirectory: false),
+        ] : []
+    }
+    #expect(complete("export ", "") == ["markdown", "csv", "dot", "svg", "keras"])
+    #expect(complete("export ", "k") == ["keras"])
+    #expect(answer("EXPORT SV").insertion == "svg ")
+    let m = answer("export svg m", files: files)
+    #expect(m.shown.map(\.text) == ["model.svg", "models/", "my net.svg"])
+    #expect(m.start == 11 && m.word == "m" && m.common == "m")
+    #expect(answer("export svg mode", files: files).insertion == "model")
+    #expect(answer("export svg my n", files: files).insertion == "my net.svg ")
+    #expect(answer("Export Markdown  n", files: files).insertion == "notes.md ")
+    // Not a format: no file name goes there.
+    #expect(answer("export pdf m", files: files).count == 0)
+  }
+
+  /// `compare`: the session's snapshots (as written: case matters), then file names;
+  /// `snapshot`: the names kept already (a name given again replaces its snapshot).
+  @Test func snapshotNamesAndFiles() throws {
+    let files: Completion.Lister = { dir in
+      dir == ""
+        ? [.init("base.pc", isDirectory: false), .init("big", isDirectory: false)] : []
+    }
+    let kept = ["Base", "before", "big"]
+    #expect(
+      answer("compare b", snapshots: kept, files: files).shown.map(\.text) == [
+        "before", "big", "base.pc",
+      ])
+    #expect(answer("compare B", snapshots: kept, files: files).insertion == "Base ")
+    // A file named as a snapshot is listed once: `compare big` reads the snapshot.
+    #expect(answer("compare ", snapshots: kept, files: files).count == 4)
+    #expect(answer("compare bef", snapshots: kept).insertion == "before ")
+    #expect(answer("snapshot b", snapshots: kept).shown.map(\.text) == ["before", "big"])
+    #expect(answer("snapshot before ", snapshots: kept).count == 0)
+    // The names an interpreter keeps, sorted.
+    var i = Interpreter()
+    for line in ["input (4,)", "add dense units=2", "snapshot wide", "snapshot narrow"] {
+      _ = try i.run(line: line)
+    }
+    #expect(i.whatIf.names == ["narrow", "wide"])
+  }
+
+  /// `try`: the edits it takes and the layer numbers, then the edit as its own command.
+  @Test func tryCompletesItsEdit() throws {
+    let s = try session(
+      "input (10,8)", "add dense units=4", "add lstm units=3", "add dense units=1")
+    #expect(
+      answer("try ", s).shown.map(\.text) == ["add", "insert", "remove", "set", "1", "2", "3"])
+    #expect(answer("try in", s).insertion == "insert ")
+    // `try N key=value` is `set N key=value`.
+    #expect(complete("try 1 ", "u", session: s) == ["units=", "use_bias="])
+    #expect(complete("try 1 units=8 ", "u", session: s) == ["use_bias="])
+    #expect(complete("try set 3 ", "u", session: s) == ["units=", "use_bias="])
+    #expect(complete("try insert 2 ", "lst", session: s) == ["lstm"])
+    #expect(complete("try add dense ", "un", session: s) == ["units="])
+    #expect(complete("try remove ", "", session: s) == ["1", "2", "3"])
+    #expect(complete("try insert ", "", session: s) == ["1", "2", "3", "4"])
+    #expect(complete("try add conv1d ", "padding=c", session: s) == ["padding=causal"])
+    // `keep` takes nothing.
+    #expect(complete("keep ", "", session: s) == [])
+  }
+
+  /// `import` and `play` take a file name too.
+  @Test func importAndPlayFileNames() {
+    let files: Completion.Lister = { _ in [.init("net.json", isDirectory: false)] }
+    #expect(answer("import n", files: files).insertion == "net.json ")
+    #expect(answer("play n", files: files).insertion == "net.json ")
   }
 }

@@ -125,6 +125,37 @@ struct CompletionTerminalTests {
     finish(t)
   }
 
+  /// `export svg `: a file name of the working directory, then the file written there;
+  /// `compare`: the session's snapshots.
+  @Test func exportAndCompareNames() throws {
+    let dir = FileManager.default.temporaryDirectory
+      .appendingPathComponent("paramcalc-export-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    try FileManager.default.createDirectory(
+      at: dir.appendingPathComponent("figures"), withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try "".write(to: dir.appendingPathComponent("lenet.svg"), atomically: true, encoding: .utf8)
+    let t = try Terminal(directory: dir.path)
+    #expect(t.nextPrompt())
+    for line in ["input (8,)", "add dense units=2", "snapshot before"] {
+      t.type(line + "\r")
+      #expect(t.nextPrompt())
+    }
+    tab(t, "export sv\t", shows: ["paramcalc> export svg "])
+    tab(t, "export svg f\t", shows: ["paramcalc> export svg figures/"])
+    tab(t, "export svg \t", shows: ["figures/   lenet.svg\r\n", "paramcalc> export svg "])
+    let mark = t.screen.endIndex
+    t.type("export svg le\t")
+    #expect(t.wait(for: "export svg lenet.svg ", after: mark))
+    t.type("\r")
+    #expect(t.promptAfter("lenet.svg", from: mark))
+    let svg = try String(contentsOf: dir.appendingPathComponent("lenet.svg"), encoding: .utf8)
+    #expect(svg.contains("<svg"))
+    tab(t, "compare be\t", shows: ["paramcalc> compare before "])
+    tab(t, "memory opt\t", shows: ["paramcalc> memory optimizer="])
+    tab(t, "flops b\t", shows: ["paramcalc> flops batch="])
+    finish(t)
+  }
+
   /// Nothing matches: a bell, the line unchanged.
   @Test func nothingMatches() throws {
     let t = try started()

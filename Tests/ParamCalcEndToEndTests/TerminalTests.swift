@@ -20,10 +20,11 @@ final class Terminal {
   /// `NO_COLOR=1` and a new empty HOME unless `environment` says otherwise (a nil value removes a
   /// variable).
   /// With `stdoutToPipe`, stdout is a pipe rather than the terminal (stdin and stderr stay on it).
-  /// `columns` is the window's width (the terminal's own size, as TIOCGWINSZ reports it).
+  /// `columns` is the window's width (the terminal's own size, as TIOCGWINSZ reports it);
+  /// `directory`, when given, the program's working directory.
   init(
     _ arguments: [String] = [], environment: [String: String?] = [:], stdoutToPipe: Bool = false,
-    columns: UInt16 = 120
+    columns: UInt16 = 120, directory: String? = nil
   ) throws {
     let path = Binary.url.path
     // Everything the child needs is prepared before fork: after it, only dup2, close and exec.
@@ -43,8 +44,11 @@ final class Terminal {
     if stdoutToPipe, pipe(&pipeEnds) != 0 { throw POSIXError(.EMFILE) }
     var fd: Int32 = -1
     var size = winsize(ws_row: 40, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+    let workingDirectory = directory.flatMap { strdup($0) }
+    defer { workingDirectory.map { free($0) } }
     let child = forkpty(&fd, nil, nil, &size)
     if child == 0 {
+      if let workingDirectory, chdir(workingDirectory) != 0 { _exit(126) }
       if stdoutToPipe {
         dup2(pipeEnds[1], 1)
         close(pipeEnds[0])

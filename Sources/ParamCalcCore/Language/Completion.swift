@@ -2,11 +2,14 @@
 /// command table), the layer types (the catalog), after a layer type its arguments as `name=`,
 /// after `name=` the values the argument's declaration names (its choices, true and false,
 /// activation names), layer numbers (listed with their types) after the commands that take one,
-/// and file names after `save`, `load`, `import` and `play` (listed by the caller: the core does
-/// no I/O).
+/// the options of `flops`, `explain N flops` and `memory` and their values, the words of
+/// `summary`, the formats of `export`, snapshot names after `snapshot` and `compare`, the edit
+/// after `try` as the edit itself completes, and file names after `save`, `load`, `import`,
+/// `play`, `export FORMAT` and `compare` (listed by the caller: the core does no I/O).
 ///
 /// Prefixes are case-insensitive (command words, aliases, types, names and values are
-/// lowercase); file names are matched as written (file systems tell case apart).
+/// lowercase); file names and snapshot names are matched as written (file systems tell case
+/// apart, and `compare` looks a snapshot up by its name as written).
 public enum Completion {
   /// One match: `text` replaces the word; `display` is how a list shows it (`3 Dense`,
   /// `units=64`: the value layer 3 has now).
@@ -64,32 +67,31 @@ public enum Completion {
   }
 
   /// What Tab answers for a line whose cursor is at UTF-8 offset `point` (nil: its end).
+  /// `snapshots`: the names `snapshot NAME` kept in the session (`compare` and `snapshot`
+  /// offer them).
   public static func complete(
     line: String, point: Int? = nil, catalog: LayerCatalog, session: Session? = nil,
-    files: Lister? = nil, limit: Int = 100
+    snapshots: [String] = [], files: Lister? = nil, limit: Int = 100
   ) -> Answer {
     let bytes = Array(line.utf8)
     let end = min(max(point ?? bytes.count, 0), bytes.count)
     let head = bytes[..<end]
     let blank: (UInt8) -> Bool = { $0 == 32 || $0 == 9 }
-    // The word: after the last blank; after `save`, `load`, `play`: the rest (a name may hold
+    // The word: after the last blank; where a file name goes: the rest (a name may hold
     // spaces: the parser reads the rest of the line).
-    var start = (head.lastIndex(where: blank) ?? -1) + 1
-    let firstEnd = head.firstIndex(where: { !blank($0) }).flatMap { s in
-      head[s...].firstIndex(where: blank)
-    }
-    if let firstEnd {
-      let first = String(decoding: head[..<firstEnd], as: UTF8.self)
-        .trimmingBlanks.lowercased()
-      if let info = CommandTable.info(first), fileCommands.contains(info.name) {
-        start = head[firstEnd...].firstIndex(where: { !blank($0) }) ?? end
-        let word = String(decoding: head[start...], as: UTF8.self)
-        return answer(start, word, fileNames(word, files), limit: limit)
-      }
+    let start = (head.lastIndex(where: blank) ?? -1) + 1
+    if let operand = fileOperand(head) {
+      let word = String(decoding: head[operand.start...], as: UTF8.self)
+      // `compare`: the snapshots first (a name the session kept is read as one), then files.
+      var entries = operand.kind == .compare ? snapshotNames(word, snapshots) : []
+      let names = Set(entries.map(\.text))
+      entries += fileNames(word, files).filter { !names.contains($0.text) }
+      return answer(operand.start, word, entries, limit: limit)
     }
     let before = String(decoding: head[..<start], as: UTF8.self)
     let word = String(decoding: head[start...], as: UTF8.self)
-    let found = matches(before: before, word: word, catalog: catalog, session: session)
+    let found = matches(
+      before: before, word: word, catalog: catalog, session: session, snapshots: snapshots)
     switch found {
     case .entries(let entries):
       return answer(start, word, entries, limit: limit)
@@ -99,9 +101,6 @@ public enum Completion {
         session: session, limit: limit)
     }
   }
-
-  /// The commands whose operand is a file name (`play` when the command table has it).
-  static let fileCommands: Set<String> = ["save", "load", "import", "play"]
 
   /// The texts that complete `word`, the word under the cursor, given the text of the line
   /// before it (`before`); `session` answers what layer `set N` is about. A word may hold
@@ -126,9 +125,10 @@ public enum Completion {
     case layers(extra: [Entry], prefix: String, count: Int, insertEnd: Bool)
   }
 
-  static func matches(before: String, word: String, catalog: LayerCatalog, session: Session?)
-    -> Found
-  {
+  static func matches(
+    before: String, word: String, catalog: LayerCatalog, session: Session?,
+    snapshots: [String] = []
+  ) -> Found {
     let tokens = before.split(whereSeparator: { $0 == " " || $0 == "\t" }).map {
       $0.lowercased()
     }
@@ -159,6 +159,27 @@ public enum Completion {
         extra: ["all", "on", "off"].filter { $0.hasPrefix(prefix) }.map { Entry($0) },
         prefix: prefix,
         count: layerCount, insertEnd: false)
+    case .explain where tokens.count == 2 && Int(tokens[1]) != nil:
+      // `explain N flops`: layer N's compute.
+      return plain([CommandKind.flops.name])
+    case .explain where tokens.count >= 3 && tokens[2] == CommandKind.flops.name:
+      return .entries(options(FlopsOptions.names, given: tokens.dropFirst(3), word: prefix))
+    case .flops:
+      return .entries(options(FlopsOptions.names, given: tokens.dropFirst(), word: prefix))
+    case .memory:
+      return .entries(
+        options(
+          MemoryOptions.names, given: tokens.dropFirst(), word: prefix,
+          choices: MemoryOptions.choices(of:)))
+    case .summary where tokens.count == 1:
+      return plain(usageWords(command))
+    case .export where tokens.count == 1:
+      return plain(ExportFormat.allCases.map(\.rawValue))
+    case .snapshot where tokens.count == 1:
+      return .entries(snapshotNames(word, snapshots))
+    case .tryEdit:
+      return tried(
+        tokens, word: word, catalog: catalog, session: session, snapshots: snapshots)
     case .quiz where tokens.count == 1:
       return plain(["on", "off"])
     case .prompt where tokens.count == 1:
@@ -322,25 +343,6 @@ public enum Completion {
     return Answer(start: start, word: word, shown: shown, count: total, common: common)
   }
 
-  /// File names in the directory the word names, that start with the rest of the word; a
-  /// directory with its `/`; names starting with `.` only when the word's rest does.
-  static func fileNames(_ word: String, _ files: Lister?) -> [Entry] {
-    guard let files else { return [] }
-    let slash = word.lastIndex(of: "/")
-    let directory = slash.map { String(word[...$0]) } ?? ""
-    let base = slash.map { String(word[word.index(after: $0)...]) } ?? word
-    return files(directory)
-      .filter {
-        $0.name.hasPrefix(base) && $0.name != "." && $0.name != ".."
-          && (base.hasPrefix(".") || !$0.name.hasPrefix("."))
-      }
-      .sorted { $0.name < $1.name }
-      .map {
-        let name = $0.name + ($0.isDirectory ? "/" : "")
-        return Entry(directory + name, display: name)
-      }
-  }
-
   /// The longest prefix the strings share (by characters).
   static func commonPrefix<C: Collection>(_ texts: C) -> String where C.Element == String {
     guard var common = texts.first.map({ Substring($0) }) else { return "" }
@@ -382,11 +384,5 @@ public enum Completion {
       out += "… and \(answer.count - items.count) more: type more of the word to narrow them\n"
     }
     return out
-  }
-}
-
-extension String {
-  fileprivate var trimmingBlanks: String {
-    String(drop(while: { $0 == " " || $0 == "\t" }))
   }
 }

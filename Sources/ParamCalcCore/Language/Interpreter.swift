@@ -90,7 +90,7 @@ public struct Interpreter: Sendable {
   /// Whether a person types the lines at a terminal (the prompt), not a script: `quiz` needs one.
   public var atTerminal = false
   /// The snapshots and the last tried edit (`try`, `keep`, `snapshot`, `compare`).
-  var whatIf = WhatIf()
+  public internal(set) var whatIf = WhatIf()
 
   public init(session: Session = Session()) { self.session = session }
 

@@ -63,6 +63,17 @@ public struct MemoryOptions: Equatable, Sendable {
   /// The option names, as `help memory` and did-you-mean offer them.
   public static let names = ["dtype", "batch", "optimizer", "mixed", "length"]
 
+  /// The values option `name` takes when they are a few words (completion offers them); none
+  /// for a number.
+  public static func choices(of name: String) -> [String] {
+    switch name {
+    case "dtype": return MemoryDType.allCases.map(\.rawValue)
+    case "optimizer": return MemoryOptimizer.allCases.map(\.rawValue)
+    case "mixed": return ["true", "false"]
+    default: return []
+    }
+  }
+
   /// Whether gradients and optimizer state are counted (int8 weights are not trained).
   public var trains: Bool { dtype != .int8 }
 
