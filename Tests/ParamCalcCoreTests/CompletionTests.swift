@@ -264,6 +264,8 @@ struct CompletionTests {
     #expect(all.allSatisfy { $0.hasSuffix("=") })
     #expect(complete("flops ", "b") == ["batch="])
     #expect(complete("flops ", "le") == ["length="])
+    #expect(complete("flops ", "tr") == ["training="])
+    #expect(complete("flops ", "training=") == ["training=true", "training=false"])
     // Given already: not offered again.
     #expect(complete("flops batch=8 ", "b") == [])
     #expect(answer("FLOPS LEN").insertion == "length=")
@@ -297,7 +299,12 @@ struct CompletionTests {
     #expect(Set(["depth=", "chart"]).isSubset(of: complete("summary ", "")))
     #expect(complete("summary ", "c") == ["chart"])
     #expect(answer("summary de").insertion == "depth=")
-    #expect(complete("summary chart ", "") == [])
+    #expect(complete("summary ", "f") == ["flops"])
+    #expect(complete("summary chart ", "") == ["flops"])
+    #expect(complete("summary flops ", "") == ["chart", "length="])
+    #expect(complete("summary chart flops ", "") == ["length="])
+    #expect(complete("summary flops length=4 ", "") == ["chart"])
+    #expect(complete("summary depth=1 ", "") == [])
   }
 
   /// `export`: the formats, then a file name (the rest of the line).

@@ -163,9 +163,15 @@ public enum Completion {
       // `explain N flops`: layer N's compute.
       return plain([CommandKind.flops.name])
     case .explain where tokens.count >= 3 && tokens[2] == CommandKind.flops.name:
-      return .entries(options(FlopsOptions.names, given: tokens.dropFirst(3), word: prefix))
+      return .entries(
+        options(
+          FlopsOptions.names, given: tokens.dropFirst(3), word: prefix,
+          choices: FlopsOptions.choices(of:)))
     case .flops:
-      return .entries(options(FlopsOptions.names, given: tokens.dropFirst(), word: prefix))
+      return .entries(
+        options(
+          FlopsOptions.names, given: tokens.dropFirst(), word: prefix,
+          choices: FlopsOptions.choices(of:)))
     case .memory:
       return .entries(
         options(
@@ -173,6 +179,13 @@ public enum Completion {
           choices: MemoryOptions.choices(of:)))
     case .summary where tokens.count == 1:
       return plain(usageWords(command))
+    case .summary where tokens.contains("flops"):
+      // `summary [chart] flops [length=N]`: chart if not given, then length=.
+      return plain(
+        (tokens.contains("chart") ? [] : ["chart"])
+          + (tokens.contains { $0.hasPrefix("length=") } ? [] : ["length="]))
+    case .summary where tokens == ["summary", "chart"]:
+      return plain(["flops"])
     case .export where tokens.count == 1:
       return plain(ExportFormat.allCases.map(\.rawValue))
     case .snapshot where tokens.count == 1:

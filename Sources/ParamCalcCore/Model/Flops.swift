@@ -22,6 +22,11 @@ public struct FlopsOptions: Equatable, Sendable {
   /// The option names, as `help flops` and did-you-mean offer them.
   public static let names = ["batch", "length", "training"]
 
+  /// The values an option takes, as Tab offers them (none listed for a number).
+  public static func choices(of key: String) -> [String] {
+    key == "training" ? ["true", "false"] : []
+  }
+
   /// Reads the options of a `flops` line.
   public static func read(_ args: [Argument]) throws(ParamCalcError) -> FlopsOptions {
     var o = FlopsOptions()
