@@ -30,7 +30,11 @@ extension TextRenderer {
     let compute = flops.map { FlopsCells.values($0, layers: layers.count) }
     func value(_ i: Int) -> Int? { compute.map { $0[i] } ?? layers[i].params }
     func count(_ i: Int) -> String { value(i).map(Format.thousands) ?? "?" }
-    func share(_ i: Int) -> String { value(i).map { Format.share($0, of: total) } ?? "?" }
+    // A layer on the way to none of the declared outputs has no share of their total, no bar.
+    let leftOut: Set<Int> = s.outputs == nil ? [] : Set(s.notOnTheWay)
+    func share(_ i: Int) -> String {
+      leftOut.contains(i) ? "-" : value(i).map { Format.share($0, of: total) } ?? "?"
+    }
     func label(_ i: Int) -> String {
       "\(names[i]) (\(layers[i].typeName)\(layers[i].spec.reuses == nil ? "" : ", again"))"
     }
@@ -77,7 +81,7 @@ extension TextRenderer {
     out.append(text: row(header) + "\n")
     for (i, l) in layers.enumerated() {
       var line = row([String(i + 1), label(i), count(i), share(i)])
-      let blocks = Self.bar(value(i) ?? 0, of: total, columns: bar)
+      let blocks = Self.bar(leftOut.contains(i) ? 0 : value(i) ?? 0, of: total, columns: bar)
       if !blocks.isEmpty { line += "  " + style.type(blocks) }
       out.append(text: line + "\n")
       if out.count >= 1 << 16, !drain(&out) { return }
@@ -119,6 +123,7 @@ extension JSONStream {
       if let n = flops.options.length { o.add("length", n) }
     }
     let rows = flops.map { FlopsCells.rows($0, layers: s.count) }
+    let leftOut: Set<Int> = s.outputs == nil ? [] : Set(s.notOnTheWay)
     if let input = s.input { o.add("input_shape", input) }
     out.append(text: o.text)
     out.append(ascii: ",\"layers\":[")
@@ -140,7 +145,9 @@ extension JSONStream {
           fields.add("counted", false)
         }
       }
-      if chart {
+      if chart && leftOut.contains(i) {
+        fields.add("share", raw: "null")
+      } else if chart {
         let value = rows.map { $0[i].map { $0.notCounted == nil ? $0.flops : 0 } ?? 0 } ?? l.params
         fields.add("share", raw: Self.share(value, of: flops?.flops ?? s.total))
       }

@@ -64,18 +64,22 @@ public enum ExportRenderer {
     let nonTrainable: Int
     /// For a graph, the tensors the layer reads, by name; nil for a chain.
     let connected: [String]?
+    /// On the way to none of the declared outputs: left out of the totals, so of no share.
+    let leftOut: Bool
   }
 
   /// The layers as the summary lists them: Keras's names, and in a graph what each reads.
   static func rows(_ s: Session) -> [Row] {
     let names = s.layerNames
+    let leftOut: Set<Int> = s.outputs == nil ? [] : Set(s.notOnTheWay)
     return s.layers.enumerated().map { i, l in
       Row(
         index: i + 1, name: names[i],
         type: l.typeName + (l.spec.reuses == nil ? "" : ", again"),
         shape: l.outputsDescription, params: l.params, trainable: l.trainable,
         nonTrainable: l.nonTrainable,
-        connected: s.isGraph ? s.connections(of: i, names: names) : nil)
+        connected: s.isGraph ? s.connections(of: i, names: names) : nil,
+        leftOut: leftOut.contains(i))
     }
   }
 
@@ -114,7 +118,7 @@ public enum ExportRenderer {
       var cells = [
         String(r.index), "`" + r.name + "`", r.type, r.shape, Format.thousands(r.params),
         Format.thousands(r.trainable), Format.thousands(r.nonTrainable),
-        Format.share(r.params, of: s.total),
+        r.leftOut ? "-" : Format.share(r.params, of: s.total),
       ]
       if let c = r.connected { cells.append(c.joined(separator: ", ")) }
       out += "| " + cells.map(markdownCell).joined(separator: " | ") + " |\n"
@@ -162,7 +166,7 @@ public enum ExportRenderer {
     for r in rows(s) {
       var fields = [
         String(r.index), r.name, r.type, r.shape, String(r.params), String(r.trainable),
-        String(r.nonTrainable), percent(r.params, of: s.total),
+        String(r.nonTrainable), r.leftOut ? "" : percent(r.params, of: s.total),
       ]
       if let c = r.connected { fields.append(c.joined(separator: ", ")) }
       out += record(fields)
