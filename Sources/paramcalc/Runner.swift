@@ -156,8 +156,11 @@ struct Runner {
   ) {
     failed = true
     let name = command ?? firstWord(text)
-    // A line that names no command, or one that edits the model, was meant as part of it.
-    if name.flatMap({ CommandTable.info($0)?.editsModel }) ?? true {
+    // A line that names no command, or one that edits the model, was meant as part of it; an
+    // undo or redo with nothing to take back or do again leaves the model as the script has it.
+    var nothingToDo = false
+    if case .nothingTo = error { nothingToDo = true }
+    if !nothingToDo, name.flatMap({ CommandTable.info($0)?.editsModel }) ?? true {
       refusedCount += 1
       if refusedLines.count < 20 { refusedLines.append(number) }
     }

@@ -232,6 +232,12 @@ struct PromiseTests {
           + " Not the script's model: lines 2 and 5 were refused and changed nothing.\n"))
     let clean = try Binary.run([], stdin: "input (None,8)\nadd dense units=4\nsummary\n")
     #expect(clean.stdout.hasSuffix(" Non-trainable params: 0 (0.00 B)\n"))
+    // An undo with nothing to take back is refused (exit 1), but the model is the script's.
+    let undo = try Binary.run(
+      [], stdin: "input (None,8)\nadd dense units=4\nundo\nundo\nundo\nsummary\n")
+    #expect(undo.status == 1)
+    #expect(undo.stderr.contains("nothing to undo"), "\(undo.stderr)")
+    #expect(undo.stdout.hasSuffix(" Non-trainable params: 0 (0.00 B)\n"), "\(undo.stdout)")
     let many = try Binary.run(
       [], stdin: "input (4,)\n" + String(repeating: "add dense units=0\n", count: 25) + "summary\n")
     #expect(

@@ -118,15 +118,6 @@ extension Session {
     return EditOutcome(kind: .added, index: count, layer: store.layer(id))
   }
 
-  /// Refuses a name that the input or an earlier layer has.
-  func checkFree(_ name: String, in names: [String: Int], at span: Span) throws(ParamCalcError) {
-    guard name == Session.inputName || names[name] != nil else { return }
-    let owner = names[name].map { "layer #\($0 + 1)" } ?? "the model's input"
-    throw .wiring(
-      "the name '\(name)' is taken by \(owner)", at: span,
-      hint: "Keras needs every layer's name to be unique: choose another")
-  }
-
   /// The outcome of an edit applied to a graph: the layer concerned, and the later layers whose
   /// placement changed.
   func outcome(of e: Edit, previousRows: [PlacementID], totalBefore: Int) -> EditOutcome {
@@ -285,6 +276,14 @@ extension Session {
     case .name(let name):
       if let k = names[name] { return store[placed[k]].output }
       if name == Session.inputName { return try modelInput() }
+      // The name the summary shows for an unnamed layer (Keras's automatic name) is not read:
+      // it changes as layers of its class are inserted or removed before it.
+      if let k = automaticallyNamed(name, before: j) {
+        throw .wiring(
+          "'\(name)' is the name the summary shows for layer #\(k + 1), not one given with "
+            + "'as': it changes when layers of its class are inserted or removed before it",
+          at: span, hint: "read it as '#\(k + 1)', or give the layer a name with 'as NAME'")
+      }
       let known = [Session.inputName] + names.keys.sorted()
       let near = Suggestion.nearest(to: name, in: known)
       throw .wiring(

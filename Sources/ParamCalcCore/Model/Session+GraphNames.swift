@@ -20,6 +20,37 @@ extension Session {
     return out
   }
 
+  /// Refuses a name that the input or an earlier layer has.
+  func checkFree(_ name: String, in names: [String: Int], at span: Span) throws(ParamCalcError) {
+    if let k = automaticallyNamed(name, before: count) {
+      throw .wiring(
+        "the name '\(name)' is the name Keras gives layer #\(k + 1) (a layer not named)",
+        at: span, hint: "Keras needs every layer's name to be unique: choose another")
+    }
+    guard name == Session.inputName || names[name] != nil else { return }
+    let owner = names[name].map { "layer #\($0 + 1)" } ?? "the model's input"
+    throw .wiring(
+      "the name '\(name)' is taken by \(owner)", at: span,
+      hint: "Keras needs every layer's name to be unique: choose another")
+  }
+
+  /// The layer (0-based, one of the first `j`) not named with `as` whose automatic name (the
+  /// summary's) is `name`; nil when none. The names are made only for a name that reads as a
+  /// layer class's automatic name (`dense`, `dense_2`).
+  func automaticallyNamed(_ name: String, before j: Int) -> Int? {
+    var base = Substring(name)
+    if let u = name.lastIndex(of: "_"), name[name.index(after: u)...].allSatisfy(\.isNumber),
+      name.index(after: u) < name.endIndex
+    {
+      base = name[..<u]
+    }
+    guard catalog[String(base.filter { $0 != "_" })] != nil else { return nil }
+    guard let k = layerNames.prefix(min(j, count)).firstIndex(of: name),
+      layers[k].spec.name == nil
+    else { return nil }
+    return k
+  }
+
   /// The name of a layer as Keras gives it, counting the unnamed layers of each class.
   func name(of l: ModelLayer, _ counters: inout [String: Int]) -> String {
     if let name = l.spec.name { return name }
