@@ -55,6 +55,28 @@ struct HintTests {
         "the model is unchanged: change layer #1 first ('set 1 ...') or remove it ('remove 1')")
   }
 
+  /// Inputs that must change together (an Add's two, a decoder's states): one `set` changes one
+  /// of them, so changing the merge first is no way out; removing it and inserting it is.
+  @Test func inputsThatMustChangeTogetherSayHowToChangeThem() {
+    expectHint(
+      after: [
+        "input a (8,)", "add dense units=4 as x from a", "add dense units=4 as y from a",
+        "add add from x,y",
+      ], "set 2 units=6", .breaksLayer,
+      message:
+        "this change would break layer #4 (Add): Inputs have incompatible shapes. Received shapes (6,) and (4,)",
+      hint:
+        "the model is unchanged: layer #4 reads several tensors that must change together, and one 'set' changes one of them: remove it ('remove 4'), make the changes, then insert it again as it then fits ('insert 4 add from x,y')"
+    )
+    // A Concatenate may be mended by its own axis: the usual ways out.
+    let e = error(
+      after: [
+        "input a (8,3)", "add dense units=4 as x from a", "add dense units=4 as y from a",
+        "add concatenate axis=-1 from x,y",
+      ], "set 2 units=6")
+    #expect(e == nil || e?.hint?.contains("insert 4") == false, "\(String(describing: e))")
+  }
+
   @Test func recurrentAfterALayerReshapesOnly() {
     // Not on the model's input: changing the input line would not help.
     expectHint(

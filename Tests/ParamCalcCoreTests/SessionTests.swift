@@ -75,7 +75,7 @@ struct SessionTests {
       _ = try i.run(line: "set 1 kernel_size=5")
       Issue.record("expected an error")
     } catch {
-      guard case .breaksLayer(let index, _, _, _, _) = error else {
+      guard case .breaksLayer(let index, _, _, _, _, _) = error else {
         Issue.record("\(error)")
         return
       }

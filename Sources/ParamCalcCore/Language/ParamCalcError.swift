@@ -19,8 +19,11 @@ public enum ParamCalcError: Error, Equatable, Sendable {
   /// Keras refuses the layer on its input: `reason` says why, as Keras does; `hint`, what would
   /// fit (worded where the refusal becomes this error, from the layer and its input).
   case refused(layer: String, reason: String, at: Span, hint: String? = nil)
-  /// An edit that would make a later layer invalid.
-  case breaksLayer(index: Int, layer: String, reason: String, at: Span, hint: String? = nil)
+  /// An edit that would make a later layer invalid. `reinsert`, for a layer that reads several
+  /// tensors which one `set` cannot change together: the line that inserts it again.
+  case breaksLayer(
+    index: Int, layer: String, reason: String, at: Span, hint: String? = nil,
+    reinsert: String? = nil)
   case overflow(String, at: Span)
   /// A layer reads a tensor that is not there (`from x` with no x before it), a name is taken
   /// twice, or an edit would take away a tensor another layer reads.
@@ -48,7 +51,7 @@ public enum ParamCalcError: Error, Equatable, Sendable {
       .repeatedArgument(_, let at),
       .missingArgument(_, _, let at, _), .invalidValue(_, _, let at, _), .extraTokens(let at, _),
       .missingOperand(_, _, let at), .indexOutOfRange(_, _, let at, _), .noInputShape(let at),
-      .refused(_, _, let at, _), .breaksLayer(_, _, _, let at, _), .overflow(_, let at),
+      .refused(_, _, let at, _), .breaksLayer(_, _, _, let at, _, _), .overflow(_, let at),
       .wiring(_, let at, _), .nothingTo(_, let at), .needsTerminal(_, let at), .file(_, _, let at),
       .modelFile(_, _, let at):
       return at
@@ -84,8 +87,9 @@ public enum ParamCalcError: Error, Equatable, Sendable {
     case .noInputShape(let at): return .noInputShape(at: at.shifted(by: o))
     case .refused(let l, let r, let at, let h):
       return .refused(layer: l, reason: r, at: at.shifted(by: o), hint: h)
-    case .breaksLayer(let i, let l, let r, let at, let h):
-      return .breaksLayer(index: i, layer: l, reason: r, at: at.shifted(by: o), hint: h)
+    case .breaksLayer(let i, let l, let r, let at, let h, let again):
+      return .breaksLayer(
+        index: i, layer: l, reason: r, at: at.shifted(by: o), hint: h, reinsert: again)
     case .overflow(let w, let at): return .overflow(w, at: at.shifted(by: o))
     case .wiring(let m, let at, let h): return .wiring(m, at: at.shifted(by: o), hint: h)
     case .nothingTo(let w, let at): return .nothingTo(w, at: at.shifted(by: o))
@@ -116,7 +120,7 @@ public enum ParamCalcError: Error, Equatable, Sendable {
       return "layer \(i) does not exist: layers are numbered 1 to \(n)"
     case .noInputShape: return "the model has no input shape"
     case .refused(let layer, let reason, _, _): return "\(layer) cannot be applied here: \(reason)"
-    case .breaksLayer(let i, let layer, let reason, _, _):
+    case .breaksLayer(let i, let layer, let reason, _, _, _):
       return "this change would break layer #\(i) (\(layer)): \(reason)"
     case .overflow(let what, _): return "overflow: \(what) does not fit in a 64-bit integer"
     case .wiring(let m, _, _): return m
@@ -164,7 +168,13 @@ public enum ParamCalcError: Error, Equatable, Sendable {
       return
         "give one first, e.g. 'input (None,25)', or put input_shape=(None,25) on the first layer"
     case .refused(_, _, _, let h): return h
-    case .breaksLayer(let i, _, _, _, let hint):
+    case .breaksLayer(let i, _, _, _, _, let again?):
+      // What it reads must change together: one `set` changes one of them.
+      return
+        "the model is unchanged: layer #\(i) reads several tensors that must change together, "
+        + "and one 'set' changes one of them: remove it ('remove \(i)'), make the changes, then "
+        + "insert it again as it then fits ('\(again)')"
+    case .breaksLayer(let i, _, _, _, let hint, nil):
       // What would fit the layer, when it is said of the layer itself (not of what to add at
       // the end of the model); then the ways out that always exist.
       let fit = hint.flatMap { $0.contains("add '") ? nil : "layer #\(i): \($0); or " } ?? ""

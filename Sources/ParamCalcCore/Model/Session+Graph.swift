@@ -200,9 +200,13 @@ extension Session {
         guard j != edited else { throw error }
         switch error {
         case .refused(let layer, let reason, _, let hint):
-          throw .breaksLayer(index: j + 1, layer: layer, reason: reason, at: span, hint: hint)
+          throw .breaksLayer(
+            index: j + 1, layer: layer, reason: reason, at: span, hint: hint,
+            reinsert: reinsertion(p, at: j))
         case .wiring(let m, _, let h):
-          throw .breaksLayer(index: j + 1, layer: p.typeName, reason: m, at: span, hint: h)
+          throw .breaksLayer(
+            index: j + 1, layer: p.typeName, reason: m, at: span, hint: h,
+            reinsert: reinsertion(p, at: j))
         default: throw error
         }
       }

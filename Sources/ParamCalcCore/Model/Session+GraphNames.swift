@@ -82,4 +82,18 @@ extension Session {
     }
     return sources.map(tensor)
   }
+
+  /// For a layer whose tensors must change together, as one `set` cannot change them: an
+  /// elementwise merge (Add: its inputs' shapes must agree) or a layer started from another's
+  /// states (their sizes must be its own), the line that inserts it again at row `j` (0-based);
+  /// nil for any other.
+  func reinsertion(_ p: Piece, at j: Int) -> String? {
+    guard let sources = p.spec.sources, sources.count >= 2, p.spec.reuses == nil,
+      p.model is ElementwiseMerge
+        || sources.contains(where: {
+          if case .state = $0 { true } else { false }
+        })
+    else { return nil }
+    return "insert \(j + 1) " + p.spec.script.dropFirst("add ".count)
+  }
 }
