@@ -14,11 +14,14 @@ public struct FlopsOptions: Equatable, Sendable {
   /// `explain N flops`: the layer whose formula is shown (1-based), and where N was written.
   public var layer: Int?
   public var layerSpan: Span?
+  /// `causal=true`: attention counts only the scores a causal mask keeps (query i reads keys
+  /// 1...i), the count of a kernel that skips the masked ones.
+  public var causal = false
 
   public init() {}
 
   /// The option names, as `help flops` and did-you-mean offer them.
-  public static let names = ["batch", "length"]
+  public static let names = ["batch", "length", "causal"]
 
   /// Reads the options of a `flops` line.
   public static func read(_ args: [Argument]) throws(ParamCalcError) -> FlopsOptions {
@@ -27,6 +30,15 @@ public struct FlopsOptions: Equatable, Sendable {
       guard names.contains(a.key) else {
         throw .unknownArgument(
           a.key, layer: "flops", at: a.span, suggestion: Suggestion.nearest(to: a.key, in: names))
+      }
+      if a.key == "causal" {
+        guard case .bool(let b) = a.value else {
+          throw .invalidValue(
+            argument: a.key, message: "causal is true or false, not \(a.value.script)",
+            at: a.valueSpan, hint: "e.g. 'flops causal=true'")
+        }
+        o.causal = b
+        continue
       }
       guard case .int(let n) = a.value, n >= 1 else {
         throw .invalidValue(
@@ -153,7 +165,7 @@ public struct FlopsReport: Equatable, Sendable {
         throw unknownAxis(label, l.typeName, shape, o, at: whole)
       }
       let formula: FlopsFormula?
-      do { formula = try FlopsFormula.of(l) } catch {
+      do { formula = try FlopsFormula.of(l, o) } catch {
         throw .overflow("the FLOPs count", at: whole)
       }
       guard let formula else {

@@ -7,6 +7,9 @@ public enum FlopsRenderer {
     let t = Format.thousands
     var out = "  compute of one forward pass: MACs (multiply-accumulates) and FLOPs, "
     out += "1 MAC = 2 FLOPs\n"
+    if r.options.causal {
+      out += "  causal=true: attention counts only the scores a causal mask keeps\n"
+    }
     for shape in r.filledInputs {
       out += "  length=\(t(r.options.length ?? 0)): the input is \(shape.description) here\n"
     }
@@ -29,7 +32,10 @@ public enum FlopsRenderer {
       if row.isGroup {
         out += "  (its layers' sum)"
       } else if row.parts.isEmpty {
-        out += "  (moves or selects data: no arithmetic)"
+        out +=
+          identity(row)
+          ? "  (identity at inference: passes its input through)"
+          : "  (moves or selects data: no arithmetic)"
       }
       out += "\n"
     }
@@ -72,6 +78,12 @@ public enum FlopsRenderer {
         "FLOPs = " + inner.map { t($0.flops) }.joined(separator: " + ") + " = \(t(row.flops))")
       return out
     }
+    if row.parts.isEmpty, identity(row) {
+      note(
+        "0 MACs, 0 FLOPs: identity at inference. \(row.type)'s Keras source returns its input "
+          + "unchanged when training=False (flops counts a forward pass at inference)")
+      return out
+    }
     if row.parts.isEmpty {
       note("0 MACs, 0 FLOPs: \(row.type) moves, copies or selects data; it does no arithmetic")
       return out
@@ -109,6 +121,11 @@ public enum FlopsRenderer {
     return out
   }
 
+  /// Whether a row is a layer Keras passes through at inference (`training=False`).
+  static func identity(_ row: LayerFlops) -> Bool {
+    FlopsFormula.identityAtInference.contains(row.type)
+  }
+
   /// `{"command":"flops","line":3,"batch":1,...}`.
   public static func json(_ r: FlopsReport, line: Int) -> String {
     var j = JSONObject()
@@ -116,6 +133,7 @@ public enum FlopsRenderer {
     j.add("line", line)
     j.add("batch", r.options.batch)
     if let n = r.options.length { j.add("length", n) }
+    if r.options.causal { j.add("causal", true) }
     if let n = r.options.layer { j.add("explain_layer", n) }
     j.add("macs_per_sample", r.macs)
     j.add("flops_per_sample", r.flops)

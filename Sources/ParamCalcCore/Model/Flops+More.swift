@@ -1,0 +1,176 @@
+// The formulas of `flops` for ConvLSTM, the normalizations and preprocessing layers that
+// compute at inference, the layers Keras passes through at inference, UpSampling and
+// STFTSpectrogram (docs/flops.md writes the convention).
+
+extension FlopsFormula {
+  /// The layers whose call returns the input unchanged at inference (`training=False`): their
+  /// Keras source checks `training` before it changes anything (the image augmentations through
+  /// `transform_images`, the noise and dropout layers through `call`). MaxNumBoundingBoxes
+  /// returns the images unchanged always (it edits bounding boxes only).
+  static let identityAtInference: Set<String> = [
+    "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomShear",
+    "RandomPerspective", "RandomElasticTransform", "RandomContrast", "RandomBrightness",
+    "RandomColorDegeneration", "RandomColorJitter", "RandomErasing", "RandomGaussianBlur",
+    "RandomGrayscale", "RandomHue", "RandomInvert", "RandomPosterization", "RandomSaturation",
+    "RandomSharpness", "Solarization", "AugMix", "CutMix", "MixUp", "RandAugment",
+    "AlphaDropout", "GaussianDropout", "GaussianNoise", "MaxNumBoundingBoxes",
+  ]
+
+  /// The layers `compute` does not dispatch by their model: false when paramcalc has no
+  /// formula.
+  mutating func more(_ model: any LayerModel, _ input: Shape, _ output: Shape, _ inputs: [Shape])
+    throws(Overflow) -> Bool
+  {
+    let type = model.typeName
+    if Self.identityAtInference.contains(type) { return true }
+    switch model {
+    case let m as FeatureNormalization:
+      if m.kind == .rms {
+        return try perElement(
+          output, 4, "square, sum, multiply by the reciprocal root, times scale",
+          "RMS normalization")
+      }
+      return try perElement(
+        output, 2, "subtract the mean, divide by the root of the variance (kept per position)",
+        "normalization")
+    case is UnitNormalization:
+      return try perElement(
+        output, 3, "square, sum, multiply by the reciprocal root (an L2 norm)", "normalization")
+    case let m as Resample where type.hasPrefix("UpSampling"):
+      return try upSampling(m, output)
+    case let m as STFTSpectrogram:
+      return try stft(m, input, output)
+    case let m as ImageSizing where type == "CenterCrop":
+      // center_crop.py: an image at least as large is sliced (no arithmetic); a smaller one
+      // is resized, which is not counted.
+      return m.height <= (input.dims[0] ?? 0) && m.width <= (input.dims[1] ?? 0)
+    default:
+      if type == "Rescaling" {
+        return try perElement(output, 2, "times scale, plus offset", "rescaling")
+      }
+      return false
+    }
+  }
+
+  /// `E × a`: `a` FLOPs for each output element.
+  mutating func perElement(_ output: Shape, _ a: Int, _ what: String, _ name: String)
+    throws(Overflow) -> Bool
+  {
+    try elements("E", output, "output shape")
+    term("a", a, "convention (docs/flops.md)", "FLOPs per element: " + what)
+    try part(name, .flops, ["E", "a"])
+    return true
+  }
+
+  /// up_sampling2d.py: `nearest` repeats rows and columns (ops.repeat: a copy, 0); any other
+  /// interpolation is `ops.image.resize`, counted by convention as a MAC per neighbour the
+  /// interpolation weighs, per output element.
+  mutating func upSampling(_ m: Resample, _ output: Shape) throws(Overflow) -> Bool {
+    let given = layer.spec.arguments.first { $0.key == "interpolation" }
+    var how = "nearest"
+    if let g = given {
+      if case .string(let s) = g.value { how = s.lowercased() } else { how = g.value.script }
+    }
+    let taps: Int
+    switch how {
+    case "nearest": return true
+    case "bilinear": taps = 4
+    case "bicubic": taps = 16
+    case "lanczos3": taps = 36
+    case "lanczos5": taps = 100
+    default: return false
+    }
+    try elements("E", output, "output shape")
+    let side = taps == 4 ? 2 : taps == 16 ? 4 : taps == 36 ? 6 : 10
+    term(
+      "w", taps, "argument interpolation=\(how), convention (docs/flops.md)",
+      "the neighbours weighed per output element: \(side) × \(side) (jax's resize computes it "
+        + "as one weight matrix per axis, which XLA counts otherwise)")
+    try part("interpolation (a MAC per neighbour)", .macs, ["E", "w"])
+    return true
+  }
+
+  /// stft_spectrogram.py: each channel convolved (stride frame_step) with fixed real and
+  /// imaginary kernels of frame_length taps and fft_length // 2 + 1 bins, then the mode's
+  /// elementwise operations.
+  mutating func stft(_ m: STFTSpectrogram, _ input: Shape, _ output: Shape) throws(Overflow)
+    -> Bool
+  {
+    guard let c = input.dims[m.axes.channels], c > 0, let e = try output.elementCount() else {
+      return false
+    }
+    let kernels = m.kernelNames.count
+    let perFrame = try Checked.product([m.bins, c, m.mode == "stft" ? 2 : 1])
+    term(
+      "F", e / perFrame, "output shape \(output.description)",
+      "the frames: the convolution's positions along the samples")
+    term("L", m.frameLength, source("frame_length", String(m.frameLength)), "a frame's samples")
+    term(
+      "B", m.bins,
+      "fft_length // 2 + 1 = \(m.fftLength) // 2 + 1 = \(m.bins)",
+      "the frequency bins (each a filter of the convolution)")
+    term("C", c, "input shape \(input.description)", "the channels, each convolved alone")
+    term(
+      "K", kernels, "mode=\(m.mode): " + m.kernelNames.joined(separator: " and "),
+      "the fixed kernels applied (real and imaginary parts)")
+    try part("convolutions with the fixed kernels", .macs, ["F", "L", "B", "C", "K"])
+    let (a, what): (Int, String)
+    switch m.mode {
+    case "log": (a, what) = (7, "square, square, add, maximum, root, maximum, log")
+    case "magnitude": (a, what) = (5, "square, square, add, maximum, root")
+    case "psd": (a, what) = (4, "square, square, add, and the power added to its inner bins")
+    case "angle": (a, what) = (1, "arctan2 of the imaginary and real parts")
+    default: return true
+    }
+    term("a", a, "convention (docs/flops.md), mode=\(m.mode)", "FLOPs per element: " + what)
+    try part("mode=\(m.mode) (per frame, bin and channel)", .flops, ["F", "B", "C", "a"])
+    return true
+  }
+
+  /// conv_lstm.py, per timestep: the input convolution (kernel) and the recurrent convolution of
+  /// the state (recurrent_kernel, padding same, stride 1) for the 4 blocks, at every position of
+  /// one step's output; then as an LSTM, per position.
+  mutating func convLSTM(_ m: ConvLSTM, _ input: Shape, _ output: Shape) throws(Overflow) -> Bool {
+    guard let spatial = try? m.window.outputs(input, from: 1), !spatial.contains(nil) else {
+      return false
+    }
+    let step = Shape(spatial + [m.filters])
+    term("T", input.dims[0] ?? 0, "input shape \(input.description)", "the timesteps")
+    try positions("P", step, "one step's output \(step.description), from input shape")
+    window(m.window.kernel, "kernel_size")
+    term("c", input.last ?? 0, "input shape \(input.description)", "the input channels")
+    term(
+      "f", m.filters, source("filters", String(m.filters)),
+      "the filters (the state's channels)")
+    term("G", ConvLSTM.blocks, "Keras: an LSTM has 4 gates", "gates")
+    try part("kernel (input to gates)", .macs, ["T", "P", "k", "c", "G", "f"])
+    try part("recurrent_kernel (state to gates)", .macs, ["T", "P", "k", "f", "G", "f"])
+    try part("adding the two (1 FLOP per gate element)", .flops, ["T", "P", "G", "f"])
+    if m.useBias { try part("bias (1 FLOP per gate element)", .flops, ["T", "P", "G", "f"]) }
+    try part("gate activations (1 FLOP per gate element)", .flops, ["T", "P", "G", "f"])
+    term("s", 5, "convention (docs/flops.md)", "the state update's elementwise FLOPs per unit")
+    try part("state update", .flops, ["T", "P", "s", "f"])
+    return true
+  }
+
+  /// The same formula with the symbols of its terms followed by `suffix`, except the terms
+  /// equal to one of `same` (a backward_layer's formula beside the forward one's).
+  func renamed(suffix: String, keeping same: [FlopsTerm]) -> FlopsFormula {
+    var r = FlopsFormula(layer, options)
+    var map: [String: String] = [:]
+    for t in terms {
+      let keep = same.contains(t)
+      map[t.symbol] = keep ? t.symbol : t.symbol + suffix
+      r.terms.append(
+        FlopsTerm(
+          symbol: map[t.symbol] ?? t.symbol, value: t.value, source: t.source,
+          meaning: t.meaning + (keep ? "" : " (backward_layer)")))
+    }
+    for p in parts {
+      var q = p
+      q.symbols = p.symbols.map { map[$0] ?? $0 }
+      r.parts.append(q)
+    }
+    return r
+  }
+}
