@@ -23,7 +23,7 @@ extension FlopsFormula {
     }
     term(
       "S", kept, "causal=true: " + how,
-      "the scores of a head a causal mask keeps (query i reads keys 1...i"
+      "the scores (of each head) a causal mask keeps (query i reads keys 1...i"
         + (tq > tk ? ", and every key once i passes Tk" : "")
         + "). Keras computes all Tq × Tk scores and then masks the others (XLA counts them "
         + "all): this is the count of a kernel that skips the masked scores")
@@ -169,7 +169,9 @@ extension FlopsFormula {
     try part("products summed along the axis", .macs, ["O", "K"])
     if m.normalize {
       guard let n2 = try inputs[1].elementCount() else { return false }
-      term("I", n + n2, "input shapes", "the elements of both inputs")
+      term(
+        "I", n + n2, "input shapes \(inputs[0].description) and \(inputs[1].description)",
+        "the elements of both inputs")
       term(
         "a", 3, "convention (docs/flops.md)",
         "L2 normalization per element: square, sum, multiply by the reciprocal root")

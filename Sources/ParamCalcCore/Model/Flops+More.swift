@@ -153,13 +153,13 @@ extension FlopsFormula {
     return true
   }
 
-  /// The same formula with the symbols of its terms followed by `suffix`, except the terms
-  /// equal to one of `same` (a backward_layer's formula beside the forward one's).
+  /// The same formula with `suffix` after the symbol of each term that `same` names with
+  /// another value or source (a backward_layer's formula beside the forward one's).
   func renamed(suffix: String, keeping same: [FlopsTerm]) -> FlopsFormula {
     var r = FlopsFormula(layer, options)
     var map: [String: String] = [:]
     for t in terms {
-      let keep = same.contains(t)
+      let keep = same.contains(t) || !same.contains { $0.symbol == t.symbol }
       map[t.symbol] = keep ? t.symbol : t.symbol + suffix
       r.terms.append(
         FlopsTerm(
