@@ -215,4 +215,43 @@ struct FlopsLayersTests {
     #expect(r.flops == 2 * r.macs + frames * 129 * 7)
     _ = try explained(setup)
   }
+
+  @Test func adaptivePoolingReadsEveryWindow() throws {
+    // 9 rows into 2 windows: rows 0..<5 and 4..<9 (floor(9 / 2) = 4, ceil(9 / 2) = 5), 5 + 5
+    // rows; the same for the columns; 4 channels; 1 FLOP per element read.
+    let setup = ["input (9,9,4)", "add adaptiveaveragepooling2d output_size=2"]
+    let r = try report(setup)
+    #expect(r.macs == 0 && r.flops == (5 + 5) * (5 + 5) * 4)
+    _ = try explained(setup)
+  }
+
+  @Test func cellsCountAsTheirLayers() throws {
+    let cell = try report(["input (10,8)", "add rnn cell=\"lstmcell units=4\""])
+    let lstm = try report(["input (10,8)", "add lstm units=4"])
+    #expect(cell.macs == lstm.macs && cell.flops == lstm.flops)
+    let stacked = try report([
+      "input (10,8)", "add rnn cell=\"grucell units=3; simplernncell units=2\"",
+    ])
+    // GRU: 10 steps of (8 + 3) × 3 × 3 MACs; SimpleRNN reads the GRU's 3 units: (3 + 2) × 2.
+    #expect(stacked.macs == 10 * (11 * 9) + 10 * (5 * 2))
+    let text = try explained([
+      "input (10,8)", "add rnn cell=\"grucell units=3; simplernncell units=2\"",
+    ])
+    #expect(text.contains("n2 = 3"))
+  }
+
+  @Test func smallLayersPerElement() throws {
+    #expect(try report(["input (10,6)", "add masking mask_value=-1"]).flops == 60 * 3)
+    #expect(
+      try report(["input (2,2,8)", "add layerscale init_values=0.1 projection_dim=8"]).flops
+        == 32)
+    #expect(
+      try report(["input (4,8)", "add customscalelayer scale=0.17 from input,input"]).flops
+        == 32 * 2)
+    #expect(try report(["input (4,8)", "add operation op=multiply from input,input"]).flops == 32)
+    let sn = try report(["input (10,6)", "add spectralnormalization dense units=4"])
+    #expect(sn.macs == 10 * 6 * 4 && sn.flops == 2 * 240 + 40)
+    let crop = try report(["input (10,10,3)", "add centercrop height=8 width=8"])
+    #expect(crop.flops == 0 && crop.notCounted.isEmpty)
+  }
 }

@@ -8,6 +8,9 @@ struct FlopsFormula {
   let layer: ModelLayer
   /// The options of the `flops` line (`causal=true` changes what attention counts).
   var options: FlopsOptions
+  /// The arguments given to a layer written inside another's (a cell of an RNN), in place of
+  /// the layer's own.
+  var given: Given? = nil
 
   init(_ layer: ModelLayer, _ options: FlopsOptions = FlopsOptions()) {
     self.layer = layer
@@ -35,7 +38,7 @@ struct FlopsFormula {
 
   /// Where an argument's value comes from: `argument units=10`, or `default units=...`.
   func source(_ key: String, _ value: String) -> String {
-    layer.spec.arguments.contains { $0.key == key }
+    (given?.keys.contains(key) ?? layer.spec.arguments.contains { $0.key == key })
       ? "argument \(key)=\(value)" : "default \(key)=\(value)"
   }
 
@@ -132,7 +135,9 @@ struct FlopsFormula {
       var back = FlopsFormula(layer, options)
       guard try back.compute(b, input, two.output, [input]) else { return false }
       try adopt(inner, by: [], prefix: "forward ")
-      try adopt(back.renamed(suffix: "_b", keeping: inner.terms), by: [], prefix: "backward ")
+      try adopt(
+        back.renamed(suffix: "_b", keeping: inner.terms, note: "backward_layer"), by: [],
+        prefix: "backward ")
     } else {
       try adopt(inner, by: [], prefix: "forward ")
       try adopt(inner, by: [], prefix: "backward ")

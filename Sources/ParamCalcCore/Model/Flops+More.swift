@@ -44,12 +44,90 @@ extension FlopsFormula {
       // center_crop.py: an image at least as large is sliced (no arithmetic); a smaller one
       // is resized, which is not counted.
       return m.height <= (input.dims[0] ?? 0) && m.width <= (input.dims[1] ?? 0)
+    case let m as SpectralNormalization:
+      // spectral_normalization.py: the kernel is normalized only when training; at inference
+      // the call is the wrapped layer's.
+      var inner = FlopsFormula(layer, options)
+      guard try inner.compute(m.inner, input, output, inputs) else { return false }
+      try adopt(inner, by: [], prefix: "")
+      return true
+    case let m as CellRNN:
+      return try cells(m, input)
+    case let m as AdaptivePooling:
+      return try adaptive(m, input)
+    case let m as TensorOperation:
+      try elements("E", output, "output shape")
+      try part("keras.ops.\(m.kind.op) (1 FLOP per output element)", .flops, ["E"])
+      return true
+    case is CustomScaleLayer:
+      return try perElement(output, 2, "inputs[1] times scale, plus inputs[0]", "scale and add")
+    case is LayerScale:
+      return try perElement(output, 1, "times gamma (one per channel)", "scale")
     default:
-      if type == "Rescaling" {
+      switch type {
+      case "Rescaling":
         return try perElement(output, 2, "times scale, plus offset", "rescaling")
+      case "Masking":
+        // masking.py: not_equal(inputs, mask_value), any over the last axis, where(...).
+        return try perElement(output, 3, "compare, any over the features, select", "masking")
+      case "ReversibleEmbedding":
+        // Called as a layer (reverse=False): an Embedding's lookup.
+        return true
+      default: return false
       }
-      return false
     }
+  }
+
+  /// rnn.py: an RNN around cells (LSTMCell, GRUCell, SimpleRNNCell) counts as the layer of
+  /// that cell; stacked cells run one after the other at every step, each reading the state of
+  /// the one before (the terms of cell 2 on carry a 2, 3, ...).
+  mutating func cells(_ m: CellRNN, _ input: Shape) throws(Overflow) -> Bool {
+    var features = input.last ?? 0
+    for (k, c) in m.cells.enumerated() {
+      let model = (c.model as? Frozen)?.inner ?? c.model
+      guard let cell = model as? RecurrentCell else { return false }
+      var inner = FlopsFormula(layer, options)
+      inner.given = c.given
+      let step = Shape([input.dims[0], features])
+      guard try inner.recurrent(cell.step, step, Shape([cell.step.units])) else { return false }
+      if k > 0, let i = inner.terms.firstIndex(where: { $0.symbol == "n" }) {
+        inner.terms[i].source = "cell \(k)'s units"
+        inner.terms[i].meaning = "the features of a step: the state of cell \(k)"
+      }
+      let prefix = m.cells.count > 1 ? "cell \(k + 1) (\(cell.typeName)) " : ""
+      try adopt(
+        k == 0
+          ? inner : inner.renamed(suffix: String(k + 1), keeping: terms, note: "cell \(k + 1)"),
+        by: [],
+        prefix: prefix)
+      features = cell.step.units
+    }
+    return true
+  }
+
+  /// adaptive pooling: output position i of an axis of n reads the window floor(i × n / o) ..<
+  /// ceil((i + 1) × n / o); counted as pooling is, 1 FLOP per element of every window. (jax
+  /// pools with both window sizes at every position and gathers: it computes more.)
+  mutating func adaptive(_ m: AdaptivePooling, _ input: Shape) throws(Overflow) -> Bool {
+    var symbols: [String] = []
+    for (a, o) in m.size.enumerated() {
+      guard let n = input.dims[a], o > 0 else { return false }
+      var sum = 0
+      for i in 0..<o {
+        let start = try Checked.multiply(i, n) / o
+        let end = (try Checked.multiply(i + 1, n) + o - 1) / o
+        sum = try Checked.add(sum, end - start)
+      }
+      let symbol = "w\(a + 1)"
+      term(
+        symbol, sum, "input shape \(input.description), argument output_size",
+        "the elements of the \(o) windows along axis \(a + 1) (of \(n)), added up: window i "
+          + "is floor(i × \(n) / \(o)) up to ceil((i + 1) × \(n) / \(o))")
+      symbols.append(symbol)
+    }
+    term("c", input.last ?? 0, "input shape \(input.description)", "the channels")
+    try part("windows (1 FLOP per element read)", .flops, symbols + ["c"])
+    return true
   }
 
   /// `E × a`: `a` FLOPs for each output element.
@@ -154,17 +232,18 @@ extension FlopsFormula {
   }
 
   /// The same formula with `suffix` after the symbol of each term that `same` names with
-  /// another value or source (a backward_layer's formula beside the forward one's).
-  func renamed(suffix: String, keeping same: [FlopsTerm]) -> FlopsFormula {
+  /// another value (a backward_layer's formula beside the forward one's, a second cell's beside
+  /// the first's); a term of the same symbol and value is the one already declared.
+  func renamed(suffix: String, keeping same: [FlopsTerm], note: String) -> FlopsFormula {
     var r = FlopsFormula(layer, options)
     var map: [String: String] = [:]
     for t in terms {
-      let keep = same.contains(t) || !same.contains { $0.symbol == t.symbol }
+      let keep = !same.contains { $0.symbol == t.symbol && $0.value != t.value }
       map[t.symbol] = keep ? t.symbol : t.symbol + suffix
       r.terms.append(
         FlopsTerm(
           symbol: map[t.symbol] ?? t.symbol, value: t.value, source: t.source,
-          meaning: t.meaning + (keep ? "" : " (backward_layer)")))
+          meaning: t.meaning + (keep ? "" : " (\(note))")))
     }
     for p in parts {
       var q = p
