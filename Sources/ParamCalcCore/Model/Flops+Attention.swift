@@ -142,7 +142,8 @@ extension FlopsFormula {
     if m.additive || m.concat {
       let n = 3 + (m.useScale ? 1 : 0)
       term(
-        "a", n, "convention (docs/flops.md)",
+        "a", n,
+        "convention (docs/flops.md); " + source("use_scale", m.useScale ? "true" : "false"),
         "per score and feature: query + key, tanh, "
           + (m.useScale ? "times the scale, " : "") + "the sum over the features")
       try part("scores (sums of tanh(query + key))", .flops, s + ["d", "a"])

@@ -214,7 +214,7 @@ extension FlopsFormula {
     }
     let step = Shape(spatial + [m.filters])
     term("T", input.dims[0] ?? 0, "input shape \(input.description)", "the timesteps")
-    try positions("P", step, "one step's output \(step.description), from input shape")
+    try positions("P", step, "one step's output (the window on the input)")
     window(m.window.kernel, "kernel_size")
     term("c", input.last ?? 0, "input shape \(input.description)", "the input channels")
     term(
@@ -226,7 +226,10 @@ extension FlopsFormula {
     try part("adding the two (1 FLOP per gate element)", .flops, ["T", "P", "G", "f"])
     if m.useBias { try part("bias (1 FLOP per gate element)", .flops, ["T", "P", "G", "f"]) }
     try part("gate activations (1 FLOP per gate element)", .flops, ["T", "P", "G", "f"])
-    term("s", 5, "convention (docs/flops.md)", "the state update's elementwise FLOPs per unit")
+    term(
+      "s", 5, "convention (docs/flops.md)",
+      "the state update's elementwise FLOPs per filter and position (f ⊙ c, i ⊙ g, their sum, "
+        + "tanh, o ⊙)")
     try part("state update", .flops, ["T", "P", "s", "f"])
     return true
   }
