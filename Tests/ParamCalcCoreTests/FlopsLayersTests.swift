@@ -20,8 +20,8 @@ struct FlopsLayersTests {
 
   /// `explain 1 flops` (with `extra` options): every printed expression evaluates, every line
   /// fits 100 columns; the text is returned.
-  func explained(_ setup: [String], _ extra: String = "") throws -> String {
-    let text = FlopsRenderer.text(try report(setup, "explain 1 flops" + extra))
+  func explained(_ setup: [String], _ extra: String = "", layer: Int = 1) throws -> String {
+    let text = FlopsRenderer.text(try report(setup, "explain \(layer) flops" + extra))
     var checked = 0
     for (statement, holds) in Arithmetic.statements(text) {
       checked += 1
@@ -253,5 +253,51 @@ struct FlopsLayersTests {
     #expect(sn.macs == 10 * 6 * 4 && sn.flops == 2 * 240 + 40)
     let crop = try report(["input (10,10,3)", "add centercrop height=8 width=8"])
     #expect(crop.flops == 0 && crop.notCounted.isEmpty)
+  }
+
+  /// Every new formula's explanation: each printed expression evaluates, each line fits.
+  @Test(arguments: [
+    ["input (5,16,3)", "add convlstm1d filters=4 kernel_size=3"],
+    ["input (5,9,9,9,2)", "add convlstm3d filters=4 kernel_size=3 use_bias=false"],
+    ["input (10,4)", "add upsampling1d size=3"],
+    ["input (6,7,8,2)", "add upsampling3d"],
+    ["input (9,9,4)", "add upsampling2d interpolation=bicubic"],
+    ["input (10,4)", "add adaptivemaxpooling1d output_size=3"],
+    ["input (6,7,8,2)", "add adaptiveaveragepooling3d output_size=2"],
+    ["input (4000,2)", "add stftspectrogram frame_length=64 mode=magnitude"],
+    ["input (4000,1)", "add stftspectrogram frame_length=64 mode=psd"],
+    ["input (4000,1)", "add stftspectrogram frame_length=64 mode=angle"],
+    ["input (4000,1)", "add stftspectrogram frame_length=64 mode=real"],
+    ["input (4000,1)", "add stftspectrogram frame_length=64 mode=stft"],
+    ["input (4,8)", "add attention score_mode=concat from input,input"],
+    ["input (4,8)", "add attention use_scale=true from input,input"],
+    ["input (3,5)", "add dot axes=(2,2) from input,input"],
+    ["input (8,8,3)", "add gaussiannoise stddev=0.1"],
+    ["input (10,6)", "add alphadropout rate=0.1"],
+    [
+      "input (10,8)",
+      "add bidirectional lstm units=4 merge_mode=ave backward_layer=\"lstm units=4 go_backwards=true\"",
+    ],
+  ])
+  func everyNewExplanationEvaluates(_ setup: [String]) throws {
+    let r = try report(setup)
+    #expect(r.notCounted.isEmpty, "\(setup)")
+    _ = try explained(setup)
+    _ = try explained(setup, " causal=true")
+  }
+
+  @Test func causalExplanationsEvaluate() throws {
+    _ = try explained(
+      [
+        "input q (6,8)", "input v (4,8)",
+        "add multiheadattention num_heads=2 key_dim=2 use_gate=true from q,v",
+      ], " causal=true", layer: 3)
+    _ = try explained(
+      [
+        "input q (3,16)", "input v (7,16)",
+        "add groupqueryattention head_dim=4 num_query_heads=4 num_key_value_heads=1 "
+          + "use_gate=true from q,v",
+      ], " causal=true", layer: 3)
+    _ = try explained(["input (4,8)", "add additiveattention from input,input"], " causal=true")
   }
 }
