@@ -300,4 +300,25 @@ struct FlopsLayersTests {
       ], " causal=true", layer: 3)
     _ = try explained(["input (4,8)", "add additiveattention from input,input"], " causal=true")
   }
+
+  @Test func pipelineCountsItsLayersInTurn() throws {
+    let r = try report([
+      "input (10,10,3)",
+      "add pipeline layers=\"rescaling scale=0.5; centercrop height=8 width=8; randomflip\"",
+    ])
+    // Rescaling on 10 × 10 × 3 (2 FLOPs each); the crop slices; the flip is the identity.
+    #expect(r.macs == 0 && r.flops == 300 * 2)
+    let dense = [
+      "input (8,8,3)", "add pipeline layers=\"dense units=4; dense units=2 use_bias=false\"",
+    ]
+    let d = try report(dense)
+    // 64 positions: 3 × 4 MACs with 4 biases, then 4 × 2 MACs.
+    #expect(d.macs == 64 * (3 * 4 + 4 * 2))
+    #expect(d.flops == 2 * d.macs + 64 * 4)
+    _ = try explained(dense)
+    let activated = try report([
+      "input (8,8,3)", "add pipeline layers=\"dense units=4 activation=relu\"",
+    ])
+    #expect(activated.notCounted.count == 1)
+  }
 }

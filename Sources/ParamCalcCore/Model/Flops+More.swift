@@ -53,6 +53,8 @@ extension FlopsFormula {
       return true
     case let m as CellRNN:
       return try cells(m, input)
+    case let m as Pipeline:
+      return try pipeline(m, input)
     case let m as AdaptivePooling:
       return try adaptive(m, input)
     case let m as TensorOperation:
@@ -101,6 +103,28 @@ extension FlopsFormula {
         by: [],
         prefix: prefix)
       features = cell.step.units
+    }
+    return true
+  }
+
+  /// pipeline.py: its layers one after the other, each by its own formula on the shape it
+  /// reads (the terms of layer 2 on carry a 2, 3, ... where they differ). A layer given an
+  /// `activation` inside the quotes is not counted: its formula reads the activation from the
+  /// line, which here is the Pipeline's.
+  mutating func pipeline(_ m: Pipeline, _ input: Shape) throws(Overflow) -> Bool {
+    guard let steps = try? m.steps(input) else { return false }
+    for (k, (step, s)) in zip(m.layers, steps).enumerated() {
+      guard !step.given.keys.contains("activation") else { return false }
+      var inner = FlopsFormula(layer, options)
+      inner.given = step.given
+      var model = step.model
+      if let frozen = model as? Frozen { model = frozen.inner }
+      let output = s.inference.output
+      guard try inner.compute(model, s.input, output, [s.input]) else { return false }
+      try adopt(
+        k == 0
+          ? inner : inner.renamed(suffix: String(k + 1), keeping: terms, note: "layer \(k + 1)"),
+        by: [], prefix: "layer \(k + 1) (\(model.typeName)) ")
     }
     return true
   }
