@@ -177,8 +177,10 @@ struct FlopsTests {
     let r = try report(["input (5,)", "add embedding input_dim=100 output_dim=8"])
     #expect(r.flops == 0)
     #expect(r.notCounted.isEmpty)
-    let u = try report(["input (10,4)", "add simplernn units=3", "add unitnormalization"])
-    #expect(u.notCounted.map(\.type) == ["UnitNormalization"])
+    let u = try report([
+      "input (10,4)", "add simplernn units=3", "add categoryencoding num_tokens=4",
+    ])
+    #expect(u.notCounted.map(\.type) == ["CategoryEncoding"])
     #expect(FlopsRenderer.text(u).contains("not counted"))
   }
 

@@ -113,8 +113,9 @@ public enum CommandTable {
         "Estimates the memory to train the model: its weights, their gradients, the optimizer's state (optimizer=O: sgd, momentum, rmsprop, or adam, the default) and the forward activations kept for the backward pass, each with its formula, and their total. dtype sets the bytes of a number (float32 4, bfloat16 and float16 2, int8 1: int8 weights are not trained, so only weights and activations count); mixed=true keeps the weights, gradients and optimizer state in float32 and computes in dtype, as Keras's mixed_float16 and mixed_bfloat16 do. Activations are every layer's outputs per sample times batch (default 1); an input axis of unknown size needs length=N. An estimate: no framework workspace, no fusion."
       ),
       CommandInfo(
-        .flops, "flops", usage: "flops [batch=N] [length=N] [training=true]", editsModel: false,
-        "Counts the compute of one forward pass: MACs (multiply-accumulates) and FLOPs (a MAC is 2 FLOPs; a bias 1 FLOP per element, an activation 1 per element), per layer and in total, per sample and for batch=N (default 1). 'explain N flops' shows layer N's formula. A layer whose compute paramcalc does not describe is listed as not counted; an input axis of unknown size needs length=N. training=true adds the backward pass (2 × the MACs, the other FLOPs once more) and the training step's total."
+        .flops, "flops", usage: "flops [batch=N] [length=N] [training=true] [causal=true]",
+        editsModel: false,
+        "Counts the compute of one forward pass: MACs (multiply-accumulates) and FLOPs (a MAC is 2 FLOPs; a bias 1 FLOP per element, an activation 1 per element), per layer and in total, per sample and for batch=N (default 1). 'explain N flops' shows layer N's formula. A layer whose compute paramcalc does not describe is listed as not counted; an input axis of unknown size needs length=N. training=true adds the backward pass (2 × the MACs, the other FLOPs once more) and the training step's total. causal=true counts only the attention scores a causal mask keeps."
       ),
       CommandInfo(
         .tryEdit, "try", usage: "try N key=value ... | try insert N TYPE ... | try remove N",

@@ -6,8 +6,16 @@ struct FlopsFormula {
   var terms: [FlopsTerm] = []
   var parts: [FlopsPart] = []
   let layer: ModelLayer
+  /// The options of the `flops` line (`causal=true` changes what attention counts).
+  var options: FlopsOptions
+  /// The arguments given to a layer written inside another's (a cell of an RNN), in place of
+  /// the layer's own.
+  var given: Given? = nil
 
-  init(_ layer: ModelLayer) { self.layer = layer }
+  init(_ layer: ModelLayer, _ options: FlopsOptions = FlopsOptions()) {
+    self.layer = layer
+    self.options = options
+  }
 
   var macs: Int { parts.filter { $0.kind == .macs }.reduce(0) { $0 + $1.value } }
   var flops: Int {
@@ -30,7 +38,7 @@ struct FlopsFormula {
 
   /// Where an argument's value comes from: `argument units=10`, or `default units=...`.
   func source(_ key: String, _ value: String) -> String {
-    layer.spec.arguments.contains { $0.key == key }
+    (given?.keys.contains(key) ?? layer.spec.arguments.contains { $0.key == key })
       ? "argument \(key)=\(value)" : "default \(key)=\(value)"
   }
 
@@ -46,8 +54,10 @@ struct FlopsFormula {
   }
 
   /// The formula of `layer`, or nil when paramcalc has none for its type.
-  static func of(_ layer: ModelLayer) throws(Overflow) -> FlopsFormula? {
-    var f = FlopsFormula(layer)
+  static func of(_ layer: ModelLayer, _ options: FlopsOptions = FlopsOptions()) throws(Overflow)
+    -> FlopsFormula?
+  {
+    var f = FlopsFormula(layer, options)
     var model = layer.model
     var input = layer.input
     var output = layer.output
@@ -66,7 +76,7 @@ struct FlopsFormula {
   {
     var f = self
     defer { self = f }
-    let done: Bool
+    var done: Bool
     switch model {
     case let m as TimeDistributed: done = try f.timeDistributed(m, input, output)
     case let m as Bidirectional: done = try f.bidirectional(m, input, output)
@@ -76,11 +86,17 @@ struct FlopsFormula {
     case let m as ConvolutionVariant: done = try f.variant(m, input, output)
     case let m as Recurrent: done = try f.recurrent(m, input, output)
     case let m as MultiHeadAttention: done = try f.attention(m, inputs)
+    case let m as GroupedQueryAttention: done = try f.groupedQuery(m, inputs)
+    case let m as DotAttention: done = try f.dotAttention(m, inputs)
+    case let m as Dot: done = try f.dot(m, inputs, output)
+    case let m as ConvLSTM: done = try f.convLSTM(m, input, output)
     case let m as Normalization: done = try f.normalization(m, output)
     case let m as Pooling: done = try f.pooling(m, output)
     case let m as GlobalPooling: done = try f.globalPooling(m, input)
     case let m as ElementwiseMerge: done = try f.merge(m.typeName, inputs, output)
-    default: done = try f.elementwise(model.typeName, output)
+    default:
+      done = try f.elementwise(model.typeName, output)
+      if !done { done = try f.more(model, input, output, inputs) }
     }
     return done
   }
@@ -95,7 +111,7 @@ struct FlopsFormula {
   mutating func timeDistributed(_ m: TimeDistributed, _ input: Shape, _ output: Shape)
     throws(Overflow) -> Bool
   {
-    var inner = FlopsFormula(layer)
+    var inner = FlopsFormula(layer, options)
     let step = m.step(input)
     let out = Shape(Array(output.dims.dropFirst()))
     guard try inner.compute(m.inner, step, out, [step]) else { return false }
@@ -109,11 +125,23 @@ struct FlopsFormula {
   mutating func bidirectional(_ m: Bidirectional, _ input: Shape, _ output: Shape)
     throws(Overflow) -> Bool
   {
-    guard m.backward == nil, let one = try? m.inner.infer(input) else { return false }
-    var inner = FlopsFormula(layer)
+    guard let one = try? m.inner.infer(input) else { return false }
+    var inner = FlopsFormula(layer, options)
     guard try inner.compute(m.inner, input, one.output, [input]) else { return false }
-    try adopt(inner, by: [], prefix: "forward ")
-    try adopt(inner, by: [], prefix: "backward ")
+    if let b = m.backward {
+      // backward_layer: a layer of its own (its units and gates may differ): its terms that
+      // differ from the forward layer's are named apart (u_b, ...), so both formulas read whole.
+      guard let two = try? b.infer(input) else { return false }
+      var back = FlopsFormula(layer, options)
+      guard try back.compute(b, input, two.output, [input]) else { return false }
+      try adopt(inner, by: [], prefix: "forward ")
+      try adopt(
+        back.renamed(suffix: "_b", keeping: inner.terms, note: "backward_layer"), by: [],
+        prefix: "backward ")
+    } else {
+      try adopt(inner, by: [], prefix: "forward ")
+      try adopt(inner, by: [], prefix: "backward ")
+    }
     let per: Int
     switch m.mergeMode {
     case "concat": return true
@@ -276,44 +304,6 @@ struct FlopsFormula {
       term(
         "s", update, "convention (docs/flops.md)", "the state update's elementwise FLOPs per unit")
       try part("state update", .flops, ["T", "s", "u"])
-    }
-    return true
-  }
-
-  mutating func attention(_ m: MultiHeadAttention, _ inputs: [Shape]) throws(Overflow) -> Bool {
-    guard !m.useGate, let (q, v, k) = try? attentionRoles(inputs, "MultiHeadAttention") else {
-      return false
-    }
-    try positions("Tq", q, "query shape", last: "the features")
-    try positions("Tk", k, "key shape", last: "the features")
-    try positions("Tv", v, "value shape", last: "the features")
-    term("dq", q.last ?? 0, "query shape \(q.description)", "the query's features")
-    term("dk_in", k.last ?? 0, "key shape \(k.description)", "the key's features")
-    term("dv_in", v.last ?? 0, "value shape \(v.description)", "the value's features")
-    term("h", m.heads, source("num_heads", String(m.heads)), "the heads")
-    term("dk", m.keyDim, source("key_dim", String(m.keyDim)), "the size of a query or key head")
-    term(
-      "dv", m.valueDim,
-      layer.spec.arguments.contains { $0.key == "value_dim" }
-        ? "argument value_dim=\(m.valueDim)" : "default: value_dim is key_dim",
-      "the size of a value head")
-    let o = m.outputShape.map { $0.reduce(1, *) } ?? (q.last ?? 0)
-    term(
-      "O", o, m.outputShape == nil ? "query shape \(q.description)" : "argument output_shape",
-      "the output's features")
-    try part("query projection", .macs, ["Tq", "dq", "h", "dk"])
-    try part("key projection", .macs, ["Tk", "dk_in", "h", "dk"])
-    try part("value projection", .macs, ["Tv", "dv_in", "h", "dv"])
-    try part("query scaled by 1/√dk", .flops, ["Tq", "h", "dk"])
-    try part("scores QKᵀ", .macs, ["h", "Tq", "Tk", "dk"])
-    try part("softmax (1 FLOP per score)", .flops, ["h", "Tq", "Tk"])
-    try part("weighted values AV", .macs, ["h", "Tq", "Tk", "dv"])
-    try part("output projection", .macs, ["Tq", "h", "dv", "O"])
-    if m.useBias {
-      try part("query bias", .flops, ["Tq", "h", "dk"])
-      try part("key bias", .flops, ["Tk", "h", "dk"])
-      try part("value bias", .flops, ["Tv", "h", "dv"])
-      try part("output bias", .flops, ["Tq", "O"])
     }
     return true
   }

@@ -16,15 +16,18 @@ public struct FlopsOptions: Equatable, Sendable {
   /// `explain N flops`: the layer whose formula is shown (1-based), and where N was written.
   public var layer: Int?
   public var layerSpan: Span?
+  /// `causal=true`: attention counts only the scores a causal mask keeps (query i reads keys
+  /// 1...i), the count of a kernel that skips the masked ones.
+  public var causal = false
 
   public init() {}
 
   /// The option names, as `help flops` and did-you-mean offer them.
-  public static let names = ["batch", "length", "training"]
+  public static let names = ["batch", "length", "training", "causal"]
 
   /// The values an option takes, as Tab offers them (none listed for a number).
   public static func choices(of key: String) -> [String] {
-    key == "training" ? ["true", "false"] : []
+    key == "training" || key == "causal" ? ["true", "false"] : []
   }
 
   /// Reads the options of a `flops` line.
@@ -35,13 +38,13 @@ public struct FlopsOptions: Equatable, Sendable {
         throw .unknownArgument(
           a.key, layer: "flops", at: a.span, suggestion: Suggestion.nearest(to: a.key, in: names))
       }
-      if a.key == "training" {
+      if a.key == "training" || a.key == "causal" {
         guard case .bool(let b) = a.value else {
           throw .invalidValue(
-            argument: a.key, message: "training is true or false, not \(a.value.script)",
-            at: a.valueSpan, hint: "e.g. 'flops training=true'")
+            argument: a.key, message: "\(a.key) is true or false, not \(a.value.script)",
+            at: a.valueSpan, hint: "e.g. 'flops \(a.key)=true'")
         }
-        o.training = b
+        if a.key == "training" { o.training = b } else { o.causal = b }
         continue
       }
       guard case .int(let n) = a.value, n >= 1 else {
@@ -185,7 +188,7 @@ public struct FlopsReport: Equatable, Sendable {
         throw unknownAxis(label, l.typeName, shape, o, at: whole)
       }
       let formula: FlopsFormula?
-      do { formula = try FlopsFormula.of(l) } catch {
+      do { formula = try FlopsFormula.of(l, o) } catch {
         throw .overflow("the FLOPs count", at: whole)
       }
       guard let formula else {

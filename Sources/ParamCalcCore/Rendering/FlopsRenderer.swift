@@ -11,6 +11,9 @@ public enum FlopsRenderer {
         + (training ? "training step (forward and backward pass)" : "forward pass")
         + ": MACs (multiply-accumulates) and FLOPs, 1 MAC = 2 FLOPs",
       lead: "  ", leadWidth: 2, hanging: 4, width: width)
+    if r.options.causal {
+      out += "  causal=true: attention counts only the scores a causal mask keeps\n"
+    }
     for shape in r.filledInputs {
       out += "  length=\(t(r.options.length ?? 0)): the input is \(shape.description) here\n"
     }
@@ -43,7 +46,10 @@ public enum FlopsRenderer {
       if row.isGroup {
         out += "  (its layers' sum)"
       } else if row.parts.isEmpty {
-        out += "  (moves or selects data: no arithmetic)"
+        out +=
+          identity(row)
+          ? "  (identity at inference: passes its input through)"
+          : "  (moves or selects data: no arithmetic)"
       }
       out += "\n"
     }
@@ -107,6 +113,12 @@ public enum FlopsRenderer {
             + inner.map { t($0.backwardFlops) }.joined(separator: " + ")
             + " = \(t(row.backwardFlops))")
       }
+      return out
+    }
+    if row.parts.isEmpty, identity(row) {
+      note(
+        "0 MACs, 0 FLOPs: identity at inference. \(row.type)'s Keras source returns its input "
+          + "unchanged when training=False (flops counts a forward pass at inference)")
       return out
     }
     if row.parts.isEmpty {
@@ -184,6 +196,11 @@ public enum FlopsRenderer {
     return out
   }
 
+  /// Whether a row is a layer Keras passes through at inference (`training=False`).
+  static func identity(_ row: LayerFlops) -> Bool {
+    FlopsFormula.identityAtInference.contains(row.type)
+  }
+
   /// `{"command":"flops","line":3,"batch":1,...}`.
   public static func json(_ r: FlopsReport, line: Int) -> String {
     var j = JSONObject()
@@ -192,6 +209,7 @@ public enum FlopsRenderer {
     j.add("batch", r.options.batch)
     if let n = r.options.length { j.add("length", n) }
     if r.options.training { j.add("training", true) }
+    if r.options.causal { j.add("causal", true) }
     if let n = r.options.layer { j.add("explain_layer", n) }
     j.add("macs_per_sample", r.macs)
     j.add("flops_per_sample", r.flops)

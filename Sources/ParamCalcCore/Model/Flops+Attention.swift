@@ -1,0 +1,183 @@
+// The formulas of `flops` for the layers that attend: MultiHeadAttention (its gate too),
+// GroupedQueryAttention, Attention and AdditiveAttention, and Dot. `causal=true` counts only
+// the scores a causal mask keeps (docs/flops.md).
+
+extension FlopsFormula {
+  /// The symbols whose product is the scores of one head: `Tq × Tk`, or with `causal=true` the
+  /// term `S`, the scores a causal mask keeps (Keras's `_compute_causal_mask`: query i reads
+  /// keys 1...i).
+  mutating func scores(_ tq: Int, _ tk: Int) throws(Overflow) -> [String] {
+    guard options.causal else { return ["Tq", "Tk"] }
+    let kept: Int
+    let how: String
+    let t = Format.thousands
+    if tq <= tk {
+      kept = try Checked.multiply(tq, tq + 1) / 2
+      how = "Tq × (Tq + 1) / 2 = \(t(tq)) × \(t(tq + 1)) / 2 = \(t(kept))"
+    } else {
+      let square = try Checked.multiply(tk, tk + 1) / 2
+      kept = try Checked.add(square, try Checked.multiply(tq - tk, tk))
+      how =
+        "Tk × (Tk + 1) / 2 + (Tq − Tk) × Tk = \(t(tk)) × \(t(tk + 1)) / 2 + "
+        + "\(t(tq - tk)) × \(t(tk)) = \(t(kept))"
+    }
+    term(
+      "S", kept, "causal=true: " + how,
+      "the scores (of each head) a causal mask keeps (query i reads keys 1...i"
+        + (tq > tk ? ", and every key once i passes Tk" : "")
+        + "). Keras computes all Tq × Tk scores and then masks the others (XLA counts them "
+        + "all): this is the count of a kernel that skips the masked scores")
+    return ["S"]
+  }
+
+  mutating func attention(_ m: MultiHeadAttention, _ inputs: [Shape]) throws(Overflow) -> Bool {
+    guard let (q, v, k) = try? attentionRoles(inputs, "MultiHeadAttention") else {
+      return false
+    }
+    try positions("Tq", q, "query shape", last: "the features")
+    try positions("Tk", k, "key shape", last: "the features")
+    try positions("Tv", v, "value shape", last: "the features")
+    term("dq", q.last ?? 0, "query shape \(q.description)", "the query's features")
+    term("dk_in", k.last ?? 0, "key shape \(k.description)", "the key's features")
+    term("dv_in", v.last ?? 0, "value shape \(v.description)", "the value's features")
+    term("h", m.heads, source("num_heads", String(m.heads)), "the heads")
+    term("dk", m.keyDim, source("key_dim", String(m.keyDim)), "the size of a query or key head")
+    term(
+      "dv", m.valueDim,
+      layer.spec.arguments.contains { $0.key == "value_dim" }
+        ? "argument value_dim=\(m.valueDim)" : "default: value_dim is key_dim",
+      "the size of a value head")
+    let o = m.outputShape.map { $0.reduce(1, *) } ?? (q.last ?? 0)
+    term(
+      "O", o, m.outputShape == nil ? "query shape \(q.description)" : "argument output_shape",
+      "the output's features")
+    let s = try scores(value("Tq"), value("Tk"))
+    try part("query projection", .macs, ["Tq", "dq", "h", "dk"])
+    try part("key projection", .macs, ["Tk", "dk_in", "h", "dk"])
+    try part("value projection", .macs, ["Tv", "dv_in", "h", "dv"])
+    try part("query scaled by 1/√dk", .flops, ["Tq", "h", "dk"])
+    try part("scores QKᵀ", .macs, ["h"] + s + ["dk"])
+    try part("softmax (1 FLOP per score)", .flops, ["h"] + s)
+    try part("weighted values AV", .macs, ["h"] + s + ["dv"])
+    if m.useGate {
+      // multi_head_attention.py: gate = EinsumDense(query, [h, dv], sigmoid); the heads'
+      // output is multiplied by it before the output projection.
+      try part("gate projection (use_gate=true)", .macs, ["Tq", "dq", "h", "dv"])
+      if m.useBias { try part("gate bias", .flops, ["Tq", "h", "dv"]) }
+      try part("gate sigmoid (1 FLOP per element)", .flops, ["Tq", "h", "dv"])
+      try part("heads' output times the gate", .flops, ["Tq", "h", "dv"])
+    }
+    try part("output projection", .macs, ["Tq", "h", "dv", "O"])
+    if m.useBias {
+      try part("query bias", .flops, ["Tq", "h", "dk"])
+      try part("key bias", .flops, ["Tk", "h", "dk"])
+      try part("value bias", .flops, ["Tv", "h", "dv"])
+      try part("output bias", .flops, ["Tq", "O"])
+    }
+    return true
+  }
+
+  /// The value of a declared term.
+  func value(_ symbol: String) -> Int {
+    terms.first { $0.symbol == symbol }?.value ?? 0
+  }
+
+  /// grouped_query_attention.py: query and gate projections per query head, key and value
+  /// projections per key/value head, the key/value heads repeated for their group (a copy),
+  /// then scores and weighted values per query head.
+  mutating func groupedQuery(_ m: GroupedQueryAttention, _ inputs: [Shape]) throws(Overflow)
+    -> Bool
+  {
+    guard let (q, v, k) = try? attentionRoles(inputs, "GroupQueryAttention") else {
+      return false
+    }
+    try positions("Tq", q, "query shape", last: "the features")
+    try positions("Tk", k, "key shape", last: "the features")
+    try positions("Tv", v, "value shape", last: "the features")
+    term("m", q.last ?? 0, "query shape \(q.description)", "the query's (and output's) features")
+    term("mk", k.last ?? 0, "key shape \(k.description)", "the key's features")
+    term("mv", v.last ?? 0, "value shape \(v.description)", "the value's features")
+    term(
+      "u", m.queryHeads, source("num_query_heads", String(m.queryHeads)), "the query heads")
+    term(
+      "v", m.keyValueHeads, source("num_key_value_heads", String(m.keyValueHeads)),
+      "the key/value heads, each shared by u / v query heads (repeated: a copy)")
+    term("d", m.headDim, source("head_dim", String(m.headDim)), "the size of every head")
+    let s = try scores(value("Tq"), value("Tk"))
+    try part("query projection", .macs, ["Tq", "m", "u", "d"])
+    try part("key projection", .macs, ["Tk", "mk", "v", "d"])
+    try part("value projection", .macs, ["Tv", "mv", "v", "d"])
+    try part("query scaled by 1/√d", .flops, ["Tq", "u", "d"])
+    try part("scores QKᵀ (every query head)", .macs, ["u"] + s + ["d"])
+    try part("softmax (1 FLOP per score)", .flops, ["u"] + s)
+    try part("weighted values AV (every query head)", .macs, ["u"] + s + ["d"])
+    if m.useGate {
+      try part("gate projection (use_gate=true)", .macs, ["Tq", "m", "u", "d"])
+      if m.useBias { try part("gate bias", .flops, ["Tq", "u", "d"]) }
+      try part("gate sigmoid (1 FLOP per element)", .flops, ["Tq", "u", "d"])
+      try part("heads' output times the gate", .flops, ["Tq", "u", "d"])
+    }
+    try part("output projection", .macs, ["Tq", "u", "d", "m"])
+    if m.useBias {
+      try part("query bias", .flops, ["Tq", "u", "d"])
+      try part("key bias", .flops, ["Tk", "v", "d"])
+      try part("value bias", .flops, ["Tv", "v", "d"])
+      try part("output bias", .flops, ["Tq", "m"])
+    }
+    return true
+  }
+
+  /// attention.py and additive_attention.py: no projections; scores of the query against each
+  /// key, a softmax, and the values weighed by it.
+  mutating func dotAttention(_ m: DotAttention, _ inputs: [Shape]) throws(Overflow) -> Bool {
+    guard inputs.count == 2 || inputs.count == 3 else { return false }
+    let (q, v) = (inputs[0], inputs[1])
+    let k = inputs.count == 3 ? inputs[2] : v
+    try positions("Tq", q, "query shape", last: "the features")
+    try positions(
+      "Tk", k, inputs.count == 3 ? "key shape" : "key (the value) shape", last: "the features")
+    term("d", q.last ?? 0, "query shape \(q.description)", "the features a score reads")
+    term("dv", v.last ?? 0, "value shape \(v.description)", "the value's features")
+    let s = try scores(value("Tq"), value("Tk"))
+    if m.additive || m.concat {
+      let n = 3 + (m.useScale ? 1 : 0)
+      term(
+        "a", n,
+        "convention (docs/flops.md); " + source("use_scale", m.useScale ? "true" : "false"),
+        "per score and feature: query + key, tanh, "
+          + (m.useScale ? "times the scale, " : "") + "the sum over the features")
+      try part("scores (sums of tanh(query + key))", .flops, s + ["d", "a"])
+      if m.concat { try part("times concat_score_weight", .flops, s) }
+    } else {
+      try part("scores QKᵀ", .macs, s + ["d"])
+      if m.useScale { try part("scores times the scale (use_scale=true)", .flops, s) }
+    }
+    try part("softmax (1 FLOP per score)", .flops, s)
+    try part("weighted values AV", .macs, s + ["dv"])
+    return true
+  }
+
+  /// merging/dot.py: `batch_dot` of the two inputs along one axis of each (normalize=true: each
+  /// input first divided by its L2 norm along that axis).
+  mutating func dot(_ m: Dot, _ inputs: [Shape], _ output: Shape) throws(Overflow) -> Bool {
+    guard inputs.count == 2, let n = try inputs[0].elementCount(),
+      let e = try output.elementCount()
+    else { return false }
+    let axis = m.axes[0] < 0 ? m.axes[0] + inputs[0].rank : m.axes[0] - 1
+    guard axis >= 0, axis < inputs[0].rank, let kk = inputs[0].dims[axis] else { return false }
+    term("O", e, "output shape \(output.description)", "the output's elements per sample")
+    term("K", kk, "input shape \(inputs[0].description)", "the axis the two are multiplied along")
+    try part("products summed along the axis", .macs, ["O", "K"])
+    if m.normalize {
+      guard let n2 = try inputs[1].elementCount() else { return false }
+      term(
+        "I", n + n2, "input shapes \(inputs[0].description) and \(inputs[1].description)",
+        "the elements of both inputs")
+      term(
+        "a", 3, "convention (docs/flops.md)",
+        "L2 normalization per element: square, sum, multiply by the reciprocal root")
+      try part("normalize=true", .flops, ["I", "a"])
+    }
+    return true
+  }
+}
