@@ -3,8 +3,7 @@ import Testing
 @testable import ParamCalcCore
 
 /// The names Keras gives layers not named with `as` (`dense`, `dense_1`: the summary shows them)
-/// are not read with `from`, and `as` does not give one of them to another layer (Keras refuses
-/// a model whose layer names are not unique).
+/// are not read with `from`: the refusal says how to read the layer.
 @Suite("Automatic names")
 struct AutomaticNameTests {
   func refusal(_ lines: [String]) throws -> ParamCalcError? {
@@ -36,19 +35,5 @@ struct AutomaticNameTests {
         "add dense units=2 from dense_1",
       ]))
     #expect(second.message.contains("layer #3"), "\(second.message)")
-  }
-
-  @Test func asDoesNotTakeAnotherLayersAutomaticName() throws {
-    let e = try #require(
-      try refusal(["input a (8,)", "add dense units=4 from a", "add dense units=2 from a as dense"])
-    )
-    #expect(e.message.contains("'dense' is the name Keras gives layer #2"), "\(e.message)")
-    // A name no unnamed layer has is free; so is a layer's class name when no layer has it.
-    #expect(
-      try refusal([
-        "input a (8,)", "add dense units=4 from a", "add dense units=2 from a as dense_1",
-      ])
-        == nil)
-    #expect(try refusal(["input a (8,)", "add dense units=2 from a as flatten"]) == nil)
   }
 }

@@ -22,11 +22,6 @@ extension Session {
 
   /// Refuses a name that the input or an earlier layer has.
   func checkFree(_ name: String, in names: [String: Int], at span: Span) throws(ParamCalcError) {
-    if let k = automaticallyNamed(name, before: count) {
-      throw .wiring(
-        "the name '\(name)' is the name Keras gives layer #\(k + 1) (a layer not named)",
-        at: span, hint: "Keras needs every layer's name to be unique: choose another")
-    }
     guard name == Session.inputName || names[name] != nil else { return }
     let owner = names[name].map { "layer #\($0 + 1)" } ?? "the model's input"
     throw .wiring(
@@ -35,20 +30,32 @@ extension Session {
   }
 
   /// The layer (0-based, one of the first `j`) not named with `as` whose automatic name (the
-  /// summary's) is `name`; nil when none. The names are made only for a name that reads as a
-  /// layer class's automatic name (`dense`, `dense_2`).
+  /// summary's) is `name`; nil when none. `dense_2` is the third Dense not named: a name that
+  /// reads as no layer class's automatic name, or whose number passes the layers not named,
+  /// is answered without a walk over the layers. (Asked when `from` names no tensor: a walk
+  /// for every named layer would make a script of many of them quadratic.)
   func automaticallyNamed(_ name: String, before j: Int) -> Int? {
     var base = Substring(name)
-    if let u = name.lastIndex(of: "_"), name[name.index(after: u)...].allSatisfy(\.isNumber),
-      name.index(after: u) < name.endIndex
+    var k = 0
+    if let u = name.lastIndex(of: "_"), let n = Int(name[name.index(after: u)...]), n >= 1,
+      name[name.index(after: u)...] == String(n)
     {
       base = name[..<u]
+      k = n
     }
-    guard catalog[String(base.filter { $0 != "_" })] != nil else { return nil }
-    guard let k = layerNames.prefix(min(j, count)).firstIndex(of: name),
-      layers[k].spec.name == nil
-    else { return nil }
-    return k
+    guard k < count - names.count, catalog[String(base.filter { $0 != "_" })] != nil else {
+      return nil
+    }
+    var seen = 0
+    for (i, l) in layers.prefix(min(j, count)).enumerated()
+    where l.spec.name == nil && l.spec.reuses == nil {
+      guard LayerDescriptor.snakeCase(String(l.typeName.prefix { $0 != "(" })) == base else {
+        continue
+      }
+      if seen == k { return i }
+      seen += 1
+    }
+    return nil
   }
 
   /// The name of a layer as Keras gives it, counting the unnamed layers of each class.
