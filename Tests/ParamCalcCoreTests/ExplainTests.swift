@@ -160,7 +160,12 @@ enum Arithmetic {
           run = []
         }
         for part in parts {
-          if let v = evaluate(part.trimmingCharacters(in: .whitespaces)) {
+          // A count may end with its unit: `12 × 4 = 48 FLOPs`.
+          var plain = part.trimmingCharacters(in: .whitespaces)
+          for unit in [" FLOPs", " MACs"] where plain.hasSuffix(unit) {
+            plain = String(plain.dropLast(unit.count))
+          }
+          if let v = evaluate(plain) {
             run.append(v)
           } else {
             flush()

@@ -66,3 +66,37 @@ extension FlopsTests {
     #expect(argument == "training")
   }
 }
+
+/// The words `flops` and `explain N flops` print about inputs, sums and what is not counted.
+extension FlopsTests {
+  @Test func explainOfAnInputSaysItComputesNothing() throws {
+    let r = try report(["input a (4,)", "add dense units=3 from a"], "explain 1 flops")
+    #expect(
+      FlopsRenderer.text(r)
+        == "  #1 InputLayer: an input of the model; it computes nothing (0 MACs, 0 FLOPs)\n")
+  }
+
+  @Test func aSumOfOneTermIsNotWrittenTwice() throws {
+    // BatchNormalization on (10,): 2 FLOPs an element, 20; no MACs.
+    let text = FlopsRenderer.text(
+      try report(["input (10,)", "add batchnormalization"], "explain 1 flops training=true"))
+    #expect(text.contains("    FLOPs = 20\n"), "\(text)")
+    #expect(text.contains("    backward FLOPs = 20\n"))
+    #expect(!text.contains("20 = 20"))
+  }
+
+  @Test func nothingCountedIsNotZero() throws {
+    let text = FlopsRenderer.text(try report(["input (4,)", "add categoryencoding num_tokens=8"]))
+    #expect(text.contains("per sample: nothing counted"), "\(text)")
+    #expect(!text.contains("0 MACs"))
+  }
+
+  @Test func twoFilledInputsAreListedOnce() throws {
+    let text = FlopsRenderer.text(
+      try report(
+        ["input a (None,4)", "input b (None,4)", "add add from a,b"], "flops length=3"))
+    #expect(
+      text.contains("length=3: the inputs are (None, 3, 4), (None, 3, 4) here, in their order"),
+      "\(text)")
+  }
+}

@@ -124,3 +124,36 @@ struct SummaryFlopsTests {
     #expect(json["total"] == .int(15 + 8))  // the parameters: 4 × 3 + 3 and 3 × 2 + 2
   }
 }
+
+extension SummaryFlopsTests {
+  @Test func leftOutAndInputLayersHaveNoComputeCell() throws {
+    let setup = [
+      "input a (8,)", "add dense units=4 as main from a", "add dense units=3 from a as side",
+      "output main",
+    ]
+    let chart = try text(setup, "summary chart flops")
+    let side = try #require(chart.split(separator: "\n").first { $0.contains("side (Dense)") })
+    #expect(side.hasSuffix("side (Dense)        -       -"), "\(side)")
+    let table = try text(setup, "summary flops")
+    #expect(table.contains("Param share"))
+    let row = try #require(table.split(separator: "\n").first { $0.contains("side (Dense)") })
+    #expect(row.contains("│    - │     - │"), "\(row)")
+  }
+
+  @Test func aModelUsedAsALayerWithALayerNotCountedSaysSo() throws {
+    // Dense(4) on (4,): 16 MACs, 2 × 16 + 4 = 36 FLOPs; then a CategoryEncoding, not counted.
+    let t = try text(
+      [
+        "input (4,)",
+        "add sequential script=\"input (4,); add dense units=4; add categoryencoding num_tokens=8\"",
+      ],
+      "summary flops")
+    #expect(t.contains("│ 16 + ? │ 36 + ? │"), "\(t)")
+    #expect(t.contains("#1.2 CategoryEncoding"))
+  }
+
+  @Test func anEmptyModelHasNothingToCount() throws {
+    var interpreter = Interpreter()
+    #expect(throws: ParamCalcError.self) { try interpreter.run(line: "summary flops") }
+  }
+}

@@ -181,6 +181,9 @@ public struct Interpreter: Sendable {
     case .summary(let depth): return .summary(depth: depth)
     case .chart: return .chart
     case .summaryFlops(let options, let chart):
+      guard session.count > 0 else {
+        throw .nothingTo("count: the model has no layers", at: whole)
+      }
       return .summaryFlops(try FlopsReport(session, options, at: whole), chart: chart)
     case .total: return .total
     case .explain(let target):

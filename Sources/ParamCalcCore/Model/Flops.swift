@@ -127,6 +127,8 @@ public struct FlopsReport: Equatable, Sendable {
   public var batchStepFlops = 0
   /// The inputs whose unknown axes `length=N` filled, as they became (empty when none).
   public var filledInputs: [Shape]
+  /// `explain N flops` of an input of the model (an InputLayer): it computes nothing.
+  public var explainsAnInput = false
 
   public var notCounted: [LayerFlops] { rows.filter { $0.notCounted != nil } }
   /// With `training=true`, the backward pass per sample (the step less the forward pass).
@@ -138,6 +140,9 @@ public struct FlopsReport: Equatable, Sendable {
     let (filled, inputs) = try MemoryReport.filled(session, options.memoryOptions, at: whole)
     filledInputs = inputs
     rows = try FlopsReport.rows(filled, depth: 0, prefix: "#", options, at: whole)
+    if let n = options.layer, n >= 1, n <= session.count {
+      explainsAnInput = session.layers[n - 1].model is InputLayerModel
+    }
     do throws(Overflow) {
       var m = 0
       var f = 0

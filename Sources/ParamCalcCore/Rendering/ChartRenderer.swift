@@ -27,9 +27,16 @@ extension TextRenderer {
     let names = s.layerNames
     let total = flops?.flops ?? s.total
     // Each layer's number: its parameters, or its FLOPs (nil: no compute formula).
-    let compute = flops.map { FlopsCells.values($0, layers: layers.count) }
-    func value(_ i: Int) -> Int? { compute.map { $0[i] } ?? layers[i].params }
-    func count(_ i: Int) -> String { value(i).map(Format.thousands) ?? "?" }
+    let compute = flops.map { FlopsCells.rows($0, layers: layers.count) }
+    // With flops: nil for a layer not counted; 0 for an input or a layer left out ("-").
+    func value(_ i: Int) -> Int? {
+      guard let compute else { return layers[i].params }
+      return compute[i].map { $0.notCounted == nil ? $0.flops : nil } ?? 0
+    }
+    func count(_ i: Int) -> String {
+      if let compute, compute[i] == nil { return "-" }
+      return value(i).map(Format.thousands) ?? "?"
+    }
     // A layer on the way to none of the declared outputs has no share of their total, no bar.
     let leftOut: Set<Int> = s.outputs == nil ? [] : Set(s.notOnTheWay)
     func share(_ i: Int) -> String {
@@ -145,7 +152,8 @@ extension JSONStream {
           fields.add("counted", false)
         }
       }
-      if chart && leftOut.contains(i) {
+      if chart && (leftOut.contains(i) || rows?[i]?.notCounted != nil) {
+        // No share: left out of the totals, or not counted in them.
         fields.add("share", raw: "null")
       } else if chart {
         let value = rows.map { $0[i].map { $0.notCounted == nil ? $0.flops : 0 } ?? 0 } ?? l.params

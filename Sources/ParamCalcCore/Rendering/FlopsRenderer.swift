@@ -14,8 +14,14 @@ public enum FlopsRenderer {
     if r.options.causal {
       out += "  causal=true: attention counts only the scores a causal mask keeps\n"
     }
-    for shape in r.filledInputs {
-      out += "  length=\(t(r.options.length ?? 0)): the input is \(shape.description) here\n"
+    if !r.filledInputs.isEmpty {
+      let shapes = r.filledInputs.map(\.description)
+      out += Format.wrap(
+        "length=\(t(r.options.length ?? 0)): "
+          + (shapes.count == 1
+            ? "the input is \(shapes[0]) here"
+            : "the inputs are " + shapes.joined(separator: ", ") + " here, in their order"),
+        lead: "  ", leadWidth: 2, hanging: 4, width: width)
     }
     let names = r.rows.map { String(repeating: "  ", count: $0.depth) + $0.label + " " + $0.type }
     let nameWidth = max(names.map(\.count).max() ?? 0, 5)
@@ -32,7 +38,7 @@ public enum FlopsRenderer {
     for (k, row) in r.rows.enumerated() {
       out += "    " + Format.pad(names[k], nameWidth) + "  "
       if row.notCounted != nil {
-        out += "not counted (no compute formula for this layer type)\n"
+        out += "not counted (no compute formula)\n"
         continue
       }
       out +=
@@ -43,15 +49,21 @@ public enum FlopsRenderer {
           "  " + Format.pad(t(row.backwardFlops), backWidth, right: true) + "  "
           + Format.pad(t(row.flops + row.backwardFlops), stepWidth, right: true)
       }
-      if row.isGroup {
-        out += "  (its layers' sum)"
-      } else if row.parts.isEmpty {
-        out +=
-          identity(row)
-          ? "  (identity at inference: passes its input through)"
-          : "  (moves or selects data: no arithmetic)"
-      }
+      // A note where the line has room for it (the training columns take it).
+      let noted =
+        row.isGroup
+        ? "  (its layers' sum)"
+        : !row.parts.isEmpty
+          ? "" : identity(row) ? "  (identity at inference)" : "  (no arithmetic: moves data)"
+      let used =
+        4 + nameWidth + 2 + macWidth + 2 + flopWidth + (training ? 4 + backWidth + stepWidth : 0)
+      if used + noted.count <= width { out += noted }
       out += "\n"
+    }
+    if !r.rows.isEmpty && r.rows.allSatisfy({ $0.notCounted != nil || $0.isGroup }) {
+      // Nothing here has a formula: no total to give (never 0).
+      out += "  per sample: nothing counted (no layer here has a compute formula)\n"
+      return out
     }
     out += "  per sample: \(t(r.macs)) MACs, \(t(r.flops)) FLOPs\n"
     if training {
@@ -88,6 +100,9 @@ public enum FlopsRenderer {
   static func explain(_ r: FlopsReport, layer n: Int, width: Int) -> String {
     let t = Format.thousands
     let label = "#\(n)"
+    if r.explainsAnInput {
+      return "  \(label) InputLayer: an input of the model; it computes nothing (0 MACs, 0 FLOPs)\n"
+    }
     guard let row = r.rows.first(where: { $0.label == label }) else {
       return "  \(label) is not on the way to the model's outputs: it is not computed\n"
     }
@@ -128,10 +143,11 @@ public enum FlopsRenderer {
     }
     out += "  terms\n"
     let symWidth = row.terms.map(\.symbol.count).max() ?? 1
+    let valueWidth = row.terms.map { t($0.value).count }.max() ?? 1
     for term in row.terms {
       out += Format.wrap(
-        Format.pad(term.symbol, symWidth) + " = \(t(term.value))   \(term.meaning) "
-          + "(\(term.source))",
+        Format.pad(term.symbol, symWidth) + " = " + Format.pad(t(term.value), valueWidth)
+          + "   \(term.meaning) (\(term.source))",
         lead: "    ", leadWidth: 4, hanging: 6 + symWidth, width: width)
     }
     out += "  parts\n"
@@ -151,7 +167,7 @@ public enum FlopsRenderer {
       note("MACs = 0 (no multiply-accumulate)")
     }
     let flopTerms = (macs.isEmpty ? [] : ["2 × \(t(row.macs))"]) + other.map { t($0.value) }
-    note("FLOPs = " + flopTerms.joined(separator: " + ") + " = \(t(row.flops))")
+    note("FLOPs = " + sum(flopTerms, row.flops))
     note(
       "a MAC is a multiply and an add: 2 FLOPs; the other parts are FLOPs as docs/flops.md "
         + "counts them. Times batch \(t(r.options.batch)): \(t(row.flops)) × "
@@ -185,7 +201,7 @@ public enum FlopsRenderer {
     let terms =
       (row.macs > 0 ? ["2 × \(t(row.backwardMacs))"] : [])
       + (other.isEmpty ? [] : [t(row.otherFlops)])
-    note("backward FLOPs = " + terms.joined(separator: " + ") + " = \(t(row.backwardFlops))")
+    note("backward FLOPs = " + sum(terms, row.backwardFlops))
     note(
       "backward / forward = \(t(row.backwardFlops)) / \(t(row.flops)) ≈ "
         + Format.ratio(row.backwardFlops, row.flops)
@@ -194,6 +210,12 @@ public enum FlopsRenderer {
       "training step = forward + backward = \(t(row.flops)) + \(t(row.backwardFlops)) = "
         + "\(t(row.flops + row.backwardFlops)) FLOPs")
     return out
+  }
+
+  /// `a + b = c`, or `c` alone when the one term is c itself (not `200 = 200`).
+  static func sum(_ terms: [String], _ value: Int) -> String {
+    let v = Format.thousands(value)
+    return terms == [v] ? v : terms.joined(separator: " + ") + " = " + v
   }
 
   /// Whether a row is a layer Keras passes through at inference (`training=False`).

@@ -22,11 +22,23 @@ struct FlopsCells {
   var widths: (macs: Int, flops: Int)
 
   init(_ r: FlopsReport, layers: Int) {
+    // A model used as a layer with a layer not counted inside: its sum is of the others, `+ ?`.
+    var partial: Set<String> = []
+    for missing in r.notCounted where missing.depth > 0 {
+      var label = Substring(missing.label)
+      while let dot = label.lastIndex(of: ".") {
+        label = label[..<dot]
+        partial.insert(String(label))
+      }
+    }
     cells = Self.rows(r, layers: layers).map { row in
       guard let row else { return (Array("-".utf8), Array("-".utf8)) }
-      return row.notCounted != nil
-        ? (Array("?".utf8), Array("?".utf8))
-        : (Array(Format.thousands(row.macs).utf8), Array(Format.thousands(row.flops).utf8))
+      if row.notCounted != nil { return (Array("?".utf8), Array("?".utf8)) }
+      let more = partial.contains(row.label) ? " + ?" : ""
+      return (
+        Array((Format.thousands(row.macs) + more).utf8),
+        Array((Format.thousands(row.flops) + more).utf8)
+      )
     }
     widths = (cells.map(\.macs.count).max() ?? 1, cells.map(\.flops.count).max() ?? 1)
   }
@@ -41,11 +53,4 @@ struct FlopsCells {
     return out
   }
 
-  /// Each layer's FLOPs by index: 0 for an input or a layer left out, nil without a formula.
-  static func values(_ r: FlopsReport, layers: Int) -> [Int?] {
-    rows(r, layers: layers).map { row in
-      guard let row else { return 0 }
-      return row.notCounted == nil ? row.flops : nil
-    }
-  }
 }

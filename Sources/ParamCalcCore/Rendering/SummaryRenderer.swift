@@ -78,9 +78,10 @@ extension TextRenderer {
     // `?` for one without a formula).
     let compute = flops.map { FlopsCells($0, layers: layers.count) }
     // Pass 1: the widths.
+    // Beside the compute's columns, the share is said to be of the parameters.
     let header = [
-      "#", "Layer (type)", "Output Shape", "Param #", "Share", "Trainable", "Connected to", "MACs",
-      "FLOPs",
+      "#", "Layer (type)", "Output Shape", "Param #", compute == nil ? "Share" : "Param share",
+      "Trainable", "Connected to", "MACs", "FLOPs",
     ]
     let rightAligned: Set = [0, 3, 4, 7, 8]
     var widths = header.map(\.utf8.count)
