@@ -100,3 +100,32 @@ extension FlopsTests {
       "\(text)")
   }
 }
+
+/// Unknown axes: `explain N flops` needs layer N's sizes only; an axis a layer leaves open itself
+/// is not the input's to fill.
+extension FlopsTests {
+  @Test func explainOfOneLayerIsNotStoppedByAnother() throws {
+    let setup = ["input (None,25)", "add lstm units=32", "add dense units=10"]
+    // Dense(10) on (32,): 32 × 10 = 320 MACs, 2 × 320 + 10 = 650 FLOPs.
+    let r = try report(setup, "explain 2 flops")
+    #expect(r.macs == 320)
+    #expect(r.flops == 650)
+    let known = FlopsRenderer.text(
+      try report(["input (4,)", "add dense units=2"], "flops length=5"))
+    #expect(known.contains("length=5: every input axis has its size here; length= changes nothing"))
+    let e = try #require(try refusal(setup, "explain 1 flops"))
+    #expect(
+      e.hint?.contains("'explain 1 flops length=100'") == true, "\(String(describing: e.hint))")
+  }
+
+  @Test func anAxisALayerLeavesOpenIsNotTheInputs() throws {
+    let setup = [
+      "input (32,128)", "add einsumdense equation=abc,cd->abd output_shape=(None,64) bias_axes=d",
+    ]
+    for line in ["flops", "flops length=5", "memory"] {
+      let e = try #require(try refusal(setup, line), "\(line)")
+      #expect(
+        e.message.contains("the layer's own arguments leave it open"), "\(line): \(e.message)")
+    }
+  }
+}

@@ -170,6 +170,8 @@ public struct FlopsReport: Equatable, Sendable {
     let on = s.outputs != nil ? s.onTheWay : Array(repeating: true, count: s.count)
     var out: [LayerFlops] = []
     for (i, l) in s.layers.enumerated() where on[i] && !(l.model is InputLayerModel) {
+      // `explain N flops`: layer N alone (another's unknown axis does not stop it).
+      if depth == 0, let n = o.layer, i + 1 != n { continue }
       let label = prefix + String(i + 1)
       let type = l.spec.reuses.map { "\(l.typeName) (#\($0) again)" } ?? l.typeName
       if let m = l.model as? NestedModel, let inner = m.session(on: l.input) {
@@ -190,7 +192,7 @@ public struct FlopsReport: Equatable, Sendable {
         continue
       }
       for shape in l.inputs + [l.output] where !shape.isFullyKnown {
-        throw unknownAxis(label, l.typeName, shape, o, at: whole)
+        throw unknownAxis(label, l.typeName, shape, o, in: s, at: whole)
       }
       let formula: FlopsFormula?
       do { formula = try FlopsFormula.of(l, o) } catch {
@@ -213,11 +215,13 @@ public struct FlopsReport: Equatable, Sendable {
   }
 
   static func unknownAxis(
-    _ label: String, _ type: String, _ shape: Shape, _ o: FlopsOptions, at whole: Span
+    _ label: String, _ type: String, _ shape: Shape, _ o: FlopsOptions, in s: Session,
+    at whole: Span
   ) -> ParamCalcError {
     unknownAxisRefusal(
       "layer \(label) (\(type)) reads or writes \(shape.description), an axis of unknown size "
-        + "(None): its compute depends on it", command: "flops", length: o.length,
-      lengthSpan: o.lengthSpan, at: whole)
+        + "(None): its compute depends on it",
+      command: o.layer.map { "explain \($0) flops" } ?? "flops", length: o.length,
+      lengthSpan: o.lengthSpan, in: s, at: whole)
   }
 }

@@ -281,7 +281,7 @@ public struct MemoryReport: Equatable, Sendable {
         do { n = try shape.elementCount() } catch {
           throw .overflow("the memory estimate", at: whole)
         }
-        guard let n else { throw unknownAxis(label, l.typeName, shape, o, at: whole) }
+        guard let n else { throw unknownAxis(label, l.typeName, shape, o, in: s, at: whole) }
         guard let sum = try? Checked.add(elements, n) else {
           throw .overflow("the memory estimate", at: whole)
         }
@@ -296,12 +296,13 @@ public struct MemoryReport: Equatable, Sendable {
   }
 
   static func unknownAxis(
-    _ label: String, _ type: String, _ shape: Shape, _ o: MemoryOptions, at whole: Span
+    _ label: String, _ type: String, _ shape: Shape, _ o: MemoryOptions, in s: Session,
+    at whole: Span
   ) -> ParamCalcError {
     unknownAxisRefusal(
       "layer \(label) (\(type)) outputs \(shape.description), an axis of unknown size (None): "
         + "its activations per sample depend on it", command: "memory", length: o.length,
-      lengthSpan: o.lengthSpan, at: whole
+      lengthSpan: o.lengthSpan, in: s, at: whole
     )
   }
 }
@@ -324,8 +325,20 @@ extension NestedModel {
 /// The refusal of `memory` or `flops` (`command`) on an axis of unknown size (`what`: which
 /// layer, and why the answer depends on it): `length=N` sizes the model's inputs, and only them.
 func unknownAxisRefusal(
-  _ what: String, command: String, length: Int?, lengthSpan: Span?, at whole: Span
+  _ what: String, command: String, length: Int?, lengthSpan: Span?, in s: Session,
+  at whole: Span
 ) -> ParamCalcError {
+  // Every input of the model has its sizes: the layer makes the unknown axis itself.
+  let inputsKnown =
+    (s.input?.isFullyKnown ?? true)
+    && s.layers.allSatisfy { !($0.model is InputLayerModel) || $0.output.isFullyKnown }
+  if inputsKnown {
+    return .invalidValue(
+      argument: "length",
+      message: what + ", and the model's inputs have every size: the layer's own arguments "
+        + "leave it open", at: lengthSpan ?? whole,
+      hint: "give that layer's arguments a size where they have None (an output_shape, say)")
+  }
   if length != nil {
     return .invalidValue(
       argument: "length", message: what + ", and length= sizes only the model's inputs",
@@ -334,5 +347,6 @@ func unknownAxisRefusal(
   return .invalidValue(
     argument: "length", message: what, at: whole,
     hint:
-      "give the unknown input axes a size, e.g. '\(command) length=100' (a sequence of 100 steps)")
+      "give the unknown input axes a size, e.g. '\(command) length=100' (each unknown input axis "
+      + "gets the size 100)")
 }

@@ -14,6 +14,9 @@ public enum FlopsRenderer {
     if r.options.causal {
       out += "  causal=true: attention counts only the scores a causal mask keeps\n"
     }
+    if let n = r.options.length, r.filledInputs.isEmpty {
+      out += "  length=\(t(n)): every input axis has its size here; length= changes nothing\n"
+    }
     if !r.filledInputs.isEmpty {
       let shapes = r.filledInputs.map(\.description)
       out += Format.wrap(
