@@ -8,14 +8,7 @@ import Testing
 @Suite("Flops of more layers")
 struct FlopsLayersTests {
   func report(_ setup: [String], _ line: String = "flops") throws -> FlopsReport {
-    var interpreter = Interpreter()
-    for s in setup { _ = try interpreter.run(line: s) }
-    let (_, response) = try #require(try interpreter.run(line: line))
-    guard case .flops(let r) = response else {
-      Issue.record("'\(line)' gave \(response)")
-      throw ParamCalcError.nothingTo("flops", at: .none)
-    }
-    return r
+    try FlopsTests().report(setup, line)
   }
 
   /// `explain 1 flops` (with `extra` options): every printed expression evaluates, every line

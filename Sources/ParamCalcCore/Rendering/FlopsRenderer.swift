@@ -89,14 +89,18 @@ public enum FlopsRenderer {
       out +=
         "           step FLOPs × batch = \(t(r.stepFlops)) × \(t(b)) = \(t(r.batchStepFlops))\n"
     }
-    let missing = r.notCounted
-    if !missing.isEmpty {
-      out += Format.wrap(
-        "not counted (no compute formula, left out of the totals): "
-          + missing.map { "\($0.label) \($0.type)" }.joined(separator: ", "),
-        lead: "  ", leadWidth: 2, hanging: 4, width: width)
+    if let note = notCountedNote(r) {
+      out += Format.wrap(note, lead: "  ", leadWidth: 2, hanging: 4, width: width)
     }
     return out
+  }
+
+  /// The layers without a compute formula, in one sentence; nil when every layer is counted.
+  static func notCountedNote(_ r: FlopsReport) -> String? {
+    let missing = r.notCounted
+    guard !missing.isEmpty else { return nil }
+    return "not counted (no compute formula, left out of the totals): "
+      + missing.map { "\($0.label) \($0.type)" }.joined(separator: ", ")
   }
 
   /// `explain N flops`: the formula of layer N (a model used as a layer: its layers' lines).

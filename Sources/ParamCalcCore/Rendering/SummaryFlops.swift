@@ -5,12 +5,8 @@ extension TextRenderer {
     var out =
       " Compute per sample: \(style.number(Format.thousands(r.macs))) MACs, "
       + "\(Format.thousands(r.flops)) FLOPs (1 MAC = 2 FLOPs)\n"
-    let missing = r.notCounted
-    if !missing.isEmpty {
-      out += Format.wrap(
-        "? not counted (no compute formula, left out of the totals): "
-          + missing.map { "\($0.label) \($0.type)" }.joined(separator: ", "),
-        lead: " ", leadWidth: 1, hanging: 3, width: lineWidth)
+    if let note = FlopsRenderer.notCountedNote(r) {
+      out += Format.wrap("? " + note, lead: " ", leadWidth: 1, hanging: 3, width: lineWidth)
     }
     return out
   }
