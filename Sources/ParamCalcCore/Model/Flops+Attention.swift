@@ -12,10 +12,10 @@ extension FlopsFormula {
     let how: String
     let t = Format.thousands
     if tq <= tk {
-      kept = try Checked.multiply(tq, tq + 1) / 2
+      kept = try Self.triangle(tq)
       how = "Tq × (Tq + 1) / 2 = \(t(tq)) × \(t(tq + 1)) / 2 = \(t(kept))"
     } else {
-      let square = try Checked.multiply(tk, tk + 1) / 2
+      let square = try Self.triangle(tk)
       kept = try Checked.add(square, try Checked.multiply(tq - tk, tk))
       how =
         "Tk × (Tk + 1) / 2 + (Tq − Tk) × Tk = \(t(tk)) × \(t(tk + 1)) / 2 + "
@@ -28,6 +28,12 @@ extension FlopsFormula {
         + "). Keras computes all Tq × Tk scores and then masks the others (XLA counts them "
         + "all): this is the count of a kernel that skips the masked scores")
     return ["S"]
+  }
+
+  /// n × (n + 1) / 2, checked (the half taken first of the even factor).
+  static func triangle(_ n: Int) throws(Overflow) -> Int {
+    let next = try Checked.add(n, 1)
+    return n % 2 == 0 ? try Checked.multiply(n / 2, next) : try Checked.multiply(n, next / 2)
   }
 
   mutating func attention(_ m: MultiHeadAttention, _ inputs: [Shape]) throws(Overflow) -> Bool {
@@ -47,7 +53,8 @@ extension FlopsFormula {
       layer.spec.arguments.contains { $0.key == "value_dim" }
         ? "argument value_dim=\(m.valueDim)" : "default: value_dim is key_dim",
       "the size of a value head")
-    let o = m.outputShape.map { $0.reduce(1, *) } ?? (q.last ?? 0)
+    var o = q.last ?? 0
+    if let shape = m.outputShape { o = try Checked.product(shape) }
     term(
       "O", o, m.outputShape == nil ? "query shape \(q.description)" : "argument output_shape",
       "the output's features")

@@ -139,7 +139,7 @@ extension FlopsFormula {
       var sum = 0
       for i in 0..<o {
         let start = try Checked.multiply(i, n) / o
-        let end = (try Checked.multiply(i + 1, n) + o - 1) / o
+        let end = try Checked.add(try Checked.multiply(i + 1, n), o - 1) / o
         sum = try Checked.add(sum, end - start)
       }
       let symbol = "w\(a + 1)"
@@ -239,7 +239,7 @@ extension FlopsFormula {
     let step = Shape(spatial + [m.filters])
     term("T", input.dims[0] ?? 0, "input shape \(input.description)", "the timesteps")
     try positions("P", step, "one step's output (the window on the input)")
-    window(m.window.kernel, "kernel_size")
+    try window(m.window.kernel, "kernel_size")
     term("c", input.last ?? 0, "input shape \(input.description)", "the input channels")
     term(
       "f", m.filters, source("filters", String(m.filters)),
