@@ -249,12 +249,7 @@ extension FlopsFormula {
     try part("recurrent_kernel (state to gates)", .macs, ["T", "P", "k", "f", "G", "f"])
     try part("adding the two (1 FLOP per gate element)", .flops, ["T", "P", "G", "f"])
     if m.useBias { try part("bias (1 FLOP per gate element)", .flops, ["T", "P", "G", "f"]) }
-    try part("gate activations (1 FLOP per gate element)", .flops, ["T", "P", "G", "f"])
-    term(
-      "s", 5, "convention (docs/flops.md)",
-      "the state update's elementwise FLOPs per filter and position (f ⊙ c, i ⊙ g, their sum, "
-        + "tanh, o ⊙)")
-    try part("state update", .flops, ["T", "P", "s", "f"])
+    try gateActivations("ConvLSTM", ConvLSTM.blocks, at: ["T", "P"], unit: "f")
     return true
   }
 
