@@ -139,6 +139,23 @@ extension FlopsTests {
     #expect(dot.flops == 2 * dot.macs + 4 * 6 * 6)
   }
 
+  /// What Keras cannot run is refused (with the reason), not counted as if it ran.
+  @Test func whatKerasCannotRunIsRefused() throws {
+    func isRefused(_ setup: [String], _ line: String) throws -> Bool {
+      guard let e = try refusal(setup, line) else { return false }
+      if case .refused = e { return true }
+      return false
+    }
+    let gqa = "add groupedqueryattention head_dim=8 num_query_heads=2 num_key_value_heads=1"
+    #expect(try isRefused(["input (4,6,16)", gqa], "flops"))
+    #expect(try !isRefused(["input (6,16)", gqa], "flops"))
+    let mha = "add multiheadattention num_heads=2 key_dim=8"
+    #expect(try isRefused(["input (4,6,16)", mha + " sliding_window=2"], "flops"))
+    #expect(try isRefused(["input (4,6,16)", mha], "flops causal=true"))
+    #expect(try !isRefused(["input (4,6,16)", mha], "flops"))
+    #expect(try !isRefused(["input (6,16)", mha + " sliding_window=2"], "flops causal=true"))
+  }
+
   @Test func slidingWindowWithCausalCountsTheBand() throws {
     // Query i (0-based) keeps keys j with j <= i and i - j < w: counted here one by one.
     for w in 1...9 {

@@ -105,6 +105,20 @@ extension FlopsFormula {
     guard let (q, v, k) = try? attentionRoles(inputs, "MultiHeadAttention") else {
       return false
     }
+    // multi_head_attention.py: the causal and sliding-window masks are (1, T, S), T and S the
+    // query's and the value's axis 1: on a query of more than one axis before the features
+    // they do not fit the scores, and Keras fails.
+    if q.rank > 2 && (options.causal || slidingWindow != nil) {
+      kerasFails = (
+        "Keras cannot run it: its " + (options.causal ? "causal" : "sliding_window")
+          + " mask, (1, T, S), reads the query's and the value's axis 1 only, and does not fit "
+          + "the scores of \(q.description)",
+        options.causal
+          ? "count it without causal=true, or give it (batch, sequence, features)"
+          : "remove sliding_window, or give it (batch, sequence, features)"
+      )
+      return false
+    }
     try positions("Tq", q, "query shape", last: "the features")
     try positions("Tk", k, "key shape", last: "the features")
     try positions("Tv", v, "value shape", last: "the features")
@@ -193,6 +207,16 @@ extension FlopsFormula {
     -> Bool
   {
     guard let (q, v, k) = try? attentionRoles(inputs, "GroupQueryAttention") else {
+      return false
+    }
+    // grouped_query_attention.py: its projections' equations (bqm,muh->bquh) read
+    // (batch, sequence, features) only.
+    if q.rank != 2 || k.rank != 2 || v.rank != 2 {
+      kerasFails = (
+        "Keras cannot run it: its projections (EinsumDense bqm,muh->bquh) read (batch, "
+          + "sequence, features) only, not \(q.description)",
+        "reshape its input to (batch, sequence, features) first"
+      )
       return false
     }
     try positions("Tq", q, "query shape", last: "the features")

@@ -11,6 +11,8 @@ struct FlopsFormula {
   /// The arguments given to a layer written inside another's (a cell of an RNN), in place of
   /// the layer's own.
   var given: Given? = nil
+  /// Why Keras cannot run the layer as it stands (and what would), which `flops` refuses.
+  var kerasFails: (reason: String, hint: String)? = nil
 
   init(_ layer: ModelLayer, _ options: FlopsOptions = FlopsOptions()) {
     self.layer = layer
@@ -75,7 +77,7 @@ struct FlopsFormula {
       output = cf.channelsLast(layer.output, inputRank: layer.input.rank)
       model = cf.inner
     }
-    return try f.compute(model, input, output, layer.inputs) ? f : nil
+    return try f.compute(model, input, output, layer.inputs) || f.kerasFails != nil ? f : nil
   }
 
   /// Adds the parts of `model` on `input`; false when paramcalc has no formula for it.

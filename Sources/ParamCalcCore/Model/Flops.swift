@@ -206,6 +206,11 @@ public struct FlopsReport: Equatable, Sendable {
       do { formula = try FlopsFormula.of(l, o) } catch {
         throw .overflow("the FLOPs count", at: whole)
       }
+      if let fails = formula?.kerasFails {
+        throw .refused(
+          layer: "layer \(label) (\(l.typeName))", reason: fails.reason, at: whole,
+          hint: fails.hint)
+      }
       guard let formula else {
         out.append(
           LayerFlops(
