@@ -3,35 +3,120 @@
 // the scores a causal mask keeps (docs/flops.md).
 
 extension FlopsFormula {
-  /// The symbols whose product is the scores of one head: `Tq × Tk`, or with `causal=true` the
-  /// term `S`, the scores a causal mask keeps (Keras's `_compute_causal_mask`: query i reads
-  /// keys 1...i).
-  mutating func scores(_ tq: Int, _ tk: Int) throws(Overflow) -> [String] {
-    guard options.causal else { return ["Tq", "Tk"] }
+  /// The symbols whose product is the scores of one head: `Tq × Tk` (the names `q`, `k`), or
+  /// with `causal=true` the term `S`, the scores a causal mask keeps (Keras's
+  /// `_compute_causal_mask`: query i reads keys 1...i), within `sliding_window` when it is set
+  /// (`_compute_sliding_window_mask`: keys less than w away). Without `causal=true` Keras
+  /// computes every score and masks after: all are counted.
+  mutating func scores(_ tq: Int, _ tk: Int, _ q: String = "Tq", _ k: String = "Tk")
+    throws(Overflow) -> [String]
+  {
+    let window = slidingWindow
+    if let w = window {
+      term(
+        "w", w, "argument sliding_window=\(w)",
+        "query i attends only to keys less than w positions away: Keras computes every score "
+          + "and masks the others"
+          + (options.causal
+            ? "; with causal=true only those kept are counted (S)"
+            : " after, so all are counted (causal=true counts only those a causal mask and the "
+              + "window keep)"))
+    }
+    guard options.causal else { return [q, k] }
     let kept: Int
     let how: String
     let t = Format.thousands
-    if tq <= tk {
-      kept = try Checked.multiply(tq, tq + 1) / 2
-      how = "Tq × (Tq + 1) / 2 = \(t(tq)) × \(t(tq + 1)) / 2 = \(t(kept))"
+    if let w = window, w < tq {
+      // Key j (1...n, n = min(Tq, Tk)) is read by queries j...min(Tq, j + w − 1): w of them
+      // for the first a keys, then Tq − j + 1, down to Tq − n + 1.
+      let n = min(tq, tk)
+      let a = min(max(tq - w + 1, 0), n)
+      let first = try Checked.add(tq - n, 1)
+      let sum = try Checked.add(first, tq - a)
+      let count = n - a
+      let tail =
+        count % 2 == 0
+        ? try Checked.multiply(count / 2, sum) : try Checked.multiply(count, sum / 2)
+      kept = try Checked.add(try Checked.multiply(a, w), tail)
+      how =
+        "n = min(\(q), \(k)) = \(t(n)), a = min(max(\(q) − w + 1, 0), n) = \(t(a)); "
+        + "a × w + (n − a) × (\(q) − n + 1 + \(q) − a) / 2 = \(t(a)) × \(t(w)) + \(t(count)) × "
+        + "(\(t(first)) + \(t(tq - a))) / 2 = \(t(kept))"
+    } else if tq <= tk {
+      kept = try Self.triangle(tq)
+      how = "\(q) × (\(q) + 1) / 2 = \(t(tq)) × \(t(tq + 1)) / 2 = \(t(kept))"
     } else {
-      let square = try Checked.multiply(tk, tk + 1) / 2
+      let square = try Self.triangle(tk)
       kept = try Checked.add(square, try Checked.multiply(tq - tk, tk))
       how =
-        "Tk × (Tk + 1) / 2 + (Tq − Tk) × Tk = \(t(tk)) × \(t(tk + 1)) / 2 + "
+        "\(k) × (\(k) + 1) / 2 + (\(q) − \(k)) × \(k) = \(t(tk)) × \(t(tk + 1)) / 2 + "
         + "\(t(tq - tk)) × \(t(tk)) = \(t(kept))"
     }
+    let cut = window.map { tq > $0 } ?? false
     term(
       "S", kept, "causal=true: " + how,
       "the scores (of each head) a causal mask keeps (query i reads keys 1...i"
-        + (tq > tk ? ", and every key once i passes Tk" : "")
-        + "). Keras computes all Tq × Tk scores and then masks the others (XLA counts them "
+        + (tq > tk ? ", and every key once i passes \(k)" : "")
+        + (cut
+          ? ", and of those only the keys less than w before it: key j is read by w "
+            + "queries, or by the \(q) − j + 1 left" : "")
+        + "). Keras computes all \(q) × \(k) scores and then masks the others (XLA counts them "
         + "all): this is the count of a kernel that skips the masked scores")
     return ["S"]
   }
 
+  /// The `sliding_window` argument, when given as a number.
+  var slidingWindow: Int? {
+    guard let a = layer.spec.arguments.first(where: { $0.key == "sliding_window" }),
+      case .int(let w) = a.value
+    else { return nil }
+    return w
+  }
+
+  /// multi_head_attention.py `_build_attention`: the `attention_axes` argument as indices of a
+  /// sample's axes (batch left out; a negative axis counts from the end of the query's rank),
+  /// nil when not given or every axis but the features (the default).
+  func attentionAxes(_ q: Shape) -> [Int]? {
+    guard let a = layer.spec.arguments.first(where: { $0.key == "attention_axes" }) else {
+      return nil
+    }
+    var values: [Value]
+    switch a.value {
+    case .int: values = [a.value]
+    case .tuple(let v): values = v
+    default: return nil
+    }
+    var axes: [Int] = []
+    for v in values {
+      guard case .int(let n) = v else { return nil }
+      axes.append(n >= 0 ? n - 1 : q.rank + n)
+    }
+    let sorted = Array(Set(axes)).sorted()
+    return sorted == Array(0..<(q.rank - 1)) ? nil : sorted
+  }
+
+  /// n × (n + 1) / 2, checked (the half taken first of the even factor).
+  static func triangle(_ n: Int) throws(Overflow) -> Int {
+    let next = try Checked.add(n, 1)
+    return n % 2 == 0 ? try Checked.multiply(n / 2, next) : try Checked.multiply(n, next / 2)
+  }
+
   mutating func attention(_ m: MultiHeadAttention, _ inputs: [Shape]) throws(Overflow) -> Bool {
     guard let (q, v, k) = try? attentionRoles(inputs, "MultiHeadAttention") else {
+      return false
+    }
+    // multi_head_attention.py: the causal and sliding-window masks are (1, T, S), T and S the
+    // query's and the value's axis 1: on a query of more than one axis before the features
+    // they do not fit the scores, and Keras fails.
+    if q.rank > 2 && (options.causal || slidingWindow != nil) {
+      kerasFails = (
+        "Keras cannot run it: its " + (options.causal ? "causal" : "sliding_window")
+          + " mask, (1, T, S), reads the query's and the value's axis 1 only, and does not fit "
+          + "the scores of \(q.description)",
+        options.causal
+          ? "count it without causal=true, or give it (batch, sequence, features)"
+          : "remove sliding_window, or give it (batch, sequence, features)"
+      )
       return false
     }
     try positions("Tq", q, "query shape", last: "the features")
@@ -47,11 +132,18 @@ extension FlopsFormula {
       layer.spec.arguments.contains { $0.key == "value_dim" }
         ? "argument value_dim=\(m.valueDim)" : "default: value_dim is key_dim",
       "the size of a value head")
-    let o = m.outputShape.map { $0.reduce(1, *) } ?? (q.last ?? 0)
+    var o = q.last ?? 0
+    if let shape = m.outputShape { o = try Checked.product(shape) }
     term(
       "O", o, m.outputShape == nil ? "query shape \(q.description)" : "argument output_shape",
       "the output's features")
-    let s = try scores(value("Tq"), value("Tk"))
+    let s: [String]
+    if let axes = attentionAxes(q) {
+      guard try alongAxes(axes, q, k) else { return false }
+      s = ["B"] + (try scores(value("Lq"), value("Lk"), "Lq", "Lk"))
+    } else {
+      s = try scores(value("Tq"), value("Tk"))
+    }
     try part("query projection", .macs, ["Tq", "dq", "h", "dk"])
     try part("key projection", .macs, ["Tk", "dk_in", "h", "dk"])
     try part("value projection", .macs, ["Tv", "dv_in", "h", "dv"])
@@ -77,6 +169,32 @@ extension FlopsFormula {
     return true
   }
 
+  /// `attention_axes` other than the default: the scores are taken along those axes only
+  /// (`Lq`, `Lk`: the product of their sizes), separately at every position of the other axes
+  /// but the features (`B`); false when an axis is not one of the query's or the key's.
+  mutating func alongAxes(_ axes: [Int], _ q: Shape, _ k: Shape) throws(Overflow) -> Bool {
+    guard q.rank == k.rank, axes.allSatisfy({ $0 >= 0 && $0 < q.rank - 1 }) else { return false }
+    let others = (0..<(q.rank - 1)).filter { !axes.contains($0) }
+    func sizes(_ s: Shape, _ at: [Int]) -> [Int] { at.map { s.dims[$0] ?? 0 } }
+    func shown(_ n: [Int]) -> String { n.map(String.init).joined(separator: " × ") }
+    let written =
+      "argument attention_axes="
+      + (layer.spec.arguments.first {
+        $0.key == "attention_axes"
+      }?.value.script ?? "")
+    term(
+      "B", try Checked.product(sizes(q, others)), written + ", query shape \(q.description)",
+      "the positions along the other axes: \(others.isEmpty ? "1" : shown(sizes(q, others))); "
+        + "attention runs separately at each")
+    term(
+      "Lq", try Checked.product(sizes(q, axes)), written + ", query shape \(q.description)",
+      "the query positions along the attention axes: \(shown(sizes(q, axes)))")
+    term(
+      "Lk", try Checked.product(sizes(k, axes)), written + ", key shape \(k.description)",
+      "the key positions along the attention axes: \(shown(sizes(k, axes)))")
+    return true
+  }
+
   /// The value of a declared term.
   func value(_ symbol: String) -> Int {
     terms.first { $0.symbol == symbol }?.value ?? 0
@@ -89,6 +207,16 @@ extension FlopsFormula {
     -> Bool
   {
     guard let (q, v, k) = try? attentionRoles(inputs, "GroupQueryAttention") else {
+      return false
+    }
+    // grouped_query_attention.py: its projections' equations (bqm,muh->bquh) read
+    // (batch, sequence, features) only.
+    if q.rank != 2 || k.rank != 2 || v.rank != 2 {
+      kerasFails = (
+        "Keras cannot run it: its projections (EinsumDense bqm,muh->bquh) read (batch, "
+          + "sequence, features) only, not \(q.description)",
+        "reshape its input to (batch, sequence, features) first"
+      )
       return false
     }
     try positions("Tq", q, "query shape", last: "the features")
@@ -133,12 +261,31 @@ extension FlopsFormula {
     guard inputs.count == 2 || inputs.count == 3 else { return false }
     let (q, v) = (inputs[0], inputs[1])
     let k = inputs.count == 3 ? inputs[2] : v
-    try positions("Tq", q, "query shape", last: "the features")
-    try positions(
-      "Tk", k, inputs.count == 3 ? "key shape" : "key (the value) shape", last: "the features")
+    let keyName = inputs.count == 3 ? "key shape" : "key (the value) shape"
+    var lead: [String] = []
+    if q.rank > 2 {
+      // attention.py `_calculate_scores`: matmul(query, swapaxes(key, -2, -1)) (or the sum of
+      // tanh over the last axis): the scores are taken along the second-to-last axis, at
+      // every position of the axes before it.
+      let front = q.dims.dropLast(2).map { $0 ?? 0 }
+      term(
+        "B", try Checked.product(front), "query shape \(q.description)",
+        "positions: " + front.map(String.init).joined(separator: " × ")
+          + ", the axes before the last two: the scores are taken at each separately")
+      term(
+        "Tq", q.dims[q.rank - 2] ?? 0, "query shape \(q.description)",
+        "the query's positions (its second-to-last axis)")
+      term(
+        "Tk", k.dims[k.rank - 2] ?? 0, "\(keyName) \(k.description)",
+        "the key's positions (its second-to-last axis)")
+      lead = ["B"]
+    } else {
+      try positions("Tq", q, "query shape", last: "the features")
+      try positions("Tk", k, keyName, last: "the features")
+    }
     term("d", q.last ?? 0, "query shape \(q.description)", "the features a score reads")
     term("dv", v.last ?? 0, "value shape \(v.description)", "the value's features")
-    let s = try scores(value("Tq"), value("Tk"))
+    let s = lead + (try scores(value("Tq"), value("Tk")))
     if m.additive || m.concat {
       let n = 3 + (m.useScale ? 1 : 0)
       term(

@@ -11,15 +11,25 @@ struct FlopsFormula {
   /// The arguments given to a layer written inside another's (a cell of an RNN), in place of
   /// the layer's own.
   var given: Given? = nil
+  /// Why Keras cannot run the layer as it stands (and what would), which `flops` refuses.
+  var kerasFails: (reason: String, hint: String)? = nil
 
   init(_ layer: ModelLayer, _ options: FlopsOptions = FlopsOptions()) {
     self.layer = layer
     self.options = options
   }
 
-  var macs: Int { parts.filter { $0.kind == .macs }.reduce(0) { $0 + $1.value } }
-  var flops: Int {
-    parts.reduce(0) { $0 + ($1.kind == .macs ? 2 * $1.value : $1.value) }
+  /// The MACs (the sum of the MAC parts) and the FLOPs (2 per MAC, and the other parts),
+  /// checked: a layer's count may pass Int64.
+  func total() throws(Overflow) -> (macs: Int, flops: Int) {
+    var macs = 0
+    var flops = 0
+    for p in parts {
+      if p.kind == .macs { macs = try Checked.add(macs, p.value) }
+      flops = try Checked.add(
+        flops, p.kind == .macs ? try Checked.multiply(2, p.value) : p.value)
+    }
+    return (macs, flops)
   }
 
   /// Declares a term (once per symbol).
@@ -67,7 +77,7 @@ struct FlopsFormula {
       output = cf.channelsLast(layer.output, inputRank: layer.input.rank)
       model = cf.inner
     }
-    return try f.compute(model, input, output, layer.inputs) ? f : nil
+    return try f.compute(model, input, output, layer.inputs) || f.kerasFails != nil ? f : nil
   }
 
   /// Adds the parts of `model` on `input`; false when paramcalc has no formula for it.
@@ -189,19 +199,45 @@ struct FlopsFormula {
     try positions("P", input, "input shape", last: "the features")
     term("n", input.last ?? 0, "input shape \(input.description)", "the features each unit reads")
     term("u", m.units, source("units", String(m.units)), "the units, one output each")
+    if let r = m.lora { try loraMerge(r, front: ["n"], last: "u") }
     try part("kernel", .macs, ["P", "n", "u"])
-    if let r = m.lora {
-      term("r", r, "argument lora_rank=\(r)", "the rank of the LoRA kernels")
-      try part("lora_kernel_a", .macs, ["P", "n", "r"])
-      try part("lora_kernel_b", .macs, ["P", "r", "u"])
-    }
     try bias(m.useBias, output)
     try activate(output)
     return true
   }
 
+  /// LoRA (dense.py, einsum_dense.py, base_conv.py: the `kernel` property): once per call, not
+  /// per position, the kernel used is `kernel + (lora_alpha / lora_rank) × lora_kernel_a @
+  /// lora_kernel_b`, then applied as usual. `front` are the symbols of the kernel's axes but
+  /// the last (lora_kernel_a's rows), `last` its last axis.
+  mutating func loraMerge(_ r: Int, front: [String], last: String) throws(Overflow) {
+    term("r", r, "argument lora_rank=\(r)", "the rank of the LoRA kernels")
+    term(
+      "s", 2, "convention (docs/flops.md)",
+      "per kernel weight: times lora_alpha / lora_rank, and added to the kernel")
+    try part(
+      "LoRA kernel, once per call: lora_kernel_a @ lora_kernel_b", .macs, front + ["r", last])
+    try part("LoRA kernel scaled and added to the kernel", .flops, front + [last, "s"])
+  }
+
+  func shown(_ dims: [Int]) -> String {
+    "(" + dims.map(String.init).joined(separator: ", ") + (dims.count == 1 ? ",)" : ")")
+  }
+
   mutating func einsum(_ m: EinsumDense, _ input: Shape, _ output: Shape) throws(Overflow) -> Bool {
-    guard m.lora == nil, let a = try? m.analysis(input) else { return false }
+    guard let a = try? m.analysis(input) else { return false }
+    if let r = m.lora {
+      guard let w = try? m.infer(input).weights.first(where: { $0.name == "kernel" }),
+        let last = w.shape.last
+      else { return false }
+      let front = Array(w.shape.dropLast())
+      term(
+        "Wa", try Checked.product(front), "the kernel's shape " + shown(w.shape),
+        "the kernel's weights per index of its last axis: "
+          + (front.isEmpty ? "1" : front.map(String.init).joined(separator: " × ")))
+      term("Wb", last, "the kernel's shape " + shown(w.shape), "the kernel's last axis")
+      try loraMerge(r, front: ["Wa"], last: "Wb")
+    }
     try elements("O", output, "output shape")
     var contracted = 1
     var which: [String] = []
@@ -221,8 +257,8 @@ struct FlopsFormula {
     return true
   }
 
-  mutating func window(_ kernel: [Int], _ key: String) {
-    let k = kernel.reduce(1, *)
+  mutating func window(_ kernel: [Int], _ key: String) throws(Overflow) {
+    let k = try Checked.product(kernel)
     term(
       "k", k, source(key, "(" + kernel.map(String.init).joined(separator: ", ") + ")"),
       "the window's elements: " + kernel.map(String.init).joined(separator: " × "))
@@ -231,9 +267,8 @@ struct FlopsFormula {
   mutating func convolution(_ m: Convolution, _ input: Shape, _ output: Shape) throws(Overflow)
     -> Bool
   {
-    guard m.lora == nil else { return false }
     try positions("P", output, "output shape")
-    window(m.window.kernel, "kernel_size")
+    try window(m.window.kernel, "kernel_size")
     let c = input.last ?? 0
     term("c", c, "input shape \(input.description)", "the input channels")
     term(
@@ -242,6 +277,7 @@ struct FlopsFormula {
     term("c/g", c / m.groups, "c / g = \(c) / \(m.groups)", "the channels each filter reads")
     term(
       "f", m.filters, source("filters", String(m.filters)), "the filters, one output channel each")
+    if let r = m.lora { try loraMerge(r, front: ["k", "c/g"], last: "f") }
     try part("kernel", .macs, ["P", "k", "c/g", "f"])
     try bias(m.useBias, output)
     try activate(output)
@@ -252,7 +288,7 @@ struct FlopsFormula {
     throws(Overflow) -> Bool
   {
     let c = input.last ?? 0
-    window(m.window.kernel, "kernel_size")
+    try window(m.window.kernel, "kernel_size")
     term("c", c, "input shape \(input.description)", "the input channels")
     switch m.variant {
     case .transpose:
@@ -274,37 +310,6 @@ struct FlopsFormula {
     }
     try bias(m.useBias, output)
     try activate(output)
-    return true
-  }
-
-  mutating func recurrent(_ m: Recurrent, _ input: Shape, _ output: Shape) throws(Overflow)
-    -> Bool
-  {
-    let update: Int
-    switch m.name {
-    case "SimpleRNN": update = 0
-    case "GRU", "LSTM": update = 5
-    default: return false
-    }
-    term("T", input.dims[0] ?? 0, "input shape \(input.description)", "the timesteps")
-    term("n", input.last ?? 0, "input shape \(input.description)", "the features of a step")
-    term("u", m.units, source("units", String(m.units)), "the units (the state's size)")
-    term("G", m.gates, "Keras: \(m.name) has \(m.gates) gate\(m.gates == 1 ? "" : "s")", "gates")
-    try part("kernel (input to gates)", .macs, ["T", "n", "G", "u"])
-    try part("recurrent_kernel (state to gates)", .macs, ["T", "u", "G", "u"])
-    try part("adding the two (1 FLOP per gate element)", .flops, ["T", "G", "u"])
-    if m.useBias {
-      try part("bias (1 FLOP per gate element)", .flops, ["T", "G", "u"])
-      if m.resetAfter && m.name == "GRU" {
-        try part("recurrent bias (reset_after=true)", .flops, ["T", "G", "u"])
-      }
-    }
-    try part("gate activations (1 FLOP per gate element)", .flops, ["T", "G", "u"])
-    if update > 0 {
-      term(
-        "s", update, "convention (docs/flops.md)", "the state update's elementwise FLOPs per unit")
-      try part("state update", .flops, ["T", "s", "u"])
-    }
     return true
   }
 
@@ -330,7 +335,7 @@ struct FlopsFormula {
 
   mutating func pooling(_ m: Pooling, _ output: Shape) throws(Overflow) -> Bool {
     try elements("E", output, "output shape")
-    window(m.pool, "pool_size")
+    try window(m.pool, "pool_size")
     try part("window (1 FLOP per element read)", .flops, ["E", "k"])
     return true
   }

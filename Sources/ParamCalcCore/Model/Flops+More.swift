@@ -139,7 +139,7 @@ extension FlopsFormula {
       var sum = 0
       for i in 0..<o {
         let start = try Checked.multiply(i, n) / o
-        let end = (try Checked.multiply(i + 1, n) + o - 1) / o
+        let end = try Checked.add(try Checked.multiply(i + 1, n), o - 1) / o
         sum = try Checked.add(sum, end - start)
       }
       let symbol = "w\(a + 1)"
@@ -239,7 +239,7 @@ extension FlopsFormula {
     let step = Shape(spatial + [m.filters])
     term("T", input.dims[0] ?? 0, "input shape \(input.description)", "the timesteps")
     try positions("P", step, "one step's output (the window on the input)")
-    window(m.window.kernel, "kernel_size")
+    try window(m.window.kernel, "kernel_size")
     term("c", input.last ?? 0, "input shape \(input.description)", "the input channels")
     term(
       "f", m.filters, source("filters", String(m.filters)),
@@ -249,12 +249,7 @@ extension FlopsFormula {
     try part("recurrent_kernel (state to gates)", .macs, ["T", "P", "k", "f", "G", "f"])
     try part("adding the two (1 FLOP per gate element)", .flops, ["T", "P", "G", "f"])
     if m.useBias { try part("bias (1 FLOP per gate element)", .flops, ["T", "P", "G", "f"]) }
-    try part("gate activations (1 FLOP per gate element)", .flops, ["T", "P", "G", "f"])
-    term(
-      "s", 5, "convention (docs/flops.md)",
-      "the state update's elementwise FLOPs per filter and position (f ⊙ c, i ⊙ g, their sum, "
-        + "tanh, o ⊙)")
-    try part("state update", .flops, ["T", "P", "s", "f"])
+    try gateActivations("ConvLSTM", ConvLSTM.blocks, at: ["T", "P"], unit: "f")
     return true
   }
 

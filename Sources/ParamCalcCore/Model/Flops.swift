@@ -108,9 +108,20 @@ public struct LayerFlops: Equatable, Sendable {
   /// The FLOPs not part of a MAC (bias, activations, normalization, ...).
   public var otherFlops: Int { flops - 2 * macs }
   /// The backward pass (docs/flops.md): each MAC's two factors get a gradient, a MAC each; each
-  /// other FLOP's derivative is applied once. (Within the totals' overflow check: at most 2×.)
-  public var backwardMacs: Int { 2 * macs }
-  public var backwardFlops: Int { 2 * backwardMacs + otherFlops }
+  /// other FLOP's derivative is applied once. Set, checked for overflow, by `FlopsReport` with
+  /// `training=true` (`backward`); 0 without it.
+  public var backwardMacs = 0
+  public var backwardFlops = 0
+
+  /// Sets the backward pass: 2 × MACs, and 2 × that + the other FLOPs; throws when it, or the
+  /// training step (forward + backward), passes Int64.
+  mutating func backward() throws(Overflow) {
+    let m = try Checked.multiply(macs, 2)
+    let f = try Checked.add(try Checked.multiply(m, 2), otherFlops)
+    _ = try Checked.add(flops, f)
+    backwardMacs = m
+    backwardFlops = f
+  }
 }
 
 /// What `flops` shows: every layer call's MACs and FLOPs per sample, and the totals.
@@ -131,7 +142,8 @@ public struct FlopsReport: Equatable, Sendable {
   public var explainsAnInput = false
 
   public var notCounted: [LayerFlops] { rows.filter { $0.notCounted != nil } }
-  /// With `training=true`, the backward pass per sample (the step less the forward pass).
+  /// With `training=true`, the backward pass per sample (the step less the forward pass); 2 ×
+  /// MACs fits: the FLOPs, checked, hold it.
   public var backwardMacs: Int { 2 * macs }
   public var backwardFlops: Int { stepFlops - flops }
 
@@ -144,6 +156,9 @@ public struct FlopsReport: Equatable, Sendable {
       explainsAnInput = session.layers[n - 1].model is InputLayerModel
     }
     do throws(Overflow) {
+      if options.training {
+        for i in rows.indices { try rows[i].backward() }
+      }
       var m = 0
       var f = 0
       for r in rows where r.depth == 0 {
@@ -198,6 +213,11 @@ public struct FlopsReport: Equatable, Sendable {
       do { formula = try FlopsFormula.of(l, o) } catch {
         throw .overflow("the FLOPs count", at: whole)
       }
+      if let fails = formula?.kerasFails {
+        throw .refused(
+          layer: "layer \(label) (\(l.typeName))", reason: fails.reason, at: whole,
+          hint: fails.hint)
+      }
       guard let formula else {
         out.append(
           LayerFlops(
@@ -206,10 +226,13 @@ public struct FlopsReport: Equatable, Sendable {
             parts: [], macs: 0, flops: 0))
         continue
       }
+      guard let total = try? formula.total() else {
+        throw .overflow("the FLOPs count", at: whole)
+      }
       out.append(
         LayerFlops(
           label: label, type: type, depth: depth, isGroup: false, notCounted: nil,
-          terms: formula.terms, parts: formula.parts, macs: formula.macs, flops: formula.flops))
+          terms: formula.terms, parts: formula.parts, macs: total.macs, flops: total.flops))
     }
     return out
   }
