@@ -304,3 +304,25 @@ struct PromiseTests {
     #expect(tail.last == "    … and 4 more later layers")
   }
 }
+
+/// The README's transcript of `flops` and `summary chart flops` is what the binary prints.
+@Suite("README transcripts")
+struct ReadmeTranscriptTests {
+  @Test func computeTranscriptIsWhatTheBinaryPrints() throws {
+    let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("README.md")
+    let text = try String(contentsOf: readme, encoding: .utf8)
+    let lead = try #require(text.range(of: "The compute of the same model"))
+    let open = try #require(text.range(of: "```\n", range: lead.upperBound..<text.endIndex))
+    let close = try #require(text.range(of: "```\n", range: open.upperBound..<text.endIndex))
+    let shown = String(text[open.upperBound..<close.lowerBound])
+    let r = try Binary.run(
+      stdin: "input 28x28x1\nadd conv2d filters=8 kernel=3\nadd maxpooling2d\nadd flatten\n"
+        + "add dense units=10\nflops batch=32\nsummary chart flops\n")
+    #expect(r.status == 0)
+    // After the five lines of the model's layers.
+    let printed = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(5)
+      .joined(separator: "\n")
+    #expect(printed == shown, "\(printed)")
+  }
+}
