@@ -4,9 +4,11 @@
 extension CommandParser {
   static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
 
-  /// Whether the `#` at `i` numbers a layer read with `from` (`from c1,#5`, `from #2, #3`)
-  /// rather than starting a comment: a digit follows it, and before it (spaces aside) stands a
-  /// comma, the word `from`, or the word `output` that starts the line.
+  /// Whether the `#` at `i` numbers a layer rather than starting a comment: a digit follows it,
+  /// and before it (spaces aside) stands a comma or the word `from` (`from c1,#5`,
+  /// `from #2, #3`), or the command word that starts the line and takes a layer there: `output
+  /// #3`, `explain #1`, `remove #1`, `set #2 ...`, `insert #2 ...`, `reuse #1`, `try #2 ...`,
+  /// `try set|insert|remove #2 ...`. Anywhere else `#` starts a comment.
   func layerNumberSign(_ i: Int) -> Bool {
     guard i + 1 < b.count, b[i + 1] >= 0x30 && b[i + 1] <= 0x39 else { return false }
     var k = i - 1
@@ -16,11 +18,24 @@ extension CommandParser {
     if k >= 3, k == 3 || CommandParser.isSpace(b[k - 4]), equals(Span(k - 3, k + 1), "from") {
       return true
     }
-    // `output #3`: the line's first word.
+    // The word before the `#`, and the one before that.
     var w = k
     while w >= 0, !CommandParser.isSpace(b[w]) { w -= 1 }
-    return (0..<max(w, 0)).allSatisfy { CommandParser.isSpace(b[$0]) }
-      && equals(Span(w + 1, k + 1), "output")
+    guard let (kind, _) = commandWord(Span(w + 1, k + 1)) else { return false }
+    var v = w
+    while v >= 0, CommandParser.isSpace(b[v]) { v -= 1 }
+    if v < 0 {
+      switch kind {
+      case .output, .explain, .remove, .set, .insert, .reuse, .tryEdit: return true
+      default: return false
+      }
+    }
+    // `try set #2 units=4`: the word after a `try` that starts the line.
+    guard kind == .set || kind == .insert || kind == .remove else { return false }
+    var u = v
+    while u >= 0, !CommandParser.isSpace(b[u]) { u -= 1 }
+    return (0..<max(u, 0)).allSatisfy { CommandParser.isSpace(b[$0]) }
+      && commandWord(Span(u + 1, v + 1))?.0 == .tryEdit
   }
 
   mutating func tokenize() throws(ParamCalcError) {

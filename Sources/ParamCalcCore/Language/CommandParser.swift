@@ -1,7 +1,8 @@
 /// Reads one line of paramcalc's language into a `Command`, working on the line's bytes.
 ///
 /// Tokens are separated by spaces or tabs outside parentheses, so `input (None, 25)` is two
-/// tokens. `#` starts a comment. A blank or comment-only line gives `nil`. The command words are
+/// tokens. `#` starts a comment, except `#N` where a layer number goes (`explain #1`,
+/// `from #2`: see `layerNumberSign`). A blank or comment-only line gives `nil`. The command words are
 /// those of `CommandTable`.
 ///
 /// The parser is in files by concept: this one reads the command; `+Tokens` the tokens and the
