@@ -189,6 +189,12 @@ public struct CommandParser {
     case .explain:
       guard let t = rest.first else { return .explain(.last) }
       if rest.count >= 2, equals(rest[rest.startIndex + 1], "flops") {
+        if equals(t, "all") {
+          throw .syntax(
+            "'explain all flops' is not a command: 'explain N flops' explains one layer's compute",
+            at: Span(t.start, rest[rest.startIndex + 1].end),
+            hint: "'flops' counts every layer's; 'explain N flops' shows layer N's formula")
+        }
         let (n, span) = try index(t, command: word, end: end)
         var o = try FlopsOptions.read(
           try arguments(Array(rest.dropFirst(2)), command: word))
@@ -196,10 +202,7 @@ public struct CommandParser {
         o.layerSpan = span
         return .flops(o)
       }
-      if rest.count > 1 {
-        throw .extraTokens(
-          at: Span(rest[rest.startIndex + 1].start, tokens.last!.end), command: word)
-      }
+      if rest.count > 1 { try explainExtra(t, rest[rest.startIndex + 1], word: word) }
       if equals(t, "all") { return .explain(.all) }
       if equals(t, "on") { return .setting(.explainEdits(true), at: t) }
       if equals(t, "off") { return .setting(.explainEdits(false), at: t) }
