@@ -21,7 +21,8 @@ extension CommandParser {
           "'summary chart' takes 'flops' (and with it length=N), not '\(text(first))'",
           at: Span(min(chart.start, first.start), rest.last!.end),
           hint: length
-            ? "length=N gives unknown axes a size for the FLOPs: 'summary chart flops \(text(first))'"
+            ? "length=N gives unknown axes a size for the FLOPs: "
+              + "'summary chart flops \(text(first))'"
             : "'summary chart' draws the shares of the parameters, 'summary chart flops "
               + "[length=N]' those of the compute; 'summary depth=N' shows the layers of a "
               + "model used as a layer")

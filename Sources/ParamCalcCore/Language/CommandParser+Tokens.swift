@@ -91,6 +91,9 @@ extension CommandParser {
             i += 1
             continue
           }
+          if quote == 0, oddSpace == nil, CommandParser.oddSpaceName(scalar) != nil {
+            oddSpace = Span(i, i + length)
+          }
           if DiagnosticRenderer.isControl(scalar) {
             let code = String(scalar.value, radix: 16, uppercase: true)
             let name = scalar.value < 0xA0 ? "control" : "bidirectional control"
@@ -222,5 +225,58 @@ extension CommandParser {
       j += 1
     }
     return nil
+  }
+}
+
+extension CommandParser {
+  /// What a space-like or invisible character is called, when it is one that looks like a
+  /// space or like nothing (a copy from a web page or a word processor brings them) and so
+  /// cannot be told from a plain space or seen; nil for any other.
+  static func oddSpaceName(_ u: Unicode.Scalar) -> String? {
+    switch u.value {
+    case 0x00A0: return "a non-breaking space"
+    case 0x202F: return "a narrow non-breaking space"
+    case 0x1680: return "an Ogham space mark"
+    case 0x2000...0x200A: return "a typographic space"
+    case 0x205F: return "a medium mathematical space"
+    case 0x3000: return "an ideographic space"
+    case 0x200B: return "a zero-width space"
+    case 0x2060: return "a word joiner"
+    case 0xFEFF: return "a byte order mark"
+    default: return nil
+    }
+  }
+
+  /// The refusal of the space-like character at `s` outside quotes: what it is, between which
+  /// words it stands, and what to write instead.
+  func oddSpaceError(_ s: Span) -> ParamCalcError {
+    let (scalar, _) = UTF8Scan.scalar(in: b, at: s.start)
+    let u = scalar ?? " "
+    let code = String(u.value, radix: 16, uppercase: true)
+    let name = CommandParser.oddSpaceName(u) ?? "a space-like character"
+    let invisible = u.value == 0x200B || u.value == 0x2060 || u.value == 0xFEFF
+    // The words either side, up to a plain space.
+    var a = s.start
+    while a > 0, !CommandParser.isSpace(b[a - 1]) { a -= 1 }
+    var z = s.end
+    while z < b.count, !CommandParser.isSpace(b[z]) { z += 1 }
+    let before = text(Span(a, s.start))
+    let after = text(Span(s.end, z))
+    let place =
+      before.isEmpty && after.isEmpty
+      ? ""
+      : before.isEmpty
+        ? " before '\(after)'"
+        : after.isEmpty ? " after '\(before)'" : " between '\(before)' and '\(after)'"
+    let fix =
+      invisible ? "delete it" : before.isEmpty || after.isEmpty ? "delete it" : "use a plain space"
+    return .syntax(
+      "\(name) (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code))\(place): \(fix)",
+      at: s,
+      hint: u.value == 0xFEFF
+        ? "an invisible mark some editors put at the start of a file; files joined together "
+          + "carry it into the middle"
+        : "it looks like a space or like nothing; a copy from a web page or a word processor "
+          + "often brings one")
   }
 }
