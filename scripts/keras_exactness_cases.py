@@ -760,6 +760,8 @@ QUOTED = [
     ("(8,8,3)", 'add sequential script="input (None,None,1); add conv2d filters=2 kernel_size=3"'),
     ("(8,1)", 'add sequential script="input (8,); add dense units=2"'),
     ("(8,)", 'add sequential script="input (8,1); add conv1d filters=2 kernel_size=3"'),
+    # Ranks differing by an axis other than a last one of 1: the symbolic call takes it, the
+    # model refuses it when it runs (`_adjust_input_rank`), and so does paramcalc.
     ("(8,2)", 'add functional script="input a (8,); add dense units=2 from a"'),
 ]
 

@@ -9,7 +9,7 @@ case's row as the oracle makes one: {"input", "add", "layer", "rejected"}.
 
 Used by scripts/keras_exactness_cases.py and scripts/keras_help_examples.py.
 """
-import os, shlex, sys
+import os, re, shlex, sys
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 import numpy as np  # noqa: E402
@@ -157,6 +157,15 @@ def case(inp, add):
         y = layer(keras.Input(shape=dims(inp)))
         if any(d is not None and d <= 0 for d in y.shape[1:]):
             raise ValueError("output size zero or negative")
+        if isinstance(layer, keras.Model):
+            # Called on data, a model checks the rank of what it reads (`_adjust_input_rank`),
+            # which the symbolic call above skips.
+            try:
+                layer(np.zeros((1,) + tuple(d or 8 for d in dims(inp)), "float32"))
+            except ValueError as e:
+                said = re.search(r"Expected shape .*?incompatible shape \([^)]*\)", str(e))
+                if "Invalid input shape" in str(e) and said:
+                    raise ValueError("when the model runs: Invalid input shape. " + said[0])
     except Exception as e:
         return {"input": inp, "add": add, "layer": None,
                 "rejected": f"{type(e).__name__}: {e}".splitlines()[0][:300]}

@@ -7,7 +7,10 @@ extension CommandParser {
       throw .missingOperand(
         command: command, what: "a layer number (as 'summary' shows them)", at: end)
     }
-    let v = try value(t)
+    // `#2`, as the layers are labelled (the tokenizer keeps it where a layer number goes).
+    let digits =
+      b[t.start] == UInt8(ascii: "#") && t.end > t.start + 1 ? Span(t.start + 1, t.end) : t
+    let v = try value(digits)
     guard case .int(let n) = v else {
       throw .syntax(
         "expected a layer number, found '\(text(t))'", at: t,

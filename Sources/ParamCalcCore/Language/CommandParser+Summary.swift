@@ -1,19 +1,31 @@
 extension CommandParser {
   /// `summary [depth=N]`, `summary chart`, `summary flops [length=N]`, `summary chart flops
-  /// [length=N]`: the words in any order.
+  /// [length=N]`: the words in any order, each once.
   func summary(_ toks: [Span]) throws(ParamCalcError) -> Command {
+    for word in ["chart", "flops"] as [StaticString] {
+      let found = toks.filter { equals($0, word) }
+      if found.count > 1 {
+        throw .syntax(
+          "'\(text(found[1]))' is written twice", at: found[1],
+          hint: "write each word once, e.g. 'summary chart flops'")
+      }
+    }
     let chart = toks.first { equals($0, "chart") }
     let flops = toks.first { equals($0, "flops") }
     let rest = toks.filter { !equals($0, "chart") && !equals($0, "flops") }
     guard flops != nil else {
       guard let chart else { return .summary(depth: try summaryDepth(rest)) }
       if let first = rest.first {
+        let length = (try? arguments([first], command: "summary"))?.first?.key == "length"
         throw .syntax(
-          "'summary chart' takes nothing more: it draws one bar per row of the model",
+          "'summary chart' takes 'flops' (and with it length=N), not '\(text(first))'",
           at: Span(min(chart.start, first.start), rest.last!.end),
-          hint:
-            "'summary chart' alone, or 'summary chart flops' for the shares of the compute; "
-            + "'summary depth=N' shows the layers of a model used as a layer")
+          hint: length
+            ? "length=N gives unknown axes a size for the FLOPs: "
+              + "'summary chart flops \(text(first))'"
+            : "'summary chart' draws the shares of the parameters, 'summary chart flops "
+              + "[length=N]' those of the compute; 'summary depth=N' shows the layers of a "
+              + "model used as a layer")
       }
       return .chart
     }
@@ -39,6 +51,11 @@ extension CommandParser {
       throw .extraTokens(at: Span(toks[1].start, toks.last!.end), command: "summary")
     }
     let args = try arguments([t], command: "summary")
+    if let a = args.first, a.key == "length" {
+      throw .syntax(
+        "length= goes with 'summary flops': it gives unknown axes a size to count the FLOPs",
+        at: t, hint: "e.g. 'summary flops \(text(t))'")
+    }
     guard let a = args.first, a.key == "depth", case .int(let n) = a.value, n >= 0 else {
       throw .invalidValue(
         argument: "depth",
@@ -47,5 +64,16 @@ extension CommandParser {
         at: t, hint: "e.g. 'summary depth=1'")
     }
     return n
+  }
+
+  /// Refuses what follows `explain N` when it is not `flops`: a word near it (`explain 1 flop`)
+  /// with a did-you-mean.
+  func explainExtra(_ t: Span, _ extra: Span, word: String) throws(ParamCalcError) {
+    if !containsEquals(extra), Suggestion.nearest(to: lower(extra), in: ["flops"]) != nil {
+      throw .syntax(
+        "unexpected '\(text(extra))' after 'explain \(text(t))'", at: extra,
+        hint: "did you mean 'flops'? ('explain N flops' shows layer N's compute)")
+    }
+    throw .extraTokens(at: Span(extra.start, tokens.last!.end), command: word)
   }
 }

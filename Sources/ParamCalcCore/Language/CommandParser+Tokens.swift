@@ -4,9 +4,11 @@
 extension CommandParser {
   static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
 
-  /// Whether the `#` at `i` numbers a layer read with `from` (`from c1,#5`, `from #2, #3`)
-  /// rather than starting a comment: a digit follows it, and before it (spaces aside) stands a
-  /// comma, the word `from`, or the word `output` that starts the line.
+  /// Whether the `#` at `i` numbers a layer rather than starting a comment: a digit follows it,
+  /// and before it (spaces aside) stands a comma or the word `from` (`from c1,#5`,
+  /// `from #2, #3`), or the command word that starts the line and takes a layer there: `output
+  /// #3`, `explain #1`, `remove #1`, `set #2 ...`, `insert #2 ...`, `reuse #1`, `try #2 ...`,
+  /// `try set|insert|remove #2 ...`. Anywhere else `#` starts a comment.
   func layerNumberSign(_ i: Int) -> Bool {
     guard i + 1 < b.count, b[i + 1] >= 0x30 && b[i + 1] <= 0x39 else { return false }
     var k = i - 1
@@ -16,11 +18,24 @@ extension CommandParser {
     if k >= 3, k == 3 || CommandParser.isSpace(b[k - 4]), equals(Span(k - 3, k + 1), "from") {
       return true
     }
-    // `output #3`: the line's first word.
+    // The word before the `#`, and the one before that.
     var w = k
     while w >= 0, !CommandParser.isSpace(b[w]) { w -= 1 }
-    return (0..<max(w, 0)).allSatisfy { CommandParser.isSpace(b[$0]) }
-      && equals(Span(w + 1, k + 1), "output")
+    guard let (kind, _) = commandWord(Span(w + 1, k + 1)) else { return false }
+    var v = w
+    while v >= 0, CommandParser.isSpace(b[v]) { v -= 1 }
+    if v < 0 {
+      switch kind {
+      case .output, .explain, .remove, .set, .insert, .reuse, .tryEdit: return true
+      default: return false
+      }
+    }
+    // `try set #2 units=4`: the word after a `try` that starts the line.
+    guard kind == .set || kind == .insert || kind == .remove else { return false }
+    var u = v
+    while u >= 0, !CommandParser.isSpace(b[u]) { u -= 1 }
+    return (0..<max(u, 0)).allSatisfy { CommandParser.isSpace(b[$0]) }
+      && commandWord(Span(u + 1, v + 1))?.0 == .tryEdit
   }
 
   mutating func tokenize() throws(ParamCalcError) {
@@ -75,6 +90,9 @@ extension CommandParser {
             if invalidUTF8 == nil { invalidUTF8 = i }
             i += 1
             continue
+          }
+          if quote == 0, oddSpace == nil, CommandParser.oddSpaceName(scalar) != nil {
+            oddSpace = Span(i, i + length)
           }
           if DiagnosticRenderer.isControl(scalar) {
             let code = String(scalar.value, radix: 16, uppercase: true)
@@ -207,5 +225,58 @@ extension CommandParser {
       j += 1
     }
     return nil
+  }
+}
+
+extension CommandParser {
+  /// What a space-like or invisible character is called, when it is one that looks like a
+  /// space or like nothing (a copy from a web page or a word processor brings them) and so
+  /// cannot be told from a plain space or seen; nil for any other.
+  static func oddSpaceName(_ u: Unicode.Scalar) -> String? {
+    switch u.value {
+    case 0x00A0: return "a non-breaking space"
+    case 0x202F: return "a narrow non-breaking space"
+    case 0x1680: return "an Ogham space mark"
+    case 0x2000...0x200A: return "a typographic space"
+    case 0x205F: return "a medium mathematical space"
+    case 0x3000: return "an ideographic space"
+    case 0x200B: return "a zero-width space"
+    case 0x2060: return "a word joiner"
+    case 0xFEFF: return "a byte order mark"
+    default: return nil
+    }
+  }
+
+  /// The refusal of the space-like character at `s` outside quotes: what it is, between which
+  /// words it stands, and what to write instead.
+  func oddSpaceError(_ s: Span) -> ParamCalcError {
+    let (scalar, _) = UTF8Scan.scalar(in: b, at: s.start)
+    let u = scalar ?? " "
+    let code = String(u.value, radix: 16, uppercase: true)
+    let name = CommandParser.oddSpaceName(u) ?? "a space-like character"
+    let invisible = u.value == 0x200B || u.value == 0x2060 || u.value == 0xFEFF
+    // The words either side, up to a plain space.
+    var a = s.start
+    while a > 0, !CommandParser.isSpace(b[a - 1]) { a -= 1 }
+    var z = s.end
+    while z < b.count, !CommandParser.isSpace(b[z]) { z += 1 }
+    let before = text(Span(a, s.start))
+    let after = text(Span(s.end, z))
+    let place =
+      before.isEmpty && after.isEmpty
+      ? ""
+      : before.isEmpty
+        ? " before '\(after)'"
+        : after.isEmpty ? " after '\(before)'" : " between '\(before)' and '\(after)'"
+    let fix =
+      invisible ? "delete it" : before.isEmpty || after.isEmpty ? "delete it" : "use a plain space"
+    return .syntax(
+      "\(name) (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code))\(place): \(fix)",
+      at: s,
+      hint: u.value == 0xFEFF
+        ? "an invisible mark some editors put at the start of a file; files joined together "
+          + "carry it into the middle"
+        : "it looks like a space or like nothing; a copy from a web page or a word processor "
+          + "often brings one")
   }
 }

@@ -1,8 +1,9 @@
 /// Reads one line of paramcalc's language into a `Command`, working on the line's bytes.
 ///
 /// Tokens are separated by spaces or tabs outside parentheses, so `input (None, 25)` is two
-/// tokens. `#` starts a comment. A blank or comment-only line gives `nil`. The command words are
-/// those of `CommandTable`.
+/// tokens. `#` starts a comment, except `#N` where a layer number goes (`explain #1`,
+/// `from #2`: see `layerNumberSign`). A blank or comment-only line gives `nil`. The command
+/// words are those of `CommandTable`.
 ///
 /// The parser is in files by concept: this one reads the command; `+Tokens` the tokens and the
 /// bytes of a span; `+Values` values and shapes; `+Layers` layer numbers, layer requests and
@@ -28,6 +29,9 @@ public struct CommandParser {
   var tokens: [Span] = []
   /// Where the first byte that is not UTF-8 stands, outside comments.
   var invalidUTF8: Int?
+  /// Where the first space-like character but a plain space or tab stands (U+00A0, U+FEFF,
+  /// ...), outside quotes and comments.
+  var oddSpace: Span?
 
   init(_ bytes: UnsafeBufferPointer<UInt8>) { b = bytes }
 
@@ -61,6 +65,14 @@ public struct CommandParser {
       throw .syntax(
         "invalid UTF-8 (byte 0x\(String(b[i], radix: 16, uppercase: true)))", at: Span(i, i + 1),
         hint: "paramcalc reads text in UTF-8 (only a file name may be other bytes)")
+    }
+    // A file name may hold any character: a space-like one is refused on a line of another
+    // command.
+    if let odd = oddSpace,
+      named?.0 != .save && named?.0 != .load && named?.0 != .play
+        && named?.0 != .importFile && named?.0 != .export && named?.0 != .compare
+    {
+      throw oddSpaceError(odd)
     }
     guard let (kind, word) = named else {
       // `model.add(Dense(10))` pasted whole: the call inside is the layer.
@@ -188,6 +200,12 @@ public struct CommandParser {
     case .explain:
       guard let t = rest.first else { return .explain(.last) }
       if rest.count >= 2, equals(rest[rest.startIndex + 1], "flops") {
+        if equals(t, "all") {
+          throw .syntax(
+            "'explain all flops' is not a command: 'explain N flops' explains one layer's compute",
+            at: Span(t.start, rest[rest.startIndex + 1].end),
+            hint: "'flops' counts every layer's; 'explain N flops' shows layer N's formula")
+        }
         let (n, span) = try index(t, command: word, end: end)
         var o = try FlopsOptions.read(
           try arguments(Array(rest.dropFirst(2)), command: word))
@@ -195,10 +213,7 @@ public struct CommandParser {
         o.layerSpan = span
         return .flops(o)
       }
-      if rest.count > 1 {
-        throw .extraTokens(
-          at: Span(rest[rest.startIndex + 1].start, tokens.last!.end), command: word)
-      }
+      if rest.count > 1 { try explainExtra(t, rest[rest.startIndex + 1], word: word) }
       if equals(t, "all") { return .explain(.all) }
       if equals(t, "on") { return .setting(.explainEdits(true), at: t) }
       if equals(t, "off") { return .setting(.explainEdits(false), at: t) }

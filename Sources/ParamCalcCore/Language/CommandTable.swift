@@ -100,7 +100,7 @@ public enum CommandTable {
         "The total parameter count, trainable and non-trainable."),
       CommandInfo(
         .explain, "explain", usage: "explain [N|all|on|off]", editsModel: false,
-        "Explains the count of layer N (default: the last): the formula, the numbers, every term and the weights. 'explain on' is teaching mode: from then on each added or changed layer is explained as it lands (in a script too: a lesson file can turn it on); 'explain off' ends it."
+        "Explains the count of layer N (default: the last; N may be written #N, as layers are labelled): the formula, the numbers, every term and the weights. 'explain on' is teaching mode: from then on each added or changed layer is explained as it lands (in a script too: a lesson file can turn it on); 'explain off' ends it."
       ),
       CommandInfo(
         .layers, "layers", usage: "layers", editsModel: false,

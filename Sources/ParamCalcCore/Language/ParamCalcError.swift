@@ -101,7 +101,65 @@ public enum ParamCalcError: Error, Equatable, Sendable {
     }
   }
 
+  /// What went wrong, in one line: a token of the user's it quotes (a name, a number) longer
+  /// than `Self.longToken` characters shortened with `…` (see `shortened`), as the quoted line
+  /// is; a file's path is shown whole.
   public var message: String {
+    switch self {
+    case .file(let path, let reason, _): return "\(path): \(Self.shortened(reason))"
+    case .inLoadedFile(let path, let line, _, let inner):
+      return "in \(path):\(line): \(inner.message)"
+    case .modelFile(let path, let problem, _):
+      return "\(path): \(Self.shortened(problem.message))"
+    case .inModelFile(let path, let layer, let cls, _, let inner):
+      return "in \(path), layer '\(Self.shortened(layer))' (\(cls)): \(inner.message)"
+    default: return Self.shortened(wording)
+    }
+  }
+
+  /// What would fix it, its quoted tokens shortened as the message's are.
+  public var hint: String? { hintWording.map(Self.shortened) }
+
+  /// The longest run of characters without a space that a message or hint shows whole.
+  static let longToken = 48
+
+  /// `s` with each run of characters without a space longer than `longToken` (a layer type of
+  /// 200,000 letters, a number of 5,000 digits) cut to its first 28 characters, `…` and its
+  /// last 8 (where a closing quote stands). Linear; `s` itself when no run is that long.
+  static func shortened(_ s: String) -> String {
+    var run = 0
+    var long = false
+    for c in s.utf8 {
+      run = c == 0x20 ? 0 : run + 1
+      if run > longToken {
+        long = true
+        break
+      }
+    }
+    guard long else { return s }
+    var out = ""
+    var word: [Character] = []
+    func flush() {
+      if word.count > longToken {
+        out += String(word[..<28]) + "…" + String(word[(word.count - 8)...])
+      } else {
+        out += String(word)
+      }
+      word.removeAll(keepingCapacity: true)
+    }
+    for c in s {
+      if c == " " {
+        flush()
+        out.append(c)
+      } else {
+        word.append(c)
+      }
+    }
+    flush()
+    return out
+  }
+
+  var wording: String {
     switch self {
     case .syntax(let m, _, _): return m
     case .unknownCommand(let c, _, _): return "unknown command '\(c)'"
@@ -138,7 +196,7 @@ public enum ParamCalcError: Error, Equatable, Sendable {
     }
   }
 
-  public var hint: String? {
+  var hintWording: String? {
     switch self {
     case .syntax(_, _, let h): return h
     case .unknownCommand(_, _, let s):

@@ -144,10 +144,14 @@ struct NestedModel: LayerModel {
       inputName: inputName, input: shape, output: last.output, weights: weights)
   }
 
-  /// Keras's check of a tensor against the model's input (`functional.py`: an `InputSpec` of
-  /// the input's shape with `allow_last_axis_squeeze`): a last axis of size 1 left out of
-  /// either, the sizes both fix on the axes they share must agree. (Called on a tensor, Keras
-  /// then runs the model's layers on it as it is, with the weights they have.)
+  /// Keras's checks of a tensor against the model's input (`functional.py`). First an
+  /// `InputSpec` of the input's shape with `allow_last_axis_squeeze`: a last axis of size 1 left
+  /// out of either, the sizes both fix on the axes they share must agree. Then
+  /// `_adjust_input_rank`, when the model runs on data: the ranks must be the same, or differ by
+  /// a last axis of size 1 (on the tensor, squeezed; on the input, added). Building a model
+  /// from symbolic tensors, Keras skips that second check (and gives a shape its layers cannot
+  /// compute on data); paramcalc refuses what cannot run. (Called on a tensor, Keras's symbolic
+  /// call then runs the model's layers on it as it is, with the weights they have.)
   func adjusted(_ found: Shape) throws(Refusal) -> Shape {
     var spec: [Int?] = [nil] + input.dims
     var shape: [Int?] = [nil] + found.dims
@@ -158,6 +162,15 @@ struct NestedModel: LayerModel {
         "the tensor is incompatible with the \(className) model's input: expected shape="
           + "\(input.description), found shape=\(found.description) (the model's weights were "
           + "made for its input)")
+    }
+    let (r, ref) = (found.dims.count, input.dims.count)
+    let fitsRank =
+      r == ref || (r == ref + 1 && found.dims.last == 1) || (r + 1 == ref && input.dims.last == 1)
+    if !fitsRank {
+      throw .reason(
+        "Invalid input shape: expected shape \(input.description), but input has incompatible "
+          + "shape \(found.description) (Keras's check when the \(className) model runs: the "
+          + "ranks may differ only by a last axis of size 1)")
     }
     return found
   }
@@ -202,8 +215,9 @@ let nestedModelFamily = LayerFamily(
     are: its count is the sum of its layers' counts. Its output is its output layer's (here: \
     its last layer's). Its weights are made once, for its own input: Keras refuses a tensor of \
     another size on an axis the model's input fixes (a last axis of size 1 left out of either, \
-    the axes both have compared; an axis the input leaves free, `None`, takes any size); its \
-    layers then read that tensor as it is, with the weights they have. Called twice \
+    the axes both have compared; an axis the input leaves free, `None`, takes any size), and, \
+    when the model runs, a tensor of another rank, unless the ranks differ by a last axis of \
+    size 1 (`_adjust_input_rank`); its layers then read that tensor as it is, with the weights they have. Called twice \
     (`reuse N`), its weights count once. The model is written as paramcalc writes one, in \
     quotes, its lines separated by `;`; `import FILE as NAME` writes it from a Keras file.
     """)
