@@ -295,6 +295,19 @@ struct CompletionTests {
   }
 
   /// `summary`: the words its usage names; nothing after one.
+  /// A layer written `#N` (as layers are labelled) completes as its number does.
+  @Test func layerNumberWrittenWithASign() {
+    #expect(complete("explain #2 ", "f") == complete("explain 2 ", "f"))
+    #expect(complete("explain #2 ", "f") == ["flops"])
+    #expect(complete("explain #2 flops ", "ba") == ["batch="])
+    var interpreter = Interpreter()
+    _ = try? interpreter.run(line: "input (4,)")
+    _ = try? interpreter.run(line: "add dense units=3")
+    let s = interpreter.session
+    #expect(complete("set #1 ", "un", session: s) == ["units="])
+    #expect(complete("set #1 ", "un", session: s) == complete("set 1 ", "un", session: s))
+  }
+
   @Test func summaryWords() {
     #expect(Set(["depth=", "chart"]).isSubset(of: complete("summary ", "")))
     #expect(complete("summary ", "c") == ["chart"])

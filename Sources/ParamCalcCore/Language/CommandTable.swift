@@ -99,8 +99,8 @@ public enum CommandTable {
         .total, "total", usage: "total", editsModel: false,
         "The total parameter count, trainable and non-trainable."),
       CommandInfo(
-        .explain, "explain", usage: "explain [N|all|on|off]", editsModel: false,
-        "Explains the count of layer N (default: the last; N may be written #N, as layers are labelled): the formula, the numbers, every term and the weights. 'explain on' is teaching mode: from then on each added or changed layer is explained as it lands (in a script too: a lesson file can turn it on); 'explain off' ends it."
+        .explain, "explain", usage: "explain [N|all|on|off] | explain N flops", editsModel: false,
+        "Explains the count of layer N (default: the last; N may be written #N, as layers are labelled): the formula, the numbers, every term and the weights. 'explain N flops' explains its compute instead (see 'help flops'). 'explain on' is teaching mode: from then on each added or changed layer is explained as it lands (in a script too: a lesson file can turn it on); 'explain off' ends it."
       ),
       CommandInfo(
         .layers, "layers", usage: "layers", editsModel: false,

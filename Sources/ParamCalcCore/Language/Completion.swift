@@ -129,8 +129,12 @@ public enum Completion {
     before: String, word: String, catalog: LayerCatalog, session: Session?,
     snapshots: [String] = []
   ) -> Found {
-    let tokens = before.split(whereSeparator: { $0 == " " || $0 == "\t" }).map {
+    var tokens = before.split(whereSeparator: { $0 == " " || $0 == "\t" }).map {
       $0.lowercased()
+    }
+    // A layer number written as layers are labelled (`explain #2`, `set #2`): the number.
+    if tokens.count > 1, tokens[1].hasPrefix("#"), Int(tokens[1].dropFirst()) != nil {
+      tokens[1].removeFirst()
     }
     let prefix = word.lowercased()
     let plain: ([String]) -> Found = {
