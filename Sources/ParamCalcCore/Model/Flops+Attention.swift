@@ -144,29 +144,52 @@ extension FlopsFormula {
     } else {
       s = try scores(value("Tq"), value("Tk"))
     }
-    try part("query projection", .macs, ["Tq", "dq", "h", "dk"])
-    try part("key projection", .macs, ["Tk", "dk_in", "h", "dk"])
-    try part("value projection", .macs, ["Tv", "dv_in", "h", "dv"])
-    try part("query scaled by 1/√dk", .flops, ["Tq", "h", "dk"])
-    try part("scores QKᵀ", .macs, ["h"] + s + ["dk"])
-    try part("softmax (1 FLOP per score)", .flops, ["h"] + s)
-    try part("weighted values AV", .macs, ["h"] + s + ["dv"])
-    if m.useGate {
-      // multi_head_attention.py: gate = EinsumDense(query, [h, dv], sigmoid); the heads'
-      // output is multiplied by it before the output projection.
-      try part("gate projection (use_gate=true)", .macs, ["Tq", "dq", "h", "dv"])
-      if m.useBias { try part("gate bias", .flops, ["Tq", "h", "dv"]) }
-      try part("gate sigmoid (1 FLOP per element)", .flops, ["Tq", "h", "dv"])
-      try part("heads' output times the gate", .flops, ["Tq", "h", "dv"])
-    }
-    try part("output projection", .macs, ["Tq", "h", "dv", "O"])
-    if m.useBias {
-      try part("query bias", .flops, ["Tq", "h", "dk"])
-      try part("key bias", .flops, ["Tk", "h", "dk"])
-      try part("value bias", .flops, ["Tv", "h", "dv"])
-      try part("output bias", .flops, ["Tq", "O"])
-    }
+    try heads(
+      HeadSymbols(
+        queryHeads: "h", keyValueHeads: "h", keyDim: "dk", valueDim: "dv", query: "dq",
+        key: "dk_in", value: "dv_in", output: "O", each: ""),
+      scores: s, gate: m.useGate, bias: m.useBias)
     return true
+  }
+
+  /// The symbols of a multi-head attention's terms, as each layer names them.
+  struct HeadSymbols {
+    var queryHeads, keyValueHeads, keyDim, valueDim: String
+    /// The features of the query, the key and the value read, and of the output.
+    var query, key, value, output: String
+    /// Said of the scores and weighted values (`" (every query head)"`), or nothing.
+    var each: String
+  }
+
+  /// The parts every multi-head attention computes (multi_head_attention.py,
+  /// grouped_query_attention.py): the projections, the query scaled, the scores `s` and their
+  /// softmax, the weighted values, the gate (use_gate: gate = EinsumDense(query, sigmoid), the
+  /// heads' output multiplied by it before the output projection), the output projection and
+  /// the biases.
+  mutating func heads(_ n: HeadSymbols, scores s: [String], gate: Bool, bias: Bool)
+    throws(Overflow)
+  {
+    let (h, g, dk, dv) = (n.queryHeads, n.keyValueHeads, n.keyDim, n.valueDim)
+    try part("query projection", .macs, ["Tq", n.query, h, dk])
+    try part("key projection", .macs, ["Tk", n.key, g, dk])
+    try part("value projection", .macs, ["Tv", n.value, g, dv])
+    try part("query scaled by 1/√\(dk)", .flops, ["Tq", h, dk])
+    try part("scores QKᵀ" + n.each, .macs, [h] + s + [dk])
+    try part("softmax (1 FLOP per score)", .flops, [h] + s)
+    try part("weighted values AV" + n.each, .macs, [h] + s + [dv])
+    if gate {
+      try part("gate projection (use_gate=true)", .macs, ["Tq", n.query, h, dv])
+      if bias { try part("gate bias", .flops, ["Tq", h, dv]) }
+      try part("gate sigmoid (1 FLOP per element)", .flops, ["Tq", h, dv])
+      try part("heads' output times the gate", .flops, ["Tq", h, dv])
+    }
+    try part("output projection", .macs, ["Tq", h, dv, n.output])
+    if bias {
+      try part("query bias", .flops, ["Tq", h, dk])
+      try part("key bias", .flops, ["Tk", g, dk])
+      try part("value bias", .flops, ["Tv", g, dv])
+      try part("output bias", .flops, ["Tq", n.output])
+    }
   }
 
   /// `attention_axes` other than the default: the scores are taken along those axes only
@@ -232,26 +255,11 @@ extension FlopsFormula {
       "the key/value heads, each shared by u / v query heads (repeated: a copy)")
     term("d", m.headDim, source("head_dim", String(m.headDim)), "the size of every head")
     let s = try scores(value("Tq"), value("Tk"))
-    try part("query projection", .macs, ["Tq", "m", "u", "d"])
-    try part("key projection", .macs, ["Tk", "mk", "v", "d"])
-    try part("value projection", .macs, ["Tv", "mv", "v", "d"])
-    try part("query scaled by 1/√d", .flops, ["Tq", "u", "d"])
-    try part("scores QKᵀ (every query head)", .macs, ["u"] + s + ["d"])
-    try part("softmax (1 FLOP per score)", .flops, ["u"] + s)
-    try part("weighted values AV (every query head)", .macs, ["u"] + s + ["d"])
-    if m.useGate {
-      try part("gate projection (use_gate=true)", .macs, ["Tq", "m", "u", "d"])
-      if m.useBias { try part("gate bias", .flops, ["Tq", "u", "d"]) }
-      try part("gate sigmoid (1 FLOP per element)", .flops, ["Tq", "u", "d"])
-      try part("heads' output times the gate", .flops, ["Tq", "u", "d"])
-    }
-    try part("output projection", .macs, ["Tq", "u", "d", "m"])
-    if m.useBias {
-      try part("query bias", .flops, ["Tq", "u", "d"])
-      try part("key bias", .flops, ["Tk", "v", "d"])
-      try part("value bias", .flops, ["Tv", "v", "d"])
-      try part("output bias", .flops, ["Tq", "m"])
-    }
+    try heads(
+      HeadSymbols(
+        queryHeads: "u", keyValueHeads: "v", keyDim: "d", valueDim: "d", query: "m", key: "mk",
+        value: "mv", output: "m", each: " (every query head)"),
+      scores: s, gate: m.useGate, bias: m.useBias)
     return true
   }
 
