@@ -129,3 +129,22 @@ extension FlopsTests {
     }
   }
 }
+
+/// Keras's causal mask, (1, T, S), fits one attention axis of sizes T and S (checked in Keras:
+/// attention_axes=(1) on (4, 6, 16) runs with use_causal_mask=True; (2) on it fails).
+extension FlopsTests {
+  @Test func causalFitsOneAttentionAxisOfTheMasksSizes() throws {
+    let r = try report(
+      ["input (4,6,16)", "add multiheadattention num_heads=2 key_dim=8 attention_axes=(1)"],
+      "flops causal=true")
+    // Along axis 1 (4 positions) at each of the 6 others: 4 × 5 / 2 = 10 scores kept per head.
+    let scores = 2 * 6 * 10
+    // Projections: query, key, value 24 positions × 16 × 2 × 8 each; output 24 × 2 × 8 × 16.
+    let projections = 3 * 24 * 16 * 2 * 8 + 24 * 2 * 8 * 16
+    #expect(r.macs == projections + 2 * scores * 8)
+    #expect(
+      try refusal(
+        ["input (4,6,16)", "add multiheadattention num_heads=2 key_dim=8 attention_axes=(2)"],
+        "flops causal=true") != nil)
+  }
+}

@@ -106,13 +106,16 @@ extension FlopsFormula {
       return false
     }
     // multi_head_attention.py: the causal and sliding-window masks are (1, T, S), T and S the
-    // query's and the value's axis 1: on a query of more than one axis before the features
-    // they do not fit the scores, and Keras fails.
-    if q.rank > 2 && (options.causal || slidingWindow != nil) {
+    // query's and the value's axis 1, broadcast against the scores' last two axes: on a query
+    // of more than one axis before the features they fit only one attention axis whose sizes
+    // are T and S (attention_axes=(1), or another axis of those sizes); else Keras fails.
+    let single = attentionAxes(q).flatMap { $0.count == 1 ? $0[0] : nil }
+    let fits = single.map { a in q.dims[a] == q.dims[0] && k.dims[a] == v.dims[0] } ?? false
+    if q.rank > 2 && (options.causal || slidingWindow != nil) && !fits {
       kerasFails = (
         "Keras cannot run it: its " + (options.causal ? "causal" : "sliding_window")
-          + " mask, (1, T, S), reads the query's and the value's axis 1 only, and does not fit "
-          + "the scores of \(q.description)",
+          + " mask, (1, T, S), reads the query's and the value's axis 1 only, and fits the "
+          + "scores of \(q.description) only along one attention axis of those sizes",
         options.causal
           ? "count it without causal=true, or give it (batch, sequence, features)"
           : "remove sliding_window, or give it (batch, sequence, features)"
