@@ -184,7 +184,9 @@ public struct Interpreter: Sendable {
       guard session.count > 0 else {
         throw .nothingTo("count: the model has no layers", at: whole)
       }
-      return .summaryFlops(try FlopsReport(session, options, at: whole), chart: chart)
+      let command = chart ? "summary chart flops" : "summary flops"
+      return .summaryFlops(
+        try FlopsReport(session, options, command: command, at: whole), chart: chart)
     case .total: return .total
     case .explain(let target):
       switch target {

@@ -144,13 +144,13 @@ struct FlopsFormula {
       guard let two = try? b.infer(input) else { return false }
       var back = FlopsFormula(layer, options)
       guard try back.compute(b, input, two.output, [input]) else { return false }
-      try adopt(inner, by: [], prefix: "forward ")
+      try adopt(inner, by: [], prefix: "forward direction: ")
       try adopt(
         back.renamed(suffix: "_b", keeping: inner.terms, note: "backward_layer"), by: [],
-        prefix: "backward ")
+        prefix: "backward direction: ")
     } else {
-      try adopt(inner, by: [], prefix: "forward ")
-      try adopt(inner, by: [], prefix: "backward ")
+      try adopt(inner, by: [], prefix: "forward direction: ")
+      try adopt(inner, by: [], prefix: "backward direction: ")
     }
     let per: Int
     switch m.mergeMode {
@@ -260,7 +260,11 @@ struct FlopsFormula {
   mutating func window(_ kernel: [Int], _ key: String) throws(Overflow) {
     let k = try Checked.product(kernel)
     term(
-      "k", k, source(key, "(" + kernel.map(String.init).joined(separator: ", ") + ")"),
+      // As Python writes a tuple: `(3,)` for one element.
+      "k", k,
+      source(
+        key,
+        "(" + kernel.map(String.init).joined(separator: ", ") + (kernel.count == 1 ? ",)" : ")")),
       "the window's elements: " + kernel.map(String.init).joined(separator: " × "))
   }
 

@@ -14,12 +14,19 @@ extension FlopsFormula {
     term("T", input.dims[0] ?? 0, "input shape \(input.description)", "the timesteps")
     term("n", input.last ?? 0, "input shape \(input.description)", "the features of a step")
     term("u", m.units, source("units", String(m.units)), "the units (the state's size)")
-    term("G", m.gates, "Keras: \(m.name) has \(m.gates) gate\(m.gates == 1 ? "" : "s")", "gates")
-    try part("kernel (input to gates)", .macs, ["T", "n", "G", "u"])
-    try part("recurrent_kernel (state to gates)", .macs, ["T", "u", "G", "u"])
-    try part("adding the two (1 FLOP per gate element)", .flops, ["T", "G", "u"])
+    // SimpleRNN has no gates: its kernel is one block, to the state.
+    let gated = m.gates > 1
+    term(
+      "G", m.gates,
+      gated ? "Keras: \(m.name) has \(m.gates) gates" : "Keras: \(m.name) has no gates",
+      gated ? "the gates, a block of the kernels each" : "the kernels' blocks: one, to the state")
+    let to = gated ? "gates" : "state"
+    let per = gated ? "per gate element" : "per element"
+    try part("kernel (input to \(to))", .macs, ["T", "n", "G", "u"])
+    try part("recurrent_kernel (state to \(to))", .macs, ["T", "u", "G", "u"])
+    try part("adding the two (1 FLOP \(per))", .flops, ["T", "G", "u"])
     if m.useBias {
-      try part("bias (1 FLOP per gate element)", .flops, ["T", "G", "u"])
+      try part("bias (1 FLOP \(per))", .flops, ["T", "G", "u"])
       if m.resetAfter && m.name == "GRU" {
         try part("recurrent bias (reset_after=true)", .flops, ["T", "G", "u"])
       }
@@ -55,11 +62,14 @@ extension FlopsFormula {
       return
     }
     let lstm = gates == 4
-    term(
-      "Gr", gates - 1,
-      "Keras: \(kind)'s gates " + (lstm ? "i, f, o" : "z, r") + " use recurrent_activation",
-      "the gates recurrent_activation applies to (the last, the candidate, uses activation)")
     if !linear.contains(rec) {
+      // Keras's order: LSTM i, f, c, o (lstm.py), GRU z, r, h (gru.py); the candidate (c, h)
+      // uses `activation`.
+      term(
+        "Gr", gates - 1,
+        "Keras: \(kind)'s gates " + (lstm ? "i, f, o" : "z, r") + " use recurrent_activation",
+        "the gates that use recurrent_activation: all but the candidate ("
+          + (lstm ? "c of i, f, c, o" : "h of z, r, h") + "), which uses activation")
       try part(
         "recurrent_activation \(rec) on the gates (1 FLOP per element)", .flops, at + ["Gr", unit])
     }

@@ -147,11 +147,15 @@ public struct FlopsReport: Equatable, Sendable {
   public var backwardMacs: Int { 2 * macs }
   public var backwardFlops: Int { stepFlops - flops }
 
-  public init(_ session: Session, _ options: FlopsOptions, at whole: Span) throws(ParamCalcError) {
+  /// (`command`: the command asked, as its hints write it: `flops`, `summary flops`.)
+  public init(
+    _ session: Session, _ options: FlopsOptions, command: String = "flops", at whole: Span
+  ) throws(ParamCalcError) {
     self.options = options
     let (filled, inputs) = try MemoryReport.filled(session, options.memoryOptions, at: whole)
     filledInputs = inputs
-    rows = try FlopsReport.rows(filled, depth: 0, prefix: "#", options, at: whole)
+    rows = try FlopsReport.rows(
+      filled, depth: 0, prefix: "#", options, command: command, at: whole)
     if let n = options.layer, n >= 1, n <= session.count {
       explainsAnInput = session.layers[n - 1].model is InputLayerModel
     }
@@ -180,7 +184,8 @@ public struct FlopsReport: Equatable, Sendable {
   }
 
   static func rows(
-    _ s: Session, depth: Int, prefix: String, _ o: FlopsOptions, at whole: Span
+    _ s: Session, depth: Int, prefix: String, _ o: FlopsOptions, command: String = "flops",
+    at whole: Span
   ) throws(ParamCalcError) -> [LayerFlops] {
     let on = s.outputs != nil ? s.onTheWay : Array(repeating: true, count: s.count)
     var out: [LayerFlops] = []
@@ -190,7 +195,8 @@ public struct FlopsReport: Equatable, Sendable {
       let label = prefix + String(i + 1)
       let type = l.spec.reuses.map { "\(l.typeName) (#\($0) again)" } ?? l.typeName
       if let m = l.model as? NestedModel, let inner = m.session(on: l.input) {
-        let sub = try rows(inner, depth: depth + 1, prefix: label + ".", o, at: whole)
+        let sub = try rows(
+          inner, depth: depth + 1, prefix: label + ".", o, command: command, at: whole)
         var macs = 0
         var flops = 0
         for r in sub where r.depth == depth + 1 {
@@ -207,7 +213,7 @@ public struct FlopsReport: Equatable, Sendable {
         continue
       }
       for shape in l.inputs + [l.output] where !shape.isFullyKnown {
-        throw unknownAxis(label, l.typeName, shape, o, in: s, at: whole)
+        throw unknownAxis(label, l.typeName, shape, o, command: command, in: s, at: whole)
       }
       let formula: FlopsFormula?
       do { formula = try FlopsFormula.of(l, o) } catch {
@@ -238,13 +244,13 @@ public struct FlopsReport: Equatable, Sendable {
   }
 
   static func unknownAxis(
-    _ label: String, _ type: String, _ shape: Shape, _ o: FlopsOptions, in s: Session,
-    at whole: Span
+    _ label: String, _ type: String, _ shape: Shape, _ o: FlopsOptions, command: String,
+    in s: Session, at whole: Span
   ) -> ParamCalcError {
     unknownAxisRefusal(
       "layer \(label) (\(type)) reads or writes \(shape.description), an axis of unknown size "
         + "(None): its compute depends on it",
-      command: o.layer.map { "explain \($0) flops" } ?? "flops", length: o.length,
+      command: o.layer.map { "explain \($0) flops" } ?? command, length: o.length,
       lengthSpan: o.lengthSpan, in: s, at: whole)
   }
 }

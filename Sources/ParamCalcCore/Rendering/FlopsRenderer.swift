@@ -81,6 +81,14 @@ public enum FlopsRenderer {
         "training step: forward + backward = \(t(r.flops)) + \(t(r.backwardFlops)) = "
           + "\(t(r.stepFlops)) FLOPs per sample",
         lead: "  ", leadWidth: 2, hanging: 4, width: width)
+      let atInference = r.rows.filter { trainsOtherwise.contains($0.type) }
+      if !atInference.isEmpty {
+        out += Format.wrap(
+          "the forward pass is counted as at inference: in training "
+            + atInference.map { "\($0.label) \($0.type)" }.joined(separator: ", ")
+            + " compute more (batch statistics, a dropout mask, noise), not counted here",
+          lead: "  ", leadWidth: 2, hanging: 4, width: width)
+      }
     }
     let b = r.options.batch
     out += "  batch \(t(b)): MACs × batch = \(t(r.macs)) × \(t(b)) = \(t(r.batchMacs))\n"
@@ -116,6 +124,12 @@ public enum FlopsRenderer {
     var out = "  \(label) \(row.type): compute of one call, per sample\n"
     func note(_ text: String) {
       out += Format.wrap(text, lead: "    ", leadWidth: 4, hanging: 6, width: width)
+    }
+    if let n = r.options.length, !r.filledInputs.isEmpty {
+      // The shapes below are the model's with its unknown axes of size n.
+      note(
+        "length=\(Format.thousands(n)): the shapes below are those of the model with each "
+          + "unknown input axis (None) of size \(Format.thousands(n))")
     }
     if row.notCounted != nil {
       note("not counted: paramcalc has no compute formula for \(row.type) (see docs/flops.md)")
@@ -224,6 +238,14 @@ public enum FlopsRenderer {
     let v = Format.thousands(value)
     return terms == [v] ? v : terms.joined(separator: " + ") + " = " + v
   }
+
+  /// The layers whose forward pass in training differs from the one counted (at inference):
+  /// BatchNormalization normalizes with the batch's own statistics, the dropout and noise layers
+  /// draw and apply a mask or noise.
+  static let trainsOtherwise: Set<String> = [
+    "BatchNormalization", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
+    "AlphaDropout", "GaussianDropout", "GaussianNoise",
+  ]
 
   /// Whether a row is a layer Keras passes through at inference (`training=False`).
   static func identity(_ row: LayerFlops) -> Bool {
