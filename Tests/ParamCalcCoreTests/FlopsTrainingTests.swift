@@ -148,3 +148,35 @@ extension FlopsTests {
         "flops causal=true") != nil)
   }
 }
+
+/// Words of the second review, each true of its layer.
+extension FlopsTests {
+  @Test func trainingNamesTheLayersWhoseTrainingForwardDiffers() throws {
+    let text = FlopsRenderer.text(
+      try report(
+        [
+          "input (8,8,3)", "add conv2d filters=4 kernel=3", "add batchnormalization",
+          "add dropout rate=0.5",
+        ], "flops training=true"))
+    #expect(text.contains("in training #2 BatchNormalization, #3 Dropout compute"), "\(text)")
+    let plain = FlopsRenderer.text(
+      try report(["input (8,8,3)", "add conv2d filters=4 kernel=3"], "flops training=true"))
+    #expect(!plain.contains("counted as at inference"))
+  }
+
+  @Test func lstmsCandidateIsTheThirdGate() throws {
+    let text = FlopsRenderer.text(
+      try report(["input (5,4)", "add lstm units=3"], "explain 1 flops"))
+    #expect(oneLine(text).contains("all but the candidate (c of i, f, c, o)"), "\(text)")
+    #expect(!text.contains("the last"))
+    let linear = FlopsRenderer.text(
+      try report(["input (5,4)", "add gru units=3 recurrent_activation=linear"], "explain 1 flops"))
+    #expect(!linear.contains("Gr"), "\(linear)")
+  }
+
+  @Test func aKernelOfOneElementIsWrittenAsPythonDoes() throws {
+    let text = FlopsRenderer.text(
+      try report(["input (8,2)", "add conv1d filters=2 kernel=3"], "explain 1 flops"))
+    #expect(text.contains("kernel_size=(3,))"), "\(text)")
+  }
+}
