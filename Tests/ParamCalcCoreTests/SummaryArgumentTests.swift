@@ -43,3 +43,30 @@ struct SummaryArgumentTests {
     #expect(error(after: Self.setup, line) == nil, "\(line)")
   }
 }
+
+/// The refusals of `summary` name what it takes, and their examples are accepted.
+extension SummaryArgumentTests {
+  @Test func summaryRefusalsNameWhatItTakes() throws {
+    func refusal(_ line: String) -> ParamCalcError? {
+      do {
+        _ = try CommandParser.parse(line)
+        return nil
+      } catch { return error }
+    }
+    let length = try #require(refusal("summary length=0"))
+    #expect(length.hint == "e.g. 'summary flops length=100'")
+    #expect(try CommandParser.parse("summary flops length=100") != .summary(depth: 0))
+    let word = try #require(refusal("summary chart=1"))
+    #expect(word.hint == "e.g. 'summary chart'", "\(String(describing: word.hint))")
+    let typo = try #require(refusal("summary chrt"))
+    #expect(typo.hint == "did you mean 'chart'?")
+    let key = try #require(refusal("summary dpth=1"))
+    guard case .unknownArgument(_, _, _, let suggestion) = key else {
+      Issue.record("\(key)")
+      return
+    }
+    #expect(suggestion == "depth")
+    let zero = try #require(refusal("summary flops length=0"))
+    #expect(zero.hint == "e.g. 'summary flops length=32'")
+  }
+}

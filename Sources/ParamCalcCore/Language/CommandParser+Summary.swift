@@ -40,7 +40,9 @@ extension CommandParser {
         a.key, layer: "summary", at: a.span,
         suggestion: Suggestion.nearest(to: a.key, in: ["length"]))
     }
-    return .summaryFlops(try FlopsOptions.read(args), chart: chart != nil)
+    return .summaryFlops(
+      try FlopsOptions.read(args, command: chart == nil ? "summary flops" : "summary chart flops"),
+      chart: chart != nil)
   }
 
   /// `depth=N` after `summary`: how many levels of models used as layers to show beneath their
@@ -50,11 +52,30 @@ extension CommandParser {
     if toks.count > 1 {
       throw .extraTokens(at: Span(toks[1].start, toks.last!.end), command: "summary")
     }
+    let words = ["chart", "flops"]
+    guard containsEquals(t) else {
+      throw .syntax(
+        "summary takes depth=N, 'chart' or 'flops', not '\(text(t))'", at: t,
+        hint: Suggestion.nearest(to: lower(t), in: words).map { "did you mean '\($0)'?" }
+          ?? "'help summary' shows what it takes")
+    }
     let args = try arguments([t], command: "summary")
     if let a = args.first, a.key == "length" {
+      var n = 100
+      if case .int(let given) = a.value, given >= 1 { n = given }
       throw .syntax(
         "length= goes with 'summary flops': it gives unknown axes a size to count the FLOPs",
-        at: t, hint: "e.g. 'summary flops \(text(t))'")
+        at: t, hint: "e.g. 'summary flops length=\(n)'")
+    }
+    if let a = args.first, words.contains(a.key) {
+      throw .syntax(
+        "'\(a.key)' is a word of summary, written alone, not '\(text(t))'", at: t,
+        hint: "e.g. 'summary \(a.key)'")
+    }
+    if let a = args.first, a.key != "depth" {
+      throw .unknownArgument(
+        a.key, layer: "summary", at: a.span,
+        suggestion: Suggestion.nearest(to: a.key, in: ["depth", "length"] + words))
     }
     guard let a = args.first, a.key == "depth", case .int(let n) = a.value, n >= 0 else {
       throw .invalidValue(

@@ -31,7 +31,10 @@ public struct FlopsOptions: Equatable, Sendable {
   }
 
   /// Reads the options of a `flops` line.
-  public static func read(_ args: [Argument]) throws(ParamCalcError) -> FlopsOptions {
+  /// (`command`: as the hints write it, `flops` or `summary flops`.)
+  public static func read(_ args: [Argument], command: String = "flops") throws(ParamCalcError)
+    -> FlopsOptions
+  {
     var o = FlopsOptions()
     for a in args {
       guard names.contains(a.key) else {
@@ -42,7 +45,7 @@ public struct FlopsOptions: Equatable, Sendable {
         guard case .bool(let b) = a.value else {
           throw .invalidValue(
             argument: a.key, message: "\(a.key) is true or false, not \(a.value.script)",
-            at: a.valueSpan, hint: "e.g. 'flops \(a.key)=true'")
+            at: a.valueSpan, hint: "e.g. '\(command) \(a.key)=true'")
         }
         if a.key == "training" { o.training = b } else { o.causal = b }
         continue
@@ -51,7 +54,7 @@ public struct FlopsOptions: Equatable, Sendable {
         throw .invalidValue(
           argument: a.key,
           message: "\(a.key) is a whole number of at least 1, not \(a.value.script)",
-          at: a.valueSpan, hint: "e.g. 'flops \(a.key)=32'")
+          at: a.valueSpan, hint: "e.g. '\(command) \(a.key)=32'")
       }
       if a.key == "batch" {
         o.batch = n
