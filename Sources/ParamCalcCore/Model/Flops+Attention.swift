@@ -138,7 +138,11 @@ extension FlopsFormula {
     var o = q.last ?? 0
     if let shape = m.outputShape { o = try Checked.product(shape) }
     term(
-      "O", o, m.outputShape == nil ? "query shape \(q.description)" : "argument output_shape",
+      "O", o,
+      m.outputShape == nil
+        ? "query shape \(q.description)"
+        : "argument output_shape="
+          + (layer.spec.arguments.first { $0.key == "output_shape" }?.value.script ?? ""),
       "the output's features")
     let s: [String]
     if let axes = attentionAxes(q) {

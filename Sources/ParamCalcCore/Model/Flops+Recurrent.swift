@@ -28,7 +28,10 @@ extension FlopsFormula {
     if m.useBias {
       try part("bias (1 FLOP \(per))", .flops, ["T", "G", "u"])
       if m.resetAfter && m.name == "GRU" {
-        try part("recurrent bias (reset_after=true)", .flops, ["T", "G", "u"])
+        let given = written("reset_after") != nil
+        try part(
+          "recurrent bias (\(given ? "argument" : "default") reset_after=true)", .flops,
+          ["T", "G", "u"])
       }
     }
     try gateActivations(m.name, m.gates, at: ["T"], unit: "u")
