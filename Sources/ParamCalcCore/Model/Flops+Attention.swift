@@ -122,12 +122,7 @@ extension FlopsFormula {
       )
       return false
     }
-    try positions("Tq", q, "query shape", last: "the features")
-    try positions("Tk", k, "key shape", last: "the features")
-    try positions("Tv", v, "value shape", last: "the features")
-    term("dq", q.last ?? 0, "query shape \(q.description)", "the query's features")
-    term("dk_in", k.last ?? 0, "key shape \(k.description)", "the key's features")
-    term("dv_in", v.last ?? 0, "value shape \(v.description)", "the value's features")
+    try reads(q, k, v, ("dq", "dk_in", "dv_in"), queryFeatures: "the query's features")
     term("h", m.heads, source("num_heads", String(m.heads)), "the heads")
     term("dk", m.keyDim, source("key_dim", String(m.keyDim)), "the size of a query or key head")
     term(
@@ -157,6 +152,20 @@ extension FlopsFormula {
         key: "dk_in", value: "dv_in", output: "O", each: ""),
       scores: s, gate: m.useGate, bias: m.useBias)
     return true
+  }
+
+  /// The positions and features of the query, key and value a multi-head attention reads:
+  /// `Tq`, `Tk`, `Tv`, and the features under the names the layer gives them.
+  mutating func reads(
+    _ q: Shape, _ k: Shape, _ v: Shape, _ features: (String, String, String),
+    queryFeatures: String
+  ) throws(Overflow) {
+    try positions("Tq", q, "query shape", last: "the features")
+    try positions("Tk", k, "key shape", last: "the features")
+    try positions("Tv", v, "value shape", last: "the features")
+    term(features.0, q.last ?? 0, "query shape \(q.description)", queryFeatures)
+    term(features.1, k.last ?? 0, "key shape \(k.description)", "the key's features")
+    term(features.2, v.last ?? 0, "value shape \(v.description)", "the value's features")
   }
 
   /// The symbols of a multi-head attention's terms, as each layer names them.
@@ -249,12 +258,8 @@ extension FlopsFormula {
       )
       return false
     }
-    try positions("Tq", q, "query shape", last: "the features")
-    try positions("Tk", k, "key shape", last: "the features")
-    try positions("Tv", v, "value shape", last: "the features")
-    term("m", q.last ?? 0, "query shape \(q.description)", "the query's (and output's) features")
-    term("mk", k.last ?? 0, "key shape \(k.description)", "the key's features")
-    term("mv", v.last ?? 0, "value shape \(v.description)", "the value's features")
+    try reads(
+      q, k, v, ("m", "mk", "mv"), queryFeatures: "the query's (and output's) features")
     term(
       "u", m.queryHeads, source("num_query_heads", String(m.queryHeads)), "the query heads")
     term(
