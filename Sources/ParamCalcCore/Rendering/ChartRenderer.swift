@@ -48,7 +48,7 @@ extension TextRenderer {
     func columns(_ t: String) -> Int { t.unicodeScalars.count }
     let header = ["#", "Layer (type)", flops == nil ? "Params" : "FLOPs", "Share"]
     var widths = header.map(columns)
-    for (i, l) in layers.enumerated() {
+    for i in layers.indices {
       widths[0] = max(widths[0], String(i + 1).utf8.count)
       widths[1] = max(widths[1], columns(label(i)))
       widths[2] = max(widths[2], count(i).utf8.count)
@@ -86,7 +86,7 @@ extension TextRenderer {
         + "sample): a full bar is 100%, an empty one a layer without arithmetic."
     out.append(text: Format.wrap(scale, lead: " ", leadWidth: 1, hanging: 1, width: lineWidth))
     out.append(text: row(header) + "\n")
-    for (i, l) in layers.enumerated() {
+    for i in layers.indices {
       var line = row([String(i + 1), label(i), count(i), share(i)])
       let blocks = Self.bar(leftOut.contains(i) ? 0 : value(i) ?? 0, of: total, columns: bar)
       if !blocks.isEmpty { line += "  " + style.type(blocks) }
