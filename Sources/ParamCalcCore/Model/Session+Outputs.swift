@@ -84,6 +84,10 @@ extension Session {
     return kept.indices.filter { !kept[$0] }
   }
 
+  /// With declared outputs, the layers (0-based) left out of the totals, so of no share of them;
+  /// empty without `output` (every layer counts, the last layer's way or not).
+  public var leftOutOfTotals: Set<Int> { outputs == nil ? [] : Set(notOnTheWay) }
+
   /// Whether each layer is on the way to an output (or holds the weights a call on the way
   /// uses): followed back from the outputs through what each layer reads.
   var onTheWay: [Bool] {

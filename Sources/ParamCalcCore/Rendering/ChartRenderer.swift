@@ -38,7 +38,7 @@ extension TextRenderer {
       return value(i).map(Format.thousands) ?? "?"
     }
     // A layer on the way to none of the declared outputs has no share of their total, no bar.
-    let leftOut: Set<Int> = s.outputs == nil ? [] : Set(s.notOnTheWay)
+    let leftOut = s.leftOutOfTotals
     func share(_ i: Int) -> String {
       leftOut.contains(i) ? "-" : value(i).map { Format.share($0, of: total) } ?? "?"
     }
@@ -130,7 +130,7 @@ extension JSONStream {
       if let n = flops.options.length { o.add("length", n) }
     }
     let rows = flops.map { FlopsCells.rows($0, layers: s.count) }
-    let leftOut: Set<Int> = s.outputs == nil ? [] : Set(s.notOnTheWay)
+    let leftOut = s.leftOutOfTotals
     if let input = s.input { o.add("input_shape", input) }
     out.append(text: o.text)
     out.append(ascii: ",\"layers\":[")

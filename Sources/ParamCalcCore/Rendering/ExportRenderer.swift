@@ -71,7 +71,7 @@ public enum ExportRenderer {
   /// The layers as the summary lists them: Keras's names, and in a graph what each reads.
   static func rows(_ s: Session) -> [Row] {
     let names = s.layerNames
-    let leftOut: Set<Int> = s.outputs == nil ? [] : Set(s.notOnTheWay)
+    let leftOut = s.leftOutOfTotals
     return s.layers.enumerated().map { i, l in
       Row(
         index: i + 1, name: names[i],

@@ -36,7 +36,7 @@ extension TextRenderer {
     let layers = s.layers
     let total = s.total
     // With declared outputs, the layers left out of the totals (and of the shares).
-    let leftOut: Set<Int> = s.outputs == nil ? [] : Set(s.notOnTheWay)
+    let leftOut = s.leftOutOfTotals
     // A graph's layers are named as Keras names them (a name given with `as` kept), and each
     // row says what the layer reads.
     let graphNames: [String]? = s.isGraph ? s.layerNames : nil
